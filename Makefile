@@ -1,0 +1,30 @@
+# One command sets up and runs the main job (make demo); one sets up and runs the tests (make test).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: demo test install ontology lint clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/kehoach demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+ontology: $(STAMP)
+	$(BIN)/kehoach ontology build
+
+lint: $(STAMP)
+	$(BIN)/ruff check ontology kg rules service tests bench
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

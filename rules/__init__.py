@@ -1,0 +1,1 @@
+"""rules: the durable_rules engine, rule definitions as data, statuses and alerts."""

@@ -1,0 +1,46 @@
+"""Builds the Typer app from the registry of command modules.
+
+Each module in ``COMMAND_MODULES`` exposes ``register(app: typer.Typer) -> None``. Nothing is
+registered at import time: ``build_app()`` does it, so tests can build a fresh app.
+Exit codes: 0 ok, 1 findings (e.g. ``check`` found violations), 2 usage or load error.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+
+from kg.errors import KehoachError
+
+# The registry of command groups, read by code, docs and tests.
+COMMAND_MODULES: list[str] = [
+    "service.cli.store",
+    "service.cli.ontology",
+]
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def build_app() -> typer.Typer:
+    app = typer.Typer(
+        name="kehoach",
+        help="kehoach — theo dõi kế hoạch phát triển kinh tế - xã hội / "
+        "track a province's socio-economic plan.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(app)
+    return app
+
+
+def main() -> None:
+    app = build_app()
+    try:
+        app(standalone_mode=True)
+    except KehoachError as err:  # errors raised outside a command's own handling
+        typer.echo(f"Lỗi / Error [{err.code}]: {err.message}", err=True)
+        sys.exit(EXIT_ERROR)

@@ -1,0 +1,69 @@
+"""Options shared by many commands, defined once (``--db``, ``--as-of``, ``--json``),
+and the one place that turns library errors into CLI output and exit codes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from kg.errors import KehoachError
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="Tệp cơ sở dữ liệu (SQLite) / database file; default $KEHOACH_DB or "
+        "~/.local/share/kehoach/kehoach.db.",
+        envvar="KEHOACH_DB",
+    ),
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Đánh giá tại ngày / evaluate as of date (YYYY-MM-DD)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="In JSON / print JSON.")]
+
+
+def parse_as_of(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(
+            f"Ngày không hợp lệ '{text}', cần dạng YYYY-MM-DD / invalid date '{text}', "
+            "expected YYYY-MM-DD",
+            param_hint="--as-of",
+        ) from None
+
+
+def emit_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+@contextmanager
+def library_errors() -> Iterator[None]:
+    """Translate a library error into a bilingual message on stderr and exit code 2."""
+    try:
+        yield
+    except KehoachError as err:
+        typer.echo(f"Lỗi / Error [{err.code}]: {err.message}", err=True)
+        raise typer.Exit(2) from None
+
+
+def command(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorator: run a command body inside ``library_errors``."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with library_errors():
+            return fn(*args, **kwargs)
+
+    return wrapper
