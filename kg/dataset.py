@@ -1,0 +1,271 @@
+"""Read a plan dataset directory (``data/langson``) into validated facts.
+
+Layout and row shapes: ``data/langson/README.md``. Every row is checked before anything is
+written — required fields, id uniqueness, references between files, and every value parses with
+``kg.notation`` — and all problems are reported together, each naming file, row and field.
+Loading is all-or-nothing: one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kg.errors import DatasetError, KehoachError, Place
+from kg.log import AppendOutcome, Fact, Source
+
+DEFAULT_DATASET = Path(__file__).resolve().parents[1] / "data" / "langson"
+
+# kind → file patterns (relative to the dataset directory), read in this order.
+DATASET_FILES: dict[str, tuple[str, ...]] = {
+    "agency": ("agencies.yaml",),
+    "document": ("documents.yaml",),
+    "indicator": ("indicators.yaml", "indicators_*.yaml"),
+    "target": ("targets.yaml", "targets_*.yaml"),
+    "verdict": ("verdicts.yaml",),
+    "observation": ("observations/*.yaml",),
+    "task": ("tasks/*.yaml",),
+}
+
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "agency": ("id", "name", "kind"),
+    "document": ("id", "class", "title"),
+    "indicator": ("id", "name", "unit", "direction", "measure", "group"),
+    "target": ("id", "indicator", "period", "expression"),
+    "verdict": ("id", "table", "row", "indicator"),
+    "observation": ("id", "period", "kind", "as_of"),
+    "task": ("id", "summary", "lead_agency"),
+}
+
+DIRECTIONS = {"increase", "decrease", "band", "maintain"}
+MEASURES = {"cumulative", "level", "growth_rate"}
+GROUPS = {"economic", "social", "environment"}
+OBSERVATION_KINDS = {"actual", "estimate"}
+VERDICT_WORDS = {"Đạt", "Vượt", "Không đạt"}
+
+
+@dataclass(frozen=True)
+class Row:
+    kind: str
+    file: str
+    index: int  # 1-based position in its file
+    data: dict[str, Any]
+
+
+class DatasetProblems(DatasetError):
+    """Several rows are wrong; ``problems`` lists each one (file, row, field, message)."""
+
+    def __init__(self, problems: list[KehoachError]) -> None:
+        self.problems = problems
+        head = problems[0]
+        super().__init__(
+            f"{len(problems)} lỗi trong bộ dữ liệu; lỗi đầu: {head.message}",
+            f"{len(problems)} problem(s) in the dataset; first: {head.message}",
+            code="dataset_invalid",
+        )
+
+
+def read_rows(directory: Path) -> list[Row]:
+    """Every row of every dataset file, tagged with its kind, file and position."""
+    rows: list[Row] = []
+    for kind, patterns in DATASET_FILES.items():
+        seen: set[Path] = set()
+        for pattern in patterns:
+            for path in sorted(directory.glob(pattern)):
+                if path in seen:
+                    continue
+                seen.add(path)
+                rows.extend(_read_file(kind, path, directory))
+    return rows
+
+
+def _read_file(kind: str, path: Path, directory: Path) -> list[Row]:
+    name = str(path.relative_to(directory))
+    try:
+        content = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        raise DatasetError(
+            f"Tệp YAML không đọc được: {err}", f"Unreadable YAML: {err}",
+            code="yaml_error", place=Place(document=name),
+        ) from err
+    if not isinstance(content, list):
+        raise DatasetError(
+            "Tệp phải là một danh sách các dòng", "File must be a list of rows",
+            code="not_a_list", place=Place(document=name),
+        )
+    return [Row(kind, name, i, _plain(item)) for i, item in enumerate(content, start=1)]
+
+
+def _plain(value: Any) -> Any:
+    """YAML dates become ISO strings, so payloads are JSON and hash the same every time."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def validate_rows(rows: list[Row]) -> list[KehoachError]:
+    """All problems of ``rows`` (empty when the dataset is sound)."""
+    problems: list[KehoachError] = []
+    ids: dict[str, dict[str, Row]] = {kind: {} for kind in DATASET_FILES}
+    for row in rows:
+        problems.extend(_check_shape(row))
+        rid = row.data.get("id") if isinstance(row.data, dict) else None
+        if rid in ids[row.kind]:
+            other = ids[row.kind][rid]
+            problems.append(_problem(row, "id", f"trùng mã với {other.file} dòng {other.index}",
+                                     f"duplicate id, also in {other.file} row {other.index}",
+                                     "duplicate_id"))
+        elif rid:
+            ids[row.kind][rid] = row
+    for row in rows:
+        if isinstance(row.data, dict):
+            problems.extend(_check_references(row, ids))
+            problems.extend(_check_values(row))
+    return problems
+
+
+def _problem(row: Row, field: str, vi: str, en: str, code: str, text: Any = None) -> DatasetError:
+    return DatasetError(
+        vi, en, code=code, text=None if text is None else str(text),
+        place=Place(document=row.file, row=row.index, field=field),
+    )
+
+
+def _check_shape(row: Row) -> list[KehoachError]:
+    if not isinstance(row.data, dict):
+        return [_problem(row, "-", "dòng phải là một đối tượng", "row must be a mapping",
+                         "bad_row")]
+    out: list[KehoachError] = []
+    for field in REQUIRED[row.kind]:
+        if row.data.get(field) in (None, ""):
+            out.append(_problem(row, field, "thiếu trường bắt buộc", "required field missing",
+                                "missing_field"))
+    src = row.data.get("source")
+    if not isinstance(src, dict) or not (
+        (src.get("doc") and src.get("line") and src.get("quote")) or src.get("basis")
+    ):
+        out.append(_problem(row, "source", "thiếu nguồn (doc, line, quote hoặc basis)",
+                            "missing source (doc, line, quote or basis)", "missing_source"))
+    return out
+
+
+_REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
+    "agency": (("parent", "agency"), ("succeeded_by", "agency")),
+    "document": (("issuer", "agency"), ("based_on", "document"), ("implements", "document")),
+    "indicator": (("lead_agency", "agency"),),
+    "target": (("indicator", "indicator"), ("set_by", "document"), ("assigned_by", "document")),
+    "verdict": (("indicator", "indicator"),),
+    "observation": (("indicator", "indicator"),),
+    "task": (("lead_agency", "agency"), ("support", "agency"), ("assigned_by", "document"),
+             ("indicator", "indicator")),
+}
+
+
+def _check_references(row: Row, ids: dict[str, dict[str, Row]]) -> list[KehoachError]:
+    out: list[KehoachError] = []
+    for field, target_kind in _REFERENCES[row.kind]:
+        value = row.data.get(field)
+        for ref in value if isinstance(value, list) else [value]:
+            if ref is not None and ref not in ids[target_kind]:
+                out.append(_problem(
+                    row, field, f"tham chiếu tới {target_kind} không tồn tại: '{ref}'",
+                    f"reference to unknown {target_kind} '{ref}'", "unknown_reference", ref))
+    return out
+
+
+def _check_values(row: Row) -> list[KehoachError]:
+    from kg import notation  # parsers: one per notation, shared by every importer
+
+    d = row.data
+    checks: list[tuple[str, Callable[[Any], Any]]] = []
+    if row.kind == "indicator":
+        checks += [("direction", _member(DIRECTIONS)), ("measure", _member(MEASURES)),
+                   ("group", _member(GROUPS))]
+    elif row.kind == "document":
+        checks += [("number", notation.parse_document_number), ("date", date.fromisoformat)]
+    elif row.kind == "target":
+        checks += [("expression", notation.parse_expression), ("period", notation.Period.from_code)]
+    elif row.kind == "verdict":
+        checks += [("plan", notation.parse_expression), ("estimate", notation.parse_expression),
+                   ("verdict", _member(VERDICT_WORDS))]
+    elif row.kind == "observation":
+        checks += [("period", notation.Period.from_code), ("value", notation.parse_quantity),
+                   ("pct_of_plan", notation.parse_number),
+                   ("yoy_change_pct", notation.parse_number),
+                   ("kind", _member(OBSERVATION_KINDS)), ("as_of", date.fromisoformat)]
+    elif row.kind == "task":
+        checks += [("deadline", date.fromisoformat)]
+    out: list[KehoachError] = []
+    for field, check in checks:
+        value = d.get(field)
+        if value is None:
+            continue
+        try:
+            check(str(value))
+        except KehoachError as err:
+            out.append(_problem(row, field, err.vi, err.en, err.code, value))
+        except ValueError as err:
+            out.append(_problem(row, field, f"giá trị không hợp lệ: {err}",
+                                f"invalid value: {err}", "invalid_value", value))
+    return out
+
+
+def _member(allowed: set[str]) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        if value not in allowed:
+            raise ValueError(f"'{value}' not in {sorted(allowed)}")
+        return value
+
+    return check
+
+
+def rows_to_facts(rows: Iterable[Row]) -> list[Fact]:
+    facts = []
+    for row in rows:
+        payload = {k: v for k, v in row.data.items() if k != "source"}
+        as_of = row.data.get("as_of") if row.kind == "observation" else None
+        facts.append(Fact(
+            kind=row.kind,
+            key=str(row.data["id"]),
+            payload=payload,
+            source=_source(row.data.get("source") or {}),
+            as_of=date.fromisoformat(as_of) if as_of else None,
+        ))
+    return facts
+
+
+def _source(src: dict[str, Any]) -> Source:
+    if src.get("doc"):
+        return Source(str(src["doc"]), src.get("line"), src.get("quote"))
+    return Source("basis", None, src.get("basis"))
+
+
+def load_dataset(directory: str | Path = DEFAULT_DATASET) -> list[Fact]:
+    """Validated facts of a dataset directory; raises ``DatasetProblems`` listing every error."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise DatasetError(
+            f"Không tìm thấy thư mục dữ liệu {directory}",
+            f"Dataset directory not found: {directory}",
+            code="dataset_not_found", place=Place(document=str(directory)),
+        )
+    rows = read_rows(directory)
+    problems = validate_rows(rows)
+    if problems:
+        raise DatasetProblems(problems)
+    return rows_to_facts(rows)
+
+
+def load_into(log: Any, directory: str | Path = DEFAULT_DATASET,
+              submitted_by: str = "dataset") -> list[AppendOutcome]:
+    """Validate and append a dataset to ``log`` in one transaction (idempotent)."""
+    return log.append(load_dataset(directory), submitted_by=submitted_by)

@@ -1,0 +1,204 @@
+"""The embedded SQLite fact log (WAL, synchronous=FULL, one transaction per batch)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from kg.errors import LogError
+from kg.log.migrations import migrate
+from kg.log.model import FACT_KINDS, AppendOutcome, Fact, Source, StoredFact
+
+_COLUMNS = (
+    "seq, kind, key, version, payload, source_doc, source_line, source_quote, "
+    "submitted_by, submitted_at, as_of, content_hash, batch"
+)
+
+
+class SqliteFactLog:
+    """Append-only fact log in one SQLite file.
+
+    Idempotent: a fact whose (kind, key) already has the same content as its latest version is
+    a duplicate and writes nothing; changed content becomes a new version, never an overwrite.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=FULL")
+            self._conn.execute("PRAGMA busy_timeout=10000")
+            migrate(self._conn)
+        except sqlite3.DatabaseError as err:
+            raise LogError(
+                f"Không mở được cơ sở dữ liệu {path}: {err}",
+                f"Cannot open database {path}: {err}",
+                code="log_open_failed",
+            ) from err
+        self._lock = threading.Lock()
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def append(
+        self,
+        facts: Sequence[Fact],
+        submitted_by: str = "system",
+        batch: str | None = None,
+        submitted_at: datetime | None = None,
+    ) -> list[AppendOutcome]:
+        """Record ``facts`` in one transaction: all of them or none."""
+        for fact in facts:
+            _check(fact)
+        when = (submitted_at or datetime.now(UTC)).isoformat()
+        outcomes: list[AppendOutcome] = []
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                for fact in facts:
+                    outcomes.append(self._append_one(fact, submitted_by, when, batch))
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+        return outcomes
+
+    def _append_one(
+        self, fact: Fact, submitted_by: str, when: str, batch: str | None
+    ) -> AppendOutcome:
+        digest = fact.content_hash()
+        latest = self._conn.execute(
+            f"SELECT {_COLUMNS} FROM facts WHERE kind=? AND key=? ORDER BY version DESC LIMIT 1",
+            (fact.kind, fact.key),
+        ).fetchone()
+        if latest is not None and latest[11] == digest:
+            return AppendOutcome("duplicate", _row_to_fact(latest))
+        version = 1 if latest is None else latest[3] + 1
+        src = fact.source
+        cursor = self._conn.execute(
+            "INSERT INTO facts (kind, key, version, payload, source_doc, source_line, "
+            "source_quote, submitted_by, submitted_at, as_of, content_hash, batch) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                fact.kind,
+                fact.key,
+                version,
+                json.dumps(fact.payload, ensure_ascii=False, sort_keys=True, default=str),
+                src.doc if src else None,
+                src.line if src else None,
+                src.quote if src else None,
+                submitted_by,
+                when,
+                fact.as_of.isoformat() if fact.as_of else None,
+                digest,
+                batch,
+            ),
+        )
+        stored = StoredFact(
+            seq=int(cursor.lastrowid or 0),
+            kind=fact.kind,
+            key=fact.key,
+            version=version,
+            payload=json.loads(json.dumps(fact.payload, default=str)),
+            source=src,
+            submitted_by=submitted_by,
+            submitted_at=datetime.fromisoformat(when),
+            as_of=fact.as_of,
+            content_hash=digest,
+            batch=batch,
+        )
+        return AppendOutcome("new" if version == 1 else "version", stored)
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def read(self, kinds: Iterable[str] | None = None, after_seq: int = 0) -> Iterator[StoredFact]:
+        """Every version of every fact, in the order they were recorded."""
+        sql, args = f"SELECT {_COLUMNS} FROM facts WHERE seq > ?", [after_seq]
+        kinds = list(kinds) if kinds is not None else None
+        if kinds is not None:
+            sql += f" AND kind IN ({','.join('?' * len(kinds))})"
+            args += kinds
+        for row in self._conn.execute(sql + " ORDER BY seq", args).fetchall():
+            yield _row_to_fact(row)
+
+    def current(self, kind: str) -> list[StoredFact]:
+        """The latest version of each key of ``kind``, in first-recorded order."""
+        rows = self._conn.execute(
+            f"SELECT {_COLUMNS} FROM facts f WHERE kind=? AND version = "
+            "(SELECT MAX(version) FROM facts g WHERE g.kind=f.kind AND g.key=f.key) ORDER BY seq",
+            (kind,),
+        ).fetchall()
+        return [_row_to_fact(row) for row in rows]
+
+    def get(self, kind: str, key: str) -> StoredFact | None:
+        row = self._conn.execute(
+            f"SELECT {_COLUMNS} FROM facts WHERE kind=? AND key=? ORDER BY version DESC LIMIT 1",
+            (kind, key),
+        ).fetchone()
+        return _row_to_fact(row) if row else None
+
+    def history(self, kind: str, key: str) -> list[StoredFact]:
+        rows = self._conn.execute(
+            f"SELECT {_COLUMNS} FROM facts WHERE kind=? AND key=? ORDER BY version", (kind, key)
+        ).fetchall()
+        return [_row_to_fact(row) for row in rows]
+
+    def counts(self) -> dict[str, int]:
+        """Number of distinct keys per kind (current facts, not versions)."""
+        rows = self._conn.execute("SELECT kind, COUNT(DISTINCT key) FROM facts GROUP BY kind")
+        return {kind: n for kind, n in rows}
+
+    def last_seq(self) -> int:
+        return int(self._conn.execute("SELECT COALESCE(MAX(seq), 0) FROM facts").fetchone()[0])
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> SqliteFactLog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _check(fact: Fact) -> None:
+    if fact.kind not in FACT_KINDS:
+        raise LogError(
+            f"Loại dữ kiện không hợp lệ '{fact.kind}'",
+            f"Unknown fact kind '{fact.kind}'",
+            code="unknown_fact_kind",
+            text=fact.kind,
+        )
+    if not fact.key or not isinstance(fact.key, str):
+        raise LogError(
+            "Dữ kiện thiếu khóa định danh", "Fact has no key", code="missing_key", text=str(fact)
+        )
+    if not isinstance(fact.payload, dict):
+        raise LogError(
+            "Nội dung dữ kiện phải là một đối tượng",
+            "Fact payload must be an object",
+            code="bad_payload",
+            text=repr(fact.payload)[:200],
+        )
+
+
+def _row_to_fact(row: tuple) -> StoredFact:
+    (seq, kind, key, version, payload, doc, line, quote, by, at, as_of, digest, batch) = row
+    return StoredFact(
+        seq=seq,
+        kind=kind,
+        key=key,
+        version=version,
+        payload=json.loads(payload),
+        source=Source(doc, line, quote) if doc is not None else None,
+        submitted_by=by,
+        submitted_at=datetime.fromisoformat(at),
+        as_of=date.fromisoformat(as_of) if as_of else None,
+        content_hash=digest,
+        batch=batch,
+    )

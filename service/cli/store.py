@@ -1,0 +1,120 @@
+"""Commands over the fact log: init, load, stats, observations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kg.dataset import DEFAULT_DATASET, DatasetProblems, load_into
+from kg.log import default_db_path, open_log
+from service.cli.options import DbOption, JsonOption, command, emit_json
+
+STATS_KINDS = {
+    "agencies": "agency",
+    "documents": "document",
+    "indicators": "indicator",
+    "targets": "target",
+    "tasks": "task",
+    "observations": "observation",
+}
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("load")(load)
+    app.command("stats")(stats)
+    app.command("observations")(observations)
+
+
+@command
+def init(db: DbOption = None) -> None:
+    """Tạo cơ sở dữ liệu rỗng / create an empty fact log.
+
+    Example: kehoach init --db /tmp/kh.db
+    """
+    path = db or default_db_path()
+    with open_log(path) as log:
+        typer.echo(f"Sổ dữ kiện / fact log: {path} ({sum(log.counts().values())} facts)")
+
+
+@command
+def load(
+    directory: Annotated[Path, typer.Argument(help="Thư mục dữ liệu / dataset directory")] = (
+        DEFAULT_DATASET
+    ),
+    db: DbOption = None,
+) -> None:
+    """Nạp bộ dữ liệu vào sổ dữ kiện / load a dataset into the fact log (all or nothing).
+
+    Example: kehoach load data/langson --db /tmp/kh.db
+    """
+    with open_log(db) as log:
+        try:
+            outcomes = load_into(log, directory)
+        except DatasetProblems as err:
+            for problem in err.problems:
+                typer.echo(f"[{problem.code}] {problem.message}", err=True)
+            typer.echo(f"{len(err.problems)} lỗi, không ghi gì / problems, nothing written",
+                       err=True)
+            raise typer.Exit(2) from None
+    counts: dict[str, int] = {}
+    for outcome in outcomes:
+        counts[outcome.status] = counts.get(outcome.status, 0) + 1
+    typer.echo(f"Đã nạp / loaded {len(outcomes)} facts: " +
+               ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+
+
+@command
+def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Đếm dữ kiện theo loại / count facts by kind.
+
+    Example: kehoach stats --json
+    """
+    with open_log(db) as log:
+        counts = log.counts()
+    data = {name: counts.get(kind, 0) for name, kind in STATS_KINDS.items()}
+    if as_json:
+        emit_json(data)
+    else:
+        for name, n in data.items():
+            typer.echo(f"{name:14} {n}")
+
+
+@command
+def observations(
+    doc: Annotated[
+        str | None, typer.Option(help="Mã tài liệu nguồn / source doc, e.g. 002")
+    ] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Liệt kê số liệu báo cáo / list report observations with their source.
+
+    Example: kehoach observations --json --doc 002
+    """
+    with open_log(db) as log:
+        facts = log.current("observation")
+    rows = [
+        {
+            "id": f.key,
+            "indicator": f.payload.get("indicator") or f.payload.get("indicator_text"),
+            "period": f.payload.get("period"),
+            "value": f.payload.get("value"),
+            "unit": f.payload.get("unit"),
+            "pct_of_plan": f.payload.get("pct_of_plan"),
+            "plan_basis": f.payload.get("plan_basis"),
+            "kind": f.payload.get("kind"),
+            "as_of": f.as_of.isoformat() if f.as_of else None,
+            "source": f.source.to_dict() if f.source else None,
+        }
+        for f in facts
+        if doc is None or (f.source and f.source.doc == doc)
+    ]
+    if as_json:
+        emit_json(rows)
+    else:
+        for r in rows:
+            typer.echo(f"{r['id']:14} {r['period']:10} {r['value'] or '':>12} "
+                       f"{r['pct_of_plan'] or '':>7}%  {r['indicator']}")

@@ -1,0 +1,109 @@
+"""The fact log through its public interface: open_log, append, read, current, history."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+
+import pytest
+
+from kg.errors import LogError
+from kg.log import Fact, Source, default_db_path, open_log
+
+
+@pytest.fixture
+def log(tmp_path):
+    with open_log(tmp_path / "kh.db") as opened:
+        yield opened
+
+
+def obs(key: str = "obs-1", value: str = "4.595,5") -> Fact:
+    return Fact(
+        "observation",
+        key,
+        {"indicator": "import_export_turnover", "value": value, "pct_of_plan": "76,6"},
+        Source("002", 33, "đạt 76,6% kế hoạch"),
+        as_of=date(2023, 11, 30),
+    )
+
+
+def test_append_same_fact_twice_stores_it_once(log):
+    first = log.append([obs()])
+    second = log.append([obs()])
+    assert [o.status for o in first + second] == ["new", "duplicate"]
+    assert len(list(log.read())) == 1
+    assert second[0].fact.id == first[0].fact.id == "observation:obs-1#v1"
+
+
+def test_append_changed_value_is_new_version_not_overwrite(log):
+    log.append([obs(value="4.595,5")])
+    outcome = log.append([obs(value="4.600")])[0]
+    assert outcome.status == "version"
+    history = log.history("observation", "obs-1")
+    assert [h.payload["value"] for h in history] == ["4.595,5", "4.600"]
+    assert log.get("observation", "obs-1").version == 2
+    assert [f.payload["value"] for f in log.current("observation")] == ["4.600"]
+    assert log.counts() == {"observation": 1}
+
+
+def test_append_keeps_source_submitter_and_as_of(log):
+    log.append([obs()], submitted_by="so-cong-thuong", batch="k-1")
+    stored = log.get("observation", "obs-1")
+    assert stored.source == Source("002", 33, "đạt 76,6% kế hoạch")
+    assert stored.submitted_by == "so-cong-thuong"
+    assert stored.as_of == date(2023, 11, 30)
+    assert stored.batch == "k-1"
+
+
+def test_append_batch_is_all_or_nothing(log):
+    bad = Fact("no_such_kind", "x", {})
+    with pytest.raises(LogError) as err:
+        log.append([obs("a"), bad])
+    assert err.value.code == "unknown_fact_kind"
+    assert "Loại dữ kiện" in err.value.vi and "Unknown fact kind" in err.value.en
+    assert list(log.read()) == []
+
+
+def test_log_refuses_edits_and_deletes_at_the_database_level(log, tmp_path):
+    log.append([obs()])
+    raw = sqlite3.connect(tmp_path / "kh.db")
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        raw.execute("UPDATE facts SET payload='{}'")
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        raw.execute("DELETE FROM facts")
+    raw.close()
+
+
+def test_reopen_keeps_facts_and_does_not_rerun_migrations(tmp_path):
+    path = tmp_path / "kh.db"
+    with open_log(path) as first:
+        first.append([obs()])
+    with open_log(path) as second:
+        assert second.counts() == {"observation": 1}
+    raw = sqlite3.connect(path)
+    names = [r[0] for r in raw.execute("SELECT name FROM _migrations")]
+    raw.close()
+    assert len(names) == len(set(names)) >= 3
+
+
+def test_read_filters_kinds_and_resumes_after_seq(log):
+    log.append([obs("a"), Fact("task", "t1", {"summary": "x"}), obs("b")])
+    assert [f.key for f in log.read(kinds=["observation"])] == ["a", "b"]
+    first_seq = next(iter(log.read())).seq
+    assert [f.key for f in log.read(after_seq=first_seq)] == ["t1", "b"]
+
+
+def test_default_db_path_follows_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("KEHOACH_DB", str(tmp_path / "x.db"))
+    assert default_db_path() == tmp_path / "x.db"
+    monkeypatch.delenv("KEHOACH_DB")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert default_db_path() == tmp_path / "kehoach" / "kehoach.db"
+
+
+def test_open_log_on_a_non_database_file_is_a_clear_error(tmp_path):
+    path = tmp_path / "not.db"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(LogError) as err:
+        open_log(path)
+    assert err.value.code == "log_open_failed"
