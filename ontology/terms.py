@@ -1,0 +1,469 @@
+"""The term table of the kehoach ontology: every class, property and SKOS concept, with its
+Vietnamese and English label, definition and defining document (văn bản quy định), as data.
+
+``ontology.build`` turns this table into OWL with owlready2. Parents, domains and ranges name
+local terms ("Target") or external ones by CURIE ("org:Organization", see ``EXTERNAL``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+EXTERNAL: dict[str, str] = {
+    "org": "http://www.w3.org/ns/org#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "qb": "http://purl.org/linked-data/cube#",
+    "eli": "http://data.europa.eu/eli/ontology#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+}
+
+ND30 = "Nghị định 30/2020/NĐ-CP"
+QD42 = "Quyết định 42/2014/QĐ-TTg (sửa đổi bởi 23/2018/QĐ-TTg)"
+ND09 = "Nghị định 09/2019/NĐ-CP"
+QD66TW = "Quy định 66-QĐ/TW"
+
+
+@dataclass(frozen=True)
+class Term:
+    """One named term: local name, labels (vi, en), definitions (vi, en), defining document."""
+
+    name: str
+    vi: str
+    en: str
+    def_vi: str
+    def_en: str
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class ClassTerm(Term):
+    parents: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PropertyTerm(Term):
+    """``kind`` is "object" or "data"; ``domain`` is a union of classes; ``range`` a class
+    (object) or a Python type name (data: "str", "float", "int", "bool", "date")."""
+
+    kind: str = "object"
+    domain: tuple[str, ...] = ()
+    range: str | None = None
+    parents: tuple[str, ...] = ()
+    transitive: bool = False
+    functional: bool = False
+
+
+@dataclass(frozen=True)
+class ConceptTerm(Term):
+    """A SKOS concept (or, with ``scheme=None``, a concept scheme)."""
+
+    scheme: str | None = None
+
+
+def _c(name: str, parents: tuple[str, ...], vi: str, en: str, dvi: str, den: str,
+       source: str | None = None) -> ClassTerm:
+    return ClassTerm(name, vi, en, dvi, den, source, parents)
+
+
+DOC_TYPES_VI = "loại văn bản và chữ viết tắt theo " + ND30
+
+CLASSES: tuple[ClassTerm, ...] = (
+    _c("LegalDocument", ("eli:LegalResource",), "Văn bản", "Document",
+       "Văn bản của cơ quan nhà nước hoặc của Đảng, định danh bằng số/ký hiệu, ngày ban hành và "
+       f"cơ quan ban hành (số tự đánh lại mỗi năm); {DOC_TYPES_VI}.",
+       "A state or Party document, identified by number/symbol, date and issuer (numbers "
+       "restart every year); types and abbreviations as in Decree 30/2020/NĐ-CP.", ND30),
+    _c("Law", ("LegalDocument",), "Luật", "Law",
+       "Văn bản quy phạm pháp luật do Quốc hội ban hành, ký hiệu dạng 111/2024/QH15 "
+       "(Luật Ban hành văn bản quy phạm pháp luật).",
+       "A legal normative document passed by the National Assembly, numbered like "
+       "111/2024/QH15 (Law on Promulgation of Legal Documents).",
+       "Luật Ban hành văn bản quy phạm pháp luật"),
+    _c("Decree", ("LegalDocument",), "Nghị định", "Decree",
+       f"Văn bản của Chính phủ, ký hiệu NĐ-CP (ví dụ 30/2020/NĐ-CP); {DOC_TYPES_VI}.",
+       "A Government decree, symbol NĐ-CP (e.g. 30/2020/NĐ-CP).", ND30),
+    _c("Circular", ("LegalDocument",), "Thông tư", "Circular",
+       f"Văn bản của Bộ trưởng, Thủ trưởng cơ quan ngang bộ, ký hiệu TT; {DOC_TYPES_VI}.",
+       "A ministerial circular, symbol TT.", ND30),
+    _c("Resolution", ("LegalDocument",), "Nghị quyết", "Resolution",
+       "Nghị quyết (NQ) của Quốc hội, Chính phủ, Hội đồng nhân dân hoặc cấp ủy Đảng; nghị quyết "
+       f"HĐND về chỉ tiêu kế hoạch năm (ví dụ 29/NQ-HĐND ngày 10/12/2022); {DOC_TYPES_VI}.",
+       "A resolution (NQ) of the National Assembly, Government, a People's Council or a Party "
+       "committee; the annual HĐND plan resolution (e.g. 29/NQ-HĐND, 10/12/2022) sets targets.",
+       ND30),
+    _c("PartyResolution", ("Resolution",), "Nghị quyết của Đảng", "Party resolution",
+       "Nghị quyết của Đại hội hoặc cấp ủy Đảng; ký hiệu có gạch nối giữa số và loại (49-NQ/TU, "
+       f"20-NQ/TW); thể loại và thể thức theo {QD66TW}.",
+       "A resolution of a Party congress or committee; the symbol has a hyphen between number "
+       "and type (49-NQ/TU, 20-NQ/TW); Party document types per Regulation 66-QĐ/TW.", QD66TW),
+    _c("Decision", ("LegalDocument",), "Quyết định", "Decision",
+       "Quyết định (QĐ), ví dụ quyết định của UBND tỉnh giao chỉ tiêu cho các cơ quan "
+       f"(1966/QĐ-UBND ngày 12/12/2022); {DOC_TYPES_VI}.",
+       "A decision (QĐ), e.g. the provincial committee's decision assigning targets to "
+       "agencies (1966/QĐ-UBND, 12/12/2022).", ND30),
+    _c("Directive", ("LegalDocument",), "Chỉ thị", "Directive",
+       f"Chỉ thị (CT), ví dụ 21/CT-TTg của Thủ tướng Chính phủ; {DOC_TYPES_VI}.",
+       "A directive (CT), e.g. the Prime Minister's 21/CT-TTg.", ND30),
+    _c("OfficialLetter", ("LegalDocument",), "Công văn", "Official letter",
+       "Văn bản hành chính không có tên loại; ký hiệu gồm cơ quan ban hành và đơn vị soạn thảo "
+       f"(4456/BKHĐT-TH); {DOC_TYPES_VI}.",
+       "An administrative letter without a type name; its symbol is issuer-drafting unit "
+       "(4456/BKHĐT-TH).", ND30),
+    _c("Plan", ("LegalDocument",), "Kế hoạch", "Plan",
+       f"Kế hoạch (KH), ví dụ kế hoạch phát triển kinh tế - xã hội 5 năm hoặc hằng năm; "
+       f"{DOC_TYPES_VI}.",
+       "A plan (KH), e.g. the five-year or annual socio-economic development plan.", ND30),
+    _c("Programme", ("LegalDocument",), "Chương trình", "Programme",
+       f"Chương trình (CTr), ví dụ chương trình hành động 71-CTr/TU; {DOC_TYPES_VI}.",
+       "A programme (CTr), e.g. the action programme 71-CTr/TU.", ND30),
+    _c("NationalTargetProgramme", ("Programme",), "Chương trình mục tiêu quốc gia",
+       "National target programme",
+       "Chương trình MTQG theo Luật Đầu tư công: xây dựng nông thôn mới, giảm nghèo bền vững, "
+       "phát triển kinh tế - xã hội vùng đồng bào dân tộc thiểu số và miền núi.",
+       "A national target programme under the Law on Public Investment: new rural areas, "
+       "sustainable poverty reduction, ethnic minority and mountainous areas.",
+       "Luật Đầu tư công"),
+    _c("Scheme", ("LegalDocument",), "Đề án", "Scheme",
+       f"Đề án (ĐA), ví dụ 06-ĐA/TU; {DOC_TYPES_VI}.", "A scheme (ĐA), e.g. 06-ĐA/TU.", ND30),
+    _c("Report", ("LegalDocument", "prov:Entity"), "Báo cáo", "Report",
+       "Báo cáo (BC) tình hình kinh tế - xã hội tháng, 6 tháng, 9 tháng, năm; chế độ báo cáo "
+       f"theo {ND09}; nguồn của các số liệu thực hiện.",
+       "A report (BC) on the socio-economic situation (monthly, 6-, 9-month, annual); "
+       "reporting regime per Decree 09/2019/NĐ-CP; the source of observations.", ND09),
+    _c("Organization", ("org:Organization",), "Tổ chức", "Organization",
+       "Cơ quan, tổ chức ban hành văn bản hoặc chịu trách nhiệm thực hiện (W3C ORG).",
+       "A body that issues documents or is responsible for work (W3C ORG)."),
+    _c("Agency", ("Organization", "org:OrganizationalUnit"), "Cơ quan chuyên môn",
+       "Agency",
+       "Sở, ban, ngành: cơ quan chuyên môn thuộc UBND; có thể sáp nhập (từ 2025 Sở KH&ĐT vào "
+       "Sở Tài chính), nên trách nhiệm có hiệu lực theo thời gian.",
+       "A department (sở, ban, ngành) under a People's Committee; departments merge (in 2025 "
+       "Planning and Investment into Finance), so responsibility is dated."),
+    _c("PeoplesCommittee", ("Organization",), "Ủy ban nhân dân", "People's Committee",
+       "Cơ quan hành chính nhà nước ở địa phương (UBND tỉnh, huyện, xã; từ 1/7/2025 chính "
+       "quyền hai cấp) theo Luật Tổ chức chính quyền địa phương.",
+       "The local executive (UBND of province, district, commune; two levels since 1/7/2025) "
+       "under the Law on Organisation of Local Government.",
+       "Luật Tổ chức chính quyền địa phương"),
+    _c("PeoplesCouncil", ("Organization",), "Hội đồng nhân dân", "People's Council",
+       "Cơ quan quyền lực nhà nước ở địa phương (HĐND), quyết nghị chỉ tiêu kế hoạch hằng năm.",
+       "The local elected council (HĐND); it resolves the annual plan targets.",
+       "Luật Tổ chức chính quyền địa phương"),
+    _c("PartyCommittee", ("Organization",), "Cấp ủy Đảng", "Party committee",
+       "Cấp ủy Đảng (Tỉnh ủy, Ban Thường vụ, Đảng ủy) ban hành nghị quyết, chương trình của "
+       "Đảng; theo Điều lệ Đảng.",
+       "A Party committee (provincial committee, standing board) issuing Party resolutions "
+       "and programmes; per the Party Statute.", "Điều lệ Đảng Cộng sản Việt Nam"),
+    _c("Indicator", (), "Chỉ tiêu", "Indicator",
+       "Đại lượng được theo dõi (tốc độ tăng GRDP, thu ngân sách, tỷ lệ che phủ rừng...), có "
+       "đơn vị và chiều đánh giá (tăng, giảm, trong khoảng, duy trì).",
+       "A tracked quantity (GRDP growth, budget revenue, forest cover ...) with a unit and a "
+       "direction (increase, decrease, band, maintain)."),
+    _c("Target", (), "Chỉ tiêu kế hoạch", "Target",
+       "Giá trị kế hoạch của một chỉ tiêu cho một kỳ, ghi nguyên văn (7 - 7,5; ≥5; trên 90%) "
+       "cùng cận dưới/trên đã đọc; do nghị quyết đặt và quyết định giao.",
+       "The planned value of an indicator for a period, as written (7 - 7,5; ≥5; trên 90%) "
+       "with its parsed bounds; set by a resolution and assigned by a decision."),
+    _c("Task", (), "Nhiệm vụ", "Task",
+       "Nhiệm vụ được giao, có cơ quan chủ trì, phối hợp và thời hạn; theo dõi tình hình thực "
+       f"hiện theo {QD42}.",
+       "An assigned task with lead and supporting agencies and a deadline; monitored per "
+       "Decision 42/2014/QĐ-TTg as amended by 23/2018/QĐ-TTg.", QD42),
+    _c("Deadline", (), "Thời hạn", "Deadline",
+       "Thời hạn hoàn thành, ghi nguyên văn ('trong Quý IV', 'trước ngày 05/7/2023'); thời hạn "
+       "có điều kiện ('sau khi Thủ tướng phê duyệt') không bao giờ quá hạn theo lịch.",
+       "A completion deadline as written ('trong Quý IV', 'trước ngày 05/7/2023'); a "
+       "conditional deadline is never overdue by the calendar.", QD42),
+    _c("Period", ("dcterms:PeriodOfTime",), "Kỳ kế hoạch", "Period",
+       "Khoảng thời gian của kế hoạch hoặc chỉ tiêu: năm, giai đoạn 5 năm (2021-2025).",
+       "The time span of a plan or target: a year, a five-year period (2021-2025)."),
+    _c("ReportingPeriod", ("Period",), "Kỳ báo cáo", "Reporting period",
+       "Kỳ của số liệu báo cáo: tháng, lũy kế, 6 tháng, 9 tháng, ước cả năm, năm; chế độ báo "
+       f"cáo theo {ND09}.",
+       "The period of reported figures: month, year-to-date, 6-month, 9-month, year "
+       "estimate, year; reporting regime per Decree 09/2019/NĐ-CP.", ND09),
+    _c("Observation", ("qb:Observation", "prov:Entity"), "Số liệu thực hiện", "Observation",
+       "Một số liệu trong báo cáo ('đạt X% kế hoạch'), ghi kèm văn bản, dòng và trích dẫn "
+       "nguyên văn; không bao giờ sửa nguồn.",
+       "One reported figure ('đạt X% kế hoạch') with its document, line and verbatim quote; "
+       "the source is never corrected."),
+    _c("Alert", ("prov:Entity",), "Cảnh báo", "Alert",
+       "Cảnh báo do luật (rule) sinh ra khi có số liệu mới, kèm giải thích: số liệu, luật và "
+       "phiên bản, ngưỡng, ngày đánh giá.",
+       "An alert fired by a rule on a new fact, with its explanation: facts, rule and "
+       "version, thresholds, as-of date."),
+    _c("StatusChange", ("prov:Entity",), "Thay đổi trạng thái", "Status change",
+       "Việc một chỉ tiêu hoặc nhiệm vụ chuyển trạng thái (đạt, có nguy cơ, quá hạn...) do "
+       "luật suy ra, có nguồn gốc.",
+       "A target or task moving to a new status (achieved, at risk, overdue ...) derived by "
+       "a rule, with provenance."),
+)
+
+#: Sets of classes whose members are pairwise disjoint.
+DISJOINT: tuple[tuple[str, ...], ...] = (
+    ("LegalDocument", "Organization", "Indicator", "Target", "Task", "Deadline", "Period",
+     "Observation", "Alert", "StatusChange"),
+    ("Law", "Decree", "Circular", "Resolution", "Decision", "Directive", "OfficialLetter",
+     "Plan", "Programme", "Scheme", "Report"),
+    ("Agency", "PeoplesCommittee", "PeoplesCouncil", "PartyCommittee"),
+)
+
+TT = ("Target", "Task")
+DOC = ("LegalDocument",)
+
+
+def _o(name: str, domain: tuple[str, ...], rng: str | None, vi: str, en: str, dvi: str,
+       den: str, parents: tuple[str, ...] = (), *, source: str | None = None,
+       transitive: bool = False, functional: bool = False) -> PropertyTerm:
+    return PropertyTerm(name, vi, en, dvi, den, source, "object", domain, rng, parents,
+                        transitive, functional)
+
+
+def _d(name: str, domain: tuple[str, ...], rng: str, vi: str, en: str, dvi: str, den: str,
+       parents: tuple[str, ...] = (), *, source: str | None = None,
+       functional: bool = False) -> PropertyTerm:
+    return PropertyTerm(name, vi, en, dvi, den, source, "data", domain, rng, parents,
+                        False, functional)
+
+
+OBJECT_PROPERTIES: tuple[PropertyTerm, ...] = (
+    _o("tracesTo", (), "LegalDocument", "truy nguyên đến", "traces to",
+       "Quan hệ bắc cầu: văn bản, chỉ tiêu hoặc nhiệm vụ bắt nguồn từ văn bản này, trực tiếp "
+       "hoặc qua chuỗi căn cứ/triển khai/đặt/giao (suy ra bởi bộ suy luận).",
+       "Transitive: the document, target or task stems from this document, directly or "
+       "through a chain of basedOn/implements/setBy/assignedBy (inferred by the reasoner).",
+       transitive=True),
+    _o("basedOn", DOC, "LegalDocument", "căn cứ", "based on",
+       "Văn bản được ban hành căn cứ văn bản kia (phần 'Căn cứ ...' của văn bản, "
+       f"{ND30}).", "The document is issued on the basis of the other (its 'Căn cứ' clause).",
+       ("tracesTo", "eli:based_on"), source=ND30),
+    _o("implements", DOC, "LegalDocument", "triển khai thực hiện", "implements",
+       "Văn bản triển khai, cụ thể hóa văn bản kia (kế hoạch thực hiện nghị quyết...).",
+       "The document carries out the other (a plan implementing a resolution ...).",
+       ("tracesTo", "eli:applies")),
+    _o("setBy", ("Target",), "LegalDocument", "do văn bản đặt", "set by",
+       "Văn bản quyết nghị chỉ tiêu, thường là nghị quyết HĐND (29/NQ-HĐND).",
+       "The document that sets the target, usually an HĐND resolution (29/NQ-HĐND).",
+       ("tracesTo",)),
+    _o("assignedBy", TT, "LegalDocument", "do văn bản giao", "assigned by",
+       "Văn bản giao chỉ tiêu hoặc nhiệm vụ cho cơ quan, thường là quyết định UBND "
+       "(1966/QĐ-UBND); có thể là kế hoạch hoặc báo cáo.",
+       "The document assigning the target or task, usually a UBND decision (1966/QĐ-UBND); "
+       "may be a plan or a report.", ("tracesTo",)),
+    _o("issuedBy", DOC, "Organization", "cơ quan ban hành", "issued by",
+       f"Cơ quan, tổ chức ban hành văn bản (phần ký hiệu sau dấu '/': QĐ-UBND); {ND30}.",
+       "The body that issued the document (the symbol after '/': QĐ-UBND).",
+       ("eli:passed_by",), source=ND30),
+    _o("leadAgency", TT, "Organization", "cơ quan chủ trì", "lead agency",
+       f"Cơ quan chủ trì thực hiện, như văn bản nêu; {QD42}.",
+       "The agency in charge (chủ trì), as stated in the document.", source=QD42),
+    _o("impliedLeadAgency", TT, "Organization", "cơ quan chủ trì suy ra",
+       "implied lead agency",
+       "Chủ trì ngầm định khi văn bản không nêu (thường là UBND tỉnh ban hành); ghi là suy ra, "
+       "không phải nêu.", "The implied owner when the text names none (usually the issuing "
+       "UBND); recorded as implied, not stated.", ("leadAgency",)),
+    _o("supportingAgency", TT, "Organization", "cơ quan phối hợp", "supporting agency",
+       f"Cơ quan phối hợp thực hiện; {QD42}.", "A supporting agency (phối hợp).", source=QD42),
+    _o("hasTarget", ("Indicator",), "Target", "có chỉ tiêu kế hoạch", "has target",
+       "Chỉ tiêu kế hoạch đặt cho chỉ tiêu này.", "A target set for this indicator."),
+    _o("forIndicator", ("Target", "Observation"), "Indicator", "thuộc chỉ tiêu",
+       "for indicator", "Chỉ tiêu mà chỉ tiêu kế hoạch hoặc số liệu đo.",
+       "The indicator the target or observation measures.", functional=True),
+    _o("hasDeadline", TT, "Deadline", "có thời hạn", "has deadline",
+       "Thời hạn hoàn thành.", "The completion deadline.", source=QD42),
+    _o("forPeriod", ("Target", "Observation", "Report"), "Period", "cho kỳ", "for period",
+       "Kỳ kế hoạch hoặc kỳ báo cáo.", "The plan or reporting period."),
+    _o("periodKind", ("Period",), "skos:Concept", "loại kỳ", "period kind",
+       "Loại kỳ (PeriodKindScheme).", "The kind of period (PeriodKindScheme).", source=ND09),
+    _o("direction", ("Indicator",), "skos:Concept", "chiều đánh giá", "direction",
+       "Chiều tốt của chỉ tiêu (DirectionScheme).",
+       "Which way is better for the indicator (DirectionScheme)."),
+    _o("status", ("Target", "Task", "StatusChange"), "skos:Concept", "trạng thái", "status",
+       "Trạng thái tiến độ (PaceStatusScheme) hoặc nhiệm vụ (TaskStatusScheme).",
+       "Pace status (PaceStatusScheme) or task status (TaskStatusScheme)."),
+    _o("previousStatus", ("StatusChange",), "skos:Concept", "trạng thái trước",
+       "previous status", "Trạng thái trước khi thay đổi.", "The status before the change."),
+    _o("verdict", ("Observation", "StatusChange", "Alert"), "skos:Concept", "đánh giá",
+       "verdict", "Đánh giá Vượt/Đạt/Không đạt (VerdictScheme), của văn bản hoặc tính ra.",
+       "Exceeded/achieved/not achieved (VerdictScheme), as the document says or computed."),
+    _o("planBasis", ("Observation",), "skos:Concept", "so với", "plan basis",
+       "Mốc so sánh của 'đạt X%': kế hoạch, kế hoạch điều chỉnh, dự toán (PlanBasisScheme).",
+       "What 'đạt X%' compares with: plan, adjusted plan, budget (PlanBasisScheme)."),
+    _o("alertKind", ("Alert",), "skos:Concept", "loại cảnh báo", "alert kind",
+       "Loại cảnh báo (AlertKindScheme).", "The kind of alert (AlertKindScheme)."),
+    _o("concerns", ("Alert", "StatusChange"), None, "liên quan đến", "concerns",
+       "Chỉ tiêu, nhiệm vụ hoặc số liệu mà cảnh báo/thay đổi trạng thái nói đến.",
+       "The target, task or observation the alert or status change is about."),
+    _o("derivedFrom", (), None, "suy ra từ", "derived from",
+       "Nguồn gốc: sự kiện (số liệu, văn bản) mà thực thể này được suy ra (PROV-O).",
+       "Provenance: the facts this entity was derived from (PROV-O).",
+       ("prov:wasDerivedFrom",)),
+    _o("sourceDocument", (), "LegalDocument", "văn bản nguồn", "source document",
+       "Văn bản chứa câu trích dẫn sinh ra sự kiện này.",
+       "The document whose sentence produced this fact.", ("prov:hadPrimarySource",)),
+    _o("succeededBy", ("Organization",), "Organization", "được kế thừa bởi", "succeeded by",
+       "Cơ quan tiếp nhận chức năng khi sáp nhập, giải thể (Sở KH&ĐT → Sở Tài chính, 2025).",
+       "The body taking over on a merger or dissolution (Planning → Finance, 2025)."),
+    _o("subOrganizationOf", ("Organization",), "Organization", "trực thuộc",
+       "sub-organization of", "Cơ quan cấp trên trực tiếp (W3C ORG).",
+       "The directly superior body (W3C ORG).", ("org:subOrganizationOf",)),
+)
+
+OBSERVED = ("Target", "Observation")
+DATA_PROPERTIES: tuple[PropertyTerm, ...] = (
+    _d("documentNumber", DOC, "str", "số, ký hiệu", "document number",
+       f"Số và ký hiệu như văn bản ghi (29/NQ-HĐND, 49-NQ/TU); {ND30}.",
+       "Number and symbol as written (29/NQ-HĐND, 49-NQ/TU).", ("eli:id_local",),
+       source=ND30, functional=True),
+    _d("issuedOn", DOC, "date", "ngày ban hành", "issued on",
+       f"Ngày ban hành văn bản; {ND30}.", "The date the document was issued.",
+       ("eli:date_document",), source=ND30, functional=True),
+    _d("expression", (*OBSERVED, "Deadline"), "str", "nguyên văn", "expression",
+       "Giá trị như văn bản ghi ('7 - 7,5', '≥5', '<5', 'trong Quý IV').",
+       "The value as written ('7 - 7,5', '≥5', '<5', 'trong Quý IV')."),
+    _d("unit", ("Indicator", *OBSERVED), "str", "đơn vị tính", "unit",
+       "Đơn vị tính (%, tỷ đồng, triệu USD, ha, xã ...).",
+       "Unit of measure (%, tỷ đồng, triệu USD, ha, xã ...)."),
+    _d("lowerBound", OBSERVED, "float", "cận dưới", "lower bound",
+       "Cận dưới đã đọc từ nguyên văn.", "The parsed lower bound."),
+    _d("upperBound", OBSERVED, "float", "cận trên", "upper bound",
+       "Cận trên đã đọc từ nguyên văn.", "The parsed upper bound."),
+    _d("lowerOpen", OBSERVED, "bool", "cận dưới mở", "lower bound open",
+       "Đúng khi cận dưới là bất đẳng thức ngặt ('>3', 'trên 90%').",
+       "True when the lower bound is strict ('>3', 'trên 90%')."),
+    _d("upperOpen", OBSERVED, "bool", "cận trên mở", "upper bound open",
+       "Đúng khi cận trên là bất đẳng thức ngặt ('<3').",
+       "True when the upper bound is strict ('<3')."),
+    _d("observedValue", ("Observation",), "float", "giá trị thực hiện", "observed value",
+       "Giá trị điểm của số liệu (số thập phân, dấu ',' trong nguyên văn).",
+       "The point value of the figure (decimal; ',' in the text).", functional=True),
+    _d("pctOfPlan", ("Observation",), "float", "đạt % kế hoạch", "percent of plan",
+       "Tỷ lệ 'đạt X% kế hoạch/dự toán' như văn bản ghi; không tự sửa khi lệch.",
+       "The stated 'đạt X% kế hoạch/dự toán'; never corrected when inconsistent."),
+    _d("sourceLine", (), "int", "dòng nguồn", "source line",
+       "Số dòng (từ 1) trong văn bản nguồn nơi trích dẫn bắt đầu.",
+       "The 1-based line in the source document where the quote starts.", functional=True),
+    _d("sourceQuote", (), "str", "trích dẫn nguồn", "source quote",
+       "Câu trích nguyên văn từ văn bản nguồn.", "The verbatim quote from the source."),
+    _d("validFrom", (), "date", "có hiệu lực từ", "valid from",
+       "Ngày bắt đầu hiệu lực (văn bản, trách nhiệm của cơ quan).",
+       "The date from which it holds (a document, an agency's responsibility)."),
+    _d("validUntil", (), "date", "có hiệu lực đến", "valid until",
+       "Ngày hết hiệu lực (ví dụ cấp huyện chấm dứt 1/7/2025).",
+       "The date it stops holding (e.g. districts ended 1/7/2025)."),
+    _d("startDate", ("Period",), "date", "ngày bắt đầu", "start date",
+       "Ngày đầu của kỳ (năm thống kê đặc biệt: 15/12 năm trước).",
+       "First day of the period (special statistical years start 15/12)."),
+    _d("endDate", ("Period",), "date", "ngày kết thúc", "end date",
+       "Ngày cuối của kỳ.", "Last day of the period."),
+    _d("dueOn", ("Deadline",), "date", "hạn ngày", "due on",
+       "Ngày đến hạn đã quy đổi ('trong Quý IV' → 31/12).",
+       "The resolved due date ('trong Quý IV' → 31/12).", source=QD42),
+    _d("conditional", ("Deadline",), "bool", "có điều kiện", "conditional",
+       "Đúng khi thời hạn phụ thuộc sự kiện ('sau khi Thủ tướng phê duyệt').",
+       "True when the deadline waits for an event ('after the Prime Minister approves')."),
+    _d("asOf", ("Alert", "StatusChange"), "date", "tại ngày", "as of",
+       "Ngày đánh giá của luật.", "The date the rule evaluated as of."),
+    _d("ruleId", ("Alert", "StatusChange"), "str", "mã luật", "rule id",
+       "Mã của luật sinh ra cảnh báo/trạng thái.", "Id of the rule that fired."),
+    _d("ruleVersion", ("Alert", "StatusChange"), "str", "phiên bản luật", "rule version",
+       "Phiên bản của luật khi được áp dụng.", "Version of the rule that fired."),
+)
+
+
+def _s(name: str, vi: str, en: str, source: str | None = None) -> ConceptTerm:
+    return ConceptTerm(name, vi, en, f"Bộ mã: {vi.lower()}.", f"Code list: {en.lower()}.",
+                       source)
+
+
+def _k(scheme: str, name: str, vi: str, en: str, dvi: str, den: str,
+       source: str | None = None) -> ConceptTerm:
+    return ConceptTerm(name, vi, en, dvi, den, source, scheme)
+
+
+OPEN_SDG = "Open SDG / Statistics Canada progress measure"
+SCHEMES: tuple[ConceptTerm, ...] = (
+    _s("DirectionScheme", "Chiều đánh giá chỉ tiêu", "Indicator directions"),
+    _s("VerdictScheme", "Kết quả đánh giá", "Verdicts"),
+    _s("PaceStatusScheme", "Trạng thái tiến độ chỉ tiêu", "Target pace statuses", OPEN_SDG),
+    _s("TaskStatusScheme", "Trạng thái nhiệm vụ", "Task statuses", QD42),
+    _s("AlertKindScheme", "Loại cảnh báo", "Alert kinds"),
+    _s("PeriodKindScheme", "Loại kỳ", "Period kinds", ND09),
+    _s("PlanBasisScheme", "Mốc so sánh kế hoạch", "Plan bases"),
+)
+
+CONCEPTS: tuple[ConceptTerm, ...] = (
+    _k("DirectionScheme", "direction_increase", "Tăng", "Increase",
+       "Càng cao càng tốt.", "Higher is better."),
+    _k("DirectionScheme", "direction_decrease", "Giảm", "Decrease",
+       "Càng thấp càng tốt (tỷ lệ hộ nghèo).", "Lower is better (poverty rate)."),
+    _k("DirectionScheme", "direction_band", "Trong khoảng", "Band",
+       "Nằm trong khoảng là đạt (cơ cấu kinh tế).", "Inside the range is achieved (shares)."),
+    _k("DirectionScheme", "direction_maintain", "Duy trì", "Maintain",
+       "Giữ mức đã đạt.", "Keep the level reached."),
+    _k("VerdictScheme", "verdict_exceeded", "Vượt", "Exceeded",
+       "Vượt kế hoạch (cột 'Đánh giá' của báo cáo).", "Above plan (report column 'Đánh giá')."),
+    _k("VerdictScheme", "verdict_achieved", "Đạt", "Achieved",
+       "Đạt kế hoạch: trong khoảng, bằng, hoặc thỏa bất đẳng thức.",
+       "Met: inside the range, equal, or inequality satisfied."),
+    _k("VerdictScheme", "verdict_not_achieved", "Không đạt", "Not achieved",
+       "Không đạt kế hoạch.", "Below plan or outside the band."),
+    _k("PaceStatusScheme", "pace_on_track", "Đúng tiến độ", "On track",
+       "Thực hiện/kỳ vọng ≥ 0,95 (ngưỡng cấu hình được).", "Actual/expected ≥ 0.95 "
+       "(configurable).", OPEN_SDG),
+    _k("PaceStatusScheme", "pace_at_risk", "Có nguy cơ không đạt", "At risk",
+       "Thực hiện/kỳ vọng từ 0,80 đến dưới 0,95.", "Actual/expected 0.80-0.95.", OPEN_SDG),
+    _k("PaceStatusScheme", "pace_off_track", "Chậm tiến độ", "Off track",
+       "Thực hiện/kỳ vọng dưới 0,80.", "Actual/expected below 0.80.", OPEN_SDG),
+    _k("PaceStatusScheme", "pace_achieved_early", "Đạt sớm", "Achieved early",
+       "Đã đạt chỉ tiêu trước hết kỳ.", "Target met before the period ends.", OPEN_SDG),
+    _k("TaskStatusScheme", "task_completed_on_time", "Hoàn thành đúng hạn",
+       "Completed on time", "Hoàn thành trong thời hạn.", "Done within the deadline.", QD42),
+    _k("TaskStatusScheme", "task_completed_late", "Hoàn thành quá hạn", "Completed late",
+       "Hoàn thành sau thời hạn.", "Done after the deadline.", QD42),
+    _k("TaskStatusScheme", "task_in_progress", "Đang thực hiện trong hạn",
+       "In progress", "Chưa hoàn thành, còn trong hạn.", "Not done, within deadline.", QD42),
+    _k("TaskStatusScheme", "task_overdue", "Quá hạn chưa hoàn thành", "Overdue",
+       "Chưa hoàn thành, đã quá hạn (tính số ngày quá hạn).",
+       "Not done, past its deadline (ageing counted in days).", QD42),
+    _k("TaskStatusScheme", "task_due_soon", "Sắp đến hạn", "Due soon",
+       "Chưa hoàn thành, sắp đến hạn (số ngày cấu hình được).",
+       "Not done, deadline near (configurable days)."),
+    _k("AlertKindScheme", "alert_target_at_risk", "Chỉ tiêu có nguy cơ", "Target at risk",
+       "Chỉ tiêu chuyển sang có nguy cơ không đạt.", "A target became at risk."),
+    _k("AlertKindScheme", "alert_target_off_track", "Chỉ tiêu chậm tiến độ",
+       "Target off track", "Chỉ tiêu chậm tiến độ.", "A target is off track."),
+    _k("AlertKindScheme", "alert_task_overdue", "Nhiệm vụ quá hạn", "Task overdue",
+       "Nhiệm vụ quá hạn chưa hoàn thành.", "A task is overdue.", QD42),
+    _k("AlertKindScheme", "alert_task_due_soon", "Nhiệm vụ sắp đến hạn", "Task due soon",
+       "Nhiệm vụ sắp đến hạn chưa hoàn thành.", "A task is due soon."),
+    _k("AlertKindScheme", "alert_missing_report", "Thiếu báo cáo", "Missing report",
+       "Không có số liệu cho kỳ phải báo cáo.", "No figure for a period that is due."),
+    _k("AlertKindScheme", "alert_verdict_contradiction", "Đánh giá mâu thuẫn số liệu",
+       "Verdict contradicts figures", "Đánh giá của văn bản trái với số liệu của chính nó.",
+       "The document's own verdict disagrees with its numbers."),
+    _k("AlertKindScheme", "alert_plan_pct_mismatch", "Tỷ lệ % kế hoạch lệch",
+       "Percent of plan mismatch", "'Đạt X% kế hoạch' khác giá trị/kế hoạch.",
+       "The stated percent of plan differs from value/plan."),
+    _k("PeriodKindScheme", "period_month", "Tháng", "Month", "Số liệu một tháng.",
+       "One month's figure.", ND09),
+    _k("PeriodKindScheme", "period_year_to_date", "Lũy kế", "Year to date",
+       "Lũy kế từ đầu năm ('lũy kế 11 tháng').", "Cumulative since January.", ND09),
+    _k("PeriodKindScheme", "period_six_month", "6 tháng", "Six months",
+       "6 tháng đầu năm.", "First half year.", ND09),
+    _k("PeriodKindScheme", "period_nine_month", "9 tháng", "Nine months",
+       "9 tháng đầu năm.", "First nine months.", ND09),
+    _k("PeriodKindScheme", "period_year_estimate", "Ước cả năm", "Year estimate",
+       "Ước thực hiện cả năm.", "Estimate for the whole year.", ND09),
+    _k("PeriodKindScheme", "period_year", "Năm", "Year", "Cả năm (kế hoạch hoặc "
+       "thực hiện).", "A whole year (plan or final).", ND09),
+    _k("PeriodKindScheme", "period_five_year", "5 năm", "Five years",
+       "Giai đoạn 5 năm (2021-2025).", "A five-year period (2021-2025)."),
+    _k("PlanBasisScheme", "basis_plan", "Kế hoạch", "Plan",
+       "So với kế hoạch đầu năm.", "Compared with the initial annual plan."),
+    _k("PlanBasisScheme", "basis_adjusted_plan", "Kế hoạch điều chỉnh", "Adjusted plan",
+       "So với kế hoạch sau điều chỉnh.", "Compared with the adjusted plan."),
+    _k("PlanBasisScheme", "basis_budget", "Dự toán", "Budget",
+       "So với dự toán (thu, chi ngân sách).", "Compared with the budget estimate."),
+)
