@@ -150,6 +150,8 @@ def _check_shape(row: Row) -> list[KehoachError]:
             out.append(_problem(row, field, "thiếu trường bắt buộc", "required field missing",
                                 "missing_field"))
     src = row.data.get("source")
+    if row.kind == "indicator" and src is None:
+        return out  # an indicator is defined by its targets' and observations' sources
     if not isinstance(src, dict) or not (
         (src.get("doc") and src.get("line") and src.get("quote")) or src.get("basis")
     ):
@@ -191,7 +193,10 @@ def _check_values(row: Row) -> list[KehoachError]:
         checks += [("direction", _member(DIRECTIONS)), ("measure", _member(MEASURES)),
                    ("group", _member(GROUPS))]
     elif row.kind == "document":
-        checks += [("number", notation.parse_document_number), ("date", date.fromisoformat)]
+        # A number written oddly in the source ("32/2024/NĐ- CP") is kept as written in
+        # ``number``; the reader's normal form goes in ``number_normalised`` and is what parses.
+        number_field = "number_normalised" if d.get("number_normalised") else "number"
+        checks += [(number_field, notation.parse_document_number), ("date", date.fromisoformat)]
     elif row.kind == "target":
         checks += [("expression", notation.parse_expression), ("period", notation.Period.from_code)]
     elif row.kind == "verdict":

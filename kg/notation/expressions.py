@@ -173,11 +173,20 @@ def _operator(norm: str) -> tuple[str, str] | None:
     return None
 
 
+APPROXIMATE_WORDS = ("khoảng", "xấp xỉ", "gần")
+
+
 def parse_expression(text: str) -> TargetExpression:
     """Read a target as written: "7 - 7,5%", "4.060", "≥5", "trên 90%", "từ 5% trở lên"."""
     norm = " ".join(text.split()) if isinstance(text, str) else ""
     if not norm:
         raise _error("expression_empty", str(text), "chuỗi rỗng", "the text is empty")
+    # "khoảng 18.500", "khoảng 40 - 41": an approximate target is still judged on its figure;
+    # the word stays in ``text``.
+    for word in APPROXIMATE_WORDS:
+        if norm.lower().startswith(word + " "):
+            norm = norm[len(word) + 1 :].strip()
+            break
     if norm.lower().startswith("từ "):
         return _from_form(norm[3:].strip(), text)
     operator = _operator(norm)

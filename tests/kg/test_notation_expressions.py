@@ -171,3 +171,10 @@ def test_parse_expression_raises_only_parse_error(text: str) -> None:
         parse_expression(text)
     except ParseError:
         pass
+
+
+def test_parse_expression_approximate_target_keeps_its_figure():
+    expr = parse_expression("khoảng 40 - 41")
+    assert (expr.kind, expr.low, expr.high) == ("range", Decimal("40"), Decimal("41"))
+    assert expr.text == "khoảng 40 - 41"
+    assert parse_expression("khoảng 18.500").representative == Decimal("18500")
