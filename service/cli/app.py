@@ -18,6 +18,8 @@ from kg.errors import KehoachError
 COMMAND_MODULES: list[str] = [
     "service.cli.store",
     "service.cli.ontology",
+    "service.cli.rules",
+    "service.cli.template",
 ]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2

@@ -1,0 +1,139 @@
+"""Measures for duties (nghĩa vụ): tasks and their deadlines, reports due by the calendar,
+and consecutive lagging periods (for escalation)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from kg.log import StoredFact
+from kg.notation.periods import parse_period
+from rules import measures as ms
+from rules.snapshot import Snapshot, as_date
+from rules.subjects import Measure, _base, _period, indicator_info
+
+COMPLETED_WORDS = ("completed", "done", "hoàn thành")
+
+
+def completion_date(snap: Snapshot, task_id: str) -> tuple[date | None, StoredFact | None]:
+    """When the latest visible update says the task was completed (None: still open)."""
+    updates = [u for u in snap.all("task_update")
+               if (u.payload.get("task") or u.payload.get("task_id")) == task_id]
+    for update in sorted(updates, key=lambda u: (str(u.payload.get("as_of")), u.seq),
+                         reverse=True):
+        up = update.payload
+        if str(up.get("status") or "").lower() in COMPLETED_WORDS:
+            done = as_date(up.get("completed_on") or up.get("completed_at") or up.get("as_of"))
+            return done or update.as_of, update
+        return None, update
+    return None, None
+
+
+def task_measures(snap: Snapshot) -> list[Measure]:
+    out = []
+    for task in snap.all("task"):
+        tp = task.payload
+        due = as_date(tp.get("deadline"))
+        done, update = completion_date(snap, task.key)
+        timing = ms.task_timing(due, bool(tp.get("condition")), done, snap.as_of)
+        event = _base(snap, "task", task.key, str(tp.get("summary") or task.key), "task",
+                      due.isoformat() if due else None, tp.get("lead_agency"))
+        event.update(completed=timing.completed, has_due=timing.has_due,
+                     conditional=timing.conditional, days_late=timing.days_late,
+                     days_overdue=timing.days_overdue, days_to_due=timing.days_to_due,
+                     deadline=str(tp.get("deadline_text") or tp.get("deadline") or "—"))
+        used = [task] + ([update] if update else [])
+        details = {"bucket": ms.overdue_bucket(timing.days_overdue), "lead_implied":
+                   bool(tp.get("lead_implied"))}
+        out.append(Measure(event, used, [], details))
+    return out
+
+
+def _due_date(report: dict[str, Any], year: int, month: int) -> date:
+    due = report["due"]
+    if "day_of_next_month" in due:
+        first_next = date(year + month // 12, month % 12 + 1, 1)
+        return first_next + timedelta(days=int(due["day_of_next_month"]) - 1)
+    return date(year + int(due.get("year_offset", 0)), int(due["month"]), int(due["day"]))
+
+
+def report_deadlines(calendar: dict[str, Any], years: list[int]
+                     ) -> list[tuple[dict[str, Any], str, int, date]]:
+    """(report, period code, report month, due date) for every enabled report of ``years``."""
+    out = []
+    for report in calendar.get("reports", []):
+        if not report.get("applies_to"):
+            continue
+        for year in years:
+            for month in report["months"]:
+                code = report["period"].format(m=month, y=year)
+                out.append((report, code, month, _due_date(report, year, month)))
+    return out
+
+
+def _reported(snap: Snapshot, indicator: str, year: int, month: int) -> bool:
+    for obs in snap.all("observation"):
+        period = _period(obs.payload.get("period"))
+        if obs.payload.get("indicator") == indicator and period and period.year == year \
+                and period.end.month >= month:
+            return True
+    return month == 12 and any(v.payload.get("indicator") == indicator
+                               and str(v.payload.get("table")) == str(year)
+                               for v in snap.all("verdict"))
+
+
+def _in_force(snap: Snapshot, indicator: str, year: int) -> StoredFact | None:
+    for target in snap.all("target"):
+        period = _period(target.payload.get("period"))
+        if target.payload.get("indicator") == indicator and period \
+                and period.year <= year <= (period.end_year or period.year):
+            return target
+    return None
+
+
+def active_years(snap: Snapshot) -> list[int]:
+    """Years in which the log holds any report: only those reporting cycles are checked."""
+    years = {p.year for o in snap.all("observation") if (p := _period(o.payload.get("period")))}
+    return sorted(years)
+
+
+def report_measures(snap: Snapshot, calendar: dict[str, Any]) -> list[Measure]:
+    out = []
+    deadlines = report_deadlines(calendar, active_years(snap))
+    for ind in snap.all("indicator"):
+        agency = ind.payload.get("lead_agency")
+        if not agency:
+            continue
+        for report, code, month, due in deadlines:
+            if due >= snap.as_of or ind.payload.get("measure") not in report["applies_to"]:
+                continue
+            target = _in_force(snap, ind.key, parse_period(code).year)
+            if target is None:
+                continue
+            event = _base(snap, "report_due", ind.key, indicator_info(snap, ind.key)[0],
+                          "indicator", code, agency)
+            event.update(reported=_reported(snap, ind.key, parse_period(code).year, month),
+                         days_past_due=(snap.as_of - due).days, due=due.isoformat())
+            out.append(Measure(event, [ind, target], [], {"report": report["id"]}))
+    return out
+
+
+def lagging_measures(snap: Snapshot, history: dict[str, dict[str, str]],
+                     agencies_parent: dict[str, str | None], names: dict[str, str],
+                     agency_of: dict[str, str | None]) -> list[Measure]:
+    """Consecutive lagging periods per subject, from the pace statuses seen so far."""
+    out = []
+    for subject, by_period in sorted(history.items()):
+        codes = sorted(by_period, key=lambda c: parse_period(c).end)
+        statuses = [by_period[c] for c in codes]
+        streak = ms.lagging_streak(statuses, ("at_risk", "off_track"))
+        if streak == 0:
+            continue
+        agency = agency_of.get(subject)
+        event = _base(snap, "lagging", subject, names.get(subject, subject), "target",
+                      codes[-1], agency)
+        supervisor = agencies_parent.get(agency or "") or "ubnd-tinh"
+        event.update(periods=streak, last_status=statuses[-1], supervisor=supervisor)
+        out.append(Measure(event, [], [], {"periods": codes[-streak:],
+                                           "supervisor": supervisor}))
+    return out

@@ -1,0 +1,245 @@
+"""Replay the fact log through the rules (phát lại sổ dữ kiện).
+
+Facts are replayed in date order up to an as-of date: at every date on which something
+becomes known (a report, a task, an official table), a deadline passes or a report falls due,
+the measures are rebuilt from the snapshot and judged by the engine. Alerts are emitted once
+(deterministic ids) and status changes only when a status changes; with ``persist`` both go
+back to the log (kinds ``alert`` / ``status_change``), so a second replay adds nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from kg.log import Fact, StoredFact
+from rules.duties import (
+    lagging_measures,
+    report_deadlines,
+    report_measures,
+    task_measures,
+)
+from rules.engine import Engine, Firing, get_engine
+from rules.loader import load_calendar
+from rules.outcomes import Alert, StatusChange, Subject
+from rules.snapshot import (
+    RULE_OUTPUT_KINDS,
+    Snapshot,
+    as_date,
+    document_dates,
+    source_of,
+    take_snapshot,
+    visible_from,
+)
+from rules.subjects import (
+    Measure,
+    pace_measures,
+    pct_checks,
+    progress_measures,
+    verdict_checks,
+    verdict_measures,
+)
+from rules.vocabulary import FACTS
+
+
+@dataclass
+class ReplayResult:
+    """What a replay produced: outcomes in time order and the final status per subject."""
+
+    outcomes: list[Alert | StatusChange] = field(default_factory=list)
+    statuses: dict[str, dict[str, Any]] = field(default_factory=dict)
+    appended: int = 0
+
+    @property
+    def alerts(self) -> list[Alert]:
+        return [o for o in self.outcomes if isinstance(o, Alert)]
+
+    @property
+    def changes(self) -> list[StatusChange]:
+        return [o for o in self.outcomes if isinstance(o, StatusChange)]
+
+
+@dataclass
+class _State:
+    current: dict[tuple[str, str], str] = field(default_factory=dict)
+    alert_ids: set[str] = field(default_factory=set)
+    pace_history: dict[str, dict[str, str]] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+    agency_of: dict[str, str | None] = field(default_factory=dict)
+    result: ReplayResult = field(default_factory=ReplayResult)
+
+
+def evaluation_dates(facts: list[StoredFact], as_of: date, calendar: dict[str, Any]) -> list[date]:
+    """Every date on which the answer can change, up to ``as_of``."""
+    doc_dates = document_dates(facts)
+    dates = {as_of}
+    for fact in facts:
+        when = visible_from(fact, doc_dates)
+        if when:
+            dates.add(when)
+        deadline = as_date(fact.payload.get("deadline")) if fact.kind == "task" else None
+        if deadline:
+            dates.update(deadline + timedelta(days=d) for d in (-14, 0, 1, 31, 91, 121))
+    years = sorted({d.year for d in dates})
+    dates.update(due + timedelta(days=1) for _r, _c, _m, due in report_deadlines(calendar, years))
+    return sorted(d for d in dates if d <= as_of)
+
+
+def _measures(snap: Snapshot, calendar: dict[str, Any]) -> list[Measure]:
+    return (verdict_measures(snap) + verdict_checks(snap) + pace_measures(snap)
+            + progress_measures(snap) + pct_checks(snap) + task_measures(snap)
+            + report_measures(snap, calendar))
+
+
+def _explain(template: str, event: dict[str, Any]) -> str:
+    try:
+        return template.format(**event)
+    except (KeyError, ValueError, IndexError):
+        return template
+
+
+def _subject(event: dict[str, Any]) -> Subject:
+    return Subject(event["subject_id"], event["subject_name"], event["subject_kind"])
+
+
+def _alert(firing: Firing, measure: Measure, when: date) -> Alert:
+    rule, event = firing.rule, measure.event
+    bucket = rule.then.get("bucket")
+    parts = [rule.then["alert"], event["subject_id"], event["period"] or "-"] + (
+        [bucket] if bucket else [])
+    return Alert(
+        id=":".join(parts), kind=rule.then["alert"], severity=rule.severity,
+        subject=_subject(event), agency=event["agency"] or None,
+        period=event["period"] or None, as_of=when.isoformat(),
+        rule={"id": rule.id, "version": rule.version},
+        facts=[f.id for f in measure.facts], thresholds=rule.thresholds,
+        explanation_vi=_explain(rule.explanation["vi"], event),
+        explanation_en=_explain(rule.explanation["en"], event),
+        sources=[s for f in measure.facts for s in source_of(f)], chain=measure.chain,
+        status=rule.then.get("status"), details={**measure.details, "bucket": bucket},
+    )
+
+
+def _apply(state: _State, firing: Firing, measure: Measure, when: date) -> None:
+    rule, event = firing.rule, measure.event
+    subject_id = event["subject_id"]
+    state.names[subject_id] = event["subject_name"]
+    state.agency_of[subject_id] = event["agency"] or None
+    status = rule.then.get("status")
+    dimension = FACTS[rule.fact].dimension
+    if status and dimension:
+        if dimension == "pace":
+            state.pace_history.setdefault(subject_id, {})[event["period"]] = status
+        key = (subject_id, dimension)
+        previous = state.current.get(key)
+        state.result.statuses.setdefault(subject_id, {
+            "id": subject_id, "kind": "task" if event["subject_kind"] == "task" else "target",
+            "name": event["subject_name"], "agency": event["agency"] or None})
+        state.result.statuses[subject_id][dimension] = {
+            "status": status, "period": event["period"] or None, "rule": rule.id,
+            "explanation_vi": _explain(rule.explanation["vi"], event),
+            "explanation_en": _explain(rule.explanation["en"], event),
+            "expected": measure.details.get("expected")}
+        if previous != status:
+            state.current[key] = status
+            state.result.outcomes.append(StatusChange(
+                id=f"{subject_id}|{dimension}|{when.isoformat()}|{status}",
+                subject=_subject(event), dimension=dimension, status=status,
+                previous=previous, agency=event["agency"] or None,
+                period=event["period"] or None, as_of=when.isoformat(),
+                rule={"id": rule.id, "version": rule.version},
+                facts=[f.id for f in measure.facts], thresholds=rule.thresholds,
+                explanation_vi=_explain(rule.explanation["vi"], event),
+                explanation_en=_explain(rule.explanation["en"], event),
+                details=measure.details))
+    if rule.then["action"] == "raise_alert":
+        alert = _alert(firing, measure, when)
+        if alert.id not in state.alert_ids:
+            state.alert_ids.add(alert.id)
+            state.result.outcomes.append(alert)
+
+
+def _judge(engine: Engine, state: _State, measures: list[Measure], when: date) -> None:
+    firings = engine.evaluate([m.event for m in measures])
+    for firing in firings:
+        _apply(state, firing, measures[int(firing.measure["id"][1:])], when)
+
+
+def _parents(snap: Snapshot) -> dict[str, str | None]:
+    return {a.key: a.payload.get("parent") for a in snap.all("agency")}
+
+
+def _step(engine: Engine, state: _State, facts: list[StoredFact], when: date,
+          calendar: dict[str, Any]) -> None:
+    snap = take_snapshot(facts, when)
+    _judge(engine, state, _measures(snap, calendar), when)
+    lagging = lagging_measures(snap, state.pace_history, _parents(snap), state.names,
+                               state.agency_of)
+    _judge(engine, state, lagging, when)
+
+
+def _persist(log: Any, outcomes: list[Alert | StatusChange]) -> int:
+    facts = [Fact(kind=o.kind if isinstance(o, StatusChange) else "alert", key=o.id,
+                  payload=o.to_dict(), as_of=date.fromisoformat(o.as_of)) for o in outcomes]
+    if not facts:
+        return 0
+    return sum(1 for r in log.append(facts, submitted_by="rules") if r.status != "duplicate")
+
+
+def replay(log: Any, as_of: date | None = None, persist: bool = True,
+           engine: Engine | None = None,
+           progress: Callable[[date, int, int], None] | None = None) -> ReplayResult:
+    """Replay ``log`` in date order up to ``as_of`` (default today); deterministic.
+    ``progress(date, step, total)`` is called after each evaluation date (for a progress bar)."""
+    as_of = as_of or date.today()
+    engine = engine or get_engine()
+    calendar = load_calendar()
+    facts = [f for f in log.read() if f.kind not in RULE_OUTPUT_KINDS]
+    state = _State()
+    dates = evaluation_dates(facts, as_of, calendar)
+    for step, when in enumerate(dates, 1):
+        _step(engine, state, facts, when, calendar)
+        if progress:
+            progress(when, step, len(dates))
+    if persist:
+        state.result.appended = _persist(log, state.result.outcomes)
+    return state.result
+
+
+def current_statuses(log: Any, as_of: date | None = None) -> list[dict[str, Any]]:
+    """One row per target and task: status, verdict, agency, explanation, as of a date."""
+    rows = []
+    for subject_id, entry in sorted(replay(log, as_of, persist=False).statuses.items()):
+        main = entry.get("task") or entry.get("pace") or entry.get("progress") or {}
+        verdict = entry.get("verdict") or {}
+        rows.append({
+            "id": subject_id, "kind": entry["kind"], "name": entry["name"],
+            "period": main.get("period") or verdict.get("period"),
+            "status": main.get("status"), "verdict": verdict.get("status"),
+            "expected": verdict.get("expected"), "agency": entry["agency"],
+            "explanation": main.get("explanation_vi") or verdict.get("explanation_vi"),
+            "explanation_en": main.get("explanation_en") or verdict.get("explanation_en"),
+        })
+    return rows
+
+
+def alerts(log: Any, as_of: date | None = None, agency: str | None = None,
+           kind: str | None = None) -> list[dict[str, Any]]:
+    """Alerts as of a date, optionally for one agency (lead or supervisor) or one kind."""
+    rows = [a.to_dict() for a in replay(log, as_of, persist=False).alerts]
+    return [a for a in rows
+            if (agency is None or agency in (a["agency"], a["details"].get("supervisor")))
+            and (kind is None or a["kind"] == kind)]
+
+
+def summarize(outcomes: list[Alert | StatusChange]) -> dict[str, dict[str, int]]:
+    """Counts of alerts by kind and by agency (for the demo's summary)."""
+    by_kind: dict[str, int] = {}
+    by_agency: dict[str, int] = {}
+    for alert in (o for o in outcomes if isinstance(o, Alert)):
+        by_kind[alert.kind] = by_kind.get(alert.kind, 0) + 1
+        by_agency[alert.agency or "—"] = by_agency.get(alert.agency or "—", 0) + 1
+    return {"by_kind": dict(sorted(by_kind.items())),
+            "by_agency": dict(sorted(by_agency.items(), key=lambda kv: (-kv[1], kv[0])))}

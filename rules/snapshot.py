@@ -1,0 +1,107 @@
+"""What the log says as of a date (ảnh chụp dữ kiện tại một ngày).
+
+A ``Snapshot`` holds the latest version of every fact visible on a date: a fact is visible
+from its ``as_of`` (observations), else from the date of its source document (tasks, official
+verdicts), else always (agencies, documents, indicators, targets).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from kg.log import StoredFact
+
+RULE_OUTPUT_KINDS = ("alert", "status_change")
+
+
+def as_date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def document_dates(facts: list[StoredFact]) -> dict[str, date]:
+    """Source doc code ("002") and document id → its date, from the document facts."""
+    dates: dict[str, date] = {}
+    for fact in facts:
+        if fact.kind != "document":
+            continue
+        when = as_date(fact.payload.get("date"))
+        if when:
+            dates[fact.key] = when
+            if fact.key.startswith("seed-"):
+                dates[fact.key.removeprefix("seed-")] = when
+    return dates
+
+
+def visible_from(fact: StoredFact, doc_dates: dict[str, date]) -> date | None:
+    """The first date on which ``fact`` is known (None: always)."""
+    if fact.kind in ("agency", "document", "indicator", "target"):
+        return None
+    when = fact.as_of or as_date(fact.payload.get("as_of"))
+    if when is None and fact.source is not None:
+        when = doc_dates.get(fact.source.doc)
+    return when
+
+
+@dataclass
+class Snapshot:
+    """Current facts by kind and key, as of ``as_of``."""
+
+    as_of: date
+    by_kind: dict[str, dict[str, StoredFact]] = field(default_factory=dict)
+
+    def all(self, kind: str) -> list[StoredFact]:
+        return [self.by_kind.get(kind, {})[k] for k in sorted(self.by_kind.get(kind, {}))]
+
+    def get(self, kind: str, key: str | None) -> StoredFact | None:
+        return self.by_kind.get(kind, {}).get(key) if key else None
+
+    def payload(self, kind: str, key: str | None) -> dict[str, Any]:
+        fact = self.get(kind, key)
+        return fact.payload if fact else {}
+
+
+def take_snapshot(facts: list[StoredFact], as_of: date,
+                  doc_dates: dict[str, date] | None = None) -> Snapshot:
+    """The latest visible version of each (kind, key) on ``as_of`` (facts in seq order)."""
+    doc_dates = doc_dates if doc_dates is not None else document_dates(facts)
+    snap = Snapshot(as_of)
+    for fact in facts:
+        if fact.kind in RULE_OUTPUT_KINDS:
+            continue
+        when = visible_from(fact, doc_dates)
+        if when is not None and when > as_of:
+            continue
+        snap.by_kind.setdefault(fact.kind, {})[fact.key] = fact
+    return snap
+
+
+def chain_of(snap: Snapshot, doc_ids: list[str | None]) -> list[dict[str, Any]]:
+    """The documents behind a target: set_by/assigned_by, then based_on/implements upward."""
+    chain: list[dict[str, Any]] = []
+    queue = [d for d in doc_ids if d]
+    seen: set[str] = set()
+    while queue:
+        doc_id = queue.pop(0)
+        if doc_id in seen:
+            continue
+        seen.add(doc_id)
+        doc = snap.payload("document", doc_id)
+        chain.append({"id": doc_id, "number": doc.get("number"), "title": doc.get("title"),
+                      "date": str(doc["date"]) if doc.get("date") else None,
+                      "issuer": doc.get("issuer")})
+        queue += list(doc.get("based_on") or []) + list(doc.get("implements") or [])
+    return chain
+
+
+def source_of(fact: StoredFact | None) -> list[dict[str, Any]]:
+    if fact is None or fact.source is None:
+        return []
+    return [{"fact": fact.id, "doc": fact.source.doc, "line": fact.source.line,
+             "quote": fact.source.quote}]

@@ -1,0 +1,285 @@
+"""From a snapshot of facts to the measures the engine judges (số đo theo đối tượng).
+
+One function per rule family builds ``Measure``s: the event posted to durable_rules (flat,
+JSON-able: kind, subject, period, agency, numbers and flags) plus the provenance that stays in
+Python (fact ids, source quotes, the target's document chain).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from kg.errors import KehoachError
+from kg.log import StoredFact
+from kg.notation.expressions import TargetExpression, parse_expression
+from kg.notation.numbers import format_number, parse_number
+from kg.notation.periods import Period, parse_period
+from rules import measures as ms
+from rules.engine import as_of_fields
+from rules.snapshot import Snapshot, chain_of
+
+BASIS_ORDER = ("ke_hoach_dieu_chinh", "ke_hoach", "du_toan", "du_toan_tinh",
+               "ke_hoach_thu_tuong_giao", "du_toan_trung_uong", "ke_hoach_dau_nam")
+
+
+@dataclass
+class Measure:
+    event: dict[str, Any]
+    facts: list[StoredFact] = field(default_factory=list)
+    chain: list[dict[str, Any]] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def _num(text: Any) -> Decimal | None:
+    try:
+        return parse_number(str(text)) if text not in (None, "") else None
+    except KehoachError:
+        return None
+
+
+def _expr(text: Any) -> TargetExpression | None:
+    try:
+        return parse_expression(str(text)) if text not in (None, "") else None
+    except KehoachError:
+        return None
+
+
+def _period(text: Any) -> Period | None:
+    try:
+        return parse_period(str(text)) if text else None
+    except KehoachError:
+        return None
+
+
+def _pct(value: Decimal) -> str:
+    return format_number(value.quantize(Decimal("0.1")))
+
+
+def _base(snap: Snapshot, kind: str, subject_id: str, name: str, subject_kind: str,
+          period: str | None, agency: str | None) -> dict[str, Any]:
+    return {"kind": kind, "subject_id": subject_id, "subject_name": name,
+            "subject_kind": subject_kind, "period": period or "", "agency": agency or "",
+            **as_of_fields(snap.as_of)}
+
+
+def indicator_info(snap: Snapshot, indicator: str | None, text: str | None = None
+                   ) -> tuple[str, str, str | None]:
+    """(name, direction, lead agency) of an indicator id."""
+    ind = snap.payload("indicator", indicator)
+    return (ind.get("name") or text or indicator or "?", ind.get("direction") or "increase",
+            ind.get("lead_agency"))
+
+
+def _target_chain(snap: Snapshot, target: dict[str, Any]) -> list[dict[str, Any]]:
+    return chain_of(snap, [target.get("set_by"), target.get("assigned_by")])
+
+
+# --- verdicts ---------------------------------------------------------------------------
+
+def _year_actual(snap: Snapshot, target: StoredFact) -> tuple[str, bool, StoredFact] | None:
+    """The figure for a target's whole period: a year observation, else an official row."""
+    tp = target.payload
+    obs = [o for o in snap.all("observation")
+           if o.payload.get("indicator") == tp.get("indicator")
+           and o.payload.get("period") == tp.get("period") and o.payload.get("value")]
+    if obs:
+        best = max(obs, key=lambda o: (str(o.payload.get("as_of")), o.key))
+        return str(best.payload["value"]), best.payload.get("kind") == "estimate", best
+    rows = [v for v in snap.all("verdict") if v.payload.get("indicator") == tp.get("indicator")
+            and str(v.payload.get("table")) == str(tp.get("period"))
+            and v.payload.get("estimate")]
+    if rows:
+        return str(rows[0].payload["estimate"]), True, rows[0]
+    return None
+
+
+def verdict_measures(snap: Snapshot) -> list[Measure]:
+    out = []
+    for target in snap.all("target"):
+        tp = target.payload
+        found = _year_actual(snap, target)
+        plan = _expr(tp.get("expression"))
+        if found is None or plan is None or _expr(found[0]) is None:
+            continue
+        name, direction, agency = indicator_info(snap, tp.get("indicator"))
+        outcome = ms.verdict(plan, _expr(found[0]), direction)
+        event = _base(snap, "verdict", target.key, name, "target", tp.get("period"), agency)
+        event.update(outcome=outcome, expected=found[1], actual=found[0],
+                     plan=str(tp.get("expression")), direction=direction)
+        out.append(Measure(event, [target, found[2]], _target_chain(snap, tp),
+                           {"expected": found[1]}))
+    return out
+
+
+def _row_verdict(snap: Snapshot, row: dict[str, Any]) -> str | None:
+    plan, actual = _expr(row.get("plan")), _expr(row.get("estimate"))
+    if plan is None or actual is None:
+        return None
+    return ms.verdict(plan, actual, indicator_info(snap, row.get("indicator"))[1])
+
+
+def verdict_checks(snap: Snapshot) -> list[Measure]:
+    """Official row verdict vs the worst computed member verdict."""
+    out = []
+    rows = snap.all("verdict")
+    for row in rows:
+        official = ms.official_verdict(row.payload.get("verdict"))
+        if official is None:
+            continue
+        members = [r for r in rows if r.payload.get("table") == row.payload.get("table")
+                   and r.payload.get("row") == row.payload.get("row")]
+        computed = ms.worst_verdict([v for m in members if (v := _row_verdict(snap, m.payload))])
+        if computed is None:
+            continue
+        rp = row.payload
+        name, _d, agency = indicator_info(snap, rp.get("indicator"))
+        event = _base(snap, "verdict_check", row.key, name, "verdict_row", str(rp.get("table")),
+                      agency)
+        event.update(agrees=official == computed, official=str(rp.get("verdict")),
+                     computed=computed, plan=str(rp.get("plan")), actual=str(rp.get("estimate")))
+        out.append(Measure(event, members, [], {"row": rp.get("row")}))
+    return out
+
+
+# --- pace -------------------------------------------------------------------------------
+
+def _months(period: Period) -> int | None:
+    """Months since 1 January for a period starting then (cumulative, H1, Q1), else None."""
+    if period.kind in ("year", "multi_year") or period.start.month != 1 or period.start.day != 1:
+        return None
+    return period.end.month
+
+
+def pace_subject(snap: Snapshot, obs: StoredFact, year: int) -> tuple[str, str, str | None]:
+    """(subject id, name, agency): the target ``indicator@year`` or the text as written."""
+    op = obs.payload
+    if op.get("indicator"):
+        name, _d, agency = indicator_info(snap, op["indicator"], op.get("indicator_text"))
+        return f"{op['indicator']}@{year}", name, agency
+    text = str(op.get("indicator_text") or obs.key)
+    return f"text:{text}@{year}", text, None
+
+
+def _choose(observations: list[StoredFact]) -> StoredFact:
+    def rank(o: StoredFact) -> tuple[int, str, str]:
+        basis = o.payload.get("plan_basis")
+        order = BASIS_ORDER.index(basis) if basis in BASIS_ORDER else len(BASIS_ORDER)
+        return (order, str(o.payload.get("as_of")), o.key)
+    return min(observations, key=rank)
+
+
+def _annual_share(snap: Snapshot, obs: StoredFact, target: dict[str, Any]
+                  ) -> tuple[Decimal, str] | None:
+    pct = _num(obs.payload.get("pct_of_plan"))
+    if pct is not None:
+        return pct / 100, "direct"
+    value, plan = _num(obs.payload.get("value")), _expr(target.get("expression"))
+    if value is None or plan is None or plan.representative == 0:
+        return None
+    return ms.share_of_plan(value, plan.representative), "value_over_plan"
+
+
+def pace_groups(snap: Snapshot) -> dict[tuple[str, str], list[StoredFact]]:
+    """Cumulative observations grouped by (subject id, period code)."""
+    groups: dict[tuple[str, str], list[StoredFact]] = {}
+    for obs in snap.all("observation"):
+        period = _period(obs.payload.get("period"))
+        if period is None or _months(period) is None:
+            continue
+        subject = pace_subject(snap, obs, period.year)[0]
+        groups.setdefault((subject, period.code), []).append(obs)
+    return groups
+
+
+def latest_pace_groups(snap: Snapshot) -> list[tuple[str, str, list[StoredFact]]]:
+    """Per subject, its latest reported period only (the current pace; earlier periods were
+    judged on the dates they were reported and live in the replay's history)."""
+    latest: dict[str, tuple[str, list[StoredFact]]] = {}
+    for (subject, code), group in pace_groups(snap).items():
+        known = latest.get(subject)
+        if known is None or parse_period(code).end > parse_period(known[0]).end:
+            latest[subject] = (code, group)
+    return [(s, code, group) for s, (code, group) in sorted(latest.items())]
+
+
+def pace_measures(snap: Snapshot) -> list[Measure]:
+    out = []
+    for subject, code, group in latest_pace_groups(snap):
+        obs = _choose(group)
+        period = parse_period(code)
+        months = _months(period) or 12
+        _sid, name, agency = pace_subject(snap, obs, period.year)
+        target_fact = snap.get("target", subject)
+        target = target_fact.payload if target_fact else {}
+        share = _annual_share(snap, obs, target)
+        if share is None:
+            continue
+        seasonal = _num(obs.payload.get("same_period_last_year_pct"))
+        expected = ms.expected_share(months, seasonal)
+        ratio = ms.pace_ratio(share[0], months, seasonal)
+        event = _base(snap, "pace", subject, name, "target", code, agency)
+        event.update(ratio=float(round(ratio, 6)), annual_share=float(round(share[0], 6)),
+                     period_complete=months >= 12, months=months,
+                     method="seasonal" if seasonal else share[1],
+                     pct=_pct(share[0] * 100), expected_pct=_pct(expected * 100))
+        used = [obs] + ([target_fact] if target_fact else [])
+        out.append(Measure(event, used, _target_chain(snap, target),
+                           {"period_end": period.end.isoformat()}))
+    return out
+
+
+def progress_measures(snap: Snapshot) -> list[Measure]:
+    """Open SDG CAGR ratio for multi-year targets with baseline, target and a figure."""
+    out = []
+    for target in snap.all("target"):
+        tp = target.payload
+        period = _period(tp.get("period"))
+        plan = _expr(tp.get("expression"))
+        baseline = _num(tp.get("baseline"))
+        if period is None or period.kind != "multi_year" or plan is None or baseline is None:
+            continue
+        figures = [o for o in snap.all("observation")
+                   if o.payload.get("indicator") == tp.get("indicator") and o.payload.get("value")
+                   and (p := _period(o.payload.get("period"))) and p.kind == "year"]
+        if not figures:
+            continue
+        latest = max(figures, key=lambda o: (str(o.payload.get("period")), o.key))
+        year = _period(latest.payload["period"]).year
+        ratio = ms.cagr_ratio(baseline, plan.representative, _num(latest.payload["value"]),
+                              Decimal(year - period.year + 1),
+                              Decimal((period.end_year or period.year) - period.year + 1))
+        if ratio is None:
+            continue
+        name, _d, agency = indicator_info(snap, tp.get("indicator"))
+        event = _base(snap, "progress", target.key, name, "target", tp.get("period"), agency)
+        event["ratio"] = float(ratio)
+        out.append(Measure(event, [target, latest], _target_chain(snap, tp)))
+    return out
+
+
+def pct_checks(snap: Snapshot) -> list[Measure]:
+    """Reported % of plan vs value ÷ plan (same unit, non-derived targets only)."""
+    out = []
+    for obs in snap.all("observation"):
+        op = obs.payload
+        period = _period(op.get("period"))
+        value, pct = _num(op.get("value")), _num(op.get("pct_of_plan"))
+        if period is None or value is None or pct is None or not op.get("indicator"):
+            continue
+        target_fact = snap.get("target", f"{op['indicator']}@{period.year}")
+        if target_fact is None or target_fact.payload.get("derived"):
+            continue
+        tp = target_fact.payload
+        plan = _expr(tp.get("expression"))
+        same_unit = (tp.get("unit") or "").strip().lower() == (op.get("unit") or "").strip().lower()
+        if plan is None or plan.kind != "point" or not plan.representative or not same_unit:
+            continue
+        diff = ms.pct_discrepancy(value, plan.representative, pct)
+        name, _d, agency = indicator_info(snap, op["indicator"])
+        event = _base(snap, "pct_check", obs.key, name, "observation", period.code, agency)
+        event.update(diff_points=float(round(diff, 4)), reported_pct=str(op["pct_of_plan"]),
+                     computed_pct=_pct(value / plan.representative * 100))
+        out.append(Measure(event, [obs, target_fact], _target_chain(snap, tp)))
+    return out

@@ -1,0 +1,204 @@
+"""The rules vocabulary (từ vựng luật): the registry rule files may combine.
+
+Python declares the testable facts (measures posted to the engine, with their fields), the
+operators per field type, the actions, the statuses and severities — each with vi/en labels.
+``rules/definitions/*.yaml`` only combine these names; the loader rejects anything else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Label:
+    vi: str
+    en: str
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field of a measure: its type (number | bool | string) and labels."""
+
+    type: str
+    label: Label
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    """A measure kind (loại số đo) the engine receives, and the status dimension it rates."""
+
+    name: str
+    label: Label
+    dimension: str | None
+    fields: dict[str, FieldSpec] = field(default_factory=dict)
+
+
+def _f(type_: str, vi: str, en: str) -> FieldSpec:
+    return FieldSpec(type_, Label(vi, en))
+
+
+COMMON_FIELDS: dict[str, FieldSpec] = {
+    "subject_id": _f("string", "mã đối tượng", "subject id"),
+    "subject_name": _f("string", "tên đối tượng", "subject name"),
+    "subject_kind": _f("string", "loại đối tượng", "subject kind"),
+    "period": _f("string", "kỳ", "period"),
+    "agency": _f("string", "cơ quan chủ trì", "lead agency"),
+    "as_of": _f("string", "ngày đánh giá", "evaluated as of"),
+    "as_of_ord": _f("number", "ngày đánh giá (số thứ tự)", "as-of date ordinal"),
+}
+"""Fields every measure carries (usable in conditions and explanation templates)."""
+
+FACTS: dict[str, FactSpec] = {
+    spec.name: spec
+    for spec in (
+        FactSpec("verdict", Label("kết quả thực hiện chỉ tiêu", "target verdict"), "verdict", {
+            "outcome": _f("string", "đánh giá (exceeded/achieved/not_achieved)", "verdict"),
+            "expected": _f("bool", "là số ước", "is an estimate"),
+            "actual": _f("string", "thực hiện", "actual as written"),
+            "plan": _f("string", "kế hoạch", "plan as written"),
+            "direction": _f("string", "chiều chỉ tiêu", "direction"),
+        }),
+        FactSpec("pace", Label("tiến độ lũy kế", "cumulative pace"), "pace", {
+            "ratio": _f("number", "tỷ lệ thực hiện / kỳ vọng", "actual ÷ expected"),
+            "annual_share": _f("number", "tỷ lệ so kế hoạch năm", "share of annual plan"),
+            "period_complete": _f("bool", "đã hết kỳ kế hoạch", "plan period over"),
+            "months": _f("number", "số tháng", "months elapsed"),
+            "method": _f("string", "cách tính kỳ vọng", "expectation method"),
+            "pct": _f("string", "% kế hoạch", "% of plan"),
+            "expected_pct": _f("string", "% kỳ vọng", "expected % of plan"),
+        }),
+        FactSpec("progress", Label("tiến độ nhiều năm (CAGR)", "multi-year progress (CAGR)"),
+                 "progress", {
+            "ratio": _f("number", "tỷ lệ tăng trưởng kép thực tế / cần đạt", "CAGR ratio"),
+        }),
+        FactSpec("task", Label("nhiệm vụ", "task"), "task", {
+            "completed": _f("bool", "đã hoàn thành", "completed"),
+            "has_due": _f("bool", "có hạn theo lịch", "has a calendar deadline"),
+            "conditional": _f("bool", "hạn có điều kiện", "conditional deadline"),
+            "days_late": _f("number", "số ngày trễ", "days late"),
+            "days_overdue": _f("number", "số ngày quá hạn", "days overdue"),
+            "days_to_due": _f("number", "số ngày còn lại", "days to deadline"),
+            "deadline": _f("string", "thời hạn", "deadline as written"),
+        }),
+        FactSpec("report_due", Label("báo cáo đến hạn", "report due"), None, {
+            "reported": _f("bool", "đã báo cáo", "reported"),
+            "days_past_due": _f("number", "số ngày quá hạn báo cáo", "days past due"),
+            "due": _f("string", "hạn báo cáo", "report due date"),
+        }),
+        FactSpec("pct_check", Label("kiểm tra % kế hoạch", "plan-percentage check"), None, {
+            "diff_points": _f("number", "chênh lệch (điểm %)", "difference (points)"),
+            "reported_pct": _f("string", "% báo cáo", "reported %"),
+            "computed_pct": _f("string", "% tính lại", "recomputed %"),
+        }),
+        FactSpec("verdict_check", Label("đối chiếu đánh giá chính thức", "official verdict check"),
+                 None, {
+            "agrees": _f("bool", "khớp", "agrees"),
+            "official": _f("string", "đánh giá chính thức", "official verdict"),
+            "computed": _f("string", "đánh giá tính lại", "computed verdict"),
+            "plan": _f("string", "kế hoạch", "plan"),
+            "actual": _f("string", "ước thực hiện", "estimate"),
+        }),
+        FactSpec("lagging", Label("chậm tiến độ liên tiếp", "consecutive lagging"), None, {
+            "periods": _f("number", "số kỳ liên tiếp", "consecutive periods"),
+            "last_status": _f("string", "trạng thái gần nhất", "latest status"),
+            "supervisor": _f("string", "cơ quan cấp trên", "supervising body"),
+        }),
+    )
+}
+
+OPERATORS: dict[str, tuple[Label, str, tuple[str, ...]]] = {
+    "eq": (Label("bằng", "equals"), "", ("number", "bool", "string")),
+    "ne": (Label("khác", "differs from"), "$neq", ("number", "bool", "string")),
+    "lt": (Label("nhỏ hơn", "less than"), "$lt", ("number",)),
+    "lte": (Label("không lớn hơn", "at most"), "$lte", ("number",)),
+    "gt": (Label("lớn hơn", "greater than"), "$gt", ("number",)),
+    "gte": (Label("không nhỏ hơn", "at least"), "$gte", ("number",)),
+}
+"""Operator name → (labels, durable_rules operator ("" = equality), field types)."""
+
+ACTIONS: dict[str, Label] = {
+    "set_status": Label("đặt trạng thái", "set the subject's status"),
+    "raise_alert": Label("phát cảnh báo", "raise an alert (and set the status if given)"),
+}
+
+STATUSES: dict[str, dict[str, Label]] = {
+    "verdict": {
+        "exceeded": Label("Vượt", "exceeded"),
+        "achieved": Label("Đạt", "achieved"),
+        "not_achieved": Label("Không đạt", "not achieved"),
+    },
+    "pace": {
+        "on_track": Label("Đúng tiến độ", "on track"),
+        "at_risk": Label("Có nguy cơ chậm", "at risk"),
+        "off_track": Label("Chậm tiến độ", "off track"),
+        "achieved_early": Label("Hoàn thành trước hạn", "achieved early"),
+    },
+    "task": {
+        "completed_on_time": Label("Hoàn thành đúng hạn", "completed on time"),
+        "completed_late": Label("Hoàn thành quá hạn", "completed late"),
+        "in_progress": Label("Đang thực hiện, trong hạn", "in progress"),
+        "overdue": Label("Quá hạn", "overdue"),
+        "due_soon": Label("Sắp đến hạn", "due soon"),
+    },
+}
+STATUSES["progress"] = STATUSES["pace"]
+
+ALERT_KINDS: dict[str, Label] = {
+    "not_achieved": Label("Không đạt chỉ tiêu", "target not achieved"),
+    "at_risk": Label("Có nguy cơ chậm tiến độ", "at risk"),
+    "off_track": Label("Chậm tiến độ", "off track"),
+    "achieved_early": Label("Hoàn thành trước hạn", "achieved early"),
+    "overdue": Label("Nhiệm vụ quá hạn", "task overdue"),
+    "due_soon": Label("Nhiệm vụ sắp đến hạn", "task due soon"),
+    "missing_report": Label("Thiếu báo cáo", "missing report"),
+    "discrepancy": Label("Số liệu không khớp", "discrepancy"),
+    "escalated": Label("Báo cáo cấp trên", "escalated"),
+}
+
+SEVERITIES: dict[str, Label] = {
+    "info": Label("thông tin", "info"),
+    "warning": Label("cảnh báo", "warning"),
+    "high": Label("nghiêm trọng", "high"),
+    "critical": Label("rất nghiêm trọng", "critical"),
+}
+
+
+def field_spec(fact: str, name: str) -> FieldSpec | None:
+    """The spec of a field of a measure kind (its own or a common field)."""
+    spec = FACTS.get(fact)
+    if spec is None:
+        return None
+    return spec.fields.get(name) or COMMON_FIELDS.get(name)
+
+
+def _label(label: Label) -> dict[str, str]:
+    return {"vi": label.vi, "en": label.en}
+
+
+def export_vocabulary() -> dict[str, Any]:
+    """The vocabulary as JSON-ready data (for the catalogue, the docs and the board)."""
+    return {
+        "facts": {
+            name: {
+                "label": _label(spec.label),
+                "dimension": spec.dimension,
+                "fields": {
+                    k: {"type": f.type, "label": _label(f.label)}
+                    for k, f in {**spec.fields, **COMMON_FIELDS}.items()
+                },
+            }
+            for name, spec in FACTS.items()
+        },
+        "operators": {
+            name: {"label": _label(lbl), "types": list(types)}
+            for name, (lbl, _op, types) in OPERATORS.items()
+        },
+        "actions": {name: _label(lbl) for name, lbl in ACTIONS.items()},
+        "statuses": {
+            dim: {k: _label(v) for k, v in items.items()} for dim, items in STATUSES.items()
+        },
+        "alert_kinds": {k: _label(v) for k, v in ALERT_KINDS.items()},
+        "severities": {k: _label(v) for k, v in SEVERITIES.items()},
+    }

@@ -1,0 +1,111 @@
+"""Commands of the rules engine: ``demo``, ``status``, ``alerts``, ``rules``.
+
+Each command reads its options, calls one library function (``rules.replay``,
+``rules.catalogue``) and formats the result; no domain logic here.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from kg.dataset import DEFAULT_DATASET, load_into
+from kg.log import open_log
+from rules.catalogue import export_catalogue
+from rules.outcomes import Alert
+from rules.replay import alerts, current_statuses, replay, summarize
+from service.cli.options import AsOfOption, DbOption, JsonOption, command, emit_json, parse_as_of
+
+
+def _timeline(console: Console, outcomes: list[Any]) -> None:
+    table = Table(title="Diễn biến / timeline", show_lines=False)
+    for col in ("ngày/date", "đối tượng/subject", "trạng thái/status", "cơ quan/agency",
+                "giải thích/explanation"):
+        table.add_column(col, overflow="fold")
+    for o in sorted(outcomes, key=lambda o: (o.as_of, o.subject.id, o.id)):
+        label = f"⚠ {o.kind} ({o.severity})" if isinstance(o, Alert) else o.status
+        table.add_row(o.as_of, o.subject.name[:60], label, o.agency or "—",
+                      o.explanation_vi[:140])
+    console.print(table)
+
+
+def _summary(console: Console, summary: dict[str, dict[str, int]]) -> None:
+    for title, counts in (("Cảnh báo theo loại / alerts by kind", summary["by_kind"]),
+                          ("Cảnh báo theo cơ quan / alerts by agency", summary["by_agency"])):
+        table = Table(title=title)
+        table.add_column("")
+        table.add_column("số/count", justify="right")
+        for key, count in counts.items():
+            table.add_row(key, str(count))
+        console.print(table)
+
+
+def demo(db: DbOption = None, as_of: AsOfOption = None,
+         dataset: Annotated[Path, typer.Option(help="Thư mục dữ liệu / dataset")] = DEFAULT_DATASET,
+         ) -> None:
+    """Nạp dữ liệu Lạng Sơn vào CSDL mới, phát lại báo cáo theo thời gian / load
+    data/langson into a fresh db, replay the reports in date order.
+    Example: kehoach demo --as-of 2024-12-31"""
+    path = db or Path(tempfile.mkdtemp(prefix="kehoach-demo-")) / "kehoach.db"
+    console = Console()
+    with open_log(path) as log:
+        load_into(log, dataset)
+        with Progress(console=console, transient=True) as bar:
+            task = bar.add_task("Phát lại / replaying", total=None)
+            result = replay(log, parse_as_of(as_of), persist=True,
+                            progress=lambda d, i, n: bar.update(task, completed=i, total=n,
+                                                                description=f"{d}"))
+    _timeline(console, result.outcomes)
+    _summary(console, summarize(result.outcomes))
+    console.print(f"CSDL / db: {path} — {result.appended} kết quả mới / new outcomes stored")
+
+
+def status(db: DbOption = None, as_of: AsOfOption = None, json: JsonOption = False) -> None:
+    """Trạng thái mỗi chỉ tiêu và nhiệm vụ / status of every target and task.
+    Example: kehoach status --json --as-of 2023-12-31"""
+    with open_log(db) as log:
+        rows = current_statuses(log, parse_as_of(as_of))
+    if json:
+        emit_json(rows)
+        return
+    for row in rows:
+        typer.echo(f"{row['id']}\t{row['status'] or '—'}\t{row['verdict'] or '—'}\t"
+                   f"{row['agency'] or '—'}")
+
+
+def alerts_command(db: DbOption = None, as_of: AsOfOption = None, json: JsonOption = False,
+                   agency: Annotated[str | None, typer.Option(help="Mã cơ quan / agency")] = None,
+                   kind: Annotated[str | None, typer.Option(help="Loại / alert kind")] = None,
+                   ) -> None:
+    """Cảnh báo / alerts. Example: kehoach alerts --json --agency so-cong-thuong"""
+    with open_log(db) as log:
+        rows = alerts(log, parse_as_of(as_of), agency=agency, kind=kind)
+    if json:
+        emit_json(rows)
+        return
+    for row in rows:
+        typer.echo(f"{row['as_of']}\t{row['kind']}\t{row['subject']['id']}\t"
+                   f"{row['explanation_vi']}")
+
+
+def rules_command(json: JsonOption = False) -> None:
+    """Danh mục luật / the rules catalogue. Example: kehoach rules --json"""
+    catalogue = export_catalogue()
+    if json:
+        emit_json(catalogue)
+        return
+    for rule in catalogue["rules"]:
+        typer.echo(f"{rule['id']} v{rule['version']}\t{rule['severity']}\t{rule['title']['vi']}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo")(command(demo))
+    app.command("status")(command(status))
+    app.command("alerts")(command(alerts_command))
+    app.command("rules")(command(rules_command))

@@ -1,0 +1,70 @@
+"""Run every case file in rules/cases/ (facts + as-of → expected statuses and alerts)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from kg.log import open_log
+from rules.loader import DEFINITIONS_DIR, RULES_DIR
+from rules.replay import replay
+from tests.rules.factories import to_fact
+
+CASES_DIR = RULES_DIR / "cases"
+
+
+def _cases() -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    out = []
+    for path in sorted(CASES_DIR.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for case in data["cases"]:
+            out.append((f"{path.stem}: {case['name']}", data, case))
+    return out
+
+
+def _matches(alert: dict[str, Any], want: dict[str, Any]) -> bool:
+    checks = {
+        "kind": alert["kind"], "subject": alert["subject"]["id"],
+        "rule": alert["rule"]["id"], "period": alert["period"],
+        "agency": alert["agency"], "severity": alert["severity"],
+        "bucket": alert["details"].get("bucket"),
+    }
+    for key, value in want.items():
+        if key == "chain_includes":
+            if value not in [d["id"] for d in alert["chain"]]:
+                return False
+        elif key == "supervisor":
+            if alert["details"].get("supervisor") != value:
+                return False
+        elif checks.get(key) != value:
+            return False
+    return True
+
+
+def test_every_rule_file_has_a_case_file() -> None:
+    families = {p.stem for p in DEFINITIONS_DIR.glob("*.yaml")}
+    assert families == {p.stem for p in CASES_DIR.glob("*.yaml")}
+
+
+@pytest.mark.parametrize(("name", "data", "case"), _cases(), ids=[c[0] for c in _cases()])
+def test_case(name: str, data: dict[str, Any], case: dict[str, Any], tmp_path: Path) -> None:
+    log = open_log(tmp_path / "case.db")
+    log.append([to_fact(r) for r in data["facts"] + case.get("facts", [])])
+    as_of = case["as_of"] if isinstance(case["as_of"], date) else date.fromisoformat(
+        case["as_of"])
+    result = replay(log, as_of, persist=False)
+    expect = case["expect"]
+    for want in expect.get("statuses", []):
+        entry = result.statuses.get(want["subject"], {}).get(want["dimension"])
+        assert entry is not None, f"{name}: no {want['dimension']} status for {want['subject']}"
+        assert entry["status"] == want["status"], f"{name}: {entry}"
+    alerts = [a.to_dict() for a in result.alerts]
+    for want in expect.get("alerts", []):
+        assert any(_matches(a, want) for a in alerts), f"{name}: {want} not in {alerts}"
+    for unwanted in expect.get("no_alerts", []):
+        assert not any(_matches(a, unwanted) for a in alerts), f"{name}: unexpected {unwanted}"
+    log.close()
