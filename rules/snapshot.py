@@ -31,7 +31,9 @@ def document_dates(facts: list[StoredFact]) -> dict[str, date]:
     for fact in facts:
         if fact.kind != "document":
             continue
-        when = as_date(fact.payload.get("date"))
+        # An undated document (an unsigned copy: "ngày  tháng 6 năm 2023") is known from the
+        # earliest date its text allows, so its tasks do not exist before it was written.
+        when = as_date(fact.payload.get("date")) or as_date(fact.payload.get("date_earliest"))
         if when:
             dates[fact.key] = when
             if fact.key.startswith("seed-"):

@@ -20,6 +20,12 @@ from rules import measures as ms
 from rules.engine import as_of_fields
 from rules.snapshot import Snapshot, chain_of
 
+# Plan bases measured against the annual target the dataset holds; an adjusted plan (kế hoạch
+# điều chỉnh), the Prime Minister's detailed allocation or the central budget estimate is
+# another denominator, so a % on those bases is not checked against the target.
+TARGET_BASES = frozenset({None, "ke_hoach", "ke_hoach_dau_nam", "du_toan", "du_toan_tinh",
+                          "muc_tieu"})
+
 BASIS_ORDER = ("ke_hoach_dieu_chinh", "ke_hoach", "du_toan", "du_toan_tinh",
                "ke_hoach_thu_tuong_giao", "du_toan_trung_uong", "ke_hoach_dau_nam")
 
@@ -267,6 +273,8 @@ def pct_checks(snap: Snapshot) -> list[Measure]:
         period = _period(op.get("period"))
         value, pct = _num(op.get("value")), _num(op.get("pct_of_plan"))
         if period is None or value is None or pct is None or not op.get("indicator"):
+            continue
+        if op.get("plan_basis") not in TARGET_BASES:
             continue
         target_fact = snap.get("target", f"{op['indicator']}@{period.year}")
         if target_fact is None or target_fact.payload.get("derived"):

@@ -18,21 +18,36 @@ from rich.table import Table
 from kg.dataset import DEFAULT_DATASET, load_into
 from kg.log import open_log
 from rules.catalogue import export_catalogue
-from rules.outcomes import Alert
+from rules.outcomes import Alert, StatusChange
 from rules.replay import alerts, current_statuses, replay, summarize
 from service.cli.options import AsOfOption, DbOption, JsonOption, command, emit_json, parse_as_of
 
+TASK_KIND = "task"
+
 
 def _timeline(console: Console, outcomes: list[Any]) -> None:
-    table = Table(title="Diễn biến / timeline", show_lines=False)
-    for col in ("ngày/date", "đối tượng/subject", "trạng thái/status", "cơ quan/agency",
-                "giải thích/explanation"):
-        table.add_column(col, overflow="fold")
-    for o in sorted(outcomes, key=lambda o: (o.as_of, o.subject.id, o.id)):
-        label = f"⚠ {o.kind} ({o.severity})" if isinstance(o, Alert) else o.status
-        table.add_row(o.as_of, o.subject.name[:60], label, o.agency or "—",
-                      o.explanation_vi[:140])
-    console.print(table)
+    """One line per target event; task events counted per date, so the story stays readable."""
+    console.rule("Diễn biến / timeline")
+    task_counts: dict[tuple[str, str], int] = {}
+    shown: set[tuple[str, str, str]] = set()
+    for o in sorted(outcomes, key=lambda o: (o.as_of, isinstance(o, StatusChange), o.subject.id)):
+        status = o.kind if isinstance(o, Alert) else o.status
+        if o.subject.kind == TASK_KIND:
+            key = (o.as_of, status)
+            if isinstance(o, StatusChange):
+                task_counts[key] = task_counts.get(key, 0) + 1
+            continue
+        if (o.as_of, o.subject.id, status) in shown:
+            continue  # the alert already told this status change
+        shown.add((o.as_of, o.subject.id, status))
+        mark = "⚠" if isinstance(o, Alert) and o.severity in ("high", "critical") else "•"
+        period = f" {o.period}" if o.period else ""
+        console.print(f"{o.as_of} {mark} [bold]{status:<15}[/bold] {o.subject.name[:48]}{period}"
+                      f" — {o.agency or '—'}\n             {o.explanation_vi[:150]}",
+                      highlight=False)
+    for (day, status), count in sorted(task_counts.items()):
+        console.print(f"{day} • nhiệm vụ / tasks → [bold]{status}[/bold]: {count}",
+                      highlight=False)
 
 
 def _summary(console: Console, summary: dict[str, dict[str, int]]) -> None:

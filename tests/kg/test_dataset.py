@@ -12,6 +12,7 @@ import yaml
 from kg.dataset import DEFAULT_DATASET, load_dataset, read_rows, validate_rows
 from kg.notation import Period, parse_expression, parse_number, parse_quantity
 from kg.provenance import check_rows
+from rules.subjects import TARGET_BASES
 
 ROWS = read_rows(DEFAULT_DATASET)
 BY_KIND: dict[str, list] = {}
@@ -63,11 +64,6 @@ def _plan_of(targets: dict, row: dict):
 
 def _unit(text: str | None) -> str:
     return " ".join(str(text or "").lower().split())
-
-
-# Bases measured against the annual plan the targets hold; an adjusted plan (kế hoạch điều
-# chỉnh), the Prime Minister's allocation or the central budget estimate is another denominator.
-TARGET_BASES = {None, "ke_hoach", "ke_hoach_dau_nam", "du_toan", "du_toan_tinh", "muc_tieu"}
 
 
 def pct_mismatches() -> list[tuple[str, Decimal, Decimal]]:
