@@ -14,8 +14,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The demo replays the 2023–2024 reports of data/langson up to the end of 2024.
 demo: $(STAMP)
-	$(BIN)/kehoach demo
+	$(BIN)/kehoach demo --as-of 2024-12-31
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
