@@ -20,6 +20,7 @@ COMMAND_MODULES: list[str] = [
     "service.cli.ontology",
     "service.cli.rules",
     "service.cli.template",
+    "service.cli.graph",
 ]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2

@@ -1,0 +1,313 @@
+"""Project facts of the log onto RDF triples (chiếu dữ kiện lên đồ thị), one function per kind.
+
+Every node is typed by the kehoach ontology (``KH``) and reuses W3C terms where they fit:
+SKOS labels, ORG for agencies, RDF Data Cube for observations, PROV for provenance, ELI through
+the ontology's own sub-properties (``kh:basedOn ⊑ eli:based_on`` ...). Each fact becomes a
+set of triples; ``PlanGraph`` counts them, so replacing a fact version removes exactly what the
+old version added (shared nodes — periods — stay while another fact still uses them).
+
+Data IRIs are ``https://kehoach.dev/id/<kind>/<key>`` (``entity_iri``). Notes on choices:
+an indicator's lead agency is ``prov:wasAttributedTo`` (``kh:leadAgency`` has domain Target ⊔
+Task, so using it on an Indicator would make the reasoner call the ontology inconsistent); a
+task's indicator is ``dcterms:subject`` for the same reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from urllib.parse import quote, unquote
+
+from rdflib import RDF, RDFS, BNode, Literal, URIRef
+from rdflib.namespace import XSD
+
+from kg.errors import KehoachError
+from kg.log import StoredFact
+from kg.notation import Period, parse_expression, parse_number, parse_quantity
+from ontology.namespace import DCTERMS, KH, ORG, PROV, SKOS
+
+Triple = tuple[URIRef | BNode, URIRef, URIRef | BNode | Literal]
+
+DATA_IRI = "https://kehoach.dev/id/"
+
+AGENCY_CLASSES: dict[str, URIRef] = {
+    "department": KH.Agency, "provincial_body": KH.Agency, "central_branch": KH.Agency,
+    "provincial_committee": KH.PeoplesCommittee, "district_committee": KH.PeoplesCommittee,
+    "commune_committee": KH.PeoplesCommittee, "provincial_council": KH.PeoplesCouncil,
+    "party_committee": KH.PartyCommittee, "party_standing_board": KH.PartyCommittee,
+    "party_politburo": KH.PartyCommittee,
+}
+"""Agency kind (data/langson README) → ontology class; other kinds are ``kh:Organization``."""
+
+DIRECTIONS = {"increase": KH.direction_increase, "decrease": KH.direction_decrease,
+              "band": KH.direction_band, "maintain": KH.direction_maintain}
+VERDICTS = {"Vượt": KH.verdict_exceeded, "Đạt": KH.verdict_achieved,
+            "Không đạt": KH.verdict_not_achieved}
+PLAN_BASES = {"ke_hoach": KH.basis_plan, "ke_hoach_dau_nam": KH.basis_plan,
+              "ke_hoach_dieu_chinh": KH.basis_adjusted_plan, "du_toan": KH.basis_budget,
+              "du_toan_trung_uong": KH.basis_budget, "du_toan_tinh": KH.basis_budget}
+
+
+def entity_iri(kind: str, key: str) -> URIRef:
+    """The IRI of a fact's subject: ``entity_iri("target", "grdp_growth@2024")``."""
+    return URIRef(f"{DATA_IRI}{kind}/{quote(str(key), safe='-_.~@')}")
+
+
+def split_iri(node: Any) -> tuple[str, str] | None:
+    """``(kind, key)`` of a data IRI, None for anything else."""
+    text = str(node)
+    if not text.startswith(DATA_IRI) or "/" not in text[len(DATA_IRI):]:
+        return None
+    kind, key = text[len(DATA_IRI):].split("/", 1)
+    return kind, unquote(key)
+
+
+def seed_document(doc_code: str) -> URIRef:
+    """The source document of a provenance code ("002" → document ``seed-002``)."""
+    return entity_iri("document", f"seed-{doc_code}")
+
+
+def _date(value: Any) -> Literal | None:
+    if not value:
+        return None
+    try:
+        return Literal(date.fromisoformat(str(value)), datatype=XSD.date)
+    except ValueError:
+        return None
+
+
+def _decimal(value: Decimal | None) -> Literal | None:
+    return None if value is None else Literal(value, datatype=XSD.decimal)
+
+
+def _number(text: Any) -> Decimal | None:
+    if text in (None, ""):
+        return None
+    try:
+        return parse_number(str(text))
+    except KehoachError:
+        return None
+
+
+def _opt(s: Any, p: URIRef, o: Any) -> list[Triple]:
+    return [] if o is None else [(s, p, o)]
+
+
+def _refs(s: Any, p: URIRef, kind: str, keys: Any) -> list[Triple]:
+    values = keys if isinstance(keys, list) else [keys]
+    return [(s, p, entity_iri(kind, k)) for k in values if k]
+
+
+def _common(fact: StoredFact, node: URIRef, label: Any) -> list[Triple]:
+    out: list[Triple] = [(node, DCTERMS.identifier, Literal(fact.key))]
+    if label:
+        out += [(node, RDFS.label, Literal(str(label), lang="vi")),
+                (node, SKOS.prefLabel, Literal(str(label), lang="vi"))]
+    src = fact.source
+    if src is not None:
+        if src.doc != "basis":
+            out.append((node, KH.sourceDocument, seed_document(src.doc)))
+        out += _opt(node, KH.sourceLine, None if src.line is None else Literal(int(src.line)))
+        out += _opt(node, KH.sourceQuote, Literal(src.quote) if src.quote else None)
+    return out
+
+
+def _period(code: Any) -> tuple[URIRef | None, list[Triple]]:
+    try:
+        period = Period.from_code(str(code))
+    except (KehoachError, ValueError):
+        return None, []
+    node = entity_iri("period", period.code)
+    cls = KH.Period if period.kind in ("year", "multi_year") else KH.ReportingPeriod
+    return node, [(node, RDF.type, cls), (node, RDFS.label, Literal(period.code)),
+                  (node, KH.startDate, _date(period.start.isoformat())),
+                  (node, KH.endDate, _date(period.end.isoformat()))]
+
+
+def _bounds(node: URIRef, text: Any) -> list[Triple]:
+    try:
+        expr = parse_expression(str(text))
+    except KehoachError:
+        return []
+    out = _opt(node, KH.lowerBound, _decimal(expr.low))
+    out += _opt(node, KH.upperBound, _decimal(expr.high))
+    if expr.low is not None:
+        out.append((node, KH.lowerOpen, Literal(not expr.low_inclusive)))
+    if expr.high is not None:
+        out.append((node, KH.upperOpen, Literal(not expr.high_inclusive)))
+    return out
+
+
+def agency_triples(fact: StoredFact, node: URIRef) -> list[Triple]:
+    p = fact.payload
+    out = [(node, RDF.type, AGENCY_CLASSES.get(str(p.get("kind")), KH.Organization)),
+           (node, DCTERMS.type, Literal(str(p.get("kind"))))]
+    out += _opt(node, SKOS.prefLabel, Literal(p["name_en"], lang="en") if p.get("name_en")
+                else None)
+    out += [(node, SKOS.altLabel, Literal(str(a), lang="vi")) for a in p.get("aliases") or []]
+    out += _refs(node, KH.subOrganizationOf, "agency", p.get("parent"))
+    out += _refs(node, KH.succeededBy, "agency", p.get("succeeded_by"))
+    out += _opt(node, KH.validFrom, _date(p.get("valid_from")))
+    out += _opt(node, KH.validUntil, _date(p.get("valid_until")))
+    return out
+
+
+def document_triples(fact: StoredFact, node: URIRef) -> list[Triple]:
+    p = fact.payload
+    cls = str(p.get("class") or "LegalDocument")
+    try:
+        cls_iri = getattr(KH, cls)
+    except AttributeError:
+        cls_iri = KH.LegalDocument
+    out: list[Triple] = [(node, RDF.type, cls_iri)]
+    number = p.get("number_normalised") or p.get("number")
+    out += _opt(node, KH.documentNumber, Literal(str(number)) if number else None)
+    if p.get("number_normalised") and p.get("number"):
+        out.append((node, DCTERMS.alternative, Literal(str(p["number"]))))  # as written
+    out += _opt(node, DCTERMS.title, Literal(p["title"], lang="vi") if p.get("title") else None)
+    out += _opt(node, DCTERMS.type, Literal(p["type"]) if p.get("type") else None)
+    out += _opt(node, KH.issuedOn, _date(p.get("date")))
+    out += _refs(node, KH.issuedBy, "agency", p.get("issuer"))
+    out += _refs(node, KH.basedOn, "document", p.get("based_on"))
+    out += _refs(node, KH.implements, "document", p.get("implements"))
+    return out
+
+
+def indicator_triples(fact: StoredFact, node: URIRef) -> list[Triple]:
+    p = fact.payload
+    out: list[Triple] = [(node, RDF.type, KH.Indicator)]
+    out += _opt(node, SKOS.prefLabel, Literal(p["name_en"], lang="en") if p.get("name_en")
+                else None)
+    out += [(node, SKOS.altLabel, Literal(str(a), lang="vi")) for a in p.get("aliases") or []]
+    out += _opt(node, KH.unit, Literal(p["unit"]) if p.get("unit") else None)
+    out += _opt(node, KH.direction, DIRECTIONS.get(str(p.get("direction"))))
+    out += _refs(node, PROV.wasAttributedTo, "agency", p.get("lead_agency"))
+    return out
+
+
+def target_triples(fact: StoredFact, node: URIRef) -> list[Triple]:
+    p = fact.payload
+    out: list[Triple] = [(node, RDF.type, KH.Target)]
+    if p.get("indicator"):
+        ind = entity_iri("indicator", p["indicator"])
+        out += [(node, KH.forIndicator, ind), (ind, KH.hasTarget, node)]
+    period, period_triples = _period(p.get("period"))
+    out += period_triples + _opt(node, KH.forPeriod, period)
+    out += _opt(node, KH.expression, Literal(str(p["expression"])) if p.get("expression")
+                else None)
+    out += _opt(node, KH.unit, Literal(p["unit"]) if p.get("unit") else None)
+    out += _bounds(node, p.get("expression"))
+    out += _refs(node, KH.setBy, "document", p.get("set_by"))
+    out += _refs(node, KH.assignedBy, "document", p.get("assigned_by"))
+    return out
+
+
+def observation_triples(fact: StoredFact, node: URIRef) -> list[Triple]:
+    p = fact.payload
+    out: list[Triple] = [(node, RDF.type, KH.Observation)]
+    out += _refs(node, KH.forIndicator, "indicator", p.get("indicator"))
+    period, period_triples = _period(p.get("period"))
+    out += period_triples + _opt(node, KH.forPeriod, period)
+    if p.get("value") not in (None, ""):
+        out.append((node, KH.expression, Literal(str(p["value"]))))
+        try:
+            out.append((node, KH.observedValue, Literal(parse_quantity(str(p["value"])).value,
+                                                        datatype=XSD.decimal)))
+        except KehoachError:
+            pass
+    out += _opt(node, KH.unit, Literal(p["unit"]) if p.get("unit") else None)
+    out += _opt(node, KH.pctOfPlan, _decimal(_number(p.get("pct_of_plan"))))
+    out += _opt(node, KH.planBasis, PLAN_BASES.get(str(p.get("plan_basis"))))
+    return out
+
+
+def verdict_triples(fact: StoredFact, node: URIRef) -> list[Triple]:
+    """An official table row (Đánh giá) is an observation carrying the document's verdict."""
+    p = fact.payload
+    out: list[Triple] = [(node, RDF.type, KH.Observation)]
+    out += _refs(node, KH.forIndicator, "indicator", p.get("indicator"))
+    out += _opt(node, KH.expression, Literal(str(p["estimate"])) if p.get("estimate") else None)
+    out += _opt(node, KH.verdict, VERDICTS.get(str(p.get("verdict"))))
+    return out
+
+
+def task_triples(fact: StoredFact, node: URIRef) -> list[Triple]:
+    p = fact.payload
+    out: list[Triple] = [(node, RDF.type, KH.Task)]
+    lead = KH.impliedLeadAgency if p.get("lead_implied") else KH.leadAgency
+    out += _refs(node, lead, "agency", p.get("lead_agency"))
+    out += _refs(node, KH.supportingAgency, "agency", p.get("support"))
+    out += _refs(node, KH.assignedBy, "document", p.get("assigned_by"))
+    out += _refs(node, DCTERMS.subject, "indicator", p.get("indicator"))
+    if p.get("deadline") or p.get("deadline_text") or p.get("condition"):
+        deadline = entity_iri("deadline", fact.key)
+        text = p.get("deadline_text") or p.get("condition")
+        out += [(node, KH.hasDeadline, deadline), (deadline, RDF.type, KH.Deadline),
+                (deadline, KH.conditional, Literal(bool(p.get("condition"))))]
+        out += _opt(deadline, KH.expression, Literal(str(text)) if text else None)
+        out += _opt(deadline, KH.dueOn, _date(p.get("deadline")))
+        out += _opt(deadline, RDFS.comment, Literal(str(p["condition"]), lang="vi")
+                    if p.get("condition") else None)
+    return out
+
+
+def _subject_node(subject: Any) -> URIRef | None:
+    if isinstance(subject, dict) and subject.get("id") and subject.get("kind"):
+        kind = "task" if subject["kind"] == "task" else "target"
+        return entity_iri(kind, subject["id"])
+    return None
+
+
+def _derived(node: URIRef, fact_ids: Any) -> list[Triple]:
+    out = []
+    for fid in fact_ids or []:
+        kind, _, rest = str(fid).partition(":")
+        if rest:
+            out.append((node, PROV.wasDerivedFrom, entity_iri(kind, rest.split("#v")[0])))
+    return out
+
+
+def outcome_triples(fact: StoredFact, node: URIRef) -> list[Triple]:
+    """Alerts and status changes written back by the rules (kinds ``alert``, ``status_change``)."""
+    p = fact.payload
+    cls = KH.Alert if fact.kind == "alert" else KH.StatusChange
+    out: list[Triple] = [(node, RDF.type, cls)]
+    out += _opt(node, KH.concerns, _subject_node(p.get("subject")))
+    rule = p.get("rule") or {}
+    out += _opt(node, KH.ruleId, Literal(str(rule["id"])) if rule.get("id") else None)
+    out += _opt(node, KH.ruleVersion, Literal(str(rule["version"])) if rule.get("version")
+                else None)
+    out += _opt(node, KH.asOf, _date(p.get("as_of")))
+    out += _opt(node, DCTERMS.type, Literal(str(p.get("kind") or p.get("status"))))
+    out += _opt(node, RDFS.comment, Literal(p["explanation_vi"], lang="vi")
+                if p.get("explanation_vi") else None)
+    out += _refs(node, ORG.organization, "agency", p.get("agency"))
+    return out + _derived(node, p.get("facts"))
+
+
+PROJECTORS: dict[str, Callable[[StoredFact, URIRef], list[Triple]]] = {
+    "agency": agency_triples,
+    "document": document_triples,
+    "indicator": indicator_triples,
+    "target": target_triples,
+    "observation": observation_triples,
+    "verdict": verdict_triples,
+    "task": task_triples,
+    "alert": outcome_triples,
+    "status_change": outcome_triples,
+}
+"""Fact kind → projector. Kinds not listed (``task_update``) add no triples."""
+
+LABEL_FIELDS = {"agency": "name", "document": "title", "indicator": "name", "task": "summary"}
+
+
+def fact_triples(fact: StoredFact) -> list[Triple]:
+    """All triples one stored fact contributes to the graph (empty for unprojected kinds)."""
+    projector = PROJECTORS.get(fact.kind)
+    if projector is None:
+        return []
+    node = entity_iri(fact.kind, fact.key)
+    label = fact.payload.get(LABEL_FIELDS.get(fact.kind, "")) or fact.key
+    return [t for t in _common(fact, node, label) + projector(fact, node) if t[2] is not None]

@@ -1,0 +1,82 @@
+"""An agency's portfolio (danh mục việc của cơ quan): everything it leads (chủ trì) or supports
+(phối hợp) — from the graph — with statuses, overdue ageing and open alerts from a replay of
+the rules as of a date. Lives in ``rules`` because it needs both; ``kg`` stays free of rules.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from kg.graph import PlanGraph
+from rules import measures as ms
+from rules.replay import replay
+
+COMPLETED = ("completed_on_time", "completed_late")
+MAIN_DIMENSIONS = ("task", "pace", "progress", "verdict")
+
+
+def _status(entry: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not entry:
+        return None
+    for dimension in MAIN_DIMENSIONS:
+        if dimension in entry:
+            main = entry[dimension]
+            return {"dimension": dimension, "status": main["status"],
+                    "period": main.get("period"), "rule": main.get("rule"),
+                    "explanation_vi": main.get("explanation_vi"),
+                    "explanation_en": main.get("explanation_en")}
+    return None
+
+
+def _ageing(deadline: dict[str, Any] | None, status: dict[str, Any] | None,
+            as_of: date) -> dict[str, Any] | None:
+    """Days overdue and the ageing bucket of an open task past its (calendar) deadline."""
+    if not deadline or not deadline.get("date") or deadline.get("condition"):
+        return None
+    if status and status["status"] in COMPLETED:
+        return None
+    days = (as_of - date.fromisoformat(deadline["date"])).days
+    if days <= 0:
+        return None
+    return {"days_overdue": days, "bucket": ms.overdue_bucket(days)}
+
+
+def _open_alerts(alerts: list[Any], status: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The latest alert of each kind on a subject, unless the subject is completed."""
+    if status and status["status"] in COMPLETED:
+        return []
+    latest: dict[str, Any] = {}
+    for alert in sorted(alerts, key=lambda a: a.as_of):
+        latest[alert.kind] = alert
+    return [{"id": a.id, "kind": a.kind, "severity": a.severity, "as_of": a.as_of,
+             "explanation_vi": a.explanation_vi, "explanation_en": a.explanation_en}
+            for a in latest.values()]
+
+
+def portfolio(log: Any, agency: str, as_of: date | None = None,
+              plan: PlanGraph | None = None) -> dict[str, Any]:
+    """What ``agency`` (id, name or alias) leads or supports, with status, ageing and alerts."""
+    as_of = as_of or date.today()
+    plan = plan or PlanGraph.from_log(log)
+    node = plan.agency(agency)
+    result = replay(log, as_of, persist=False)
+    alerts_of: dict[str, list[Any]] = {}
+    for alert in result.alerts:
+        alerts_of.setdefault(alert.subject.id, []).append(alert)
+    items = []
+    for item in plan.responsibilities(node):
+        subject_id = item["subject"]["id"]
+        status = _status(result.statuses.get(subject_id))
+        items.append({"subject": item["subject"], "role": item["role"], "via": item["via"],
+                      "assigned_by": (item["assigned_by"] or {}).get("id"),
+                      "deadline": item["deadline"], "status": status,
+                      "ageing": _ageing(item["deadline"], status, as_of)
+                      if item["subject"]["kind"] == "task" else None,
+                      "alerts": _open_alerts(alerts_of.get(subject_id, []), status)})
+    counts: dict[str, int] = {}
+    for item in items:
+        key = item["status"]["status"] if item["status"] else "no_status"
+        counts[key] = counts.get(key, 0) + 1
+    return {"agency": plan.agency_entry(node), "as_of": as_of.isoformat(),
+            "counts": counts, "items": items}

@@ -1,0 +1,190 @@
+"""Commands over the knowledge graph: who, agency, trace, impact, sparql, export, check."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from kg.draw import to_dot, to_svg
+from kg.graph import PlanGraph
+from kg.log import open_log
+from kg.queries import QUERIES, bind_params, run_query, run_sparql
+from kg.validate import REASONER_BUDGET_S, check_graph
+from service.cli.options import AsOfOption, DbOption, JsonOption, command, emit_json, parse_as_of
+
+EXPORT_FORMATS = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt"}
+
+
+class TraceFormat(StrEnum):
+    json = "json"
+    text = "text"
+    dot = "dot"
+    svg = "svg"
+
+
+class ExportFormat(StrEnum):
+    ttl = "ttl"
+    jsonld = "jsonld"
+    nt = "nt"
+
+
+def register(app: typer.Typer) -> None:
+    for name, fn in (("who", who), ("agency", agency), ("trace", trace), ("impact", impact),
+                     ("sparql", sparql), ("export", export), ("check", check)):
+        app.command(name)(fn)
+
+
+def _plan(db: object) -> PlanGraph:
+    with open_log(db) as log:  # type: ignore[arg-type]
+        return PlanGraph.from_log(log)
+
+
+def _names(entries: list[dict]) -> str:
+    def one(e: dict) -> str:
+        text = f"{e['name'] or e['id']}{' (suy ra/implied)' if e.get('implied') else ''}"
+        now = e.get("current") or {}
+        if now.get("id") and now["id"] != e["id"]:
+            text += f" → nay/now {now['name'] or now['id']}"
+        return text
+
+    return ", ".join(one(e) for e in entries) or "—"
+
+
+@command
+def who(text: Annotated[str, typer.Argument(help="Mã hoặc cụm từ / id or phrase")],
+        db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Ai chịu trách nhiệm / who leads and supports a task, target or indicator.
+
+    Example: kehoach who "giải ngân vốn đầu tư công" --json
+    """
+    rows = _plan(db).who(text)
+    if as_json:
+        return emit_json(rows)
+    for r in rows:
+        deadline = r["deadline"] or {}
+        typer.echo(f"{r['subject']['id']}: {r['subject']['name']}\n"
+                   f"  chủ trì/lead: {_names(r['lead'])}\n  phối hợp/support: "
+                   f"{_names(r['support'])}\n  giao bởi/assigned by: "
+                   f"{(r['assigned_by'] or {}).get('id') or '—'}\n"
+                   f"  thời hạn/deadline: {deadline.get('text') or '—'} "
+                   f"({deadline.get('date') or '—'})")
+
+
+@command
+def agency(name: Annotated[str, typer.Argument(help="Mã hoặc tên cơ quan / agency id or name")],
+           db: DbOption = None, as_of: AsOfOption = None, as_json: JsonOption = False) -> None:
+    """Danh mục việc của cơ quan / an agency's portfolio with statuses and open alerts.
+
+    Example: kehoach agency "Sở Tài chính" --as-of 2024-12-31 --json
+    """
+    from rules.portfolio import portfolio
+
+    with open_log(db) as log:
+        data = portfolio(log, name, parse_as_of(as_of))
+    if as_json:
+        return emit_json(data)
+    typer.echo(f"{data['agency']['name']} ({data['agency']['id']}) — {data['as_of']}: "
+               f"{len(data['items'])} việc/items {data['counts']}")
+    for item in data["items"]:
+        status = (item["status"] or {}).get("status") or "—"
+        typer.echo(f"  [{item['role']:12}] {status:18} {item['subject']['id']}")
+
+
+@command
+def trace(ident: Annotated[str, typer.Argument(help="Mã chỉ tiêu, số liệu, cảnh báo / id")],
+          db: DbOption = None, as_json: JsonOption = False,
+          fmt: Annotated[TraceFormat, typer.Option("--format", help="json|text|dot|svg")] = (
+              TraceFormat.text)) -> None:
+    """Truy nguyên đến văn bản gốc / trace back to the root documents.
+
+    Example: kehoach trace grdp_growth@2024 --format svg > trace.svg
+    """
+    data = _plan(db).trace(ident)
+    if as_json or fmt is TraceFormat.json:
+        return emit_json(data)
+    if fmt is TraceFormat.dot:
+        return typer.echo(to_dot(data), nl=False)
+    if fmt is TraceFormat.svg:
+        return typer.echo(to_svg(data), nl=False)
+    typer.echo(f"{data['subject']['id']} ({data['subject']['type']})")
+    for step in data["chain"]:
+        typer.echo(f"  {step['from']} —{step['relation']}→ {step['id']} "
+                   f"{step['number'] or ''} {step['date'] or ''}".rstrip())
+
+
+@command
+def impact(doc: Annotated[str, typer.Argument(help="Mã hoặc số văn bản / document id or number")],
+           db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Những gì bắt nguồn từ văn bản / everything derived from a document.
+
+    Example: kehoach impact 29/NQ-HĐND --json
+    """
+    data = _plan(db).impact(doc)
+    if as_json:
+        return emit_json(data)
+    typer.echo(f"{data['document']['id']} {data['document']['number'] or ''}")
+    for key in ("documents", "targets", "tasks", "observations", "alerts"):
+        typer.echo(f"  {key}: {len(data[key])} " +
+                   ", ".join(x["id"] for x in data[key][:10]))
+
+
+@command
+def sparql(query: Annotated[str | None, typer.Argument(help="Truy vấn SPARQL (chỉ đọc)")] = None,
+           named: Annotated[str | None, typer.Option("--named", help="Truy vấn đặt tên")] = None,
+           bind: Annotated[list[str] | None, typer.Option("--bind", help="tham số=giá trị")] = None,
+           db: DbOption = None) -> None:
+    """Truy vấn SPARQL chỉ đọc / run a read-only SPARQL query or a named one (JSON out).
+
+    Example: kehoach sparql --named targets_of_indicator --bind indicator=grdp_growth
+    """
+    plan = _plan(db)
+    if named:
+        raw = dict(b.split("=", 1) for b in bind or [] if "=" in b)
+        return emit_json(run_query(plan, named, **bind_params(plan, named, raw)))
+    if not query:
+        return emit_json({name: {"file": q.file, "params": q.params, "vi": q.vi, "en": q.en}
+                          for name, q in QUERIES.items()})
+    emit_json(run_sparql(plan, query))
+
+
+@command
+def export(fmt: Annotated[ExportFormat, typer.Option("--format")] = ExportFormat.ttl,
+           db: DbOption = None) -> None:
+    """Xuất toàn bộ đồ thị (bản thể luận + dữ liệu) / export ontology + data.
+
+    Example: kehoach export --format ttl > kehoach.ttl
+    """
+    from kg.validate import ontology_graph
+
+    whole = ontology_graph() + _plan(db).graph
+    for prefix, ns in _plan_prefixes():
+        whole.bind(prefix, ns)
+    typer.echo(whole.serialize(format=EXPORT_FORMATS[fmt.value]), nl=False)
+
+
+def _plan_prefixes() -> list[tuple[str, str]]:
+    from ontology.namespace import PREFIXES
+
+    return [*PREFIXES.items(), ("khd", "https://kehoach.dev/id/")]
+
+
+@command
+def check(db: DbOption = None, as_json: JsonOption = False,
+          reasoner: Annotated[bool, typer.Option(help="Chạy HermiT / run HermiT")] = True,
+          budget: Annotated[float, typer.Option(help="Giới hạn giây cho HermiT")] = (
+              REASONER_BUDGET_S)) -> None:
+    """Kiểm tra SHACL, suy luận OWL, vòng lặp / SHACL, reasoner, cycles (exit 1 on findings).
+
+    Example: kehoach check --json
+    """
+    report = check_graph(_plan(db), reasoner=reasoner, budget_s=budget)
+    if as_json:
+        emit_json(report.to_dict())
+    else:
+        for finding in report.findings:
+            typer.echo(f"[{finding.check}/{finding.code}] {finding.message}")
+        typer.echo(f"{len(report.findings)} vấn đề / findings; {report.checks}")
+    if not report.ok:
+        raise typer.Exit(1)

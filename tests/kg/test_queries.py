@@ -1,0 +1,103 @@
+"""Named prepared queries (initBindings) and the read-only guard of ad-hoc SPARQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.dataset import load_into
+from kg.graph import PlanGraph
+from kg.log import open_log
+from kg.queries import QUERIES, QUERY_DIR, QueryError, bind_params, run_query, run_sparql
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "langson"
+
+
+@pytest.fixture(scope="module")
+def plan(tmp_path_factory) -> PlanGraph:
+    log = open_log(tmp_path_factory.mktemp("queries") / "kh.db")
+    load_into(log, DATA)
+    return PlanGraph.from_log(log)
+
+
+def test_every_rq_file_is_registered_and_documented():
+    files = {p.name for p in QUERY_DIR.glob("*.rq")}
+    assert files == {q.file for q in QUERIES.values()}
+    for q in QUERIES.values():
+        assert q.vi and q.en and q.params
+        assert q.text.startswith("#")  # each file documents itself
+
+
+@pytest.mark.parametrize("name,raw", [
+    ("targets_of_indicator", {"indicator": "grdp_growth"}),
+    ("targets_of_document", {"document": "29/NQ-HĐND"}),
+    ("tasks_led_by", {"agency": "UBND tỉnh Lạng Sơn"}),
+    ("documents_derived_from", {"document": "nq-29-hdnd-2022"}),
+    ("observations_of_indicator", {"indicator": "budget_revenue"}),
+    ("agencies_by_kind", {"kind": "department"}),
+])
+def test_named_query_returns_rows(plan, name, raw):
+    rows = run_query(plan, name, **bind_params(plan, name, raw))
+    assert rows, name
+
+
+def test_named_query_binding_selects_only_that_node(plan):
+    rows = run_query(plan, "targets_of_document",
+                     **bind_params(plan, "targets_of_document", {"document": "1966/QĐ-UBND"}))
+    assert rows and all(r["relation"] == "kh:assignedBy" for r in rows)
+    assert all(r["target"].endswith("@2023") for r in rows)
+
+
+def test_documents_derived_from_is_transitive(plan):
+    rows = run_query(plan, "documents_derived_from",
+                     **bind_params(plan, "documents_derived_from",
+                                   {"document": "ke-hoach-5-nam-2021-2025"}))
+    derived = {r["derived"] for r in rows}
+    assert {"nq-29-hdnd-2022", "qd-1966-ubnd-2022"} <= derived
+
+
+def test_wrong_parameters_are_refused(plan):
+    with pytest.raises(QueryError) as err:
+        bind_params(plan, "targets_of_indicator", {"document": "x"})
+    assert err.value.code == "bad_parameters"
+    with pytest.raises(QueryError):
+        run_query(plan, "no_such_query")
+
+
+def test_select_and_ask_run(plan):
+    result = run_sparql(plan, "SELECT ?t WHERE { ?t a kh:Target ; kh:setBy ?d . "
+                              "?d kh:documentNumber '29/NQ-HĐND' }")
+    assert result["type"] == "SELECT" and result["rows"]
+    assert run_sparql(plan, "ASK { ?t a kh:Task }") == {"type": "ASK", "answer": True}
+
+
+@pytest.mark.parametrize("text", [
+    "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+    "DELETE WHERE { ?s ?p ?o }",
+    "LOAD <http://example.org/x.ttl>",
+    "CLEAR ALL",
+    "DROP GRAPH <urn:g>",
+    "CREATE GRAPH <urn:g>",
+])
+def test_updates_are_refused(plan, text):
+    size = len(plan)
+    with pytest.raises(QueryError) as err:
+        run_sparql(plan, text)
+    assert err.value.code == "sparql_update_refused"
+    assert len(plan) == size
+
+
+def test_service_and_from_are_refused(plan):
+    with pytest.raises(QueryError) as err:
+        run_sparql(plan, "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
+    assert err.value.code == "sparql_service_refused"
+    with pytest.raises(QueryError) as err:
+        run_sparql(plan, "SELECT * FROM <http://example.org/g> WHERE { ?s ?p ?o }")
+    assert err.value.code == "sparql_from_refused"
+
+
+def test_syntax_error_is_reported(plan):
+    with pytest.raises(QueryError) as err:
+        run_sparql(plan, "SELEKT ?x WHERE {")
+    assert err.value.code == "sparql_syntax"
