@@ -21,6 +21,7 @@ COMMAND_MODULES: list[str] = [
     "service.cli.rules",
     "service.cli.template",
     "service.cli.graph",
+    "service.cli.extract",
 ]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2

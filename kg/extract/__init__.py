@@ -1,0 +1,130 @@
+"""Read Vietnamese report text into facts, citations and tasks (trích xuất báo cáo).
+
+``extract_text(text)`` / ``extract_file(path)`` return an ``Extraction``: plan-comparison
+observations, cited documents and forward-looking tasks, each with its source line and a
+verbatim quote. Every number, period, date, deadline and document number is read by
+``kg.notation``. Indicators are matched to known ones with an ``IndicatorMatcher``
+(diacritics-insensitive); an unmatched name is left null with candidates, never guessed.
+
+Modules: ``text`` (files → logical lines, footnotes lifted), ``markers`` (glued footnote
+markers), ``spans`` (locating quantities and periods), ``bases`` (plan bases),
+``observations``, ``citations``, ``tasks``, ``matching``, ``ingest`` (facts for the log).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from kg.errors import ParseError
+from kg.extract.citations import citations_in
+from kg.extract.matching import IndicatorMatcher, load_indicator_matcher
+from kg.extract.model import Citation, Extraction, Observation, Task
+from kg.extract.observations import basis_at, observations_in, period_at
+from kg.extract.tasks import TaskReader
+from kg.extract.text import LogicalLine, TextError, logical_lines, read_document
+from kg.notation import Period, parse_period
+
+__all__ = [
+    "Citation",
+    "Extraction",
+    "IndicatorMatcher",
+    "LogicalLine",
+    "Observation",
+    "Task",
+    "TextError",
+    "document_period",
+    "extract_file",
+    "extract_text",
+    "load_indicator_matcher",
+    "logical_lines",
+    "read_document",
+]
+
+HEADER_LINES = 12
+"""How many logical lines from the top may state the report's period."""
+
+_HEADER_PERIOD = re.compile(
+    r"(?P<months>[0-9]{1,2})\s+tháng(?:\s+đầu\s+năm)?"
+    r"|(?:quý|QUÝ)\s+(?P<q>IV|III|II|I)\b"
+    r"|tháng\s+(?P<month>[0-9]{1,2})\b",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"(?<![0-9])(20[0-9]{2})(?![0-9])")
+
+
+def document_period(lines: list[LogicalLine]) -> Period | None:
+    """The report's own period from its title: "9 THÁNG ĐẦU NĂM 2024" → 9T/2024; "tháng 11
+    và 11 tháng đầu năm ... 2023" → 11T/2023 (the cumulative period wins)."""
+    for line in lines[:HEADER_LINES]:
+        header = " ".join(line.text.split())
+        years = _YEAR.findall(header)
+        next_years = [y for other in lines[:HEADER_LINES] for y in _YEAR.findall(other.text)]
+        year = years[0] if years else (next_years[0] if next_years else None)
+        match = _HEADER_PERIOD.search(header)
+        if not match or year is None:
+            continue
+        phrase = (f"{match['months']} tháng năm {year}" if match["months"]
+                  else f"quý {match['q']}/{year}" if match["q"]
+                  else f"tháng {match['month']}/{year}")
+        if match["month"]:
+            later = _HEADER_PERIOD.search(header, match.end())
+            if later and later["months"]:
+                phrase = f"{later['months']} tháng năm {year}"
+        try:
+            return parse_period(phrase)
+        except ParseError:
+            continue
+    return None
+
+
+def _footnote_contexts(lines: list[LogicalLine], period: Period | None,
+                       ) -> dict[int, tuple[tuple[str, str] | None, Period | None]]:
+    """For each footnote number, the plan basis and the period in force in the clause of
+    the body that cites it."""
+    contexts: dict[int, tuple[tuple[str, str] | None, Period | None]] = {}
+    for line in lines:
+        if line.footnote is not None:
+            continue
+        for number, position in line.clean.markers:
+            if number not in contexts:
+                contexts[number] = (basis_at(line, position),
+                                    period_at(line, position, period))
+    return contexts
+
+
+def extract_lines(lines: list[LogicalLine], source: str = "<text>",
+                  matcher: IndicatorMatcher | None = None) -> Extraction:
+    """Extract from logical lines (see ``logical_lines``)."""
+    period = document_period(lines)
+    inherited = _footnote_contexts(lines, period)
+    result = Extraction(source=source, period=period.code if period else None)
+    tasks = TaskReader(period)
+    for line in lines:
+        if line.heading:
+            result.tasks.extend(tasks.heading(line))
+            result.citations.extend(citations_in(line))
+            continue
+        basis, own = inherited.get(line.footnote, (None, None)) if line.footnote else (None, None)
+        result.observations.extend(observations_in(line, own or period, basis))
+        result.citations.extend(citations_in(line))
+        result.tasks.extend(tasks.read(line))
+    if matcher is not None:
+        for observation in result.observations:
+            matcher.annotate(observation)
+    return result
+
+
+def extract_text(text: str, source: str = "<text>",
+                 matcher: IndicatorMatcher | None = None) -> Extraction:
+    """Extract observations, citations and tasks from report ``text``.
+
+    Raises only ``KehoachError`` (``TextError`` for a text that is not a string); any text
+    is read, what cannot be parsed is skipped."""
+    return extract_lines(logical_lines(text), source, matcher)
+
+
+def extract_file(path: str | Path, matcher: IndicatorMatcher | None = None) -> Extraction:
+    """Extract from a .txt, .md or .docx file; the source is the file name."""
+    path = Path(path)
+    return extract_text(read_document(path), source=path.name, matcher=matcher)

@@ -1,0 +1,194 @@
+"""Plan-comparison facts: each tricky pattern of the real reports, on a verbatim excerpt of
+data/langson/sources (file and line given), read through the public ``extract_text``."""
+
+from __future__ import annotations
+
+from kg.extract import IndicatorMatcher, extract_text
+
+HEADER = "TÌNH HÌNH KINH TẾ - XÃ HỘI 9 THÁNG ĐẦU NĂM 2024\n\n"
+HEADER_11 = ("Tình hình kinh tế - xã hội tháng 11 và 11 tháng đầu năm,\n"
+             "nhiệm vụ trọng tâm tháng 12 năm 2023**\n\n")
+
+
+def facts(text: str, header: str = HEADER) -> list[tuple]:
+    result = extract_text(header + text)
+    return [(o.value, o.pct_of_plan, o.plan_basis, o.period) for o in result.observations]
+
+
+def test_report_period_comes_from_the_title() -> None:
+    assert extract_text(HEADER).period == "9T/2024"
+    assert extract_text(HEADER_11).period == "11T/2023"
+
+
+def test_wrapped_sentence_gives_value_pct_yoy_kind_line_and_quote() -> None:
+    # 001, lines 160-164
+    text = ("hoạch đề ra, tổng diện tích gieo trồng cây hằng năm ước 94.375 ha, đạt 99,5% \n\n"
+            "kế hoạch, tăng 0,56% so với cùng kỳ. Tổng sản lượng lương thực ước trên 320,6 \n\n"
+            "nghìn tấn, đạt 104,5% kế hoạch, tăng 4,9% so với cùng kỳ. ")
+    first, second = extract_text(HEADER + text).observations
+    assert (first.value, first.unit, first.pct_of_plan, first.plan_basis) == (
+        "94.375", "ha", "99,5", "ke_hoach")
+    assert (first.yoy_change_pct, first.kind, first.period) == ("0,56", "estimate", "9T/2024")
+    assert first.indicator == "tổng diện tích gieo trồng cây hằng năm"
+    assert first.quote == ("tổng diện tích gieo trồng cây hằng năm ước 94.375 ha, đạt 99,5% "
+                           "kế hoạch")
+    assert first.line == 3
+    assert (second.value, second.unit, second.line) == ("trên 320,6", "nghìn tấn", 5)
+
+
+def test_basis_stated_once_is_carried_to_the_next_bare_percentage() -> None:
+    # 001, lines 368-370: "doanh thu 3.177 tỷ đồng, đạt 73,8%" compares with the plan too
+    text = ("quốc tế vẫn đạt thấp so với kế hoạch, ước thu hút khoảng 3,66 triệu lượt khách, \n\n"
+            "đạt 90,1% kế hoạch, tăng 5,6% so với cùng kỳ14; doanh thu 3.177 tỷ đồng, đạt \n\n"
+            "73,8%, tăng 16,3%. Với sự nỗ lực")
+    observations = extract_text(HEADER + text).observations
+    assert [(o.value, o.pct_of_plan, o.basis_stated) for o in observations] == [
+        ("khoảng 3,66", "90,1", True), ("3.177", "73,8", False)]
+    assert observations[1].yoy_change_pct == "16,3"
+
+
+def test_vuot_means_over_one_hundred_percent_of_plan() -> None:
+    # 002, line 51 (footnote 5, shortened)
+    text = ("⁵ Sản lượng một số sản phẩm chủ yếu 11 tháng tăng so với cùng kỳ: than 506,4 "
+            "nghìn tấn, đạt 90,4% so với kế hoạch, tăng 5,1%; nước máy 8.803,0 nghìn m³, đạt "
+            "90,8%, tăng 1,8%; muối công nghiệp 634,52 tấn, vượt 3,2%, tăng 33,1%; gỗ và các "
+            "sản phẩm từ gỗ rừng trồng: 124,1 nghìn m³, đạt 87,4%, tăng 3,4%.")
+    assert facts(text, HEADER_11) == [
+        ("506,4", "90,4", "ke_hoach", "11T/2023"),
+        ("8.803,0", "90,8", "ke_hoach", "11T/2023"),
+        ("634,52", "103,2", "ke_hoach", "11T/2023"),
+        ("124,1", "87,4", "ke_hoach", "11T/2023"),
+    ]
+    units = [o.unit for o in extract_text(HEADER_11 + text).observations]
+    assert units[1] == "nghìn m³"
+
+
+def test_two_bases_for_one_value() -> None:
+    # 002, line 59
+    text = ("Giá trị khối lượng thực hiện các dự án nguồn vốn đầu tư công năm 2023 đến hết "
+            "30/11/2023 ước đạt 2.623,7 tỷ đồng, đạt 67,4% kế hoạch đầu năm, đạt 70,9% kế "
+            "hoạch sau điều chỉnh giảm nguồn thu sử dụng đất do hụt thu, gồm: Ngân sách địa "
+            "phương 765,1 tỷ đồng, đạt 61,2% kế hoạch đầu năm, đạt 72,4% kế hoạch sau điều "
+            "chỉnh⁹; Ngân sách trung ương: 1.553,6 tỷ đồng, đạt 58,8% kế hoạch.")
+    assert [row[:3] for row in facts(text, HEADER_11)] == [
+        ("2.623,7", "67,4", "ke_hoach_dau_nam"),
+        ("2.623,7", "70,9", "ke_hoach_dieu_chinh"),
+        ("765,1", "61,2", "ke_hoach_dau_nam"),
+        ("765,1", "72,4", "ke_hoach_dieu_chinh"),
+        ("1.553,6", "58,8", "ke_hoach"),
+    ]
+
+
+def test_percentage_belongs_to_the_cumulative_value_not_the_monthly_one() -> None:
+    # 002, line 43
+    text = ("Tổng mức bán lẻ hàng hóa và doanh thu dịch vụ tháng 11 ước đạt 3.473,2 tỷ đồng, "
+            "lũy kế 11 tháng 31.573,7 tỷ đồng, đạt 117,4 % kế hoạch, tăng 28,85% so với "
+            "cùng kỳ.")
+    [observation] = extract_text(HEADER_11 + text).observations
+    assert (observation.value, observation.pct_of_plan) == ("31.573,7", "117,4")
+    assert observation.period == "11T/2023"
+    assert observation.yoy_change_pct == "28,85"
+
+
+def test_a_written_cumulative_period_overrides_the_report_period() -> None:
+    # 002, line 37
+    text = ("Hàng xuất khẩu địa phương trong tháng ước đạt 12 triệu USD, lũy kế 10 tháng ước "
+            "đạt 143 triệu USD, đạt 92,9% kế hoạch, tăng 13,5% so với cùng kỳ.")
+    assert facts(text, HEADER_11) == [("143", "92,9", "ke_hoach", "10T/2023")]
+
+
+def test_dat_for_plain_values_rates_and_progress_is_not_a_plan_fact() -> None:
+    # 001, lines 204-206 (a rate) and footnote 16, line 474 (x/y progress), after a plan fact
+    text = ("Tổng diện tích trồng rừng tập trung ước thực hiện 9.000 ha, đạt 100% kế hoạch. "
+            "Tỷ lệ dân cư nông thôn được sử dụng nước hợp vệ sinh đạt 98,3%, tăng 0,3% so với "
+            "năm 2023. Địa phận thành phố Lạng Sơn đo đạc, kiểm đếm 305/305 hộ, với diện tích "
+            "74,44/74,44 ha đạt 100%, tạm ứng chi trả 80%.")
+    assert facts(text) == [("9.000", "100", "ke_hoach", "9T/2024")]
+
+
+def test_bang_same_period_is_a_yoy_change() -> None:
+    # 003, lines 210-212
+    text = ("TÌNH HÌNH KINH TẾ - XÃ HỘI 6 THÁNG ĐẦU NĂM 2023 \n\n"
+            "diện tích gieo trồng ước thực hiện 48.232 ha, đạt 98,4% kế hoạch, bằng 99,6% \n\n"
+            "cùng kỳ4. Nguồn giống, vật tư cơ bản đảm bảo phục vụ sản xuất của Nhân dân; ")
+    [observation] = extract_text(text).observations
+    assert (observation.pct_of_plan, observation.yoy_change_pct) == ("98,4", "-0,4")
+    assert observation.period == "6T/2023"
+
+
+def test_footnote_inherits_the_basis_of_the_sentence_citing_it() -> None:
+    # 001, lines 734-736 and footnote 29 (line 778)
+    text = ("cùng kỳ, trong đó: Chi cân đối ngân sách địa phương 7.137,6 tỷ đồng, đạt 59,9% \n\n"
+            "dự toán, tăng 22,6%29, chi các chương trình mục tiêu 1.794,4 tỷ đồng, đạt 67,2% "
+            "dự toán, tăng 39,9%. \n" + " " * 43 + "\n"
+            "29 Cụ thể: Chi đầu tư phát triển đạt 733,7 tỷ đồng, đạt 37,7%, tăng 27,7%; chi "
+            "thường xuyên đạt 6.201 tỷ \n\nđồng, đạt 64,4%, tăng 19,3%. \n"
+            " thiếu giáo viên.")
+    result = extract_text(HEADER + text)
+    notes = [(o.value, o.pct_of_plan, o.plan_basis, o.footnote) for o in result.observations
+             if o.footnote]
+    assert notes == [("733,7", "37,7", "du_toan", 29), ("6.201", "64,4", "du_toan", 29)]
+
+
+def test_a_footnote_without_a_plan_context_keeps_bare_percentages_out() -> None:
+    text = ("Công tác giải phóng mặt bằng được tập trung16. \n" + " " * 43 + "\n"
+            "16 Địa phận huyện Văn Lãng đã chi trả, nhận bàn giao mặt bằng 3,7ha, đạt 6,2%. \n"
+            " tiếp theo.")
+    assert extract_text(HEADER + text).observations == []
+
+
+def test_list_of_percentages_after_a_basis_head() -> None:
+    # 001, footnote 28 (lines 771-775)
+    text = ("28 Trong đó, có 11 khoản thu đạt và vượt tiến độ dự toán giao; 04 khoản thu chưa "
+            "đạt tiến độ, tỷ lệ thực hiện dưới 75% dự toán giao: Thu từ doanh nghiệp nhà nước "
+            "Trung ương (56,8%), thu từ doanh nghiệp nhà nước địa phương (72,7%); thuế bảo vệ "
+            "môi trường (69,5%), thu tiền sử dụng đất (49,2%).")
+    lines = HEADER + " " * 43 + "\n" + text
+    found = [(o.indicator, o.value, o.pct_of_plan, o.plan_basis)
+             for o in extract_text(lines).observations]
+    assert found == [
+        ("Thu từ doanh nghiệp nhà nước Trung ương", None, "56,8", "du_toan"),
+        ("thu từ doanh nghiệp nhà nước địa phương", None, "72,7", "du_toan"),
+        ("thuế bảo vệ môi trường", None, "69,5", "du_toan"),
+        ("thu tiền sử dụng đất", None, "49,2", "du_toan"),
+    ]
+
+
+def test_goals_are_not_observations() -> None:
+    text = "Phấn đấu giải ngân vốn đầu tư công đạt 95% kế hoạch được giao."
+    assert extract_text(HEADER + text).observations == []
+
+
+def test_indicator_matching_is_diacritics_insensitive_and_never_guesses() -> None:
+    matcher = IndicatorMatcher.from_rows([
+        {"id": "retail_sales", "name": "Tổng mức bán lẻ hàng hóa và doanh thu dịch vụ",
+         "aliases": ["tong muc ban le hang hoa va dich vu tieu dung"]},
+        {"id": "tourists", "name": "Tổng lượt khách du lịch", "aliases": ["khách du lịch"]},
+    ])
+    text = ("tổng mức bán lẻ hàng hóa và dịch vụ tiêu dùng ước 27.068,7 tỷ đồng, đạt 66,85% "
+            "kế hoạch; doanh thu bưu chính ước 155 tỷ đồng, đạt 73,8% kế hoạch.")
+    first, second = extract_text(HEADER + text, matcher=matcher).observations
+    assert first.indicator_id == "retail_sales"
+    assert second.indicator_id is None
+    assert matcher.match("TỔNG LƯỢT KHÁCH DU LỊCH") == ("tourists", [])
+    assert matcher.match("Lũy kế khách du lịch quốc tế")[0] == "tourists"
+    assert matcher.match("doanh thu bán lẻ")[0] is None
+    assert "retail_sales" in matcher.match("doanh thu bán lẻ hàng hóa")[1]
+
+
+def test_year_estimate_and_a_bracketed_footnote_inherit_period_and_basis() -> None:
+    # 004, line 12 and its footnote [3] at line 497 (the end of the document)
+    text = ("TÌNH HÌNH KINH TẾ - XÃ HỘI 6 THÁNG ĐẦU NĂM VÀ ƯỚC THỰC HIỆN KẾ HOẠCH NĂM 2024\n"
+            "Tổng kim ngạch xuất nhập khẩu hàng hóa mở tờ khai tại Cục Hải quan tỉnh 6 tháng đầu "
+            "năm tăng 20,8% so với cùng kỳ, thực hiện 2.720 triệu USD, đạt 53,3% kế hoạch; hết "
+            "năm 2024 ước 5.800 triệu USD  [3], đạt 113,7% kế hoạch, tăng 21,3% so với năm 2023.\n"
+            "[3] Trong đó: xuất khẩu 3.000 triệu USD, đạt 100%, tăng 9,9%; nhập khẩu 2.800 triệu "
+            "USD, đạt 133,3%, tăng 36,6%.")
+    found = [(o.value, o.pct_of_plan, o.period, o.kind, o.footnote)
+             for o in extract_text(text).observations]
+    assert found == [
+        ("2.720", "53,3", "6T/2024", "actual", None),
+        ("5.800", "113,7", "2024", "estimate", None),
+        ("3.000", "100", "2024", "actual", 3),
+        ("2.800", "133,3", "2024", "actual", 3),
+    ]
