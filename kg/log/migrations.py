@@ -61,18 +61,31 @@ MIGRATIONS: list[Migration] = [
 ]
 
 
-def applied(conn: sqlite3.Connection) -> list[str]:
+def applied(conn: sqlite3.Connection, ledger: str = "_migrations") -> list[str]:
+    _check_ledger(ledger)
     conn.execute(
-        "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+        f"CREATE TABLE IF NOT EXISTS {ledger} (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
     )
-    return [row[0] for row in conn.execute("SELECT name FROM _migrations ORDER BY rowid")]
+    return [row[0] for row in conn.execute(f"SELECT name FROM {ledger} ORDER BY rowid")]
 
 
-def migrate(conn: sqlite3.Connection) -> list[str]:
-    """Apply pending migrations in order; return the names applied now."""
-    done = set(applied(conn))
+def _check_ledger(ledger: str) -> None:
+    # The ledger name is code, never input; refuse anything that is not a plain identifier.
+    if not ledger.replace("_", "").isalnum():
+        raise ValueError(f"bad migration ledger name {ledger!r}")
+
+
+def migrate(
+    conn: sqlite3.Connection,
+    migrations: list[Migration] | None = None,
+    ledger: str = "_migrations",
+) -> list[str]:
+    """Apply pending ``migrations`` (default: the fact log's) in order, recording each in the
+    ``ledger`` table; return the names applied now. Other stores in the same file (the
+    service's users and audit) pass their own list and ledger."""
+    done = set(applied(conn, ledger))
     ran = []
-    for name, step in MIGRATIONS:
+    for name, step in migrations if migrations is not None else MIGRATIONS:
         if name in done:
             continue
         # One transaction per migration; DDL included (the connection is in autocommit mode,
@@ -81,7 +94,7 @@ def migrate(conn: sqlite3.Connection) -> list[str]:
         try:
             step(conn)
             conn.execute(
-                "INSERT INTO _migrations (name, applied_at) VALUES (?, datetime('now'))", (name,)
+                f"INSERT INTO {ledger} (name, applied_at) VALUES (?, datetime('now'))", (name,)
             )
         except BaseException:
             conn.execute("ROLLBACK")

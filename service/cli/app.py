@@ -22,6 +22,7 @@ COMMAND_MODULES: list[str] = [
     "service.cli.template",
     "service.cli.graph",
     "service.cli.extract",
+    "service.cli.serve",
 ]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2

@@ -1,0 +1,97 @@
+"""Questions to the plan graph (đồ thị kế hoạch): who is responsible, an agency's portfolio,
+trace up to the root documents (JSON, SVG or DOT), impact of a document, read-only SPARQL,
+export, and the consistency check."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from kg.draw import to_dot, to_svg
+from kg.queries import QUERIES, run_sparql
+from kg.validate import check_graph, ontology_graph
+from service.deps import AsOf, Inspector, Reader, RuntimeDep
+from service.schemas import SparqlQuery
+from service.views import board
+
+router = APIRouter(tags=["graph"])
+Text = Annotated[str, Query(min_length=1, max_length=500)]
+
+
+class TraceFormat(StrEnum):
+    json = "json"
+    svg = "svg"
+    dot = "dot"
+
+
+class ExportFormat(StrEnum):
+    ttl = "ttl"
+    nt = "nt"
+    jsonld = "jsonld"
+    xml = "xml"
+
+
+EXPORT = {"ttl": ("turtle", "text/turtle"), "nt": ("nt", "application/n-triples"),
+          "jsonld": ("json-ld", "application/ld+json"), "xml": ("xml", "application/rdf+xml")}
+
+
+@router.get("/who", summary="Ai chịu trách nhiệm / who is responsible (id or phrase)")
+def who(rt: RuntimeDep, _: Reader, q: Text,
+        limit: Annotated[int, Query(ge=1, le=100)] = 20) -> dict[str, Any]:
+    rows = rt.graph().who(q, limit)
+    return {"data": rows, "count": len(rows)}
+
+
+@router.get("/agencies/{agency_id}/portfolio",
+            summary="Danh mục việc của cơ quan / agency portfolio")
+def portfolio(agency_id: str, rt: RuntimeDep, _: Reader, as_of: AsOf) -> dict[str, Any]:
+    data = board.agency(rt, agency_id, as_of)
+    plan = rt.graph()
+    data["responsibilities"] = plan.responsibilities(plan.agency(agency_id))
+    return data
+
+
+@router.get("/trace/{ident}", summary="Truy nguyên tới văn bản gốc / trace to the root",
+            responses={200: {"content": {"application/json": {}, "image/svg+xml": {},
+                                         "text/vnd.graphviz": {}}}})
+def trace(ident: str, rt: RuntimeDep, _: Reader,
+          format: TraceFormat = TraceFormat.json) -> Any:
+    data = rt.graph().trace(ident)
+    if format is TraceFormat.svg:
+        return Response(to_svg(data), media_type="image/svg+xml")
+    if format is TraceFormat.dot:
+        return Response(to_dot(data), media_type="text/vnd.graphviz")
+    return data
+
+
+@router.get("/impact/{document}", summary="Ảnh hưởng của văn bản / impact of a document")
+def impact(document: str, rt: RuntimeDep, _: Reader) -> dict[str, Any]:
+    return rt.graph().impact(document)
+
+
+@router.get("/sparql", summary="Truy vấn đặt tên / named queries")
+def named_queries(_: Inspector) -> dict[str, Any]:
+    return {name: {"params": q.params, "vi": q.vi, "en": q.en} for name, q in QUERIES.items()}
+
+
+@router.post("/sparql", summary="SPARQL chỉ đọc / read-only SPARQL")
+def sparql(body: SparqlQuery, rt: RuntimeDep, _: Inspector) -> dict[str, Any]:
+    return run_sparql(rt.graph(), body.query)
+
+
+@router.get("/export", summary="Xuất đồ thị / export ontology + data",
+            responses={200: {"content": {"text/turtle": {}}}})
+def export(rt: RuntimeDep, _: Inspector, format: ExportFormat = ExportFormat.ttl) -> Response:
+    fmt, media = EXPORT[format.value]
+    whole = ontology_graph() + rt.graph().graph
+    for prefix, ns in rt.graph().graph.namespaces():
+        whole.bind(prefix, ns)
+    return Response(whole.serialize(format=fmt), media_type=media)
+
+
+@router.get("/check", summary="Kiểm tra SHACL và vòng lặp / SHACL + cycle checks")
+def check(rt: RuntimeDep, _: Inspector) -> dict[str, Any]:
+    return check_graph(rt.graph(), reasoner=False).to_dict()

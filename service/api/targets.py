@@ -1,0 +1,51 @@
+"""Targets (mục tiêu kế hoạch) and indicators' series; the planning office creates and
+updates targets."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+
+from service.api.catalog import create, update
+from service.deps import Admin, AsOf, IdempotencyDep, Reader, RuntimeDep
+from service.schemas import Page, TargetCreate, TargetPublic, TargetUpdate, WriteResult
+from service.views import board, catalog
+from service.writes import target_key
+
+router = APIRouter(tags=["targets"])
+Filter = Annotated[str | None, Query(max_length=200)]
+
+
+@router.get("/targets", response_model=Page[TargetPublic],
+            summary="Mục tiêu và trạng thái / targets with status")
+def list_targets(rt: RuntimeDep, _: Reader, as_of: AsOf, agency: Filter = None,
+                 status: Filter = None, indicator: Filter = None, period: Filter = None
+                 ) -> dict[str, Any]:
+    return catalog.page(catalog.targets(rt, as_of, agency=agency, status=status,
+                                        indicator=indicator, period=period))
+
+
+@router.get("/targets/{target_id}", response_model=TargetPublic)
+def get_target(target_id: str, rt: RuntimeDep, _: Reader, as_of: AsOf) -> dict[str, Any]:
+    catalog.get_record(rt, "target", target_id)
+    return next(t for t in catalog.targets(rt, as_of) if t["id"] == target_id)
+
+
+@router.post("/targets", response_model=WriteResult, status_code=201)
+def create_target(body: TargetCreate, request: Request, rt: RuntimeDep, user: Admin,
+                  idem: IdempotencyDep) -> dict:
+    key = body.id or target_key(body.model_dump())
+    return create("target", key, body, request, rt, user, idem)
+
+
+@router.patch("/targets/{target_id}", response_model=WriteResult)
+def update_target(target_id: str, body: TargetUpdate, request: Request, rt: RuntimeDep,
+                  user: Admin, idem: IdempotencyDep) -> dict:
+    return update("target", target_id, body, request, rt, user, idem)
+
+
+@router.get("/indicators/{indicator_id}", summary="Chỉ tiêu, mục tiêu, số liệu và chuỗi "
+            "thực hiện / indicator with targets, observations, series")
+def get_indicator(indicator_id: str, rt: RuntimeDep, _: Reader, as_of: AsOf) -> dict[str, Any]:
+    return board.indicator(rt, indicator_id, as_of)

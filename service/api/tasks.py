@@ -1,0 +1,59 @@
+"""Tasks (nhiệm vụ): read with status; progress/completion by the lead agency's reporter;
+the planning office creates and updates them."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+
+from service.api.catalog import create, update
+from service.deps import Admin, AsOf, IdempotencyDep, OwnedTask, Reader, RuntimeDep, Writer
+from service.schemas import (
+    Page,
+    TaskCreate,
+    TaskPublic,
+    TaskUpdate,
+    TaskUpdateCreate,
+    WriteResult,
+)
+from service.views import catalog
+from service.writes import task_update_fact
+
+router = APIRouter(prefix="/tasks", tags=["tasks"])
+Filter = Annotated[str | None, Query(max_length=200)]
+
+
+@router.get("", response_model=Page[TaskPublic], summary="Nhiệm vụ / tasks with status")
+def list_tasks(rt: RuntimeDep, _: Reader, as_of: AsOf, agency: Filter = None,
+               status: Filter = None, limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+               offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+    return catalog.page(catalog.tasks(rt, as_of, agency=agency, status=status), limit, offset)
+
+
+@router.get("/{task_id}", response_model=TaskPublic)
+def get_task(task_id: str, rt: RuntimeDep, _: Reader, as_of: AsOf) -> dict[str, Any]:
+    catalog.get_record(rt, "task", task_id)
+    return next(t for t in catalog.tasks(rt, as_of) if t["id"] == task_id)
+
+
+@router.post("/{task_id}/updates", response_model=WriteResult, status_code=201,
+             summary="Báo cáo tiến độ nhiệm vụ / report task progress or completion")
+def add_task_update(task: OwnedTask, body: TaskUpdateCreate, request: Request, rt: RuntimeDep,
+                    user: Writer, idem: IdempotencyDep) -> dict:
+    request.state.audit_target = f"task:{task['id']}"
+    fact = task_update_fact(task["id"], body, user.username)
+    return idem.run(body.model_dump(mode="json"), lambda: {
+        "ok": True, **rt.write([fact], user.username, idem.key).to_dict()}, 201)
+
+
+@router.post("", response_model=WriteResult, status_code=201)
+def create_task(body: TaskCreate, request: Request, rt: RuntimeDep, user: Admin,
+                idem: IdempotencyDep) -> dict:
+    return create("task", body.id, body, request, rt, user, idem)
+
+
+@router.patch("/{task_id}", response_model=WriteResult)
+def update_task(task_id: str, body: TaskUpdate, request: Request, rt: RuntimeDep, user: Admin,
+                idem: IdempotencyDep) -> dict:
+    return update("task", task_id, body, request, rt, user, idem)

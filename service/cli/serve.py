@@ -1,0 +1,105 @@
+"""Commands of the service: ``serve`` (API + web pages with uvicorn) and ``user add | list |
+disable`` (accounts of the API and the dashboard)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from kg.log import default_db_path
+from service.cli.options import AsOfOption, DbOption, JsonOption, command, emit_json, parse_as_of
+from service.security import MIN_PASSWORD, hash_password
+from service.settings import Settings
+from service.store import ROLES, ServiceStore
+
+user_app = typer.Typer(help="Tài khoản người dùng / user accounts", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)
+    app.add_typer(user_app, name="user")
+    user_app.command("add")(user_add)
+    user_app.command("list")(user_list)
+    user_app.command("disable")(user_disable)
+
+
+@command
+def serve(db: DbOption = None,
+          host: Annotated[str, typer.Option(help="Địa chỉ / host")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(help="Cổng / port")] = 8000,
+          as_of: AsOfOption = None,
+          demo: Annotated[bool, typer.Option(help="Nạp dữ liệu Lạng Sơn và tạo tài khoản "
+                                             "dùng thử / load demo data + demo users")] = False,
+          ) -> None:
+    """Chạy API và bảng điều khiển / run the API and the web dashboard.
+
+    Example: kehoach serve --db /tmp/kh.db --demo --as-of 2024-12-31 --port 8000
+    """
+    import uvicorn
+
+    from service.app import create_app
+    from service.demo import prepare_demo
+
+    settings = Settings(db=db or default_db_path(), as_of=parse_as_of(as_of))
+    app = create_app(settings)
+    if demo:
+        for account in prepare_demo(app.state.runtime.log, app.state.runtime.store):
+            typer.echo(f"Tài khoản dùng thử / demo account: {account['username']} "
+                       f"({account['role']}{', ' + account['agency'] if account['agency'] else ''})"
+                       f" mật khẩu / password: {account['password']}")
+    typer.echo(f"http://{host}:{port}/  ·  API: http://{host}:{port}/docs  ·  db: {settings.db}")
+    uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+def _store(db: DbOption) -> ServiceStore:
+    return ServiceStore(db or default_db_path())
+
+
+@command
+def user_add(username: Annotated[str, typer.Argument(help="Tên đăng nhập / username")],
+             role: Annotated[str, typer.Option(help=f"Vai trò / role: {', '.join(ROLES)}")],
+             agency: Annotated[str | None, typer.Option(help="Cơ quan (bắt buộc với reporter)"
+                                                       " / agency id (reporters)")] = None,
+             password: Annotated[str, typer.Option(prompt=True, hide_input=True,
+                                                   confirmation_prompt=True,
+                                                   envvar="KEHOACH_NEW_PASSWORD")] = "",
+             db: DbOption = None) -> None:
+    """Thêm người dùng / add a user (password asked, or $KEHOACH_NEW_PASSWORD).
+
+    Example: kehoach user add lan --role reporter --agency so-y-te
+    """
+    if len(password) < MIN_PASSWORD:
+        typer.echo(f"Lỗi / Error: mật khẩu tối thiểu {MIN_PASSWORD} ký tự / password needs "
+                   f"at least {MIN_PASSWORD} characters", err=True)
+        raise typer.Exit(2)
+    store = _store(db)
+    user = store.add_user(username, hash_password(password), role, agency)
+    typer.echo(f"Đã thêm / added {user.username} ({user.role}"
+               f"{', ' + user.agency if user.agency else ''})")
+
+
+@command
+def user_list(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Liệt kê người dùng / list users.
+
+    Example: kehoach user list --json
+    """
+    users = [u.public() for u in _store(db).users()]
+    if as_json:
+        emit_json(users)
+        return
+    for u in users:
+        state = "khóa/disabled" if u["disabled"] else "hoạt động/active"
+        typer.echo(f"{u['username']:20} {u['role']:9} {u['agency'] or '-':40} {state}")
+
+
+@command
+def user_disable(username: Annotated[str, typer.Argument(help="Tên đăng nhập / username")],
+                 db: DbOption = None) -> None:
+    """Khóa người dùng (không xóa) / disable a user (never deleted).
+
+    Example: kehoach user disable lan
+    """
+    user = _store(db).set_disabled(username, True)
+    typer.echo(f"Đã khóa / disabled {user.username}")

@@ -1,0 +1,199 @@
+"""Dependencies written once (phụ thuộc dùng chung): the runtime, the current user (bearer
+token or session cookie), role checks, and the ownership checks ``OwnedObservation``,
+``OwnedObservations`` and ``OwnedTask`` — a reporter may write only for targets and tasks
+whose lead agency is their own; anything else is 403 (and the audit middleware records it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import Depends, Header, Query, Request
+from fastapi.responses import JSONResponse
+from fastapi.security import OAuth2PasswordBearer
+
+from service.errors import ApiError, field_error, not_found
+from service.runtime import Runtime
+from service.schemas import ObservationBatch, ObservationCreate
+from service.security import read_token
+from service.store import ServiceStore, User
+
+SESSION_COOKIE = "kehoach_session"
+oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+def get_runtime(request: Request) -> Runtime:
+    return request.app.state.runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def get_store(rt: RuntimeDep) -> ServiceStore:
+    return rt.store
+
+
+StoreDep = Annotated[ServiceStore, Depends(get_store)]
+
+
+def unauthorized() -> ApiError:
+    return ApiError(401, "unauthorized", "chưa đăng nhập hoặc phiên đã hết hạn",
+                    "not authenticated or the session has expired",
+                    headers={"WWW-Authenticate": "Bearer"})
+
+
+def optional_user(request: Request, rt: RuntimeDep,
+                  token: Annotated[str | None, Depends(oauth2)] = None) -> User | None:
+    """The user of the bearer token or the session cookie, or None."""
+    token = token or request.cookies.get(SESSION_COOKIE)
+    claims = read_token(token, rt.settings.secret_key) if token else None
+    user = rt.store.get_user(str(claims.get("sub"))) if claims else None
+    if user is None or user.disabled:
+        return None
+    request.state.user = user
+    return user
+
+
+OptionalUser = Annotated[User | None, Depends(optional_user)]
+
+
+def current_user(user: OptionalUser) -> User:
+    if user is None:
+        raise unauthorized()
+    return user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def require(*roles: str) -> Callable[[User], User]:
+    """A dependency that lets through only users with one of ``roles``."""
+
+    def check(user: CurrentUser) -> User:
+        if user.role not in roles:
+            raise ApiError(403, "role_forbidden",
+                           f"vai trò '{user.role}' không được làm việc này (cần: "
+                           f"{', '.join(roles)})",
+                           f"role '{user.role}' may not do this (needs: {', '.join(roles)})")
+        return user
+
+    return check
+
+
+Reader = CurrentUser
+Writer = Annotated[User, Depends(require("admin", "reporter"))]
+Admin = Annotated[User, Depends(require("admin"))]
+Inspector = Annotated[User, Depends(require("admin", "auditor"))]
+
+
+def as_of_param(as_of: Annotated[date | None, Query(
+        description="Đánh giá tại ngày / evaluate as of (YYYY-MM-DD)")] = None) -> date | None:
+    return as_of
+
+
+AsOf = Annotated[date | None, Depends(as_of_param)]
+
+
+# -- ownership: written once ------------------------------------------------------------------
+
+def ensure_owner(user: User, agency: str | None, what: str, field: str) -> None:
+    """Admins write anything; a reporter only what their own agency leads."""
+    if user.role == "admin" or (user.role == "reporter" and agency and agency == user.agency):
+        return
+    raise ApiError(
+        403, "not_owner",
+        f"'{what}' do cơ quan '{agency or 'chưa xác định'}' chủ trì, không phải cơ quan của "
+        f"bạn ('{user.agency}')",
+        f"'{what}' is led by '{agency or 'unknown'}', not your agency ('{user.agency}')",
+        [field_error(field, "not_owner", f"trường '{field}': không thuộc cơ quan của bạn",
+                     f"field '{field}': not your agency's")])
+
+
+def indicator_owner(rt: Runtime, indicator_id: str, field: str) -> str | None:
+    """The lead agency of an indicator (and so of its targets)."""
+    fact = rt.log.get("indicator", indicator_id)
+    if fact is None:
+        raise ApiError(422, "unknown_reference",
+                       f"trường '{field}': không có chỉ tiêu '{indicator_id}'",
+                       f"field '{field}': unknown indicator '{indicator_id}'",
+                       [field_error(field, "unknown_reference",
+                                    f"trường '{field}': không có chỉ tiêu '{indicator_id}'",
+                                    f"field '{field}': unknown indicator '{indicator_id}'")])
+    return fact.payload.get("lead_agency")
+
+
+def owned_observation(body: ObservationCreate, user: Writer, rt: RuntimeDep) -> ObservationCreate:
+    ensure_owner(user, indicator_owner(rt, body.indicator, "indicator"), body.indicator,
+                 "indicator")
+    return body
+
+
+def owned_observations(body: ObservationBatch, user: Writer, rt: RuntimeDep) -> ObservationBatch:
+    if len(body.items) > rt.settings.max_batch:
+        raise ApiError(413, "batch_too_large", f"tối đa {rt.settings.max_batch} dòng mỗi lần",
+                       f"at most {rt.settings.max_batch} rows per batch")
+    for n, item in enumerate(body.items):
+        field = f"items.{n}.indicator"
+        ensure_owner(user, indicator_owner(rt, item.indicator, field), item.indicator, field)
+    return body
+
+
+def owned_task(task_id: str, user: Writer, rt: RuntimeDep) -> dict[str, Any]:
+    fact = rt.log.get("task", task_id)
+    if fact is None:
+        raise not_found("task", task_id)
+    ensure_owner(user, fact.payload.get("lead_agency"), task_id, "task_id")
+    return {"id": fact.key, **fact.payload}
+
+
+OwnedObservation = Annotated[ObservationCreate, Depends(owned_observation)]
+OwnedObservations = Annotated[ObservationBatch, Depends(owned_observations)]
+OwnedTask = Annotated[dict[str, Any], Depends(owned_task)]
+
+
+# -- idempotency ------------------------------------------------------------------------------
+
+class Idempotent:
+    """Runs a write once per client key: the same key and body returns the stored response;
+    the same key with another body is 409."""
+
+    def __init__(self, request: Request, rt: Runtime, user: User, key: str | None) -> None:
+        self.request, self.rt, self.user, self.key = request, rt, user, key
+        request.state.idempotency_key = key
+
+    def run(self, body: Any, write: Callable[[], dict[str, Any]],
+            status: int = 200) -> dict[str, Any] | JSONResponse:
+        if not self.key:
+            return write()
+        text = json.dumps(body, sort_keys=True, ensure_ascii=False, default=str)
+        digest = hashlib.sha256(
+            f"{self.request.method} {self.request.url.path}\n{text}".encode()).hexdigest()
+        with self.rt.write_lock:
+            stored = self.rt.store.recall(self.user.username, self.key)
+            if stored is not None:
+                if stored.request_hash != digest:
+                    raise ApiError(409, "idempotency_conflict",
+                                   "khóa Idempotency-Key đã dùng cho một yêu cầu khác",
+                                   "Idempotency-Key already used with a different request",
+                                   [field_error("Idempotency-Key", "idempotency_conflict",
+                                                "khóa đã dùng cho nội dung khác",
+                                                "key reused with another body")])
+                return JSONResponse(stored.response, status_code=stored.status,
+                                    headers={"Idempotent-Replayed": "true"})
+            result = write()
+            self.rt.store.remember(self.user.username, self.key, digest, status, result)
+        return result
+
+
+def idempotent(request: Request, rt: RuntimeDep, user: CurrentUser,
+               key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200,
+                                                 description="Khóa ghi lặp / client key")] = None
+               ) -> Idempotent:
+    return Idempotent(request, rt, user, key)
+
+
+IdempotencyDep = Annotated[Idempotent, Depends(idempotent)]

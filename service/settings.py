@@ -1,0 +1,45 @@
+"""Service settings (cấu hình dịch vụ), read from the environment (``KEHOACH_*``).
+
+Nothing is read at import: ``get_settings()`` builds them once (cached) and tests override it
+by passing their own ``Settings`` to ``create_app`` or clearing the cache.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from kg.log import default_db_path
+
+
+class Settings(BaseSettings):
+    """Everything the API and the web pages need to run."""
+
+    model_config = SettingsConfigDict(env_prefix="KEHOACH_", extra="ignore")
+
+    db: Path = Field(default_factory=default_db_path, description="SQLite file (fact log + "
+                     "service tables)")
+    secret_key: str = Field(default_factory=lambda: secrets.token_urlsafe(32),
+                            description="Signs bearer tokens and session cookies; set it, or "
+                            "tokens die with the process")
+    token_minutes: int = Field(default=120, ge=1, description="Token / session lifetime")
+    as_of: date | None = Field(default=None, description="Evaluate rules as of this date "
+                               "(default: today)")
+    sse_queue_size: int = Field(default=100, ge=1, description="Events kept per slow listener")
+    sse_keepalive_seconds: float = Field(default=15.0, gt=0)
+    max_batch: int = Field(default=500, ge=1, description="Rows per batch write")
+    max_upload_bytes: int = Field(default=5_000_000, ge=1)
+    cookie_secure: bool = False
+
+    def evaluation_date(self) -> date:
+        return self.as_of or date.today()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,230 @@
+"""The service's own tables in the fact log's SQLite file: users (người dùng), the audit log
+(nhật ký kiểm toán, append-only) and idempotency records (khóa ghi lặp).
+
+Schema changes are named, ordered, transactional migrations, recorded in
+``_service_migrations`` the way ``kg/log/migrations.py`` records the log's own.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from kg.errors import KehoachError
+from kg.log.migrations import Migration
+from kg.log.migrations import migrate as migrate_tables
+
+ROLES: dict[str, tuple[str, str]] = {
+    "admin": ("Văn phòng kế hoạch (quản trị)", "planning office (admin)"),
+    "reporter": ("Cán bộ báo cáo của cơ quan", "agency reporter"),
+    "auditor": ("Kiểm tra, thanh tra", "auditor"),
+    "viewer": ("Người xem", "viewer"),
+}
+
+
+class StoreError(KehoachError):
+    code = "store_error"
+
+
+def _users(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        """CREATE TABLE service_users (
+            username TEXT PRIMARY KEY,
+            password_hash TEXT NOT NULL,
+            role TEXT NOT NULL,
+            agency TEXT,
+            disabled INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL)"""
+    )
+
+
+def _audit(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        """CREATE TABLE service_audit (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            username TEXT,
+            role TEXT,
+            action TEXT NOT NULL,
+            target TEXT,
+            outcome TEXT NOT NULL,
+            status INTEGER NOT NULL,
+            client TEXT,
+            idempotency_key TEXT,
+            detail TEXT NOT NULL)"""
+    )
+    conn.execute("CREATE INDEX service_audit_user ON service_audit (username, seq)")
+    for op in ("UPDATE", "DELETE"):
+        conn.execute(
+            f"CREATE TRIGGER service_audit_no_{op.lower()} BEFORE {op} ON service_audit "
+            "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END"
+        )
+
+
+def _idempotency(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        """CREATE TABLE service_idempotency (
+            username TEXT NOT NULL,
+            key TEXT NOT NULL,
+            request_hash TEXT NOT NULL,
+            status INTEGER NOT NULL,
+            response TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (username, key))"""
+    )
+
+
+MIGRATIONS: list[Migration] = [
+    ("service_0001_users", _users),
+    ("service_0002_audit_append_only", _audit),
+    ("service_0003_idempotency", _idempotency),
+]
+
+
+def migrate(conn: sqlite3.Connection, migrations: list[Migration] = MIGRATIONS) -> list[str]:
+    """Apply pending service migrations, one transaction each, ledger ``_service_migrations``."""
+    return migrate_tables(conn, migrations, ledger="_service_migrations")
+
+
+@dataclass(frozen=True)
+class User:
+    username: str
+    role: str
+    agency: str | None
+    disabled: bool
+    password_hash: str = ""
+
+    def public(self) -> dict[str, Any]:
+        return {"username": self.username, "role": self.role, "agency": self.agency,
+                "disabled": self.disabled}
+
+
+@dataclass(frozen=True)
+class Stored:
+    """An idempotency record: the request it answered and the response given."""
+
+    request_hash: str
+    status: int
+    response: dict[str, Any]
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class ServiceStore:
+    """Users, audit and idempotency tables, on their own connection to the same file."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA busy_timeout=10000")
+        self._lock = threading.Lock()
+        migrate(self._conn)
+
+    # -- users -------------------------------------------------------------------------------
+
+    def add_user(self, username: str, password_hash: str, role: str,
+                 agency: str | None = None) -> User:
+        if role not in ROLES:
+            raise StoreError(f"vai trò không hợp lệ '{role}' (có: {', '.join(ROLES)})",
+                             f"unknown role '{role}' (known: {', '.join(ROLES)})",
+                             code="unknown_role", text=role)
+        if (role == "reporter") != bool(agency):
+            raise StoreError("cán bộ báo cáo (và chỉ họ) phải gắn với một cơ quan (--agency)",
+                             "a reporter (and only a reporter) is bound to one agency "
+                             "(--agency)", code="reporter_agency")
+        with self._lock:
+            try:
+                self._conn.execute("INSERT INTO service_users VALUES (?,?,?,?,0,?)",
+                                   (username, password_hash, role, agency, _now()))
+            except sqlite3.IntegrityError:
+                raise StoreError(f"người dùng '{username}' đã có",
+                                 f"user '{username}' already exists",
+                                 code="user_exists", text=username) from None
+        return User(username, role, agency, False, password_hash)
+
+    def get_user(self, username: str) -> User | None:
+        row = self._conn.execute(
+            "SELECT username, role, agency, disabled, password_hash FROM service_users "
+            "WHERE username=?", (username,)).fetchone()
+        return User(row[0], row[1], row[2], bool(row[3]), row[4]) if row else None
+
+    def users(self) -> list[User]:
+        rows = self._conn.execute("SELECT username, role, agency, disabled, password_hash "
+                                  "FROM service_users ORDER BY username").fetchall()
+        return [User(r[0], r[1], r[2], bool(r[3]), r[4]) for r in rows]
+
+    def set_disabled(self, username: str, disabled: bool = True) -> User:
+        with self._lock:
+            cur = self._conn.execute("UPDATE service_users SET disabled=? WHERE username=?",
+                                     (int(disabled), username))
+        if cur.rowcount == 0:
+            raise StoreError(f"không có người dùng '{username}'", f"no user '{username}'",
+                             code="user_not_found", text=username)
+        user = self.get_user(username)
+        assert user is not None
+        return user
+
+    def set_password(self, username: str, password_hash: str) -> None:
+        with self._lock:
+            self._conn.execute("UPDATE service_users SET password_hash=? WHERE username=?",
+                               (password_hash, username))
+
+    # -- audit -------------------------------------------------------------------------------
+
+    def audit(self, *, username: str | None, role: str | None, action: str,
+              target: str | None, outcome: str, status: int, client: str | None,
+              idempotency_key: str | None = None, detail: dict[str, Any] | None = None) -> int:
+        """Append one audit record (who, when, what, from where, outcome)."""
+        with self._lock:
+            cur = self._conn.execute(
+                "INSERT INTO service_audit (at, username, role, action, target, outcome, "
+                "status, client, idempotency_key, detail) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (_now(), username, role, action, target, outcome, status, client,
+                 idempotency_key, json.dumps(detail or {}, ensure_ascii=False, default=str)))
+        return int(cur.lastrowid or 0)
+
+    def audit_records(self, *, username: str | None = None, outcome: str | None = None,
+                      after: int = 0, limit: int = 100) -> list[dict[str, Any]]:
+        sql = ("SELECT seq, at, username, role, action, target, outcome, status, client, "
+               "idempotency_key, detail FROM service_audit WHERE seq > ?")
+        args: list[Any] = [after]
+        if username:
+            sql += " AND username = ?"
+            args.append(username)
+        if outcome:
+            sql += " AND outcome = ?"
+            args.append(outcome)
+        rows = self._conn.execute(sql + " ORDER BY seq LIMIT ?", [*args, limit]).fetchall()
+        keys = ("seq", "at", "username", "role", "action", "target", "outcome", "status",
+                "client", "idempotency_key", "detail")
+        out = [dict(zip(keys, row, strict=True)) for row in rows]
+        for record in out:
+            record["detail"] = json.loads(record["detail"])
+        return out
+
+    # -- idempotency -------------------------------------------------------------------------
+
+    def recall(self, username: str, key: str) -> Stored | None:
+        row = self._conn.execute(
+            "SELECT request_hash, status, response FROM service_idempotency "
+            "WHERE username=? AND key=?", (username, key)).fetchone()
+        return Stored(row[0], row[1], json.loads(row[2])) if row else None
+
+    def remember(self, username: str, key: str, request_hash: str, status: int,
+                 response: dict[str, Any]) -> None:
+        with self._lock:
+            self._conn.execute(
+                "INSERT OR IGNORE INTO service_idempotency VALUES (?,?,?,?,?,?)",
+                (username, key, request_hash, status,
+                 json.dumps(response, ensure_ascii=False, default=str), _now()))
+
+    def close(self) -> None:
+        self._conn.close()

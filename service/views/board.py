@@ -1,0 +1,158 @@
+"""The board (bảng theo dõi), the alerts feed, an indicator's series and an agency's
+portfolio — each a dict the API returns as JSON and the pages render."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from kg.errors import KehoachError
+from kg.notation import parse_expression, parse_number, parse_period, parse_quantity
+from rules.measures import expected_share
+from rules.vocabulary import ALERT_KINDS, SEVERITIES, STATUSES
+from service.errors import not_found
+from service.runtime import Runtime
+from service.views import catalog
+
+GROUPS = {"economic": ("Kinh tế", "Economy"), "social": ("Xã hội", "Society"),
+          "environment": ("Môi trường", "Environment")}
+SEVERITY_ORDER = {"critical": 0, "high": 1, "warning": 2, "info": 3}
+
+
+def labels() -> dict[str, Any]:
+    """Vietnamese and English names of statuses, alert kinds, severities and groups."""
+    status_labels = {k: {"vi": v.vi, "en": v.en} for dim in STATUSES.values()
+                     for k, v in dim.items()}
+    return {"status": status_labels,
+            "alert_kind": {k: {"vi": v.vi, "en": v.en} for k, v in ALERT_KINDS.items()},
+            "severity": {k: {"vi": v.vi, "en": v.en} for k, v in SEVERITIES.items()},
+            "group": {k: {"vi": v[0], "en": v[1]} for k, v in GROUPS.items()}}
+
+
+def alerts(rt: Runtime, as_of: date | None = None, *, agency: str | None = None,
+           kind: str | None = None, severity: str | None = None, period: str | None = None,
+           subject: str | None = None) -> list[dict[str, Any]]:
+    """Alerts the rules raised up to ``as_of``, most severe and most recent first."""
+    rows = [a.to_dict() for a in rt.evaluation(as_of).alerts]
+    rows = [a for a in rows if (not agency or a["agency"] == agency)
+            and (not kind or a["kind"] == kind) and (not severity or a["severity"] == severity)
+            and (not period or a["period"] == period)
+            and (not subject or a["subject"]["id"] == subject)]
+    rows.sort(key=lambda a: a["id"])
+    rows.sort(key=lambda a: a["as_of"], reverse=True)
+    return sorted(rows, key=lambda a: SEVERITY_ORDER.get(a["severity"], 9))
+
+
+def alert(rt: Runtime, alert_id: str, as_of: date | None = None) -> dict[str, Any]:
+    for item in rt.evaluation(as_of).alerts:
+        if item.id == alert_id:
+            return item.to_dict()
+    raise not_found("alert", alert_id)
+
+
+def _last_report(rt: Runtime, when: date) -> dict[str, Any] | None:
+    reports = [f.payload for f in rt.log.current("document")
+               if f.payload.get("class") == "Report" and f.payload.get("date")
+               and str(f.payload["date"]) <= when.isoformat()]
+    return max(reports, key=lambda d: str(d["date"])) if reports else None
+
+
+def board(rt: Runtime, as_of: date | None = None) -> dict[str, Any]:
+    """Targets by group and status, counts, and what changed since the last report."""
+    when = rt.as_of(as_of)
+    targets = catalog.targets(rt, when)
+    groups: dict[str, dict[str, Any]] = {}
+    for group in [*GROUPS, None]:
+        members = [t for t in targets if t.get("group") == group]
+        if members:
+            groups[group or "other"] = {
+                "targets": members,
+                "counts": dict(Counter(t["status"] or t["verdict"] or "no_data"
+                                       for t in members))}
+    tasks = catalog.tasks(rt, when)
+    report = _last_report(rt, when)
+    since = str(report["date"]) if report else "0000"
+    changes = [c.to_dict() for c in rt.evaluation(when).changes if c.as_of >= since]
+    return {"as_of": when.isoformat(), "groups": groups,
+            "counts": {"targets": dict(Counter(t["status"] or t["verdict"] or "no_data"
+                                               for t in targets)),
+                       "tasks": dict(Counter(t["status"] or "no_data" for t in tasks)),
+                       "alerts": dict(Counter(a["severity"] for a in alerts(rt, when)))},
+            "last_report": report, "changes": changes[-200:],
+            "changes_count": len(changes)}
+
+
+def _num(text: Any) -> Decimal | None:
+    try:
+        return parse_quantity(str(text)).value if text not in (None, "") else None
+    except (KehoachError, AttributeError):
+        try:
+            return parse_number(str(text))
+        except KehoachError:
+            return None
+
+
+def _share_pct(obs: dict[str, Any], plan: Decimal | None) -> float | None:
+    try:
+        pct = parse_number(str(obs["pct_of_plan"])) if obs.get("pct_of_plan") else None
+    except KehoachError:
+        pct = None
+    if pct is None and plan:
+        value = _num(obs.get("value"))
+        pct = value / plan * 100 if value is not None else None
+    return None if pct is None else float(round(pct, 2))
+
+
+def _series_point(obs: dict[str, Any], plan: Decimal | None) -> dict[str, Any] | None:
+    try:
+        period = parse_period(str(obs["period"]))
+    except KehoachError:
+        return None
+    months = period.end.month if period.end.year == period.start.year else 12
+    seasonal = _num(obs.get("same_period_last_year_pct"))
+    expected = float(round(expected_share(months, seasonal) * 100, 2))
+    return {"period": period.code, "end": period.end.isoformat(), "observation": obs["id"],
+            "value": obs.get("value"), "kind": obs.get("kind"),
+            "actual_pct": _share_pct(obs, plan), "expected_pct": expected, "target_pct": 100.0}
+
+
+def indicator(rt: Runtime, indicator_id: str, as_of: date | None = None) -> dict[str, Any]:
+    """An indicator, its targets, its observations and, per target year, the series
+    actual % of plan vs expected path vs the target line (100 %)."""
+    info = catalog.get_record(rt, "indicator", indicator_id)
+    targets = catalog.targets(rt, as_of, indicator=indicator_id)
+    observations = catalog.list_kind(rt, "observation", indicator=indicator_id)
+    series = []
+    for target in targets:
+        try:
+            plan = parse_expression(str(target["expression"])).representative
+            period = parse_period(str(target["period"]))
+        except KehoachError:
+            continue
+        points = [p for o in observations
+                  if (p := _series_point(o, plan)) and period.start.isoformat() <= p["end"]
+                  <= period.end.isoformat() and p["actual_pct"] is not None]
+        series.append({"target": target["id"], "period": target["period"],
+                       "expression": target["expression"], "unit": target.get("unit"),
+                       "points": sorted(points, key=lambda p: (p["end"], p["observation"]))})
+    return {"indicator": info, "targets": targets, "observations": observations,
+            "series": series,
+            "alerts": [a for a in alerts(rt, as_of)
+                       if str(a["subject"]["id"]).split("@")[0] == indicator_id]}
+
+
+def agency(rt: Runtime, agency_id: str, as_of: date | None = None) -> dict[str, Any]:
+    """An agency's portfolio: its tasks and targets, overdue ageing, open alerts."""
+    info = catalog.get_record(rt, "agency", agency_id)
+    tasks = catalog.tasks(rt, as_of, agency=agency_id)
+    targets = catalog.targets(rt, as_of, agency=agency_id)
+    own = {t["id"] for t in tasks} | {t["id"] for t in targets}
+    open_alerts = [a for a in alerts(rt, as_of)
+                   if a["agency"] == agency_id or a["subject"]["id"] in own]
+    ageing = Counter((a.get("details") or {}).get("bucket") or "overdue"
+                     for a in open_alerts if a["kind"] == "overdue")
+    return {"agency": info, "tasks": tasks, "targets": targets, "alerts": open_alerts,
+            "overdue_ageing": dict(sorted(ageing.items())),
+            "task_counts": dict(Counter(t["status"] or "no_data" for t in tasks))}

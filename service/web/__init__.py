@@ -1,0 +1,1 @@
+"""Server-rendered Vietnamese web pages (Jinja2); English with ``?lang=en``."""

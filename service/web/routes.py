@@ -1,0 +1,137 @@
+"""The dashboard pages (bảng điều khiển). Each page calls the same data function as its API
+route and renders that dict: board, alerts feed, alert, indicator chart, agency portfolio,
+trace picture, and the reporter's form (figures as written, errors inline in Vietnamese)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, FastAPI, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from kg.draw import to_svg
+from kg.errors import KehoachError
+from service.deps import SESSION_COOKIE, CurrentUser, OptionalUser, RuntimeDep
+from service.errors import ApiError, body, to_api_error
+from service.security import authenticate, issue_token
+from service.views import board, catalog
+from service.web import forms
+from service.web.i18n import COOKIE, page_lang, translator
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
+Filter = Annotated[str | None, Query(max_length=200)]
+
+
+def build_web(app: FastAPI) -> APIRouter:
+    """The page router; also registers the HTML rendering of the one error shape."""
+    templates = Jinja2Templates(directory=TEMPLATES_DIR)
+    templates.env.globals["labels"] = board.labels()
+    router = APIRouter(include_in_schema=False)
+
+    def render(request: Request, name: str, data: dict[str, Any], status: int = 200,
+               user: Any = None) -> HTMLResponse:
+        lang = page_lang(request)
+        context = {"data": data, "user": user or getattr(request.state, "user", None),
+                   "lang": lang, "t": translator(lang), "path": request.url.path,
+                   "query": dict(request.query_params)}
+        response = templates.TemplateResponse(request, name, context, status_code=status)
+        if request.query_params.get("lang") in ("vi", "en"):
+            response.set_cookie(COOKIE, lang, max_age=365 * 86400, samesite="lax")
+        return response
+
+    def render_error(request: Request, payload: dict[str, Any]) -> HTMLResponse:
+        return render(request, "error.html", payload, payload["status"])
+
+    app.state.render_error = render_error
+
+    @router.get("/login")
+    def login_page(request: Request, next: Filter = "/") -> HTMLResponse:
+        return render(request, "login.html", {"next": next or "/", "error": None})
+
+    @router.post("/login")
+    def login(request: Request, rt: RuntimeDep, username: Annotated[str, Form()],
+              password: Annotated[str, Form()], next: Annotated[str, Form()] = "/") -> Response:
+        user = authenticate(rt.store, username, password)
+        request.state.audit_target = username
+        request.state.user = user
+        target = next if next.startswith("/") and not next.startswith("//") else "/"
+        if user is None:
+            return render(request, "login.html", {"next": target, "error": True}, 401)
+        token, seconds = issue_token(user, rt.settings.secret_key, rt.settings.token_minutes)
+        response = RedirectResponse(target, status_code=303)
+        response.set_cookie(SESSION_COOKIE, token, max_age=seconds, httponly=True,
+                            samesite="lax", secure=rt.settings.cookie_secure)
+        return response
+
+    @router.post("/logout")
+    def logout() -> Response:
+        response = RedirectResponse("/login", status_code=303)
+        response.delete_cookie(SESSION_COOKIE)
+        return response
+
+    @router.get("/")
+    def board_page(request: Request, rt: RuntimeDep, user: CurrentUser) -> HTMLResponse:
+        return render(request, "board.html", board.board(rt))
+
+    @router.get("/alerts")
+    def alerts_page(request: Request, rt: RuntimeDep, user: CurrentUser, agency: Filter = None,
+                    kind: Filter = None, severity: Filter = None, period: Filter = None,
+                    page: Annotated[int, Query(ge=1, le=10000)] = 1) -> HTMLResponse:
+        rows = board.alerts(rt, agency=agency or None, kind=kind or None,
+                            severity=severity or None, period=period or None)
+        data = catalog.page(rows, 50, (page - 1) * 50)
+        data.update(page=page, agencies=catalog.list_kind(rt, "agency"),
+                    filters={"agency": agency, "kind": kind, "severity": severity,
+                             "period": period})
+        return render(request, "alerts.html", data)
+
+    @router.get("/alerts/{alert_id:path}")
+    def alert_page(alert_id: str, request: Request, rt: RuntimeDep,
+                   user: CurrentUser) -> HTMLResponse:
+        return render(request, "alert.html", board.alert(rt, alert_id))
+
+    @router.get("/indicators/{indicator_id}")
+    def indicator_page(indicator_id: str, request: Request, rt: RuntimeDep,
+                       user: CurrentUser) -> HTMLResponse:
+        return render(request, "indicator.html", board.indicator(rt, indicator_id))
+
+    @router.get("/agencies/{agency_id}")
+    def agency_page(agency_id: str, request: Request, rt: RuntimeDep,
+                    user: CurrentUser) -> HTMLResponse:
+        return render(request, "agency.html", board.agency(rt, agency_id))
+
+    @router.get("/trace/{ident}")
+    def trace_page(ident: str, request: Request, rt: RuntimeDep,
+                   user: CurrentUser) -> HTMLResponse:
+        data = rt.graph().trace(ident)
+        return render(request, "trace.html", {**data, "svg": to_svg(data), "ident": ident})
+
+    @router.get("/report")
+    def report_form(request: Request, rt: RuntimeDep, user: CurrentUser) -> HTMLResponse:
+        return render(request, "report.html", forms.report_context(rt, user, {}, []))
+
+    @router.post("/report")
+    async def report_submit(request: Request, rt: RuntimeDep, user: OptionalUser) -> Response:
+        if user is None:
+            return RedirectResponse("/login?" + urlencode({"next": "/report"}), 303)
+        fields = {k: str(v) for k, v in (await request.form()).items()}
+        try:
+            result = await forms.submit_observation(rt, user, fields)
+        except ApiError as err:
+            request.state.audit_target = f"indicator:{fields.get('indicator')}"
+            request.state.error = body(err.status, err.code, err.vi, err.en, err.errors)
+            data = forms.report_context(rt, user, fields, forms.inline_errors(err),
+                                        message={"vi": err.vi, "en": err.en})
+            return render(request, "report.html", data, err.status, user)
+        except KehoachError as exc:
+            err = to_api_error(exc)
+            data = forms.report_context(rt, user, fields, forms.inline_errors(err))
+            return render(request, "report.html", data, err.status, user)
+        request.state.audit_target = ",".join(f["id"] for f in result["facts"])
+        data = forms.report_context(rt, user, {}, [], result)
+        return render(request, "report.html", data, 201, user)
+
+    return router

@@ -1,0 +1,94 @@
+"""End to end in a real headless Chromium (Debian's /usr/bin/chromium, driven by Playwright)
+against the shared uvicorn server: log in, open the board, submit a figure as a reporter and
+see the alert appear (in the reply and live on the board), open a trace picture.
+Screenshots of the demo data come from ``docs/make_screenshots.py``, not from this test."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.service.conftest import PASSWORD
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not shutil.which(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} missing: apt-get install -y chromium")
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+def login(browser: Any, live_server: str, username: str) -> Any:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    page = context.new_page()
+    page.goto(f"{live_server}/")
+    assert "/login" in page.url
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_url(f"{live_server}/")
+    return page
+
+
+def test_wrong_password_stays_on_login(browser, live_server):
+    page = browser.new_page()
+    page.goto(f"{live_server}/login")
+    page.fill("input[name=username]", "yte")
+    page.fill("input[name=password]", "sai-mat-khau")
+    page.click("#login-submit")
+    assert "Sai tên đăng nhập" in page.locator("p.error").inner_text()
+    page.close()
+
+
+def test_reporter_submits_figure_and_sees_alert(browser, live_server):
+    board = login(browser, live_server, "yte")
+    assert "Bảng theo dõi mục tiêu" in board.locator("h1").inner_text()
+    board.wait_for_selector("#live-state[data-state=ready]")
+    assert board.locator(".tile").count() == 3
+
+    form = board.context.new_page()
+    form.goto(f"{live_server}/report")
+    form.fill("input[name=period]", "9T/2024")
+    form.fill("input[name=value]", "1,0.00")
+    form.fill("input[name=as_of]", "2024-09-30")
+    form.click("#report-submit")
+    error = form.locator(".field-error[data-field=value]").inner_text()
+    assert "dấu thập phân" in error  # Vietnamese, naming what is wrong with the figure
+
+    form.fill("input[name=value]", "1.000")
+    form.click("#report-submit")
+    caused = form.locator("#caused-alerts li").first.inner_text()
+    assert "Chậm tiến độ" in caused and "Khách du lịch" in caused
+    live = board.locator("#live-alerts li", has_text="Khách du lịch").first
+    live.wait_for(timeout=10000)
+    assert "25,0%" in live.inner_text()
+
+    form.goto(f"{live_server}/indicators/tourists")
+    form.wait_for_selector("canvas.series-chart[data-ready=true]")
+    form.context.close()
+
+
+def test_alert_opens_explanation_and_trace_picture(browser, live_server):
+    page = login(browser, live_server, "auditor")
+    page.goto(f"{live_server}/alerts?kind=overdue")
+    page.locator("table.alerts a").first.click()
+    assert page.locator("#explanation .explain").inner_text()
+    page.click("#trace-link")
+    picture = page.locator("#trace-picture svg")
+    picture.wait_for()
+    assert picture.locator("text", has_text="seed-001").count() >= 1
+    page.goto(f"{live_server}/trace/budget_revenue@2024?lang=en")
+    assert "Trace" in page.locator("h1").inner_text()
+    page.context.close()
