@@ -23,6 +23,7 @@ COMMAND_MODULES: list[str] = [
     "service.cli.graph",
     "service.cli.extract",
     "service.cli.serve",
+    "service.cli.report",
 ]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
