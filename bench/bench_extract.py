@@ -95,7 +95,9 @@ def gold_citations(doc: str) -> tuple[set[tuple[str, str | None]], int]:
         places = [row.get("source") or {}, *(row.get("also_cited") or [])]
         if not any(str(p.get("doc")) == doc for p in places):
             continue
-        if row.get("number"):
+        # A document the text names only by its title there has no number to read.
+        by_number = [p for p in places if str(p.get("doc")) == doc and not p.get("by_title")]
+        if row.get("number") and by_number:
             keys.add(_doc_key(row["number"], row.get("date")))
         else:
             untitled += 1
