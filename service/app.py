@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 
 from service import errors
 from service.api.main import build_router
+from service.limits import BodySizeLimit
 from service.runtime import Runtime
 from service.settings import Settings, get_settings
 from service.web.routes import build_web
@@ -78,6 +79,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.runtime = runtime
     app.state.settings = settings
     errors.install(app)
+    # The size limit sits inside the audit (added first, so it wraps less): an oversized body
+    # is refused before any route reads it, and the refusal is still audited.
+    app.add_middleware(BodySizeLimit, max_json_bytes=settings.max_json_bytes,
+                       max_upload_bytes=settings.max_upload_bytes)
     app.middleware("http")(audit_writes)
     app.include_router(build_router())
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

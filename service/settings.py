@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     sse_keepalive_seconds: float = Field(default=15.0, gt=0)
     max_batch: int = Field(default=500, ge=1, description="Rows per batch write")
     max_upload_bytes: int = Field(default=5_000_000, ge=1)
+    max_json_bytes: int = Field(default=1_000_000, ge=1, description="Largest JSON/form body "
+                                "accepted (a 500-row batch is ~250 KB)")
     cookie_secure: bool = False
 
     def evaluation_date(self) -> date:

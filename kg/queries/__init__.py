@@ -11,6 +11,7 @@ clauses and ``FROM`` / ``FROM NAMED`` (rdflib would fetch them over the network)
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -180,15 +181,38 @@ def check_read_only(text: str) -> Query:
     return query
 
 
-def run_sparql(plan: Any, text: str) -> dict[str, Any]:
-    """Run a read-only query: ``{"type": "SELECT", "vars": [...], "rows": [...]}``,
-    ``{"type": "ASK", "answer": bool}`` or ``{"type": "CONSTRUCT", "triples": [...]}``."""
+MAX_ROWS = 10_000
+MAX_SECONDS = 10.0
+
+
+def run_sparql(plan: Any, text: str, max_rows: int = MAX_ROWS,
+               max_seconds: float = MAX_SECONDS) -> dict[str, Any]:
+    """Run a read-only query: ``{"type": "SELECT", "vars": [...], "rows": [...],
+    "truncated": bool}``, ``{"type": "ASK", "answer": bool}`` or ``{"type": "CONSTRUCT",
+    "triples": [...], "truncated": bool}``. At most ``max_rows`` rows/triples come back, and a
+    query still producing them after ``max_seconds`` is stopped with a ``QueryError``."""
     query = check_read_only(text)
     result = plan.graph.query(query)
     if result.type == "ASK":
         return {"type": "ASK", "answer": bool(result.askAnswer)}
+    items, truncated = _bounded(result, max_rows, max_seconds)
     if result.type == "SELECT":
-        variables = [str(v) for v in result.vars]
-        return {"type": "SELECT", "vars": variables,
-                "rows": [_row(result.vars, row) for row in result]}
-    return {"type": result.type, "triples": [[str(t) for t in triple] for triple in result]}
+        return {"type": "SELECT", "vars": [str(v) for v in result.vars],
+                "rows": [_row(result.vars, row) for row in items], "truncated": truncated}
+    return {"type": result.type, "triples": [[str(t) for t in triple] for triple in items],
+            "truncated": truncated}
+
+
+def _bounded(result: Any, max_rows: int, max_seconds: float) -> tuple[list[Any], bool]:
+    """Consume rdflib's lazy result up to ``max_rows`` items within ``max_seconds``."""
+    started, items = time.monotonic(), []
+    for item in result:
+        if len(items) >= max_rows:
+            return items, True
+        if time.monotonic() - started > max_seconds:
+            raise QueryError(
+                f"Truy vấn chạy quá {max_seconds:g} giây, đã dừng",
+                f"The query ran longer than {max_seconds:g} s and was stopped",
+                code="sparql_timeout", text=None)
+        items.append(item)
+    return items, False

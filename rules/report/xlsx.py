@@ -74,9 +74,22 @@ def _header(ws: Worksheet, row: int, headings: list[tuple[str, str]]) -> None:
     ws.freeze_panes = ws.cell(row=row + 1, column=3 if len(headings) > 3 else 1)
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula ("=HYPERLINK(...)", "@SUM(...)") gets a leading
+    apostrophe (OWASP CSV/formula injection); numbers and figures like "-4,33" stay as they are."""
+    if not isinstance(value, str) or not value.startswith(_FORMULA_STARTS):
+        return value
+    if value[0] in "+-" and value[1:2].isdigit():
+        return value
+    return "'" + value
+
+
 def _put(ws: Worksheet, row: int, col: int, value: Any, *, bold: bool = False,
          fmt: str | None = None, wrap: bool = True, align: str = "left") -> Any:
-    c = ws.cell(row=row, column=col, value=value)
+    c = ws.cell(row=row, column=col, value=neutralise(value))
     c.font = Font(name=FONT, size=12, bold=bold)
     c.border = _BORDER
     c.alignment = Alignment(horizontal=align, vertical="center", wrap_text=wrap)

@@ -101,3 +101,15 @@ def test_syntax_error_is_reported(plan):
     with pytest.raises(QueryError) as err:
         run_sparql(plan, "SELEKT ?x WHERE {")
     assert err.value.code == "sparql_syntax"
+
+
+def test_run_sparql_bounds_rows_and_time(plan):
+    values = " ".join(str(n) for n in range(150))
+    cross = f"SELECT ?x ?y WHERE {{ VALUES ?x {{ {values} }} VALUES ?y {{ {values} }} }}"
+    result = run_sparql(plan, cross, max_rows=1_000)
+    assert len(result["rows"]) == 1_000 and result["truncated"] is True
+    small = run_sparql(plan, "SELECT ?x WHERE { VALUES ?x { 1 2 3 } }")
+    assert len(small["rows"]) == 3 and small["truncated"] is False
+    with pytest.raises(QueryError) as err:
+        run_sparql(plan, cross, max_seconds=0.0)
+    assert err.value.code == "sparql_timeout"

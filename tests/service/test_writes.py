@@ -146,3 +146,24 @@ def test_audit_log_records_writes_and_refusals_and_is_append_only(client, db):
         with pytest.raises(sqlite3.DatabaseError, match="append-only"):
             conn.execute(sql)
     conn.close()
+
+
+def test_oversized_body_is_refused_before_parsing_and_audited(client):
+    huge = b'{"items": [' + b",".join([b'{"indicator": "tourists"}'] * 60_000) + b"]}"
+    response = client.post("/api/v1/observations/batch", content=huge,
+                           headers={**bearer("admin"), "Content-Type": "application/json"})
+    assert response.status_code == 413
+    assert response.json()["code"] == "too_large" and "quá lớn" in response.json()["error_vi"]
+    records = client.get("/api/v1/audit", headers=bearer("admin")).json()["data"]
+    refused = [r for r in records if r["status"] == 413]
+    assert refused and refused[-1]["action"] == "POST /api/v1/observations/batch"
+
+
+def test_streamed_body_over_the_limit_is_refused(client):
+    def chunks():
+        for _ in range(40):
+            yield b" " * 50_000  # 2 MB without a Content-Length header
+
+    response = client.post("/api/v1/observations", content=chunks(),
+                           headers={**bearer("admin"), "Content-Type": "application/json"})
+    assert response.status_code == 413 and response.json()["code"] == "too_large"
