@@ -97,9 +97,12 @@ def active_years(snap: Snapshot) -> list[int]:
     return sorted(years)
 
 
-def report_measures(snap: Snapshot, calendar: dict[str, Any]) -> list[Measure]:
+def report_measures(snap: Snapshot, calendar: dict[str, Any],
+                    years: list[int] | None = None) -> list[Measure]:
+    """Reports due and past due per indicator; ``years`` are the reporting cycles to check
+    (default: the snapshot's ``active_years`` — a restricted snapshot passes the log's own)."""
     out = []
-    deadlines = report_deadlines(calendar, active_years(snap))
+    deadlines = report_deadlines(calendar, active_years(snap) if years is None else years)
     for ind in snap.all("indicator"):
         agency = ind.payload.get("lead_agency")
         if not agency:

@@ -16,21 +16,17 @@ from typing import Any
 
 from kg.log import Fact, StoredFact
 from rules.duties import (
-    lagging_measures,
     report_deadlines,
     report_measures,
     task_measures,
 )
-from rules.engine import Engine, Firing, get_engine
-from rules.loader import load_calendar
+from rules.engine import Engine, Firing
 from rules.outcomes import Alert, StatusChange, Subject
 from rules.snapshot import (
-    RULE_OUTPUT_KINDS,
     Snapshot,
     as_date,
     document_dates,
     source_of,
-    take_snapshot,
     visible_from,
 )
 from rules.subjects import (
@@ -62,13 +58,26 @@ class ReplayResult:
 
 
 @dataclass
-class _State:
+class EngineState:
+    """The engine's working state: current statuses, alert ids, pace history, names."""
+
     current: dict[tuple[str, str], str] = field(default_factory=dict)
     alert_ids: set[str] = field(default_factory=set)
     pace_history: dict[str, dict[str, str]] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
     agency_of: dict[str, str | None] = field(default_factory=dict)
     result: ReplayResult = field(default_factory=ReplayResult)
+
+
+TASK_OFFSETS = (-14, 0, 1, 31, 91, 121)
+"""Days around a task deadline on which its judgement can change (due soon, due, overdue
+buckets)."""
+
+
+def task_dates(fact: StoredFact) -> list[date]:
+    """The deadline threshold dates of a task fact (none without a deadline)."""
+    deadline = as_date(fact.payload.get("deadline")) if fact.kind == "task" else None
+    return [deadline + timedelta(days=d) for d in TASK_OFFSETS] if deadline else []
 
 
 def evaluation_dates(facts: list[StoredFact], as_of: date, calendar: dict[str, Any]) -> list[date]:
@@ -79,18 +88,18 @@ def evaluation_dates(facts: list[StoredFact], as_of: date, calendar: dict[str, A
         when = visible_from(fact, doc_dates)
         if when:
             dates.add(when)
-        deadline = as_date(fact.payload.get("deadline")) if fact.kind == "task" else None
-        if deadline:
-            dates.update(deadline + timedelta(days=d) for d in (-14, 0, 1, 31, 91, 121))
+        dates.update(task_dates(fact))
     years = sorted({d.year for d in dates})
     dates.update(due + timedelta(days=1) for _r, _c, _m, due in report_deadlines(calendar, years))
     return sorted(d for d in dates if d <= as_of)
 
 
-def _measures(snap: Snapshot, calendar: dict[str, Any]) -> list[Measure]:
+def build_measures(snap: Snapshot, calendar: dict[str, Any],
+                   years: list[int] | None = None) -> list[Measure]:
+    """Every measure of a snapshot (``years``: the reporting cycles, see ``report_measures``)."""
     return (verdict_measures(snap) + verdict_checks(snap) + pace_measures(snap)
             + progress_measures(snap) + pct_checks(snap) + task_measures(snap)
-            + report_measures(snap, calendar))
+            + report_measures(snap, calendar, years))
 
 
 def _explain(template: str, event: dict[str, Any]) -> str:
@@ -122,7 +131,7 @@ def _alert(firing: Firing, measure: Measure, when: date) -> Alert:
     )
 
 
-def _apply(state: _State, firing: Firing, measure: Measure, when: date) -> None:
+def _apply(state: EngineState, firing: Firing, measure: Measure, when: date) -> None:
     rule, event = firing.rule, measure.event
     subject_id = event["subject_id"]
     state.names[subject_id] = event["subject_name"]
@@ -161,26 +170,21 @@ def _apply(state: _State, firing: Firing, measure: Measure, when: date) -> None:
             state.result.outcomes.append(alert)
 
 
-def _judge(engine: Engine, state: _State, measures: list[Measure], when: date) -> None:
+def judge(engine: Engine, state: EngineState, measures: list[Measure], when: date) -> None:
+    """Judge ``measures`` on ``when`` and apply the firings to ``state``."""
     firings = engine.evaluate([m.event for m in measures])
     for firing in firings:
         _apply(state, firing, measures[int(firing.measure["id"][1:])], when)
 
 
-def _parents(snap: Snapshot) -> dict[str, str | None]:
+def parents(snap: Snapshot) -> dict[str, str | None]:
+    """Agency → its parent agency (the supervisor an escalation names)."""
     return {a.key: a.payload.get("parent") for a in snap.all("agency")}
 
 
-def _step(engine: Engine, state: _State, facts: list[StoredFact], when: date,
-          calendar: dict[str, Any]) -> None:
-    snap = take_snapshot(facts, when)
-    _judge(engine, state, _measures(snap, calendar), when)
-    lagging = lagging_measures(snap, state.pace_history, _parents(snap), state.names,
-                               state.agency_of)
-    _judge(engine, state, lagging, when)
-
-
-def _persist(log: Any, outcomes: list[Alert | StatusChange]) -> int:
+def persist_outcomes(log: Any, outcomes: list[Alert | StatusChange]) -> int:
+    """Append outcomes to the log (kinds ``alert`` / ``status_change``); returns how many were
+    new (a replayed outcome is a duplicate: same key, same content)."""
     facts = [Fact(kind=o.kind if isinstance(o, StatusChange) else "alert", key=o.id,
                   payload=o.to_dict(), as_of=date.fromisoformat(o.as_of)) for o in outcomes]
     if not facts:
@@ -191,27 +195,32 @@ def _persist(log: Any, outcomes: list[Alert | StatusChange]) -> int:
 def replay(log: Any, as_of: date | None = None, persist: bool = True,
            engine: Engine | None = None,
            progress: Callable[[date, int, int], None] | None = None) -> ReplayResult:
-    """Replay ``log`` in date order up to ``as_of`` (default today); deterministic.
+    """Replay ``log`` in date order up to ``as_of`` (default today); deterministic: start a
+    ``RuleSession`` on the log and return what it produced.
     ``progress(date, step, total)`` is called after each evaluation date (for a progress bar)."""
-    as_of = as_of or date.today()
-    engine = engine or get_engine()
-    calendar = load_calendar()
-    facts = [f for f in log.read() if f.kind not in RULE_OUTPUT_KINDS]
-    state = _State()
-    dates = evaluation_dates(facts, as_of, calendar)
-    for step, when in enumerate(dates, 1):
-        _step(engine, state, facts, when, calendar)
-        if progress:
-            progress(when, step, len(dates))
+    from rules.session import RuleSession  # the session builds on this module's steps
+
+    result = RuleSession.start(log, as_of, engine=engine, progress=progress).replay_result
     if persist:
-        state.result.appended = _persist(log, state.result.outcomes)
-    return state.result
+        result.appended = persist_outcomes(log, result.outcomes)
+    return result
 
 
-def current_statuses(log: Any, as_of: date | None = None) -> list[dict[str, Any]]:
-    """One row per target and task: status, verdict, agency, explanation, as of a date."""
+def _result_of(source: Any, as_of: date | None) -> ReplayResult:
+    """A ``ReplayResult`` as given, a session's current result, or a fresh replay of a log."""
+    if isinstance(source, ReplayResult):
+        return source
+    from rules.session import RuleSession
+
+    if isinstance(source, RuleSession):
+        return source.result()
+    return replay(source, as_of, persist=False)
+
+
+def status_rows(statuses: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per target and task from a result's statuses (see ``current_statuses``)."""
     rows = []
-    for subject_id, entry in sorted(replay(log, as_of, persist=False).statuses.items()):
+    for subject_id, entry in sorted(statuses.items()):
         main = entry.get("task") or entry.get("pace") or entry.get("progress") or {}
         verdict = entry.get("verdict") or {}
         rows.append({
@@ -225,10 +234,22 @@ def current_statuses(log: Any, as_of: date | None = None) -> list[dict[str, Any]
     return rows
 
 
-def alerts(log: Any, as_of: date | None = None, agency: str | None = None,
+def current_statuses(source: Any, as_of: date | None = None) -> list[dict[str, Any]]:
+    """One row per target and task: status, verdict, agency, explanation, as of a date.
+    ``source``: a fact log (replayed), a ``ReplayResult`` or a ``RuleSession`` (as they are)."""
+    return status_rows(_result_of(source, as_of).statuses)
+
+
+def alerts(source: Any, as_of: date | None = None, agency: str | None = None,
            kind: str | None = None) -> list[dict[str, Any]]:
-    """Alerts as of a date, optionally for one agency (lead or supervisor) or one kind."""
-    rows = [a.to_dict() for a in replay(log, as_of, persist=False).alerts]
+    """Alerts as of a date, optionally for one agency (lead or supervisor) or one kind.
+    ``source``: a fact log (replayed), a ``ReplayResult`` or a ``RuleSession``."""
+    rows = [a.to_dict() for a in _result_of(source, as_of).alerts]
+    return filter_alerts(rows, agency, kind)
+
+
+def filter_alerts(rows: list[dict[str, Any]], agency: str | None = None,
+                  kind: str | None = None) -> list[dict[str, Any]]:
     return [a for a in rows
             if (agency is None or agency in (a["agency"], a["details"].get("supervisor")))
             and (kind is None or a["kind"] == kind)]

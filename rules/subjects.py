@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from kg.errors import KehoachError
@@ -53,8 +54,14 @@ def _expr(text: Any) -> TargetExpression | None:
 
 
 def _period(text: Any) -> Period | None:
+    return _cached_period(str(text)) if text else None
+
+
+@lru_cache(maxsize=8192)
+def _cached_period(text: str) -> Period | None:
+    # Periods are frozen values and the same few codes are read thousands of times a replay.
     try:
-        return parse_period(str(text)) if text else None
+        return parse_period(text)
     except KehoachError:
         return None
 

@@ -1,9 +1,12 @@
 """What one running service holds (bộ máy dịch vụ): the fact log, the service tables, the
 plan graph, the event broadcaster, cached rule evaluations, and the one writer lock.
 
-Writing is serialised: append to the log, replay the rules (persisting new alerts and status
-changes back to the log), then publish what the write caused. Reads use the replay of the
-current log as of a date, cached until the log changes.
+Writing is serialised: append to the log, assert the new facts into the one ``RuleSession``
+kept for the service's evaluation date (only the subjects they touch are re-judged), persist
+the alerts and status changes it caused back to the log, then publish them. Reads for the
+service's date come from the session; reads for another as-of date use a replay of the current
+log, cached until the log changes. Facts appended by another process are picked up (read
+after the last sequence number seen) on the next read or write.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from typing import Any
 from kg.graph import PlanGraph
 from kg.log import AppendOutcome, Fact, open_log
 from rules.outcomes import Alert, StatusChange
-from rules.replay import ReplayResult, current_statuses, replay
+from rules.replay import ReplayResult, current_statuses, persist_outcomes, replay, status_rows
+from rules.session import RuleSession
 from service.events import Broadcaster
 from service.settings import Settings
 from service.store import ServiceStore
@@ -76,21 +80,67 @@ class Runtime:
         self._statuses = _Cache()
         self._graph: PlanGraph | None = None
         self._graph_lock = threading.Lock()
+        self._session: RuleSession | None = None
+        self._seen = 0
+        self._persisted = False
+        self._view: tuple[tuple[int, date], ReplayResult, list[dict[str, Any]]] | None = None
+        if self.log.last_seq():
+            with self.write_lock:
+                self._sync()
 
     def as_of(self, requested: date | None = None) -> date:
         return requested or self.settings.evaluation_date()
 
+    def _sync(self) -> list[Alert | StatusChange]:
+        """Bring the session to the evaluation date and the end of the log (write lock held);
+        what that caused, persisted to the log."""
+        session, caused = self._session_now()
+        new = list(self.log.read(after_seq=self._seen))
+        if new:
+            self._seen = new[-1].seq
+            caused += session.assert_facts(new)
+        if caused:
+            persist_outcomes(self.log, caused)
+        return caused
+
+    def _session_now(self) -> tuple[RuleSession, list[Alert | StatusChange]]:
+        """The session at the evaluation date: started (or restarted when the date moved
+        back) with a replay, or advanced to it."""
+        when = self.as_of()
+        if self._session is None or when < self._session.clock:
+            self._seen = self.log.last_seq()
+            self._session = RuleSession.start(self.log, when)
+            self._persisted = False
+            return self._session, []
+        return self._session, self._session.advance(when)
+
+    def _current(self) -> tuple[ReplayResult, list[dict[str, Any]]]:
+        """The session's result and status rows, rebuilt only when the log or date moved."""
+        with self.write_lock:
+            self._sync()
+            session, _ = self._session_now()
+            key = (self._seen, session.clock)
+            if self._view is None or self._view[0] != key:
+                result = session.result()
+                self._view = (key, result, status_rows(result.statuses))
+            return self._view[1], self._view[2]
+
     def evaluation(self, as_of: date | None = None) -> ReplayResult:
-        """The rules' replay of the current log as of a date (nothing persisted)."""
+        """The rules' evaluation of the current log as of a date (nothing persisted): the
+        session for the service's date, else a cached replay."""
         when = self.as_of(as_of)
+        if when == self.as_of():
+            return self._current()[0]
         return self._replays.get((self.log.last_seq(), when),
                                  lambda: replay(self.log, when, persist=False))
 
     def statuses(self, as_of: date | None = None) -> list[dict[str, Any]]:
         """One status row per target and task (``rules.replay.current_statuses``)."""
         when = self.as_of(as_of)
+        if when == self.as_of():
+            return self._current()[1]
         return self._statuses.get((self.log.last_seq(), when),
-                                  lambda: current_statuses(self.log, when))
+                                  lambda: current_statuses(self.evaluation(when)))
 
     def graph(self) -> PlanGraph:
         """The plan graph, brought up to date with the log."""
@@ -102,17 +152,16 @@ class Runtime:
             return self._graph
 
     def write(self, facts: Sequence[Fact], username: str, key: str | None) -> WriteOutcome:
-        """Append ``facts`` and run the rules; one writer at a time."""
+        """Append ``facts`` and assert them into the rules session; one writer at a time."""
         with self.write_lock:
-            when = self.as_of()
-            before = self.evaluation(when)
+            self._sync()
             appended = self.log.append(list(facts), submitted_by=username, batch=key)
             if all(a.status == "duplicate" for a in appended):
                 return WriteOutcome(appended)
-            after = replay(self.log, when, persist=True)
-            self._replays.put((self.log.last_seq(), when), after)
-            known = {o.id for o in before.outcomes}
-            caused = [o for o in after.outcomes if o.id not in known]
+            caused = self._sync()
+            if not self._persisted:  # the first write also records what the start replayed
+                persist_outcomes(self.log, self._session_now()[0].result().outcomes)
+                self._persisted = True
         outcome = WriteOutcome(
             appended,
             alerts=[o.to_dict() for o in caused if isinstance(o, Alert)],

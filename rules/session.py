@@ -1,0 +1,399 @@
+"""The engine's working state for one log (phiên luật): judge only what a new fact touches.
+
+``RuleSession.start`` replays the log up to a clock date (``rules.replay.replay`` is exactly
+that) and keeps the facts, the engine state and an index of *units*: the smallest closed
+groups of facts whose measures depend only on each other —
+
+- an indicator (chỉ tiêu) with its targets, observations and official verdict rows; indicators
+  whose verdict rows share a table row (nhóm chỉ tiêu) are one unit; an observation without an
+  indicator forms a unit with the others of the same text;
+- a task (nhiệm vụ) with its updates;
+- agencies and documents are shared by all units: a change to them re-runs the whole session.
+
+``assert_facts`` files the new versions under their units and re-judges only those units, on
+a restricted snapshot (their facts + agencies + documents) with the same measure functions,
+engine and ``_apply`` as the replay. A unit is judged on its *change points*: the dates its
+facts become visible, its tasks' deadline thresholds, and — when it holds an indicator with a
+lead agency — the report due dates and the dates reporting years open; between them its
+judgement cannot change. Before a unit is first judged on a date its state is kept as a
+checkpoint, so a fact arriving on the clock date replaces that date's judgement.
+
+Backdated facts: when a new fact becomes visible before one of the unit's change points that
+is earlier than the clock, the unit's state (statuses, pace history, alerts, status changes)
+is dropped and the unit re-judged on all its change points up to the clock. Its alerts then
+carry the dates a full replay gives them; alerts a unit raised on the incomplete log and no
+longer raises leave the session's alert list (they stay in the append-only log as history).
+So the session's statuses and alert ids equal those of a full replay of the same log.
+A fact visible after the clock is filed but judged only when ``advance`` reaches its date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from kg.log import StoredFact
+from rules.duties import lagging_measures, report_deadlines
+from rules.engine import Engine, get_engine
+from rules.loader import load_calendar
+from rules.outcomes import Alert, StatusChange
+from rules.replay import (
+    EngineState,
+    ReplayResult,
+    build_measures,
+    evaluation_dates,
+    filter_alerts,
+    judge,
+    parents,
+    status_rows,
+    task_dates,
+)
+from rules.snapshot import (
+    RULE_OUTPUT_KINDS,
+    Snapshot,
+    document_dates,
+    take_snapshot,
+    visible_from,
+)
+from rules.subjects import Measure, _period
+
+SHARED_KINDS = ("agency", "document")
+FIRST_DAY = date.min + timedelta(days=1)  # always-visible facts count from date.min
+Outcome = Alert | StatusChange
+FactKey = tuple[str, str]
+
+
+@dataclass
+class _Checkpoint:
+    """One unit's part of the engine state before its first judgement on ``when``."""
+
+    when: date
+    current: dict[tuple[str, str], str] = field(default_factory=dict)
+    pace_history: dict[str, dict[str, str]] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+    agency_of: dict[str, str | None] = field(default_factory=dict)
+    statuses: dict[str, dict[str, Any]] = field(default_factory=dict)
+    outcomes: dict[str, Outcome] = field(default_factory=dict)
+
+
+def unit_ids(fact: StoredFact) -> list[str]:
+    """The unit ids a fact belongs to (all of them are merged into one unit)."""
+    p = fact.payload
+    if fact.kind == "indicator":
+        return [f"i:{fact.key}"]
+    if fact.kind == "target":
+        return [f"i:{fact.key.split('@')[0]}"] + ([f"i:{p['indicator']}"]
+                                                  if p.get("indicator") else [])
+    if fact.kind == "observation":
+        return [f"i:{p['indicator']}" if p.get("indicator")
+                else f"i:text:{p.get('indicator_text') or fact.key}"]
+    if fact.kind == "verdict":
+        row = f"row:{p.get('table')}|{p.get('row')}"
+        return [row] + ([f"i:{p['indicator']}"] if p.get("indicator") else [])
+    if fact.kind == "task_update":
+        return [f"t:{p.get('task') or p.get('task_id') or '?' + fact.key}"]
+    return [f"{fact.kind[0]}:{fact.key}"]
+
+
+class RuleSession:
+    """Current statuses and alerts of one log, kept up to date fact by fact (one writer)."""
+
+    def __init__(self, engine: Engine, calendar: dict[str, Any], clock: date) -> None:
+        self.engine, self.calendar, self.clock = engine, calendar, clock
+        self.state = EngineState()
+        self.replay_result = self.state.result
+        self._versions: dict[FactKey, list[StoredFact]] = {}
+        self._shared: dict[str, dict[str, StoredFact]] = {k: {} for k in SHARED_KINDS}
+        self._doc_dates: dict[str, date] = {}
+        self._parent: dict[str, str] = {}
+        self._keys: dict[str, set[FactKey]] = {}
+        self._subjects: dict[str, set[str]] = {}
+        self._subject_unit: dict[str, str] = {}
+        self._outcomes: dict[str, Outcome] = {}
+        self._checkpoints: dict[str, _Checkpoint] = {}
+        self._years_cache: dict[date, list[int]] = {}
+        self._merged: set[str] = set()
+
+    # -- building --------------------------------------------------------------------------
+
+    @classmethod
+    def start(cls, log: Any, as_of: date | None = None, engine: Engine | None = None,
+              progress: Callable[[date, int, int], None] | None = None) -> RuleSession:
+        """A full replay of ``log`` up to ``as_of`` (default today), kept as a session."""
+        session = cls(engine or get_engine(), load_calendar(), as_of or date.today())
+        facts = [f for f in log.read() if f.kind not in RULE_OUTPUT_KINDS]
+        session._file(facts)
+        session._replay_all(facts, progress)
+        return session
+
+    def _replay_all(self, facts: list[StoredFact],
+                    progress: Callable[[date, int, int], None] | None = None) -> None:
+        dates = evaluation_dates(facts, self.clock, self.calendar)
+        for step, when in enumerate(dates, 1):
+            if when == self.clock:
+                self._checkpoints = {r: self._capture(r, when) for r in self._roots()}
+            snap = take_snapshot(facts, when, self._doc_dates)
+            self._judge(build_measures(snap, self.calendar), when)
+            self._judge(lagging_measures(snap, self.state.pace_history, parents(snap),
+                                         self.state.names, self.state.agency_of), when)
+            if progress:
+                progress(when, step, len(dates))
+        self._merged.clear()
+
+    def _file(self, facts: Iterable[StoredFact]) -> dict[str, date]:
+        """Index new fact versions; returns unit root → earliest date they are visible."""
+        touched: dict[str, date] = {}
+        for fact in facts:
+            self._versions.setdefault((fact.kind, fact.key), []).append(fact)
+            if fact.kind in SHARED_KINDS:
+                self._shared[fact.kind][fact.key] = fact
+                if fact.kind == "document":
+                    self._doc_dates = document_dates(
+                        [v for vs in self._versions.values() for v in vs
+                         if v.kind == "document"])
+                continue
+            root = self._union(unit_ids(fact))
+            self._keys.setdefault(root, set()).add((fact.kind, fact.key))
+            when = visible_from(fact, self._doc_dates) or date.min
+            touched = {self._find(r): d for r, d in touched.items()}
+            touched[root] = min(when, touched.get(root, date.max))
+            if fact.kind == "observation":
+                self._years_cache.clear()
+        return {self._find(r): d for r, d in touched.items()}
+
+    def _find(self, unit: str) -> str:
+        while self._parent.get(unit, unit) != unit:
+            unit = self._parent[unit]
+        return unit
+
+    def _union(self, units: list[str]) -> str:
+        roots = sorted({self._find(u) for u in units})
+        root = roots[0]
+        self._parent.setdefault(root, root)
+        for other in roots[1:]:
+            if root in self._keys and other in self._keys:
+                self._merged.add(root)
+            self._parent[other] = root
+            self._keys.setdefault(root, set()).update(self._keys.pop(other, set()))
+            self._subjects.setdefault(root, set()).update(self._subjects.pop(other, set()))
+            self._checkpoints.pop(other, None)
+        return root
+
+    def _roots(self) -> list[str]:
+        return sorted(self._keys)
+
+    # -- judging ---------------------------------------------------------------------------
+
+    def _judge(self, measures: list[Measure], when: date) -> None:
+        for measure in measures:
+            if measure.facts:
+                subject = measure.event["subject_id"]
+                root = self._find(unit_ids(measure.facts[0])[0])
+                self._subject_unit[subject] = root
+                self._subjects.setdefault(root, set()).add(subject)
+        seen = len(self.state.result.outcomes)
+        judge(self.engine, self.state, measures, when)
+        for outcome in self.state.result.outcomes[seen:]:
+            self._outcomes[outcome.id] = outcome
+
+    def _snapshot(self, roots: Iterable[str], when: date) -> Snapshot:
+        """The facts of ``roots`` (+ agencies and documents) visible on ``when``."""
+        snap = Snapshot(when, {k: dict(v) for k, v in self._shared.items()})
+        for root in roots:
+            for kind, key in self._keys.get(root, ()):
+                fact = self._visible(kind, key, when)
+                if fact is not None:
+                    snap.by_kind.setdefault(kind, {})[key] = fact
+        return snap
+
+    def _visible(self, kind: str, key: str, when: date) -> StoredFact | None:
+        for fact in reversed(self._versions[(kind, key)]):
+            seen = visible_from(fact, self._doc_dates)
+            if seen is None or seen <= when:
+                return fact
+        return None
+
+    def _years(self, when: date) -> list[int]:
+        """Reporting years open on ``when``: years of the observations visible then."""
+        if when not in self._years_cache:
+            years = set()
+            for kind, key in self._versions:
+                if kind == "observation" and (fact := self._visible(kind, key, when)):
+                    if period := _period(fact.payload.get("period")):
+                        years.add(period.year)
+            self._years_cache[when] = sorted(years)
+        return self._years_cache[when]
+
+    def _judge_units(self, roots: set[str], when: date) -> None:
+        if not roots:
+            return
+        for root in roots:
+            if self._checkpoints.get(root, _Checkpoint(date.min)).when != when:
+                self._checkpoints[root] = self._capture(root, when)
+        snap = self._snapshot(roots, when)
+        self._judge(build_measures(snap, self.calendar, self._years(when)), when)
+        history = {s: self.state.pace_history[s] for r in roots
+                   for s in self._subjects.get(r, ()) if s in self.state.pace_history}
+        self._judge(lagging_measures(snap, history, parents(snap), self.state.names,
+                                     self.state.agency_of), when)
+
+    # -- change points ---------------------------------------------------------------------
+
+    def _opening_dates(self) -> dict[int, date]:
+        """Reporting year → the first date one of its observations is visible."""
+        opening: dict[int, date] = {}
+        for (kind, _key), versions in self._versions.items():
+            for fact in versions if kind == "observation" else ():
+                period = _period(fact.payload.get("period"))
+                when = visible_from(fact, self._doc_dates) or date.min
+                if period and when < opening.get(period.year, date.max):
+                    opening[period.year] = when
+        return opening
+
+    def _report_dates(self, opening: dict[int, date]) -> set[date]:
+        dates = set(opening.values())
+        for _r, _code, _m, due in report_deadlines(self.calendar, sorted(opening)):
+            dates.add(due + timedelta(days=1))
+        return dates
+
+    def _change_points(self, root: str, report_dates: set[date]) -> set[date]:
+        """Dates on which the judgement of ``root`` can change."""
+        dates: set[date] = set()
+        reports = False
+        for kind, key in self._keys.get(root, ()):
+            for fact in self._versions[(kind, key)]:
+                dates.add(visible_from(fact, self._doc_dates) or date.min)
+                dates.update(task_dates(fact))
+                reports = reports or (kind == "indicator" and bool(fact.payload.get("lead_agency")))
+        return dates | report_dates if reports else dates
+
+    def _reporting_roots(self) -> set[str]:
+        return {self._find(unit_ids(v[-1])[0]) for (kind, _k), v in self._versions.items()
+                if kind == "indicator" and any(f.payload.get("lead_agency") for f in v)}
+
+    # -- state of one unit -----------------------------------------------------------------
+
+    def _capture(self, root: str, when: date) -> _Checkpoint:
+        st, subjects = self.state, self._subjects.get(root, set())
+        return _Checkpoint(
+            when, {k: v for k, v in st.current.items() if k[0] in subjects},
+            {s: dict(st.pace_history[s]) for s in subjects if s in st.pace_history},
+            {s: st.names[s] for s in subjects if s in st.names},
+            {s: st.agency_of[s] for s in subjects if s in st.agency_of},
+            {s: dict(st.result.statuses[s]) for s in subjects if s in st.result.statuses},
+            {i: o for i, o in self._outcomes.items() if o.subject.id in subjects})
+
+    def _restore(self, root: str, point: _Checkpoint) -> None:
+        st, subjects = self.state, self._subjects.get(root, set())
+        st.current = {k: v for k, v in st.current.items() if k[0] not in subjects}
+        for table in (st.pace_history, st.names, st.agency_of, st.result.statuses):
+            for subject in subjects:
+                table.pop(subject, None)
+        dropped = [i for i, o in self._outcomes.items() if o.subject.id in subjects]
+        for outcome_id in dropped:
+            del self._outcomes[outcome_id]
+            st.alert_ids.discard(outcome_id)
+        st.current.update(point.current)
+        st.pace_history.update({s: dict(h) for s, h in point.pace_history.items()})
+        st.names.update(point.names)
+        st.agency_of.update(point.agency_of)
+        st.result.statuses.update({s: dict(e) for s, e in point.statuses.items()})
+        self._outcomes.update(point.outcomes)
+        st.alert_ids.update(i for i, o in point.outcomes.items() if isinstance(o, Alert))
+
+    # -- the public doors ------------------------------------------------------------------
+
+    def assert_facts(self, facts: list[StoredFact]) -> list[Outcome]:
+        """File new fact versions and re-judge the units they touch; the new outcomes."""
+        facts = [f for f in facts if f.kind not in RULE_OUTPUT_KINDS]
+        if not facts:
+            return []
+        known = set(self._outcomes)
+        if any(f.kind in SHARED_KINDS for f in facts):
+            self._file(facts)
+            return self._rerun_all(known)
+        opening = self._opening_dates()
+        old_reports = self._report_dates(opening)
+        old_points = {self._find(u): self._change_points(self._find(u), old_reports)
+                      for f in facts for u in unit_ids(f) if self._find(u) in self._keys}
+        touched = self._file(facts)
+        new_opening = self._opening_dates()
+        if new_opening != opening:
+            moved = [d for y, d in new_opening.items() if opening.get(y) != d]
+            for root in self._reporting_roots():
+                touched[root] = min([touched.get(root, date.max), *moved])
+        new_reports = self._report_dates(new_opening)
+        plan: dict[str, list[date]] = {}
+        for root, since in touched.items():
+            if since > self.clock:
+                continue
+            points = self._change_points(root, new_reports)
+            old = {d for r, ds in old_points.items() if self._find(r) == root for d in ds}
+            if root in self._merged or any(since <= d < self.clock for d in old):
+                self._merged.discard(root)
+                self._restore(root, _Checkpoint(date.min))
+                self._checkpoints.pop(root, None)
+                since = date.min
+            elif (point := self._checkpoints.get(root)) and point.when == self.clock:
+                self._restore(root, point)
+            first = max(since, FIRST_DAY)
+            plan[root] = sorted(d for d in points if first <= d < self.clock) + [self.clock]
+        self._run(plan)
+        return [o for i, o in self._outcomes.items() if i not in known]
+
+    def _run(self, plan: dict[str, list[date]]) -> None:
+        by_date: dict[date, set[str]] = {}
+        for root, dates in plan.items():
+            for when in dates:
+                by_date.setdefault(when, set()).add(root)
+        for when in sorted(by_date):
+            self._judge_units(by_date[when], when)
+
+    def _rerun_all(self, known: set[str]) -> list[Outcome]:
+        """Agencies or documents changed: every unit may depend on them; replay afresh."""
+        fresh = RuleSession(self.engine, self.calendar, self.clock)
+        facts = sorted((v for vs in self._versions.values() for v in vs), key=lambda f: f.seq)
+        fresh._file(facts)
+        fresh._replay_all(facts)
+        self.__dict__.update(fresh.__dict__)
+        return [o for i, o in self._outcomes.items() if i not in known]
+
+    def advance(self, to_date: date) -> list[Outcome]:
+        """Move the clock to ``to_date``, judging the units whose change points fall between
+        (facts becoming visible, deadline thresholds, report due dates), then every task on
+        ``to_date`` (its days overdue / to due); the new outcomes."""
+        if to_date <= self.clock:
+            return []
+        known = set(self._outcomes)
+        reports = self._report_dates(self._opening_dates())
+        plan: dict[str, list[date]] = {}
+        for root in self._roots():
+            dates = [d for d in self._change_points(root, reports) if self.clock < d <= to_date]
+            if root.startswith("t:"):
+                dates.append(to_date)
+            if dates:
+                plan[root] = sorted(set(dates))
+        self.clock = to_date
+        self._run(plan)
+        return [o for i, o in self._outcomes.items() if i not in known]
+
+    def result(self) -> ReplayResult:
+        """What a replay of the log up to the clock gives: outcomes by date, statuses."""
+        outcomes = sorted(self._outcomes.values(), key=lambda o: o.as_of)
+        return ReplayResult(outcomes=outcomes,
+                            statuses={s: dict(e) for s, e in self.state.result.statuses.items()})
+
+    def statuses(self) -> dict[str, dict[str, Any]]:
+        """Status entries per subject and dimension (as ``ReplayResult.statuses``)."""
+        return self.result().statuses
+
+    def current_statuses(self) -> list[dict[str, Any]]:
+        """One row per target and task (as ``rules.replay.current_statuses``)."""
+        return status_rows(self.state.result.statuses)
+
+    def alerts(self, agency: str | None = None, kind: str | None = None) -> list[dict[str, Any]]:
+        """Alerts up to the clock, optionally for one agency (lead or supervisor) or kind."""
+        return filter_alerts([a.to_dict() for a in self.result().alerts], agency, kind)
+
