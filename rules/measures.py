@@ -15,9 +15,11 @@ they live in the rule files (``rules/definitions/*.yaml``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
 from kg.notation.expressions import TargetExpression
 
@@ -38,6 +40,9 @@ OVERDUE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
     ("gt_120", 121, None),
 )
 """Overdue ageing buckets (QĐ 42/2014/QĐ-TTg style): name, first day, last day."""
+
+
+T = TypeVar("T")
 
 
 def official_verdict(text: str | None) -> str | None:
@@ -87,6 +92,14 @@ def worst_verdict(verdicts: list[str]) -> str | None:
     """A group row takes its worst member (nhóm chỉ tiêu lấy kết quả thấp nhất)."""
     known = [v for v in verdicts if v in VERDICTS]
     return max(known, key=VERDICTS.index) if known else None
+
+
+def official_scopes(members: list[T], has_cell: Callable[[T], bool]) -> list[tuple[T, list[T]]]:
+    """For each member carrying an official "Đánh giá" cell, the members that cell judges: the
+    whole row when the table gives one cell for a shared row (it takes its worst member), the
+    member alone when the table gives a cell per member (2021-2025 III.1)."""
+    with_cell = [m for m in members if has_cell(m)]
+    return [(m, [m] if len(with_cell) > 1 else members) for m in with_cell]
 
 
 def expected_share(months: int, seasonal_pct: Decimal | None = None) -> Decimal:

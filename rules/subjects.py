@@ -134,25 +134,30 @@ def _row_verdict(snap: Snapshot, row: dict[str, Any]) -> str | None:
 
 
 def verdict_checks(snap: Snapshot) -> list[Measure]:
-    """Official row verdict vs the worst computed member verdict."""
+    """Official verdict cell vs the computed verdict of what it judges (the row's worst member
+    for one cell per shared row, the member itself where each member has a cell)."""
     out = []
     rows = snap.all("verdict")
+    groups: dict[tuple[Any, Any], list[StoredFact]] = {}
     for row in rows:
-        official = ms.official_verdict(row.payload.get("verdict"))
-        if official is None:
-            continue
-        members = [r for r in rows if r.payload.get("table") == row.payload.get("table")
-                   and r.payload.get("row") == row.payload.get("row")]
-        computed = ms.worst_verdict([v for m in members if (v := _row_verdict(snap, m.payload))])
-        if computed is None:
-            continue
-        rp = row.payload
-        name, _d, agency = indicator_info(snap, rp.get("indicator"))
-        event = _base(snap, "verdict_check", row.key, name, "verdict_row", str(rp.get("table")),
-                      agency)
-        event.update(agrees=official == computed, official=str(rp.get("verdict")),
-                     computed=computed, plan=str(rp.get("plan")), actual=str(rp.get("estimate")))
-        out.append(Measure(event, members, [], {"row": rp.get("row")}))
+        groups.setdefault((row.payload.get("table"), row.payload.get("row")), []).append(row)
+    for members in groups.values():
+        scopes = ms.official_scopes(
+            members, lambda m: ms.official_verdict(m.payload.get("verdict")) is not None)
+        for row, scope in scopes:
+            computed = ms.worst_verdict(
+                [v for m in scope if (v := _row_verdict(snap, m.payload))])
+            if computed is None:
+                continue
+            rp = row.payload
+            official = ms.official_verdict(rp.get("verdict"))
+            name, _d, agency = indicator_info(snap, rp.get("indicator"))
+            event = _base(snap, "verdict_check", row.key, name, "verdict_row",
+                          str(rp.get("table")), agency)
+            event.update(agrees=official == computed, official=str(rp.get("verdict")),
+                         computed=computed, plan=str(rp.get("plan")),
+                         actual=str(rp.get("estimate")))
+            out.append(Measure(event, scope, [], {"row": rp.get("row")}))
     return out
 
 

@@ -28,7 +28,7 @@ from kg.log import StoredFact
 from kg.notation.expressions import APPROXIMATE_WORDS, format_expression, parse_expression
 from kg.notation.periods import Period
 from rules.errors import RuleError
-from rules.measures import official_verdict, worst_verdict
+from rules.measures import official_scopes, official_verdict, worst_verdict
 from rules.replay import ReplayResult, replay
 from rules.report.sections import lagging_section, task_section
 from rules.report.sources import Footnotes
@@ -228,9 +228,7 @@ def official_check(members: list[dict[str, Any]]) -> None:
     """Set ``agrees`` / ``compared`` on the members of one table row that carry an official
     verdict: a cell given once for the row is compared with the row's worst computed member
     verdict; cells given per member each with their own member's verdict."""
-    with_cell = [m for m in members if official_verdict(m["official"])]
-    for member in with_cell:
-        scope = [member] if len(with_cell) > 1 else members
+    for member, scope in official_scopes(members, lambda m: bool(official_verdict(m["official"]))):
         computed = worst_verdict([m["verdict"] for m in scope if m["verdict"]])
         if computed is None or any(m["verdict"] is None for m in scope):
             continue

@@ -73,3 +73,11 @@ def test_lagging_streak_counts_the_latest_run() -> None:
     lag = ("at_risk", "off_track")
     assert ms.lagging_streak(["at_risk", "on_track", "off_track", "at_risk"], lag) == 2
     assert ms.lagging_streak(["at_risk", "on_track"], lag) == 0
+
+
+def test_official_scopes_one_cell_judges_the_row_cells_per_member_judge_themselves():
+    shared = [("a", "Vượt"), ("b", None), ("c", None)]
+    assert ms.official_scopes(shared, lambda m: m[1] is not None) == [(shared[0], shared)]
+    per_member = [("a", "Vượt"), ("b", "Đạt")]
+    assert ms.official_scopes(per_member, lambda m: m[1] is not None) == [
+        (per_member[0], [per_member[0]]), (per_member[1], [per_member[1]])]
