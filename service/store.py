@@ -151,14 +151,15 @@ class ServiceStore:
         return User(username, role, agency, False, password_hash)
 
     def get_user(self, username: str) -> User | None:
-        row = self._conn.execute(
+        rows = self._rows(
             "SELECT username, role, agency, disabled, password_hash FROM service_users "
-            "WHERE username=?", (username,)).fetchone()
+            "WHERE username=?", (username,))
+        row = rows[0] if rows else None
         return User(row[0], row[1], row[2], bool(row[3]), row[4]) if row else None
 
     def users(self) -> list[User]:
-        rows = self._conn.execute("SELECT username, role, agency, disabled, password_hash "
-                                  "FROM service_users ORDER BY username").fetchall()
+        rows = self._rows("SELECT username, role, agency, disabled, password_hash "
+                          "FROM service_users ORDER BY username")
         return [User(r[0], r[1], r[2], bool(r[3]), r[4]) for r in rows]
 
     def set_disabled(self, username: str, disabled: bool = True) -> User:
@@ -202,7 +203,7 @@ class ServiceStore:
         if outcome:
             sql += " AND outcome = ?"
             args.append(outcome)
-        rows = self._conn.execute(sql + " ORDER BY seq LIMIT ?", [*args, limit]).fetchall()
+        rows = self._rows(sql + " ORDER BY seq LIMIT ?", [*args, limit])
         keys = ("seq", "at", "username", "role", "action", "target", "outcome", "status",
                 "client", "idempotency_key", "detail")
         out = [dict(zip(keys, row, strict=True)) for row in rows]
@@ -213,9 +214,10 @@ class ServiceStore:
     # -- idempotency -------------------------------------------------------------------------
 
     def recall(self, username: str, key: str) -> Stored | None:
-        row = self._conn.execute(
+        rows = self._rows(
             "SELECT request_hash, status, response FROM service_idempotency "
-            "WHERE username=? AND key=?", (username, key)).fetchone()
+            "WHERE username=? AND key=?", (username, key))
+        row = rows[0] if rows else None
         return Stored(row[0], row[1], json.loads(row[2])) if row else None
 
     def remember(self, username: str, key: str, request_hash: str, status: int,
@@ -225,6 +227,17 @@ class ServiceStore:
                 "INSERT OR IGNORE INTO service_idempotency VALUES (?,?,?,?,?,?)",
                 (username, key, request_hash, status,
                  json.dumps(response, ensure_ascii=False, default=str), _now()))
+
+    def _rows(self, sql: str, args: Any = ()) -> list[tuple]:
+        """Read under the writers' lock, every row fetched: this connection is shared by the
+        server's threads, and a half-read cursor (an open, stale read snapshot) made a
+        concurrent audit INSERT fail at once with "database is locked"."""
+        with self._lock:
+            cursor = self._conn.execute(sql, args)
+            try:
+                return cursor.fetchall()
+            finally:
+                cursor.close()
 
     def close(self) -> None:
         self._conn.close()

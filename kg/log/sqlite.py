@@ -123,38 +123,49 @@ class SqliteFactLog:
         if kinds is not None:
             sql += f" AND kind IN ({','.join('?' * len(kinds))})"
             args += kinds
-        for row in self._conn.execute(sql + " ORDER BY seq", args).fetchall():
+        for row in self._rows(sql + " ORDER BY seq", args):
             yield _row_to_fact(row)
 
     def current(self, kind: str) -> list[StoredFact]:
         """The latest version of each key of ``kind``, in first-recorded order."""
-        rows = self._conn.execute(
+        rows = self._rows(
             f"SELECT {_COLUMNS} FROM facts f WHERE kind=? AND version = "
             "(SELECT MAX(version) FROM facts g WHERE g.kind=f.kind AND g.key=f.key) ORDER BY seq",
             (kind,),
-        ).fetchall()
+        )
         return [_row_to_fact(row) for row in rows]
 
     def get(self, kind: str, key: str) -> StoredFact | None:
-        row = self._conn.execute(
+        rows = self._rows(
             f"SELECT {_COLUMNS} FROM facts WHERE kind=? AND key=? ORDER BY version DESC LIMIT 1",
             (kind, key),
-        ).fetchone()
-        return _row_to_fact(row) if row else None
+        )
+        return _row_to_fact(rows[0]) if rows else None
 
     def history(self, kind: str, key: str) -> list[StoredFact]:
-        rows = self._conn.execute(
+        rows = self._rows(
             f"SELECT {_COLUMNS} FROM facts WHERE kind=? AND key=? ORDER BY version", (kind, key)
-        ).fetchall()
+        )
         return [_row_to_fact(row) for row in rows]
 
     def counts(self) -> dict[str, int]:
         """Number of distinct keys per kind (current facts, not versions)."""
-        rows = self._conn.execute("SELECT kind, COUNT(DISTINCT key) FROM facts GROUP BY kind")
+        rows = self._rows("SELECT kind, COUNT(DISTINCT key) FROM facts GROUP BY kind")
         return {kind: n for kind, n in rows}
 
     def last_seq(self) -> int:
-        return int(self._conn.execute("SELECT COALESCE(MAX(seq), 0) FROM facts").fetchone()[0])
+        return int(self._rows("SELECT COALESCE(MAX(seq), 0) FROM facts")[0][0])
+
+    def _rows(self, sql: str, args: Sequence[object] = ()) -> list[tuple]:
+        """Run a read under the writer's lock and fetch every row: the connection is shared
+        by the service's threads, and a half-read cursor on it (an open read snapshot) made a
+        concurrent ``BEGIN IMMEDIATE`` fail with "database is locked"."""
+        with self._lock:
+            cursor = self._conn.execute(sql, args)
+            try:
+                return cursor.fetchall()
+            finally:
+                cursor.close()
 
     def close(self) -> None:
         self._conn.close()

@@ -1,0 +1,193 @@
+"""API latency under concurrent clients (độ trễ API khi nhiều người dùng đồng thời).
+
+Starts ``kehoach serve`` on 127.0.0.1 (a free port) over a fresh database — the Lạng Sơn
+dataset by default, or ``--provinces N`` of ``bench/generate.py``'s synthetic national data —
+creates an admin with ``kehoach user add``, warms the caches (the first alerts/status call
+replays the rules), then runs ``--clients`` asyncio httpx clients on loopback with a bounded
+request count and time. The mix: who, trace, alerts, statuses, targets (reads) and, with
+``--writes``, a share of observation posts (each write replays the rules). Prints p50/p95/p99
+per route and overall; ``--append`` adds them to ``bench/RESULTS.md``.
+
+Run: ``.venv/bin/python bench/bench_api.py [--clients 50] [--requests 2000] [--seconds 60]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.bench_ingest import RESULTS, _commit, _cpus, percentiles  # noqa: E402
+from bench.generate import Scale, write  # noqa: E402
+from kg.dataset import load_into  # noqa: E402
+from kg.log import open_log  # noqa: E402
+
+KEHOACH = str(Path(sys.executable).parent / "kehoach")
+PASSWORD = "bench-mat-khau-1"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def prepare(db: Path, provinces: int | None) -> tuple[list[str], str]:
+    """Load the data and add the admin; returns (target/task ids, the as-of date)."""
+    if provinces:
+        scale = Scale.fraction(provinces, 0)
+        write(db, scale)
+        as_of = f"{scale.year}-10-15"
+    else:
+        with open_log(db) as log:
+            load_into(log)
+        as_of = "2024-10-15"
+    env = {**os.environ, "KEHOACH_NEW_PASSWORD": PASSWORD}
+    subprocess.run([KEHOACH, "user", "add", "bench", "--role", "admin", "--db", str(db)],
+                   env=env, check=True, capture_output=True)
+    with open_log(db) as log:
+        ids = [f.key for kind in ("target", "task") for f in log.current(kind)]
+    return ids, as_of
+
+
+def start_server(db: Path, port: int, as_of: str) -> subprocess.Popen:
+    env = {**os.environ, "KEHOACH_SECRET_KEY": "bench-" + "z" * 40}
+    proc = subprocess.Popen([KEHOACH, "serve", "--db", str(db), "--port", str(port),
+                             "--as-of", as_of], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(600):
+        try:
+            httpx.get(f"{url}/openapi.json", timeout=1)
+            return proc
+        except httpx.TransportError:
+            time.sleep(0.1)
+    proc.kill()
+    raise SystemExit("server did not start")
+
+
+def request_mix(rng: random.Random, ids: list[str], writes: float, n: int
+                ) -> tuple[str, str, dict[str, Any] | None]:
+    if rng.random() < writes:
+        body = {"indicator": "tourists", "period": f"{rng.randint(1, 9)}T/2024",
+                "value": f"{rng.randint(100, 3000)}", "pct_of_plan": f"{rng.randint(5, 99)}",
+                "as_of": "2024-09-30", "id": f"obs-bench-{n}"}
+        return "write", "/api/v1/observations", body
+    route = rng.choice(("who", "trace", "alerts", "statuses", "targets"))
+    ident = rng.choice(ids)
+    path = {"who": f"/api/v1/who?q={ident}", "trace": f"/api/v1/trace/{ident}",
+            "alerts": "/api/v1/alerts?limit=50", "statuses": "/api/v1/statuses",
+            "targets": "/api/v1/targets?limit=50"}[route]
+    return route, path, None
+
+
+async def client(url: str, token: str, plan: list[tuple[str, str, Any]], stop_at: float,
+                 samples: dict[str, list[float]], errors: list[str]) -> None:
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=60) as http:
+        for route, path, body in plan:
+            if time.perf_counter() > stop_at:
+                return
+            t0 = time.perf_counter()
+            try:
+                response = await (http.post(path, json=body) if body else http.get(path))
+            except httpx.TransportError as err:
+                errors.append(f"{route} {type(err).__name__}")
+                continue
+            samples.setdefault(route, []).append(time.perf_counter() - t0)
+            if response.status_code >= 400:
+                errors.append(f"{route} {response.status_code}")
+
+
+async def load(url: str, token: str, ids: list[str], args: argparse.Namespace
+               ) -> dict[str, Any]:
+    rng = random.Random(args.seed)
+    per_client = args.requests // args.clients
+    plans = [[request_mix(rng, ids, args.writes, c * per_client + i) for i in range(per_client)]
+             for c in range(args.clients)]
+    samples: dict[str, list[float]] = {}
+    errors: list[str] = []
+    started = time.perf_counter()
+    await asyncio.gather(*(client(url, token, plan, started + args.seconds, samples, errors)
+                           for plan in plans))
+    elapsed = time.perf_counter() - started
+    every = [s for values in samples.values() for s in values]
+    return {"requests": len(every), "seconds": round(elapsed, 1),
+            "req_per_s": round(len(every) / elapsed, 1), "errors": len(errors),
+            "error_kinds": sorted(set(errors))[:5],
+            "all": _p99(every), **{route: _p99(v) for route, v in sorted(samples.items())}}
+
+
+def _p99(values: list[float]) -> dict[str, float]:
+    out = percentiles(values)
+    if values:
+        ordered = sorted(values)
+        out["p99_ms"] = round(ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))] * 1000, 2)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--writes", type=float, default=0.0, help="share of writes (0..1)")
+    parser.add_argument("--provinces", type=int, default=None)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--append", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "api.db"
+        ids, as_of = prepare(db, args.provinces)
+        port = free_port()
+        proc = start_server(db, port, as_of)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            token = httpx.post(f"{url}/api/v1/auth/token", data={
+                "username": "bench", "password": PASSWORD}).json()["access_token"]
+            t0 = time.perf_counter()
+            for path in ("/api/v1/alerts?limit=1", "/api/v1/statuses", f"/api/v1/who?q={ids[0]}"):
+                httpx.get(url + path, headers={"Authorization": f"Bearer {token}"}, timeout=600)
+            warm = round(time.perf_counter() - t0, 2)
+            result = asyncio.run(load(url, token, ids, args))
+        finally:
+            proc.kill()
+            proc.wait()
+    data = f"{args.provinces} synthetic province(s)" if args.provinces else "Lạng Sơn dataset"
+    text = (f"## API latency (issue 8) — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n\n"
+            f"- machine: {platform.machine()}, {_cpus()} CPUs, Python "
+            f"{platform.python_version()}; commit {_commit()}\n"
+            f"- command: `.venv/bin/python bench/bench_api.py {' '.join(sys.argv[1:])}`\n"
+            f"- data: {data}"
+            f"; cache warm-up (first alerts + statuses + who): {warm} s\n"
+            f"- {args.clients} clients, {result['requests']} requests in {result['seconds']} s "
+            f"({result['req_per_s']} req/s), {result['errors']} errors "
+            f"{result['error_kinds'] or ''}\n\n"
+            "| route | n | p50 ms | p95 ms | p99 ms | max ms |\n|---|---|---|---|---|---|\n")
+    for route in [k for k in result if isinstance(result[k], dict)]:
+        r = result[route]
+        text += (f"| {route} | {r.get('n')} | {r.get('p50_ms')} | {r.get('p95_ms')} | "
+                 f"{r.get('p99_ms')} | {r.get('max_ms')} |\n")
+    print(text)
+    if args.append:
+        with RESULTS.open("a", encoding="utf-8") as out:
+            out.write("\n" + text)
+
+
+if __name__ == "__main__":
+    main()
