@@ -13,7 +13,8 @@ offending ``text``); values are ``Decimal``.
 - ``parse_expression``: targets and interval actuals — point "4.060", "(-4,33)"; range
   "7 - 7,5%", "7–7,5", "2.900 - 3.000", "từ 7 đến 7,5"; ≥ "≥5", ">=5", "từ 5% trở lên",
   "tối thiểu 95%", "ít nhất 95%", "không dưới"; > ">3", "trên 90%", "hơn 3"; < "<3", "dưới 3";
-  ≤ "≤3", "tối đa 3", "không quá 3". ``is_satisfied_by`` needs the whole actual interval inside
+  ≤ "≤3", "tối đa 3", "không quá 3"; "khoảng 18.500" / "khoảng 40 - 41" (approximate, judged on
+  its figure). ``is_satisfied_by`` needs the whole actual interval inside
   the target; ``representative`` is the point, range midpoint or bound. ``format_expression``
   writes "7 - 7,5%", "≥5", "-4,33".
 - ``parse_date``: "10/12/2022", "ngày 05/7/2023", "ngày 10 tháng 12 năm 2022", "2023-07-05".
