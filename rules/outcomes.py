@@ -2,12 +2,15 @@
 
 Both serialise with ``to_dict`` to the JSON every front door prints and the fact log stores
 (kinds ``alert`` and ``status_change``). Ids are deterministic, so replaying the same log gives
-the same ids and the log reports them as duplicates.
+the same ids and the log reports them as duplicates. ``to_dict`` is written out field by field
+(``dataclasses.asdict`` deep-copies and was a measured cost on every write and read): the
+top-level lists and dicts are fresh copies, the items inside them (source and chain entries,
+detail values) are shared with the outcome — treat them as read-only.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -18,6 +21,9 @@ class Subject:
     id: str
     name: str
     kind: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "kind": self.kind}
 
 
 @dataclass(frozen=True)
@@ -42,7 +48,13 @@ class Alert:
     details: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"id": self.id, "kind": self.kind, "severity": self.severity,
+                "subject": self.subject.to_dict(), "agency": self.agency,
+                "period": self.period, "as_of": self.as_of, "rule": dict(self.rule),
+                "facts": list(self.facts), "thresholds": dict(self.thresholds),
+                "explanation_vi": self.explanation_vi, "explanation_en": self.explanation_en,
+                "sources": list(self.sources), "chain": list(self.chain),
+                "status": self.status, "details": dict(self.details)}
 
 
 @dataclass(frozen=True)
@@ -69,4 +81,10 @@ class StatusChange:
         return "status_change"
 
     def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "kind": self.kind}
+        return {"id": self.id, "subject": self.subject.to_dict(),
+                "dimension": self.dimension, "status": self.status, "previous": self.previous,
+                "agency": self.agency, "period": self.period, "as_of": self.as_of,
+                "rule": dict(self.rule), "facts": list(self.facts),
+                "thresholds": dict(self.thresholds), "explanation_vi": self.explanation_vi,
+                "explanation_en": self.explanation_en, "details": dict(self.details),
+                "kind": self.kind}

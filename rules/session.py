@@ -58,11 +58,13 @@ from rules.snapshot import (
     visible_from,
 )
 from rules.subjects import Measure, _period
+from rules.vocabulary import FACTS
 
 SHARED_KINDS = ("agency", "document")
 FIRST_DAY = date.min + timedelta(days=1)  # always-visible facts count from date.min
 Outcome = Alert | StatusChange
 FactKey = tuple[str, str]
+DIMENSIONS = tuple(sorted({spec.dimension for spec in FACTS.values() if spec.dimension}))
 
 
 @dataclass
@@ -114,6 +116,9 @@ class RuleSession:
         self._outcomes: dict[str, Outcome] = {}
         self._checkpoints: dict[str, _Checkpoint] = {}
         self._years_cache: dict[date, list[int]] = {}
+        self._opening: dict[int, date] = {}
+        self._year_keys: dict[int, set[str]] = {}
+        self._subject_outcomes: dict[str, set[str]] = {}
         self._merged: set[str] = set()
 
     # -- building --------------------------------------------------------------------------
@@ -153,6 +158,8 @@ class RuleSession:
                     self._doc_dates = document_dates(
                         [v for vs in self._versions.values() for v in vs
                          if v.kind == "document"])
+                    self._index_years(v for (k, _), vs in self._versions.items()
+                                      if k == "observation" for v in vs)
                 continue
             root = self._union(unit_ids(fact))
             self._keys.setdefault(root, set()).add((fact.kind, fact.key))
@@ -160,8 +167,24 @@ class RuleSession:
             touched = {self._find(r): d for r, d in touched.items()}
             touched[root] = min(when, touched.get(root, date.max))
             if fact.kind == "observation":
-                self._years_cache.clear()
+                self._index_years([fact], keep=True)
         return {self._find(r): d for r, d in touched.items()}
+
+    def _index_years(self, observations: Iterable[StoredFact], keep: bool = False) -> None:
+        """File observation versions under their reporting year (năm báo cáo): the first date
+        one of the year's observations is visible, and the keys with a version in that year
+        (``keep=False`` rebuilds both, e.g. when document dates moved)."""
+        if not keep:
+            self._opening, self._year_keys = {}, {}
+        self._years_cache.clear()
+        for fact in observations:
+            period = _period(fact.payload.get("period"))
+            if period is None:
+                continue
+            when = visible_from(fact, self._doc_dates) or date.min
+            if when < self._opening.get(period.year, date.max):
+                self._opening[period.year] = when
+            self._year_keys.setdefault(period.year, set()).add(fact.key)
 
     def _find(self, unit: str) -> str:
         while self._parent.get(unit, unit) != unit:
@@ -196,7 +219,11 @@ class RuleSession:
         seen = len(self.state.result.outcomes)
         judge(self.engine, self.state, measures, when)
         for outcome in self.state.result.outcomes[seen:]:
-            self._outcomes[outcome.id] = outcome
+            self._keep(outcome)
+
+    def _keep(self, outcome: Outcome) -> None:
+        self._outcomes[outcome.id] = outcome
+        self._subject_outcomes.setdefault(outcome.subject.id, set()).add(outcome.id)
 
     def _snapshot(self, roots: Iterable[str], when: date) -> Snapshot:
         """The facts of ``roots`` (+ agencies and documents) visible on ``when``."""
@@ -216,15 +243,20 @@ class RuleSession:
         return None
 
     def _years(self, when: date) -> list[int]:
-        """Reporting years open on ``when``: years of the observations visible then."""
+        """Reporting years open on ``when``: years of the observations visible then (the
+        latest visible version of each). Only years opened by ``when`` can count, and a year
+        counts as soon as one of its keys shows a version of that year."""
         if when not in self._years_cache:
-            years = set()
-            for kind, key in self._versions:
-                if kind == "observation" and (fact := self._visible(kind, key, when)):
-                    if period := _period(fact.payload.get("period")):
-                        years.add(period.year)
-            self._years_cache[when] = sorted(years)
+            self._years_cache[when] = [
+                year for year, opened in sorted(self._opening.items())
+                if opened <= when and any(self._year_of(key, when) == year
+                                          for key in self._year_keys.get(year, ()))]
         return self._years_cache[when]
+
+    def _year_of(self, key: str, when: date) -> int | None:
+        fact = self._visible("observation", key, when)
+        period = _period(fact.payload.get("period")) if fact else None
+        return period.year if period else None
 
     def _judge_units(self, roots: set[str], when: date) -> None:
         if not roots:
@@ -242,15 +274,9 @@ class RuleSession:
     # -- change points ---------------------------------------------------------------------
 
     def _opening_dates(self) -> dict[int, date]:
-        """Reporting year → the first date one of its observations is visible."""
-        opening: dict[int, date] = {}
-        for (kind, _key), versions in self._versions.items():
-            for fact in versions if kind == "observation" else ():
-                period = _period(fact.payload.get("period"))
-                when = visible_from(fact, self._doc_dates) or date.min
-                if period and when < opening.get(period.year, date.max):
-                    opening[period.year] = when
-        return opening
+        """Reporting year → the first date one of its observations is visible (a copy of
+        the index ``_file`` keeps)."""
+        return dict(self._opening)
 
     def _report_dates(self, opening: dict[int, date]) -> set[date]:
         dates = set(opening.values())
@@ -276,31 +302,35 @@ class RuleSession:
     # -- state of one unit -----------------------------------------------------------------
 
     def _capture(self, root: str, when: date) -> _Checkpoint:
+        """The unit's part of the state (its subjects only: cost per unit, not per log)."""
         st, subjects = self.state, self._subjects.get(root, set())
         return _Checkpoint(
-            when, {k: v for k, v in st.current.items() if k[0] in subjects},
+            when, {(s, d): st.current[(s, d)] for s in subjects for d in DIMENSIONS
+                   if (s, d) in st.current},
             {s: dict(st.pace_history[s]) for s in subjects if s in st.pace_history},
             {s: st.names[s] for s in subjects if s in st.names},
             {s: st.agency_of[s] for s in subjects if s in st.agency_of},
             {s: dict(st.result.statuses[s]) for s in subjects if s in st.result.statuses},
-            {i: o for i, o in self._outcomes.items() if o.subject.id in subjects})
+            {i: self._outcomes[i] for s in subjects
+             for i in self._subject_outcomes.get(s, ())})
 
     def _restore(self, root: str, point: _Checkpoint) -> None:
         st, subjects = self.state, self._subjects.get(root, set())
-        st.current = {k: v for k, v in st.current.items() if k[0] not in subjects}
-        for table in (st.pace_history, st.names, st.agency_of, st.result.statuses):
-            for subject in subjects:
+        for subject in subjects:
+            for dimension in DIMENSIONS:
+                st.current.pop((subject, dimension), None)
+            for table in (st.pace_history, st.names, st.agency_of, st.result.statuses):
                 table.pop(subject, None)
-        dropped = [i for i, o in self._outcomes.items() if o.subject.id in subjects]
-        for outcome_id in dropped:
-            del self._outcomes[outcome_id]
-            st.alert_ids.discard(outcome_id)
+            for outcome_id in self._subject_outcomes.pop(subject, ()):
+                del self._outcomes[outcome_id]
+                st.alert_ids.discard(outcome_id)
         st.current.update(point.current)
         st.pace_history.update({s: dict(h) for s, h in point.pace_history.items()})
         st.names.update(point.names)
         st.agency_of.update(point.agency_of)
         st.result.statuses.update({s: dict(e) for s, e in point.statuses.items()})
-        self._outcomes.update(point.outcomes)
+        for outcome in point.outcomes.values():
+            self._keep(outcome)
         st.alert_ids.update(i for i, o in point.outcomes.items() if isinstance(o, Alert))
 
     # -- the public doors ------------------------------------------------------------------

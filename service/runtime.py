@@ -5,15 +5,16 @@ Writing is serialised: append to the log, assert the new facts into the one ``Ru
 kept for the service's evaluation date (only the subjects they touch are re-judged), persist
 the alerts and status changes it caused back to the log, then publish them. Reads for the
 service's date come from the session; reads for another as-of date use a replay of the current
-log, cached until the log changes. Facts appended by another process are picked up (read
-after the last sequence number seen) on the next read or write.
+log, cached until the log changes. Views derived from an evaluation (the sorted alert list)
+are cached per (log position, as-of date) with ``derived``. Facts appended by another process
+are picked up (read after the last sequence number seen) on the next read or write.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -28,6 +29,7 @@ from service.settings import Settings
 from service.store import ServiceStore
 
 CACHE_SIZE = 8
+DERIVED_CACHE_SIZE = 64  # views × filters × as-of dates
 
 
 @dataclass
@@ -48,13 +50,14 @@ class WriteOutcome:
 
 
 class _Cache:
-    """A small LRU of computed values keyed by (log position, as-of date)."""
+    """A small LRU of computed values keyed by (log position, as-of date) (and a name)."""
 
-    def __init__(self) -> None:
-        self._items: OrderedDict[tuple[int, date], Any] = OrderedDict()
+    def __init__(self, size: int = CACHE_SIZE) -> None:
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
+        self._size = size
 
-    def get(self, key: tuple[int, date], compute: Callable[[], Any]) -> Any:
+    def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
@@ -63,9 +66,9 @@ class _Cache:
             self.put(key, value)
             return value
 
-    def put(self, key: tuple[int, date], value: Any) -> None:
+    def put(self, key: Hashable, value: Any) -> None:
         self._items[key] = value
-        while len(self._items) > CACHE_SIZE:
+        while len(self._items) > self._size:
             self._items.popitem(last=False)
 
 
@@ -78,6 +81,7 @@ class Runtime:
         self.write_lock = threading.RLock()
         self._replays = _Cache()
         self._statuses = _Cache()
+        self._derived = _Cache(DERIVED_CACHE_SIZE)
         self._graph: PlanGraph | None = None
         self._graph_lock = threading.Lock()
         self._session: RuleSession | None = None
@@ -114,8 +118,9 @@ class Runtime:
             return self._session, []
         return self._session, self._session.advance(when)
 
-    def _current(self) -> tuple[ReplayResult, list[dict[str, Any]]]:
-        """The session's result and status rows, rebuilt only when the log or date moved."""
+    def _current(self) -> tuple[tuple[int, date], ReplayResult, list[dict[str, Any]]]:
+        """The session's position, result and status rows, rebuilt only when the log or
+        date moved."""
         with self.write_lock:
             self._sync()
             session, _ = self._session_now()
@@ -123,22 +128,34 @@ class Runtime:
             if self._view is None or self._view[0] != key:
                 result = session.result()
                 self._view = (key, result, status_rows(result.statuses))
-            return self._view[1], self._view[2]
+            return self._view
+
+    def _evaluated(self, when: date) -> tuple[tuple[int, date], ReplayResult]:
+        """The evaluation as of ``when`` and the (log position, date) it was computed at."""
+        if when == self.as_of():
+            key, result, _rows = self._current()
+            return key, result
+        key = (self.log.last_seq(), when)
+        return key, self._replays.get(key, lambda: replay(self.log, when, persist=False))
 
     def evaluation(self, as_of: date | None = None) -> ReplayResult:
         """The rules' evaluation of the current log as of a date (nothing persisted): the
         session for the service's date, else a cached replay."""
-        when = self.as_of(as_of)
-        if when == self.as_of():
-            return self._current()[0]
-        return self._replays.get((self.log.last_seq(), when),
-                                 lambda: replay(self.log, when, persist=False))
+        return self._evaluated(self.as_of(as_of))[1]
+
+    def derived(self, name: Hashable, as_of: date | None,
+                compute: Callable[[ReplayResult], Any]) -> Any:
+        """``compute(evaluation)``, cached per (name, log position, as-of date): a view of
+        the log and its evaluation (the sorted alert dicts, a filtered list) built once
+        until the log or date moves. The value is shared by every caller — read-only."""
+        key, result = self._evaluated(self.as_of(as_of))
+        return self._derived.get((name, *key), lambda: compute(result))
 
     def statuses(self, as_of: date | None = None) -> list[dict[str, Any]]:
         """One status row per target and task (``rules.replay.current_statuses``)."""
         when = self.as_of(as_of)
         if when == self.as_of():
-            return self._current()[1]
+            return self._current()[2]
         return self._statuses.get((self.log.last_seq(), when),
                                   lambda: current_statuses(self.evaluation(when)))
 

@@ -42,10 +42,23 @@ def _notation(parse: Callable[[str], Any]) -> Callable[[Any], Any]:
 
 
 class Page(BaseModel, Generic[T]):
-    """A list envelope: ``data`` and how many items it holds."""
+    """A list envelope: ``data`` (one page: ``limit`` items from ``offset``) and ``count``,
+    how many items match the request in all (tổng số khớp), so a client knows when to stop."""
 
     data: list[T]
     count: int
+
+
+PAGE_LIMIT = 100
+"""Default page size of the list routes that can grow with the data (alerts, statuses,
+targets, tasks, observations); at most ``PAGE_LIMIT_MAX`` per request."""
+PAGE_LIMIT_MAX = 1000
+
+
+def paged(items: list[Any], limit: int, offset: int = 0) -> dict[str, Any]:
+    """The ``Page`` envelope of ``items``: the page only is serialised, ``count`` is the
+    number of matches."""
+    return {"data": items[offset:offset + limit], "count": len(items)}
 
 
 class Item(BaseModel, Generic[T]):

@@ -12,22 +12,24 @@ from fastapi.responses import StreamingResponse
 
 from service.deps import AsOf, Reader, RuntimeDep
 from service.events import sse_frame
-from service.schemas import AlertPublic, Page, StatusPublic
+from service.schemas import PAGE_LIMIT, PAGE_LIMIT_MAX, AlertPublic, Page, StatusPublic, paged
 from service.views import board, catalog
 
 router = APIRouter(tags=["alerts"])
 Filter = Annotated[str | None, Query(max_length=200)]
+Limit = Annotated[int, Query(ge=1, le=PAGE_LIMIT_MAX, description="Số mục mỗi trang / page size")]
+Offset = Annotated[int, Query(ge=0, description="Bỏ qua bao nhiêu mục / items to skip")]
 
 
 @router.get("/alerts", response_model=Page[AlertPublic],
             summary="Cảnh báo (lọc theo cơ quan, loại, mức độ, kỳ, ngày) / alerts")
 def list_alerts(rt: RuntimeDep, _: Reader, as_of: AsOf, agency: Filter = None,
                 kind: Filter = None, severity: Filter = None, period: Filter = None,
-                subject: Filter = None, limit: Annotated[int, Query(ge=1, le=5000)] = 500,
-                offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+                subject: Filter = None, limit: Limit = PAGE_LIMIT,
+                offset: Offset = 0) -> dict[str, Any]:
     rows = board.alerts(rt, as_of, agency=agency, kind=kind, severity=severity, period=period,
                         subject=subject)
-    return catalog.page(rows, limit, offset)
+    return paged(rows, limit, offset)
 
 
 @router.get("/alerts/stream", summary="Luồng cảnh báo trực tiếp (SSE) / live alerts stream",
@@ -69,8 +71,10 @@ def get_alert(alert_id: str, rt: RuntimeDep, _: Reader, as_of: AsOf) -> dict[str
 @router.get("/statuses", response_model=Page[StatusPublic],
             summary="Trạng thái mục tiêu và nhiệm vụ / statuses")
 def list_statuses(rt: RuntimeDep, _: Reader, as_of: AsOf, agency: Filter = None,
-                  kind: Filter = None, status: Filter = None) -> dict[str, Any]:
-    return catalog.page(catalog.statuses(rt, as_of, agency=agency, kind=kind, status=status))
+                  kind: Filter = None, status: Filter = None, limit: Limit = PAGE_LIMIT,
+                  offset: Offset = 0) -> dict[str, Any]:
+    return paged(catalog.statuses(rt, as_of, agency=agency, kind=kind, status=status),
+                 limit, offset)
 
 
 @router.get("/board", summary="Bảng theo dõi / overview board")

@@ -18,6 +18,7 @@ from service.schemas import (
     IndicatorPublic,
     Page,
     WriteResult,
+    paged,
 )
 from service.views import catalog
 from service.writes import (
@@ -37,7 +38,7 @@ Offset = Annotated[int, Query(ge=0)]
 @router.get("/agencies", response_model=Page[AgencyPublic], summary="Cơ quan / agencies")
 def list_agencies(rt: RuntimeDep, _: Reader, q: Search = None, limit: Limit = 1000,
                   offset: Offset = 0) -> dict:
-    return catalog.page(catalog.list_kind(rt, "agency", q=q), limit, offset)
+    return paged(catalog.list_kind(rt, "agency", q=q), limit, offset)
 
 
 @router.get("/agencies/{agency_id}", response_model=AgencyPublic)
@@ -48,7 +49,7 @@ def get_agency(agency_id: str, rt: RuntimeDep, _: Reader) -> dict:
 @router.get("/documents", response_model=Page[DocumentPublic], summary="Văn bản / documents")
 def list_documents(rt: RuntimeDep, _: Reader, q: Search = None, limit: Limit = 1000,
                    offset: Offset = 0) -> dict:
-    return catalog.page(catalog.list_kind(rt, "document", q=q), limit, offset)
+    return paged(catalog.list_kind(rt, "document", q=q), limit, offset)
 
 
 @router.get("/documents/{document_id}", response_model=DocumentPublic)
@@ -60,7 +61,7 @@ def get_document(document_id: str, rt: RuntimeDep, _: Reader) -> dict:
             summary="Chỉ tiêu / indicators")
 def list_indicators(rt: RuntimeDep, _: Reader, q: Search = None, limit: Limit = 1000,
                     offset: Offset = 0) -> dict:
-    return catalog.page(catalog.list_kind(rt, "indicator", q=q), limit, offset)
+    return paged(catalog.list_kind(rt, "indicator", q=q), limit, offset)
 
 
 def create(kind: str, key: str, body, request: Request, rt: RuntimeDep, user, idem) -> dict:

@@ -9,21 +9,24 @@ from fastapi import APIRouter, Query, Request
 
 from service.deps import IdempotencyDep, OwnedObservation, OwnedObservations, Reader, RuntimeDep
 from service.deps import Writer as WriterUser
-from service.schemas import ObservationPublic, Page, WriteResult
+from service.schemas import PAGE_LIMIT, PAGE_LIMIT_MAX, ObservationPublic, Page, WriteResult, paged
 from service.views import catalog
 from service.writes import observation_fact
 
 router = APIRouter(prefix="/observations", tags=["observations"])
 Filter = Annotated[str | None, Query(max_length=200)]
+Limit = Annotated[int, Query(ge=1, le=PAGE_LIMIT_MAX, description="Số mục mỗi trang / page size")]
+Offset = Annotated[int, Query(ge=0, description="Bỏ qua bao nhiêu mục / items to skip")]
 
 
 @router.get("", response_model=Page[ObservationPublic], summary="Số liệu / observations")
 def list_observations(rt: RuntimeDep, _: Reader, indicator: Filter = None,
                       period: Filter = None,
-                      limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
-                      offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
-    rows = catalog.list_kind(rt, "observation", indicator=indicator, period=period)
-    return catalog.page(rows, limit, offset)
+                      limit: Limit = PAGE_LIMIT, offset: Offset = 0) -> dict[str, Any]:
+    rows = rt.derived(("observations", indicator, period), None,
+                      lambda _evaluation: catalog.list_kind(rt, "observation",
+                                                            indicator=indicator, period=period))
+    return paged(rows, limit, offset)
 
 
 @router.get("/{observation_id}", response_model=ObservationPublic)

@@ -9,21 +9,35 @@ from fastapi import APIRouter, Query, Request
 
 from service.api.catalog import create, update
 from service.deps import Admin, AsOf, IdempotencyDep, Reader, RuntimeDep
-from service.schemas import Page, TargetCreate, TargetPublic, TargetUpdate, WriteResult
+from service.schemas import (
+    PAGE_LIMIT,
+    PAGE_LIMIT_MAX,
+    Page,
+    TargetCreate,
+    TargetPublic,
+    TargetUpdate,
+    WriteResult,
+    paged,
+)
 from service.views import board, catalog
 from service.writes import target_key
 
 router = APIRouter(tags=["targets"])
 Filter = Annotated[str | None, Query(max_length=200)]
+Limit = Annotated[int, Query(ge=1, le=PAGE_LIMIT_MAX, description="Số mục mỗi trang / page size")]
+Offset = Annotated[int, Query(ge=0, description="Bỏ qua bao nhiêu mục / items to skip")]
 
 
 @router.get("/targets", response_model=Page[TargetPublic],
             summary="Mục tiêu và trạng thái / targets with status")
 def list_targets(rt: RuntimeDep, _: Reader, as_of: AsOf, agency: Filter = None,
-                 status: Filter = None, indicator: Filter = None, period: Filter = None
-                 ) -> dict[str, Any]:
-    return catalog.page(catalog.targets(rt, as_of, agency=agency, status=status,
-                                        indicator=indicator, period=period))
+                 status: Filter = None, indicator: Filter = None, period: Filter = None,
+                 limit: Limit = PAGE_LIMIT, offset: Offset = 0) -> dict[str, Any]:
+    rows = rt.derived(("targets", agency, status, indicator, period), as_of,
+                      lambda _evaluation: catalog.targets(rt, as_of, agency=agency,
+                                                          status=status, indicator=indicator,
+                                                          period=period))
+    return paged(rows, limit, offset)
 
 
 @router.get("/targets/{target_id}", response_model=TargetPublic)

@@ -10,25 +10,32 @@ from fastapi import APIRouter, Query, Request
 from service.api.catalog import create, update
 from service.deps import Admin, AsOf, IdempotencyDep, OwnedTask, Reader, RuntimeDep, Writer
 from service.schemas import (
+    PAGE_LIMIT,
+    PAGE_LIMIT_MAX,
     Page,
     TaskCreate,
     TaskPublic,
     TaskUpdate,
     TaskUpdateCreate,
     WriteResult,
+    paged,
 )
 from service.views import catalog
 from service.writes import task_update_fact
 
 router = APIRouter(prefix="/tasks", tags=["tasks"])
 Filter = Annotated[str | None, Query(max_length=200)]
+Limit = Annotated[int, Query(ge=1, le=PAGE_LIMIT_MAX, description="Số mục mỗi trang / page size")]
+Offset = Annotated[int, Query(ge=0, description="Bỏ qua bao nhiêu mục / items to skip")]
 
 
 @router.get("", response_model=Page[TaskPublic], summary="Nhiệm vụ / tasks with status")
 def list_tasks(rt: RuntimeDep, _: Reader, as_of: AsOf, agency: Filter = None,
-               status: Filter = None, limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
-               offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
-    return catalog.page(catalog.tasks(rt, as_of, agency=agency, status=status), limit, offset)
+               status: Filter = None, limit: Limit = PAGE_LIMIT,
+               offset: Offset = 0) -> dict[str, Any]:
+    rows = rt.derived(("tasks", agency, status), as_of,
+                      lambda _evaluation: catalog.tasks(rt, as_of, agency=agency, status=status))
+    return paged(rows, limit, offset)
 
 
 @router.get("/{task_id}", response_model=TaskPublic)

@@ -11,6 +11,7 @@ from typing import Any
 from kg.errors import KehoachError
 from kg.notation import parse_expression, parse_number, parse_period, parse_quantity
 from rules.measures import expected_share
+from rules.replay import ReplayResult
 from rules.vocabulary import ALERT_KINDS, SEVERITIES, STATUSES
 from service.errors import not_found
 from service.runtime import Runtime
@@ -31,18 +32,25 @@ def labels() -> dict[str, Any]:
             "group": {k: {"vi": v[0], "en": v[1]} for k, v in GROUPS.items()}}
 
 
+def sorted_alerts(result: ReplayResult) -> list[dict[str, Any]]:
+    """Every alert of an evaluation as a dict, most severe, then most recent, then by id."""
+    rows = [a.to_dict() for a in result.alerts]
+    rows.sort(key=lambda a: a["id"])
+    rows.sort(key=lambda a: a["as_of"], reverse=True)
+    rows.sort(key=lambda a: SEVERITY_ORDER.get(a["severity"], 9))
+    return rows
+
+
 def alerts(rt: Runtime, as_of: date | None = None, *, agency: str | None = None,
            kind: str | None = None, severity: str | None = None, period: str | None = None,
            subject: str | None = None) -> list[dict[str, Any]]:
-    """Alerts the rules raised up to ``as_of``, most severe and most recent first."""
-    rows = [a.to_dict() for a in rt.evaluation(as_of).alerts]
-    rows = [a for a in rows if (not agency or a["agency"] == agency)
+    """Alerts the rules raised up to ``as_of``, most severe and most recent first. The dicts
+    are built and sorted once per (log position, as-of date) and shared: read-only."""
+    rows = rt.derived("alerts", as_of, sorted_alerts)
+    return [a for a in rows if (not agency or a["agency"] == agency)
             and (not kind or a["kind"] == kind) and (not severity or a["severity"] == severity)
             and (not period or a["period"] == period)
             and (not subject or a["subject"]["id"] == subject)]
-    rows.sort(key=lambda a: a["id"])
-    rows.sort(key=lambda a: a["as_of"], reverse=True)
-    return sorted(rows, key=lambda a: SEVERITY_ORDER.get(a["severity"], 9))
 
 
 def alert(rt: Runtime, alert_id: str, as_of: date | None = None) -> dict[str, Any]:

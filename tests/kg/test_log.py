@@ -107,3 +107,18 @@ def test_open_log_on_a_non_database_file_is_a_clear_error(tmp_path):
     with pytest.raises(LogError) as err:
         open_log(path)
     assert err.value.code == "log_open_failed"
+
+
+def test_batch_finds_latest_versions_across_many_keys_and_repeats_in_one_batch(log):
+    log.append([obs(f"obs-{i}") for i in range(1000)])
+    log.append([obs("obs-7", value="1")])
+    again = log.append([obs(f"obs-{i}") for i in range(1000)]
+                       + [obs("obs-3", value="2"), obs("obs-3", value="2"),
+                          obs("obs-3", value="3"), obs("new")])
+    statuses = [o.status for o in again]
+    assert statuses.count("duplicate") == 999 + 1 and statuses[7] == "version"
+    assert again[7].fact.version == 3
+    assert [(o.status, o.fact.version) for o in again[1000:]] == [
+        ("version", 2), ("duplicate", 2), ("version", 3), ("new", 1)]
+    assert again[1001].fact.seq == again[1000].fact.seq
+    assert [f.version for f in log.history("observation", "obs-3")] == [1, 2, 3]

@@ -208,3 +208,32 @@ def test_langson_reports_asserted_one_by_one_give_the_replay(tmp_path: Path) -> 
     log.close()
     assert len(late) > 100 and full.alerts
     _compare(session, full)
+
+
+def test_report_moved_to_another_year_leaves_that_year_as_a_replay_would(fresh_log: Any) -> None:
+    fresh_log.append(BASE + [_indicator("ind-a", "so-a"), _target("ind-a", "100"),
+                             _observation(1, "ind-a", "6T/2023", 35, date(2023, 7, 5))])
+    session = RuleSession.start(fresh_log, date(2024, 3, 31))
+    moved = Fact("observation", "obs-1", {**_observation(1, "ind-a", "6T/2023", 35,
+                                                         date(2023, 7, 5)).payload,
+                                          "period": "1T/2024", "as_of": "2024-02-05"},
+                 source=Source("r1", 1, "đạt 35% kế hoạch"), as_of=date(2024, 2, 5))
+    session.assert_facts([o.fact for o in fresh_log.append([moved])])
+    _compare(session, replay(fresh_log, date(2024, 3, 31), persist=False))
+    later = fresh_log.append([_observation(2, "ind-a", "9T/2023", 70, date(2023, 10, 5))])
+    session.assert_facts([o.fact for o in later])
+    _compare(session, replay(fresh_log, date(2024, 3, 31), persist=False))
+
+
+def test_outcome_dicts_hold_every_field(fresh_log: Any) -> None:
+    from dataclasses import asdict
+
+    fresh_log.append(BASE + [_indicator("ind-a", "so-a"), _target("ind-a", "100"),
+                             _observation(1, "ind-a", "6T/2023", 35, date(2023, 7, 5)),
+                             _task(1, date(2023, 8, 31), "so-a")])
+    outcomes = RuleSession.start(fresh_log, date(2023, 12, 31)).result().outcomes
+    assert {o.kind for o in outcomes} >= {"status_change", "overdue", "due_soon"}
+    for outcome in outcomes:
+        expected = asdict(outcome) | ({"kind": "status_change"}
+                                      if outcome.kind == "status_change" else {})
+        assert outcome.to_dict() == expected

@@ -103,3 +103,19 @@ def test_me_and_openapi(client):
     spec = client.get("/openapi.json").json()
     assert "/api/v1/observations/batch" in spec["paths"]
     assert "/api/v1/alerts/stream" in spec["paths"]
+
+
+def test_list_routes_page_and_count_every_match(client):
+    every = get(client, "/api/v1/alerts")
+    assert every["count"] == len(every["data"]) > 2
+    second = get(client, "/api/v1/alerts", limit=2, offset=1)
+    assert second["count"] == every["count"]
+    assert [a["id"] for a in second["data"]] == [a["id"] for a in every["data"][1:3]]
+    assert get(client, "/api/v1/alerts", offset=every["count"])["data"] == []
+    for path in ("/api/v1/statuses", "/api/v1/targets", "/api/v1/tasks",
+                 "/api/v1/observations", "/api/v1/agencies"):
+        whole, first = get(client, path), get(client, path, limit=1)
+        assert first["count"] == whole["count"] and len(first["data"]) == 1, path
+        assert first["data"][0]["id"] == whole["data"][0]["id"], path
+        response = client.get(path, params={"limit": 1001}, headers=bearer("viewer"))
+        assert response.status_code == (200 if path.endswith("agencies") else 422), path

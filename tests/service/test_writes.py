@@ -167,3 +167,18 @@ def test_streamed_body_over_the_limit_is_refused(client):
     response = client.post("/api/v1/observations", content=chunks(),
                            headers={**bearer("admin"), "Content-Type": "application/json"})
     assert response.status_code == 413 and response.json()["code"] == "too_large"
+
+
+def test_cached_lists_follow_a_write(client):
+    def read(path):
+        return client.get(path, params={"limit": 1000}, headers=bearer("viewer")).json()
+
+    before = (read("/api/v1/observations"), read("/api/v1/targets"), read("/api/v1/alerts"))
+    assert client.post("/api/v1/observations", json=OBS, headers=bearer("tc")).status_code == 201
+    observations, targets, alerts = (read("/api/v1/observations"), read("/api/v1/targets"),
+                                     read("/api/v1/alerts"))
+    assert observations["count"] == before[0]["count"] + 1
+    status = {t["id"]: t["status"] for t in targets["data"]}
+    assert status["budget_revenue@2024"] == "off_track" != {
+        t["id"]: t["status"] for t in before[1]["data"]}["budget_revenue@2024"]
+    assert alerts["count"] == before[2]["count"] + 1
