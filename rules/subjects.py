@@ -40,15 +40,27 @@ class Measure:
 
 
 def _num(text: Any) -> Decimal | None:
+    return _cached_number(str(text)) if text not in (None, "") else None
+
+
+def _expr(text: Any) -> TargetExpression | None:
+    return _cached_expression(str(text)) if text not in (None, "") else None
+
+
+# Values are re-read on every judgement of a unit; their parses are immutable (Decimal, frozen
+# dataclasses), so one parse per distinct text is enough.
+@lru_cache(maxsize=16384)
+def _cached_number(text: str) -> Decimal | None:
     try:
-        return parse_number(str(text)) if text not in (None, "") else None
+        return parse_number(text)
     except KehoachError:
         return None
 
 
-def _expr(text: Any) -> TargetExpression | None:
+@lru_cache(maxsize=16384)
+def _cached_expression(text: str) -> TargetExpression | None:
     try:
-        return parse_expression(str(text)) if text not in (None, "") else None
+        return parse_expression(text)
     except KehoachError:
         return None
 
