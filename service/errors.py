@@ -109,7 +109,7 @@ _HTTP = {
 
 
 def _from_library(err: KehoachError) -> ApiError:
-    status = 404 if err.code.endswith("not_found") else 422
+    status = 404 if err.code.endswith("not_found") else 503 if err.code == "log_busy" else 422
     field = err.place.field or "body"
     where = {k: v for k, v in err.place.__dict__.items() if v is not None}
     item = {**field_error(field, err.code, err.vi, err.en), **where, "text": err.text}

@@ -6,6 +6,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -27,14 +28,14 @@ class SqliteFactLog:
     a duplicate and writes nothing; changed content becomes a new version, never an overwrite.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, busy_timeout_ms: int = 10_000) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=FULL")
-            self._conn.execute("PRAGMA busy_timeout=10000")
+            self._conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
             migrate(self._conn)
         except sqlite3.DatabaseError as err:
             raise LogError(
@@ -59,7 +60,7 @@ class SqliteFactLog:
             _check(fact)
         when = (submitted_at or datetime.now(UTC)).isoformat()
         outcomes: list[AppendOutcome] = []
-        with self._lock:
+        with self._lock, _busy_is_log_error():
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 latest = self._latest({(f.kind, f.key) for f in facts})
@@ -197,6 +198,20 @@ class SqliteFactLog:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+@contextmanager
+def _busy_is_log_error() -> Iterator[None]:
+    """Another process holding the write lock past busy_timeout (or a full disk) is a clear,
+    retryable error, not a crash: nothing of the batch was written."""
+    try:
+        yield
+    except sqlite3.OperationalError as err:
+        raise LogError(
+            f"Sổ dữ kiện đang bận hoặc không ghi được ({err}); chưa ghi gì, hãy thử lại",
+            f"The fact log is busy or cannot be written ({err}); nothing was written, retry",
+            code="log_busy",
+        ) from err
 
 
 def _check(fact: Fact) -> None:

@@ -122,3 +122,21 @@ def test_batch_finds_latest_versions_across_many_keys_and_repeats_in_one_batch(l
         ("version", 2), ("duplicate", 2), ("version", 3), ("new", 1)]
     assert again[1001].fact.seq == again[1000].fact.seq
     assert [f.version for f in log.history("observation", "obs-3")] == [1, 2, 3]
+
+
+def test_append_while_another_process_holds_the_lock_is_a_clear_error(tmp_path):
+    from kg.log import SqliteFactLog
+
+    path = tmp_path / "kh.db"
+    log = SqliteFactLog(path, busy_timeout_ms=100)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(LogError) as err:
+            log.append([obs()])
+        assert err.value.code == "log_busy" and "thử lại" in err.value.vi
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert log.append([obs()])[0].status == "new"
+    log.close()
