@@ -18,6 +18,7 @@ from typing import Any
 from kg.errors import KehoachError
 from kg.log.migrations import Migration
 from kg.log.migrations import migrate as migrate_tables
+from kg.log.sqlite import fetch_all
 
 ROLES: dict[str, tuple[str, str]] = {
     "admin": ("Văn phòng kế hoạch (quản trị)", "planning office (admin)"),
@@ -229,15 +230,7 @@ class ServiceStore:
                  json.dumps(response, ensure_ascii=False, default=str), _now()))
 
     def _rows(self, sql: str, args: Any = ()) -> list[tuple]:
-        """Read under the writers' lock, every row fetched: this connection is shared by the
-        server's threads, and a half-read cursor (an open, stale read snapshot) made a
-        concurrent audit INSERT fail at once with "database is locked"."""
-        with self._lock:
-            cursor = self._conn.execute(sql, args)
-            try:
-                return cursor.fetchall()
-            finally:
-                cursor.close()
+        return fetch_all(self._conn, self._lock, sql, args)
 
     def close(self) -> None:
         self._conn.close()

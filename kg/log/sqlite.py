@@ -180,15 +180,7 @@ class SqliteFactLog:
         return int(self._rows("SELECT COALESCE(MAX(seq), 0) FROM facts")[0][0])
 
     def _rows(self, sql: str, args: Sequence[object] = ()) -> list[tuple]:
-        """Run a read under the writer's lock and fetch every row: the connection is shared
-        by the service's threads, and a half-read cursor on it (an open read snapshot) made a
-        concurrent ``BEGIN IMMEDIATE`` fail with "database is locked"."""
-        with self._lock:
-            cursor = self._conn.execute(sql, args)
-            try:
-                return cursor.fetchall()
-            finally:
-                cursor.close()
+        return fetch_all(self._conn, self._lock, sql, args)
 
     def close(self) -> None:
         self._conn.close()
@@ -198,6 +190,19 @@ class SqliteFactLog:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def fetch_all(conn: sqlite3.Connection, lock: threading.Lock, sql: str,
+              args: Sequence[object] = ()) -> list[tuple]:
+    """Run a read under the writer's lock and fetch every row. A connection shared by a
+    server's threads must not keep a half-read cursor (an open read snapshot): it made a
+    concurrent ``BEGIN IMMEDIATE`` or INSERT fail with "database is locked"."""
+    with lock:
+        cursor = conn.execute(sql, args)
+        try:
+            return cursor.fetchall()
+        finally:
+            cursor.close()
 
 
 @contextmanager
