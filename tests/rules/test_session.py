@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.dataset import DEFAULT_DATASET, DatasetProblems, load_dataset
+from kg.dataset import DEFAULT_DATASET, load_dataset
 from kg.log import Fact, Source, open_log
 from rules.replay import ReplayResult, alerts, current_statuses, replay
 from rules.session import RuleSession
@@ -191,10 +191,7 @@ def test_current_statuses_and_alerts_accept_a_result_or_a_session(fresh_log: Any
 
 @pytest.mark.slow
 def test_langson_reports_asserted_one_by_one_give_the_replay(tmp_path: Path) -> None:
-    try:
-        facts = load_dataset(DEFAULT_DATASET)
-    except DatasetProblems as err:
-        pytest.skip(f"data/langson does not validate yet: {err.en}")
+    facts = load_dataset(DEFAULT_DATASET)
     late = sorted((f for f in facts if f.kind == "observation" and f.source
                    and f.source.doc in ("001", "002")), key=lambda f: f.as_of or date.min)
     log = open_log(tmp_path / "kehoach.db")

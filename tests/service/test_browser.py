@@ -9,11 +9,11 @@ import shutil
 from collections.abc import Iterator
 from typing import Any
 
+import playwright.sync_api as playwright_api  # a dev dependency: missing must fail, not skip
 import pytest
 
 from tests.service.conftest import PASSWORD
 
-playwright_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
