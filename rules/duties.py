@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from kg.log import StoredFact
-from kg.notation.periods import parse_period
 from rules import measures as ms
 from rules.snapshot import Snapshot, as_date
 from rules.subjects import Measure, _base, _period, indicator_info
@@ -17,7 +16,8 @@ COMPLETED_WORDS = ("completed", "done", "hoàn thành")
 
 def completion_date(snap: Snapshot, task_id: str) -> tuple[date | None, StoredFact | None]:
     """When the latest visible update says the task was completed (None: still open)."""
-    updates = [u for u in snap.all("task_update")
+    updates = [u for u in snap.with_field("task_update", "task", task_id)
+               + snap.with_field("task_update", "task_id", task_id)
                if (u.payload.get("task") or u.payload.get("task_id")) == task_id]
     for update in sorted(updates, key=lambda u: (str(u.payload.get("as_of")), u.seq),
                          reverse=True):
@@ -72,21 +72,18 @@ def report_deadlines(calendar: dict[str, Any], years: list[int]
 
 
 def _reported(snap: Snapshot, indicator: str, year: int, month: int) -> bool:
-    for obs in snap.all("observation"):
+    for obs in snap.with_field("observation", "indicator", indicator):
         period = _period(obs.payload.get("period"))
-        if obs.payload.get("indicator") == indicator and period and period.year == year \
-                and period.end.month >= month:
+        if period and period.year == year and period.end.month >= month:
             return True
-    return month == 12 and any(v.payload.get("indicator") == indicator
-                               and str(v.payload.get("table")) == str(year)
-                               for v in snap.all("verdict"))
+    return month == 12 and any(str(v.payload.get("table")) == str(year)
+                               for v in snap.with_field("verdict", "indicator", indicator))
 
 
 def _in_force(snap: Snapshot, indicator: str, year: int) -> StoredFact | None:
-    for target in snap.all("target"):
+    for target in snap.with_field("target", "indicator", indicator):
         period = _period(target.payload.get("period"))
-        if target.payload.get("indicator") == indicator and period \
-                and period.year <= year <= (period.end_year or period.year):
+        if period and period.year <= year <= (period.end_year or period.year):
             return target
     return None
 
@@ -110,12 +107,12 @@ def report_measures(snap: Snapshot, calendar: dict[str, Any],
         for report, code, month, due in deadlines:
             if due >= snap.as_of or ind.payload.get("measure") not in report["applies_to"]:
                 continue
-            target = _in_force(snap, ind.key, parse_period(code).year)
+            target = _in_force(snap, ind.key, _period(code).year)
             if target is None:
                 continue
             event = _base(snap, "report_due", ind.key, indicator_info(snap, ind.key)[0],
                           "indicator", code, agency)
-            event.update(reported=_reported(snap, ind.key, parse_period(code).year, month),
+            event.update(reported=_reported(snap, ind.key, _period(code).year, month),
                          days_past_due=(snap.as_of - due).days, due=due.isoformat())
             out.append(Measure(event, [ind, target], [], {"report": report["id"]}))
     return out
@@ -127,7 +124,7 @@ def lagging_measures(snap: Snapshot, history: dict[str, dict[str, str]],
     """Consecutive lagging periods per subject, from the pace statuses seen so far."""
     out = []
     for subject, by_period in sorted(history.items()):
-        codes = sorted(by_period, key=lambda c: parse_period(c).end)
+        codes = sorted(by_period, key=lambda c: _period(c).end)
         statuses = [by_period[c] for c in codes]
         streak = ms.lagging_streak(statuses, ("at_risk", "off_track"))
         if streak == 0:

@@ -83,7 +83,15 @@ class Engine:
 
     Each engine posts under its own ``sid``; after a run the states in which rules fired are
     deleted, so the next run starts clean (no event outlives its run: conditions are single
-    events, and an event no rule matches is not stored)."""
+    events, and an event no rule matches is not stored).
+
+    Because conditions are single events and no state outlives a run, which rules fire on an
+    event depends only on the fields the conditions of its kind read and on which rules are in
+    force on its date. A unit re-judged on a later date with nothing new gives the same fields,
+    so those answers are kept (``decided``, bounded) and durable_rules is asked once per
+    distinct event; ``posts`` and ``reused`` count both paths."""
+
+    CACHE_LIMIT = 200_000
 
     def __init__(self, book: RuleBook) -> None:
         self.book = book
@@ -94,23 +102,58 @@ class Engine:
         self._by_fact: dict[str, list[Rule]] = {}
         for rule in book.rules:
             self._by_fact.setdefault(rule.fact, []).append(rule)
+        self._fields = {fact: tuple(sorted({c.field for r in rules for c in r.when}))
+                        for fact, rules in self._by_fact.items()}
+        self._dated = {fact: [r for r in rules if r.effective_from or r.effective_until]
+                       for fact, rules in self._by_fact.items()}
+        self.decided: dict[tuple[Any, ...], tuple[Rule, ...]] = {}
+        self.posts = 0
+        self.reused = 0
+
+    def _decision_key(self, measure: dict[str, Any]) -> tuple[Any, ...]:
+        kind = measure["kind"]
+        day = measure.get("as_of_ord", 0)
+        in_force = tuple((r.effective_from is None or day >= r.effective_from.toordinal())
+                         and (r.effective_until is None or day <= r.effective_until.toordinal())
+                         for r in self._dated.get(kind, ()))
+        return (kind, in_force, *(_hashable(measure.get(f)) for f in self._fields.get(kind, ())))
 
     def evaluate(self, measures: list[dict[str, Any]]) -> list[Firing]:
         """Post every measure as an event to the rulesets of its fact kind; a measure that
         matches no rule is a normal "no outcome". Firings come back in a stable order."""
         with self._lock:
             self._fired.clear()
+            out: list[Firing] = []
             try:
                 for n, measure in enumerate(measures):
-                    for rule in self._by_fact.get(measure["kind"], []):
-                        self._post(rule, {**measure, "id": f"m{n}", "sid": self.sid})
-                return sorted(self._fired, key=lambda f: (int(f.measure["id"][1:]), f.rule.id))
+                    key = self._decision_key(measure)
+                    rules = self.decided.get(key)
+                    if rules is None:
+                        rules = self._decide({**measure, "id": f"m{n}", "sid": self.sid})
+                        if len(self.decided) >= self.CACHE_LIMIT:
+                            self.decided.clear()
+                        self.decided[key] = rules
+                    else:
+                        self.reused += 1
+                    out += [Firing(rule, {**measure, "id": f"m{n}"}) for rule in rules]
+                return sorted(out, key=lambda f: (int(f.measure["id"][1:]), f.rule.id))
             finally:
                 # durable 2.0.28 aborts the process (free(): invalid pointer) when deleting a
                 # state in which no rule ever fired: delete only the states that fired.
                 for name in sorted({ruleset_name(f.rule) for f in self._fired}):
                     self._host.delete_state(name, self.sid)
                 self._fired.clear()
+
+    def _decide(self, event: dict[str, Any]) -> tuple[Rule, ...]:
+        """Ask durable_rules: the rules (of the event's kind) that fire on ``event``."""
+        fired = []
+        for rule in self._by_fact.get(event["kind"], []):
+            before = len(self._fired)
+            self._post(rule, event)
+            self.posts += 1
+            if len(self._fired) > before:
+                fired.append(rule)
+        return tuple(fired)
 
     def _post(self, rule: Rule, event: dict[str, Any]) -> None:
         try:
@@ -120,6 +163,11 @@ class Engine:
         except Exception as err:  # durable raises bare Exceptions from its C core
             raise EngineError(f"lỗi khi đánh giá luật {rule.id}: {err}",
                               f"engine failure on rule {rule.id}: {err}") from err
+
+
+def _hashable(value: Any) -> Any:
+    # the type is part of the key: True == 1 == 1.0 for Python, not for the conditions
+    return (type(value).__name__, tuple(value) if isinstance(value, list) else value)
 
 
 _ENGINES: dict[str, Engine] = {}

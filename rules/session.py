@@ -120,21 +120,37 @@ class RuleSession:
         self._year_keys: dict[int, set[str]] = {}
         self._subject_outcomes: dict[str, set[str]] = {}
         self._merged: set[str] = set()
+        self._unions = 0
 
     # -- building --------------------------------------------------------------------------
 
     @classmethod
     def start(cls, log: Any, as_of: date | None = None, engine: Engine | None = None,
-              progress: Callable[[date, int, int], None] | None = None) -> RuleSession:
-        """A full replay of ``log`` up to ``as_of`` (default today), kept as a session."""
+              progress: Callable[[date, int, int], None] | None = None,
+              sweep: bool = False) -> RuleSession:
+        """A full replay of ``log`` up to ``as_of`` (default today), kept as a session: every
+        unit judged on its own change points. ``sweep=True`` judges every unit on every
+        evaluation date of the log instead — the slow reference the per-unit replay must equal
+        (tests check it on the Lạng Sơn data and on random logs)."""
         session = cls(engine or get_engine(), load_calendar(), as_of or date.today())
         facts = [f for f in log.read() if f.kind not in RULE_OUTPUT_KINDS]
         session._file(facts)
-        session._replay_all(facts, progress)
+        if sweep:
+            session._sweep(facts, progress)
+        else:
+            session._replay_units(progress)
         return session
 
-    def _replay_all(self, facts: list[StoredFact],
-                    progress: Callable[[date, int, int], None] | None = None) -> None:
+    def _replay_units(self, progress: Callable[[date, int, int], None] | None = None) -> None:
+        reports = self._report_dates(self._opening_dates())
+        plan = {root: sorted(d for d in self._change_points(root, reports)
+                             if FIRST_DAY <= d < self.clock) + [self.clock]
+                for root in self._roots()}
+        self._run(plan, progress)
+        self._merged.clear()
+
+    def _sweep(self, facts: list[StoredFact],
+               progress: Callable[[date, int, int], None] | None = None) -> None:
         dates = evaluation_dates(facts, self.clock, self.calendar)
         for step, when in enumerate(dates, 1):
             if when == self.clock:
@@ -161,14 +177,23 @@ class RuleSession:
                     self._index_years(v for (k, _), vs in self._versions.items()
                                       if k == "observation" for v in vs)
                 continue
+            merges = self._unions
             root = self._union(unit_ids(fact))
             self._keys.setdefault(root, set()).add((fact.kind, fact.key))
             when = visible_from(fact, self._doc_dates) or date.min
-            touched = {self._find(r): d for r, d in touched.items()}
+            if self._unions != merges:  # a union may have re-rooted a touched unit
+                touched = self._rerooted(touched)
             touched[root] = min(when, touched.get(root, date.max))
             if fact.kind == "observation":
                 self._index_years([fact], keep=True)
-        return {self._find(r): d for r, d in touched.items()}
+        return self._rerooted(touched)
+
+    def _rerooted(self, touched: dict[str, date]) -> dict[str, date]:
+        out: dict[str, date] = {}
+        for unit, when in touched.items():
+            root = self._find(unit)
+            out[root] = min(when, out.get(root, date.max))
+        return out
 
     def _index_years(self, observations: Iterable[StoredFact], keep: bool = False) -> None:
         """File observation versions under their reporting year (năm báo cáo): the first date
@@ -196,6 +221,7 @@ class RuleSession:
         root = roots[0]
         self._parent.setdefault(root, root)
         for other in roots[1:]:
+            self._unions += 1
             if root in self._keys and other in self._keys:
                 self._merged.add(root)
             self._parent[other] = root
@@ -227,7 +253,8 @@ class RuleSession:
 
     def _snapshot(self, roots: Iterable[str], when: date) -> Snapshot:
         """The facts of ``roots`` (+ agencies and documents) visible on ``when``."""
-        snap = Snapshot(when, {k: dict(v) for k, v in self._shared.items()})
+        # agencies and documents are shared read-only (units add only their own kinds)
+        snap = Snapshot(when, dict(self._shared))
         for root in roots:
             for kind, key in self._keys.get(root, ()):
                 fact = self._visible(kind, key, when)
@@ -261,9 +288,10 @@ class RuleSession:
     def _judge_units(self, roots: set[str], when: date) -> None:
         if not roots:
             return
-        for root in roots:
-            if self._checkpoints.get(root, _Checkpoint(date.min)).when != when:
-                self._checkpoints[root] = self._capture(root, when)
+        if when == self.clock:  # only the clock date's checkpoint is ever restored
+            for root in roots:
+                if self._checkpoints.get(root, _Checkpoint(date.min)).when != when:
+                    self._checkpoints[root] = self._capture(root, when)
         snap = self._snapshot(roots, when)
         self._judge(build_measures(snap, self.calendar, self._years(when)), when)
         history = {s: self.state.pace_history[s] for r in roots
@@ -373,20 +401,23 @@ class RuleSession:
         self._run(plan)
         return [o for i, o in self._outcomes.items() if i not in known]
 
-    def _run(self, plan: dict[str, list[date]]) -> None:
+    def _run(self, plan: dict[str, list[date]],
+             progress: Callable[[date, int, int], None] | None = None) -> None:
         by_date: dict[date, set[str]] = {}
         for root, dates in plan.items():
             for when in dates:
                 by_date.setdefault(when, set()).add(root)
-        for when in sorted(by_date):
+        for step, when in enumerate(sorted(by_date), 1):
             self._judge_units(by_date[when], when)
+            if progress:
+                progress(when, step, len(by_date))
 
     def _rerun_all(self, known: set[str]) -> list[Outcome]:
         """Agencies or documents changed: every unit may depend on them; replay afresh."""
         fresh = RuleSession(self.engine, self.calendar, self.clock)
         facts = sorted((v for vs in self._versions.values() for v in vs), key=lambda f: f.seq)
         fresh._file(facts)
-        fresh._replay_all(facts)
+        fresh._replay_units()
         self.__dict__.update(fresh.__dict__)
         return [o for i, o in self._outcomes.items() if i not in known]
 

@@ -53,13 +53,30 @@ def visible_from(fact: StoredFact, doc_dates: dict[str, date]) -> date | None:
 
 @dataclass
 class Snapshot:
-    """Current facts by kind and key, as of ``as_of``."""
+    """Current facts by kind and key, as of ``as_of``. Filled first, then read: the sorted
+    lists and the per-field groups are built on first read and kept (a snapshot of many units
+    is read once per unit, so scans must not be repeated)."""
 
     as_of: date
     by_kind: dict[str, dict[str, StoredFact]] = field(default_factory=dict)
+    _sorted: dict[str, list[StoredFact]] = field(default_factory=dict, repr=False)
+    _groups: dict[tuple[str, str], dict[Any, list[StoredFact]]] = field(
+        default_factory=dict, repr=False)
 
     def all(self, kind: str) -> list[StoredFact]:
-        return [self.by_kind.get(kind, {})[k] for k in sorted(self.by_kind.get(kind, {}))]
+        if kind not in self._sorted:
+            facts = self.by_kind.get(kind, {})
+            self._sorted[kind] = [facts[k] for k in sorted(facts)]
+        return self._sorted[kind]
+
+    def with_field(self, kind: str, name: str, value: Any) -> list[StoredFact]:
+        """The facts of ``kind`` whose payload ``name`` equals ``value`` (key order)."""
+        if (kind, name) not in self._groups:
+            groups: dict[Any, list[StoredFact]] = {}
+            for fact in self.all(kind):
+                groups.setdefault(fact.payload.get(name), []).append(fact)
+            self._groups[(kind, name)] = groups
+        return self._groups[(kind, name)].get(value, [])
 
     def get(self, kind: str, key: str | None) -> StoredFact | None:
         return self.by_kind.get(kind, {}).get(key) if key else None

@@ -106,14 +106,13 @@ def _target_chain(snap: Snapshot, target: dict[str, Any]) -> list[dict[str, Any]
 def _year_actual(snap: Snapshot, target: StoredFact) -> tuple[str, bool, StoredFact] | None:
     """The figure for a target's whole period: a year observation, else an official row."""
     tp = target.payload
-    obs = [o for o in snap.all("observation")
-           if o.payload.get("indicator") == tp.get("indicator")
-           and o.payload.get("period") == tp.get("period") and o.payload.get("value")]
+    obs = [o for o in snap.with_field("observation", "indicator", tp.get("indicator"))
+           if o.payload.get("period") == tp.get("period") and o.payload.get("value")]
     if obs:
         best = max(obs, key=lambda o: (str(o.payload.get("as_of")), o.key))
         return str(best.payload["value"]), best.payload.get("kind") == "estimate", best
-    rows = [v for v in snap.all("verdict") if v.payload.get("indicator") == tp.get("indicator")
-            and str(v.payload.get("table")) == str(tp.get("period"))
+    rows = [v for v in snap.with_field("verdict", "indicator", tp.get("indicator"))
+            if str(v.payload.get("table")) == str(tp.get("period"))
             and v.payload.get("estimate")]
     if rows:
         return str(rows[0].payload["estimate"]), True, rows[0]
@@ -229,7 +228,7 @@ def latest_pace_groups(snap: Snapshot) -> list[tuple[str, str, list[StoredFact]]
     latest: dict[str, tuple[str, list[StoredFact]]] = {}
     for (subject, code), group in pace_groups(snap).items():
         known = latest.get(subject)
-        if known is None or parse_period(code).end > parse_period(known[0]).end:
+        if known is None or _period(code).end > _period(known[0]).end:
             latest[subject] = (code, group)
     return [(s, code, group) for s, (code, group) in sorted(latest.items())]
 
@@ -238,7 +237,7 @@ def pace_measures(snap: Snapshot) -> list[Measure]:
     out = []
     for subject, code, group in latest_pace_groups(snap):
         obs = _choose(group)
-        period = parse_period(code)
+        period = _period(code)
         months = _months(period) or 12
         _sid, name, agency = pace_subject(snap, obs, period.year)
         target_fact = snap.get("target", subject)
@@ -270,8 +269,8 @@ def progress_measures(snap: Snapshot) -> list[Measure]:
         baseline = _num(tp.get("baseline"))
         if period is None or period.kind != "multi_year" or plan is None or baseline is None:
             continue
-        figures = [o for o in snap.all("observation")
-                   if o.payload.get("indicator") == tp.get("indicator") and o.payload.get("value")
+        figures = [o for o in snap.with_field("observation", "indicator", tp.get("indicator"))
+                   if o.payload.get("value")
                    and (p := _period(o.payload.get("period"))) and p.kind == "year"]
         if not figures:
             continue
