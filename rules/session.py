@@ -383,12 +383,15 @@ class RuleSession:
             for root in self._reporting_roots():
                 touched[root] = min([touched.get(root, date.max), *moved])
         new_reports = self._report_dates(new_opening)
+        old_by_root: dict[str, set[date]] = {}
+        for unit, dates in old_points.items():  # units may have merged while filing
+            old_by_root.setdefault(self._find(unit), set()).update(dates)
         plan: dict[str, list[date]] = {}
         for root, since in touched.items():
             if since > self.clock:
                 continue
             points = self._change_points(root, new_reports)
-            old = {d for r, ds in old_points.items() if self._find(r) == root for d in ds}
+            old = old_by_root.get(root, set())
             if root in self._merged or any(since <= d < self.clock for d in old):
                 self._merged.discard(root)
                 self._restore(root, _Checkpoint(date.min))

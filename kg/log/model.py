@@ -47,13 +47,18 @@ class Fact:
 
     def content_hash(self) -> str:
         """Hash of what makes two assertions the same fact (not who sent it or when)."""
-        body = {
-            "payload": self.payload,
-            "source": self.source.to_dict() if self.source else None,
-            "as_of": self.as_of.isoformat() if self.as_of else None,
-        }
-        text = json.dumps(body, sort_keys=True, ensure_ascii=False, default=str)
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return self.serialized()[1]
+
+    def serialized(self) -> tuple[str, str]:
+        """(payload as stored JSON, content hash). The hash is the SHA-256 of
+        ``{"as_of", "payload", "source"}`` dumped with sorted keys; the payload's text is
+        that document's middle, so it is dumped once and reused (same hashes as ever)."""
+        payload = json.dumps(self.payload, sort_keys=True, ensure_ascii=False, default=str)
+        source = self.source.to_dict() if self.source else None
+        as_of = self.as_of.isoformat() if self.as_of else None
+        text = (f'{{"as_of": {json.dumps(as_of)}, "payload": {payload}, "source": '
+                f'{json.dumps(source, sort_keys=True, ensure_ascii=False)}}}')
+        return payload, hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -97,12 +97,11 @@ class SqliteFactLog:
         self, fact: Fact, latest: StoredFact | None, submitted_by: str, when: str,
         batch: str | None,
     ) -> AppendOutcome:
-        digest = fact.content_hash()
+        payload, digest = fact.serialized()
         if latest is not None and latest.content_hash == digest:
             return AppendOutcome("duplicate", latest)
         version = 1 if latest is None else latest.version + 1
         src = fact.source
-        payload = json.dumps(fact.payload, ensure_ascii=False, sort_keys=True, default=str)
         cursor = self._conn.execute(
             "INSERT INTO facts (kind, key, version, payload, source_doc, source_line, "
             "source_quote, submitted_by, submitted_at, as_of, content_hash, batch) "

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sqlite3
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kg.errors import LogError
 from kg.log import Fact, Source, default_db_path, open_log
@@ -140,3 +144,30 @@ def test_append_while_another_process_holds_the_lock_is_a_clear_error(tmp_path):
         holder.close()
     assert log.append([obs()])[0].status == "new"
     log.close()
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text() | st.floats(allow_nan=False)
+    | st.decimals(allow_nan=False, allow_infinity=False) | st.dates(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner,
+                                                                 max_size=3),
+    max_leaves=10)
+
+
+@settings(max_examples=200, deadline=None)
+@given(payload=st.dictionaries(st.text(max_size=6), _JSON, max_size=5),
+       source=st.none() | st.builds(Source, st.text(max_size=5), st.none() | st.integers(),
+                                    st.none() | st.text(max_size=10)),
+       as_of=st.none() | st.dates())
+def test_content_hash_is_the_hash_of_the_sorted_document(payload: dict, source: Source | None,
+                                                         as_of: date | None) -> None:
+    """The payload is serialised once and reused in the hash: the hash must stay the SHA-256
+    of the sorted {as_of, payload, source} document, or existing logs would stop seeing their
+    duplicates."""
+    fact = Fact("observation", "x", payload, source, as_of)
+    body = {"payload": payload, "source": source.to_dict() if source else None,
+            "as_of": as_of.isoformat() if as_of else None}
+    text = json.dumps(body, sort_keys=True, ensure_ascii=False, default=str)
+    assert fact.content_hash() == hashlib.sha256(text.encode("utf-8")).hexdigest()
+    assert json.loads(fact.serialized()[0]) == json.loads(
+        json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str))
