@@ -232,21 +232,38 @@ def _indicator_and_target(rng: random.Random, scale: Scale, place: Place, i: int
             Fact("target", target["id"], target, _src(nq, i + 10, expression))]
 
 
-def base_facts(scale: Scale, seed: int = 7) -> list[Fact]:
-    """Agencies, documents, indicators, targets and tasks: what a year starts with."""
-    rng = random.Random(seed)
+def _rng(seed: int, *parts: str) -> random.Random:
+    """One random stream per place (and per task), so a province's part of the national set
+    is generated alone, identical to the same part of the whole."""
+    return random.Random("|".join((str(seed), *parts)))
+
+
+def _shard(scale: Scale, province: int | None) -> list[Place]:
     places = _places(scale)
+    return places if province is None else [p for p in places
+                                            if p.province == f"p{province:02d}"]
+
+
+def base_facts(scale: Scale, seed: int = 7, province: int | None = None) -> list[Fact]:
+    """Agencies, documents, indicators, targets and tasks: what a year starts with (the whole
+    scale, or the places and tasks of one ``province`` — its communes included)."""
+    places = _places(scale)
+    mine = _shard(scale, province)
     facts: list[Fact] = []
-    for place in places:
-        facts += _place_facts(rng, scale, place)
-    facts += task_facts(rng, scale, places)
+    for place in mine:
+        facts += _place_facts(_rng(seed, place.code), scale, place)
+    facts += task_facts(seed, scale, places, {p.code for p in mine})
     return facts
 
 
-def task_facts(rng: random.Random, scale: Scale, places: list[Place]) -> list[Fact]:
+def task_facts(seed: int, scale: Scale, places: list[Place],
+               wanted: set[str] | None = None) -> list[Fact]:
     out = []
     for n in range(1, scale.tasks + 1):
         place = places[(n * 7919) % len(places)]
+        if wanted is not None and place.code not in wanted:
+            continue
+        rng = _rng(seed, "task", str(n))
         ind = f"{place.code}.i{rng.randint(1, place.indicators):03d}"
         text, due, condition = _deadline(rng, scale.year)
         key = f"task-{place.code}-{n:05d}"
@@ -265,16 +282,20 @@ def _month_end(year: int, month: int) -> date:
     return (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1))
 
 
-def report_rounds(scale: Scale, seed: int = 7) -> Iterator[tuple[date, list[Fact]]]:
-    """Per month, every indicator's cumulative report ("lũy kế m tháng, đạt X% kế hoạch")."""
-    rng = random.Random(seed + 1)
-    plans = {p.code: [rng.uniform(0.7, 1.15) for _ in range(p.indicators)]
-             for p in _places(scale)}
+def report_rounds(scale: Scale, seed: int = 7, province: int | None = None
+                  ) -> Iterator[tuple[date, list[Fact]]]:
+    """Per month, every indicator's cumulative report ("lũy kế m tháng, đạt X% kế hoạch")
+    (of the whole scale, or of one ``province``'s places)."""
+    places = _shard(scale, province)
+    streams = {p.code: _rng(seed, "reports", p.code) for p in places}
+    plans = {p.code: [streams[p.code].uniform(0.7, 1.15) for _ in range(p.indicators)]
+             for p in places}
     for month in range(1, scale.months + 1):
         as_of = _month_end(scale.year, month)
         period = Period.from_code(f"{month}T/{scale.year}").code
         facts = []
         for code, paces in plans.items():
+            rng = streams[code]
             for i, pace in enumerate(paces, 1):
                 noise = rng.uniform(-0.04, 0.04)
                 pct = Decimal(max(0.5, 100 * month / 12 * (pace + noise))).quantize(

@@ -107,16 +107,23 @@ class Engine:
         self._dated = {fact: [r for r in rules if r.effective_from or r.effective_until]
                        for fact, rules in self._by_fact.items()}
         self.decided: dict[tuple[Any, ...], tuple[Rule, ...]] = {}
+        self._in_force: dict[tuple[str, int], tuple[bool, ...]] = {}
         self.posts = 0
         self.reused = 0
 
     def _decision_key(self, measure: dict[str, Any]) -> tuple[Any, ...]:
         kind = measure["kind"]
         day = measure.get("as_of_ord", 0)
-        in_force = tuple((r.effective_from is None or day >= r.effective_from.toordinal())
-                         and (r.effective_until is None or day <= r.effective_until.toordinal())
-                         for r in self._dated.get(kind, ()))
-        return (kind, in_force, *(_hashable(measure.get(f)) for f in self._fields.get(kind, ())))
+        in_force = self._in_force.get((kind, day))
+        if in_force is None:
+            in_force = self._in_force[(kind, day)] = tuple(
+                (r.effective_from is None or day >= r.effective_from.toordinal())
+                and (r.effective_until is None or day <= r.effective_until.toordinal())
+                for r in self._dated.get(kind, ()))
+        # the type is part of the key: True == 1 == 1.0 for Python, not for the conditions
+        values = [measure.get(f) for f in self._fields.get(kind, ())]
+        return (kind, in_force, *[(type(v), tuple(v) if type(v) is list else v)
+                                  for v in values])
 
     def evaluate(self, measures: list[dict[str, Any]]) -> list[Firing]:
         """Post every measure as an event to the rulesets of its fact kind; a measure that
@@ -163,11 +170,6 @@ class Engine:
         except Exception as err:  # durable raises bare Exceptions from its C core
             raise EngineError(f"lỗi khi đánh giá luật {rule.id}: {err}",
                               f"engine failure on rule {rule.id}: {err}") from err
-
-
-def _hashable(value: Any) -> Any:
-    # the type is part of the key: True == 1 == 1.0 for Python, not for the conditions
-    return (type(value).__name__, tuple(value) if isinstance(value, list) else value)
 
 
 _ENGINES: dict[str, Engine] = {}
