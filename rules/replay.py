@@ -2,7 +2,10 @@
 
 Facts are replayed in date order up to an as-of date: at every date on which something
 becomes known (a report, a task, an official table), a deadline passes or a report falls due,
-the measures are rebuilt from the snapshot and judged by the engine. Alerts are emitted once
+the measures are rebuilt from the snapshot and judged by the engine — each unit (an indicator
+with its targets and reports, a task) only on its own such dates (``rules.session``), which
+gives what judging every unit on every date gives (``RuleSession.start(sweep=True)``, the
+reference the tests compare against). Alerts are emitted once
 (deterministic ids) and status changes only when a status changes; with ``persist`` both go
 back to the log (kinds ``alert`` / ``status_change``), so a second replay adds nothing.
 """

@@ -1,7 +1,8 @@
 """The engine's working state for one log (phiên luật): judge only what a new fact touches.
 
 ``RuleSession.start`` replays the log up to a clock date (``rules.replay.replay`` is exactly
-that) and keeps the facts, the engine state and an index of *units*: the smallest closed
+that), judging each unit on its own change points (below), and keeps the facts, the engine
+state and an index of *units*: the smallest closed
 groups of facts whose measures depend only on each other —
 
 - an indicator (chỉ tiêu) with its targets, observations and official verdict rows; indicators
