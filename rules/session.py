@@ -122,6 +122,7 @@ class RuleSession:
         self._subject_outcomes: dict[str, set[str]] = {}
         self._merged: set[str] = set()
         self._unions = 0
+        self._own_points: dict[str, tuple[frozenset[date], bool]] = {}
 
     # -- building --------------------------------------------------------------------------
 
@@ -172,6 +173,7 @@ class RuleSession:
             if fact.kind in SHARED_KINDS:
                 self._shared[fact.kind][fact.key] = fact
                 if fact.kind == "document":
+                    self._own_points.clear()  # undated facts are dated by their document
                     self._doc_dates = document_dates(
                         [v for vs in self._versions.values() for v in vs
                          if v.kind == "document"])
@@ -181,6 +183,7 @@ class RuleSession:
             merges = self._unions
             root = self._union(unit_ids(fact))
             self._keys.setdefault(root, set()).add((fact.kind, fact.key))
+            self._own_points.pop(root, None)
             when = visible_from(fact, self._doc_dates) or date.min
             if self._unions != merges:  # a union may have re-rooted a touched unit
                 touched = self._rerooted(touched)
@@ -229,6 +232,8 @@ class RuleSession:
             self._keys.setdefault(root, set()).update(self._keys.pop(other, set()))
             self._subjects.setdefault(root, set()).update(self._subjects.pop(other, set()))
             self._checkpoints.pop(other, None)
+            self._own_points.pop(other, None)
+            self._own_points.pop(root, None)
         return root
 
     def _roots(self) -> list[str]:
@@ -313,8 +318,17 @@ class RuleSession:
             dates.add(due + timedelta(days=1))
         return dates
 
-    def _change_points(self, root: str, report_dates: set[date]) -> set[date]:
+    def _change_points(self, root: str, report_dates: set[date]) -> frozenset[date]:
         """Dates on which the judgement of ``root`` can change."""
+        own = self._own_points.get(root)
+        if own is None:
+            own = self._own_points[root] = self._fact_points(root)
+        dates, reports = own
+        return dates | report_dates if reports else dates
+
+    def _fact_points(self, root: str) -> tuple[frozenset[date], bool]:
+        """The unit's own change points (its facts' dates, task thresholds) and whether it
+        reports (an indicator with a lead agency) — kept until the unit or a document changes."""
         dates: set[date] = set()
         reports = False
         for kind, key in self._keys.get(root, ()):
@@ -322,7 +336,7 @@ class RuleSession:
                 dates.add(visible_from(fact, self._doc_dates) or date.min)
                 dates.update(task_dates(fact))
                 reports = reports or (kind == "indicator" and bool(fact.payload.get("lead_agency")))
-        return dates | report_dates if reports else dates
+        return frozenset(dates), reports
 
     def _reporting_roots(self) -> set[str]:
         return {self._find(unit_ids(v[-1])[0]) for (kind, _k), v in self._versions.items()
