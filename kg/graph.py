@@ -1,11 +1,13 @@
 """The plan graph (đồ thị kế hoạch): an rdflib graph built from the fact log, typed by the
 ontology, updated incrementally as facts arrive, and the domain questions asked of it.
 
-``PlanGraph.from_log(log)`` projects every stored fact (``kg.project``); ``apply(facts)`` adds
-new facts or versions — the triples of a replaced version are removed by reference count, not
-by rebuilding. Questions: ``who`` (chủ trì / phối hợp, giao bởi, thời hạn, history through
-mergers), ``responsibilities`` of an agency, ``trace`` (up to the root document), ``impact``
-(down from a document), ``targets_of``; ``networkx()`` gives a MultiDiGraph view.
+``PlanGraph.from_log(log)`` projects every stored fact (``kg.project``) into a compact store
+(``kg.store.CompactStore``, ≈ 0.2 KB per triple instead of rdflib Memory's ≈ 1.1 KB);
+``apply(facts)`` adds new facts or versions — a replaced version's own triples are replaced and
+shared ones released by reference count, not by rebuilding. Questions: ``who`` (chủ trì /
+phối hợp, giao bởi, thời hạn, history through mergers), ``responsibilities`` of an agency,
+``trace`` (up to the root document), ``impact`` (down from a document), ``targets_of``;
+``networkx()`` gives a MultiDiGraph view.
 """
 
 from __future__ import annotations
@@ -20,14 +22,16 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from kg.errors import KehoachError, Place
 from kg.log import StoredFact
 from kg.matching import fold
-from kg.project import entity_iri, fact_triples, split_iri
+from kg.project import UNLABELLED_KINDS, entity_iri, fact_triples, split_iri
 from kg.search import Index
+from kg.store import CompactStore
 from ontology.namespace import DCTERMS, KH, PREFIXES, PROV, SKOS
 
 SUBJECT_KINDS = ("task", "target", "indicator")
 TRACE_UP = (KH.concerns, KH.assignedBy, KH.setBy, KH.basedOn, KH.implements)
 DERIVES = (KH.basedOn, KH.implements)
 LEAD_PROPS = {KH.leadAgency: False, KH.impliedLeadAgency: True}
+HISTORY_KINDS = frozenset(SUBJECT_KINDS)  # kinds whose versions ``who`` reports
 
 
 class GraphError(KehoachError):
@@ -42,16 +46,30 @@ def _local(node: Any) -> str:
 
 
 class PlanGraph:
-    """Wraps an rdflib ``Graph`` (``.graph``) of the plan; answers domain questions."""
+    """Wraps an rdflib ``Graph`` (``.graph``) of the plan; answers domain questions.
+
+    Bookkeeping is sized for national volumes (≈ 2 M observations and rule outcomes a year):
+    the triples about a fact's own node are *owned* by that fact and are not counted — a new
+    version removes whatever its node had that no other fact shares; triples about other
+    nodes (periods, an indicator's ``kh:hasTarget``, a task's deadline) are *shared* and
+    reference-counted. Only the latest version number of each fact is kept, and of the kinds
+    ``who`` reports history for (``HISTORY_KINDS``) only the versions where the lead or
+    supporting agencies changed.
+    """
 
     def __init__(self) -> None:
-        self.graph = Graph()
+        self.store = CompactStore()
+        self.graph = Graph(store=self.store)
         for prefix, ns in PREFIXES.items():
             self.graph.bind(prefix, ns)
         self.graph.bind("khd", "https://kehoach.dev/id/")
-        self._counts: Counter = Counter()
-        self._added: dict[tuple[str, str], list] = {}
-        self.history: dict[tuple[str, str], list[StoredFact]] = {}
+        self._shared: Counter = Counter()  # shared triple → how many facts add it
+        self._shared_by: dict[URIRef, tuple] = {}  # fact node → the shared triples it adds
+        self._versions: dict[URIRef, int] = {}  # fact node → latest version applied
+        self._interned: dict[tuple, tuple] = {}  # one copy of each shared-triple set
+        # (kind, key) → [(version, lead agency, supporting agencies, submitted at)], one entry
+        # per change of responsibility (HISTORY_KINDS only)
+        self.history: dict[tuple[str, str], list[tuple]] = {}
         self.last_seq = 0
         self._indexes: dict[tuple[str, ...], Index] = {}  # name search, reset on change
 
@@ -69,28 +87,42 @@ class PlanGraph:
         """Add facts (new kinds/keys or new versions) incrementally; returns how many changed."""
         changed = 0
         for fact in facts:
-            ident = (fact.kind, fact.key)
-            versions = self.history.setdefault(ident, [])
-            if versions and versions[-1].version >= fact.version:
+            node = entity_iri(fact.kind, fact.key)
+            seen = self._versions.get(node, 0)
+            if seen >= fact.version:
                 continue
-            versions.append(fact)
-            self._replace(ident, fact_triples(fact))
-            self._indexes.clear()
+            self._versions[node] = fact.version
+            if fact.kind in HISTORY_KINDS:
+                self._record_owners(fact)
+            self._project(node, fact_triples(fact, node), replacing=seen > 0)
             self.last_seq = max(self.last_seq, fact.seq)
             changed += 1
+        if changed:
+            self._indexes.clear()
         return changed
 
-    def _replace(self, ident: tuple[str, str], triples: list) -> None:
-        for t in self._added.pop(ident, []):
-            self._counts[t] -= 1
-            if self._counts[t] <= 0:
-                del self._counts[t]
-                self.graph.remove(t)
+    def _project(self, node: URIRef, triples: list, replacing: bool) -> None:
+        owned: list = []
+        shared: list = []
         for t in triples:
-            if self._counts[t] == 0:
-                self.graph.add(t)
-            self._counts[t] += 1
-        self._added[ident] = triples
+            (owned if t[0] is node or t[0] == node else shared).append(t)
+        if replacing:
+            keep = set(owned)
+            for t in list(self.store.triples((node, None, None))):
+                if t[0] not in keep and t[0] not in self._shared:
+                    self.store.remove_triple(t[0])
+            for t in self._shared_by.pop(node, ()):
+                self._shared[t] -= 1
+                if self._shared[t] <= 0:
+                    del self._shared[t]
+                    self.store.remove_triple(t)
+        self.store.add_subject(node, owned)
+        if shared:
+            self._shared_by[node] = self._interned.setdefault(key := tuple(shared), key)
+            for t in shared:
+                if t not in self._shared:
+                    self.store.add_triple(t)
+                self._shared[t] += 1
 
     def __len__(self) -> int:
         return len(self.graph)
@@ -109,9 +141,15 @@ class PlanGraph:
         found = self.graph.value(node, prop)
         return None if found is None else str(found)
 
+    def name(self, node: Any) -> str | None:
+        """The label, or the id for the kinds named by their id (``UNLABELLED_KINDS``)."""
+        found = self.label(node)
+        parts = split_iri(node) if found is None else None
+        return parts[1] if parts and parts[0] in UNLABELLED_KINDS else found
+
     def info(self, node: Any) -> dict[str, Any]:
         parts = split_iri(node)
-        return {"id": parts[1] if parts else str(node), "name": self.label(node),
+        return {"id": parts[1] if parts else str(node), "name": self.name(node),
                 "kind": parts[0] if parts else None}
 
     def source(self, node: Any) -> dict[str, Any] | None:
@@ -244,16 +282,17 @@ class PlanGraph:
                 "condition": self.value(deadline, RDFS.comment)
                 if conditional is not None and conditional.toPython() else None}
 
+    def _record_owners(self, fact: StoredFact) -> None:
+        p = fact.payload
+        lead, support = p.get("lead_agency"), tuple(p.get("support") or ())
+        changes = self.history.setdefault((fact.kind, fact.key), [])
+        if not changes or changes[-1][1:3] != (lead, support):
+            changes.append((fact.version, lead, support, fact.submitted_at.isoformat()))
+
     def _responsibility_history(self, kind: str, key: str) -> list[dict[str, Any]]:
-        out, previous = [], None
-        for fact in self.history.get((kind, key), []):
-            p = fact.payload
-            now = (p.get("lead_agency"), tuple(p.get("support") or []))
-            if now != previous:
-                out.append({"version": fact.version, "lead_agency": now[0],
-                            "support": list(now[1]), "submitted_at":
-                            fact.submitted_at.isoformat()})
-            previous = now
+        out = [{"version": version, "lead_agency": lead, "support": list(support),
+                "submitted_at": at} for version, lead, support, at in
+               self.history.get((kind, key), [])]
         return out if len(out) > 1 else []
 
     def responsibilities(self, agency: URIRef) -> list[dict[str, Any]]:
@@ -376,6 +415,6 @@ class PlanGraph:
             if sp and op:
                 for node, parts in ((s, sp), (o, op)):
                     if node not in view:
-                        view.add_node(node, kind=parts[0], id=parts[1], label=self.label(node))
+                        view.add_node(node, kind=parts[0], id=parts[1], label=self.name(node))
                 view.add_edge(s, o, key=_local(p), relation=_local(p))
         return view

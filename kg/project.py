@@ -3,8 +3,14 @@
 Every node is typed by the kehoach ontology (``KH``) and reuses W3C terms where they fit:
 SKOS labels, ORG for agencies, RDF Data Cube for observations, PROV for provenance, ELI through
 the ontology's own sub-properties (``kh:basedOn ⊑ eli:based_on`` ...). Each fact becomes a
-set of triples; ``PlanGraph`` counts them, so replacing a fact version removes exactly what the
-old version added (shared nodes — periods — stay while another fact still uses them).
+set of triples. Triples about the fact's own node belong to that fact alone (a new version
+replaces them); triples about another node — a period, an indicator's ``kh:hasTarget``, a
+task's deadline — are shared and ``PlanGraph`` counts them, so a period stays while any fact
+still uses it. A projector may say something about another fact's node only with a predicate
+that fact's own projector never uses (``kh:hasTarget`` on an indicator), which keeps that
+ownership unambiguous. High-volume kinds (``UNLABELLED_KINDS``: observations, alerts, status
+changes) carry no label repeating their id, and values that repeat across facts (dates, units,
+rule ids, referenced IRIs, period triples) are built once and shared.
 
 Data IRIs are ``https://kehoach.dev/id/<kind>/<key>`` (``entity_iri``). Notes on choices:
 an indicator's lead agency is ``prov:wasAttributedTo`` (``kh:leadAgency`` has domain Target ⊔
@@ -14,9 +20,11 @@ task's indicator is ``dcterms:subject`` for the same reason.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -31,6 +39,8 @@ from ontology.namespace import DCTERMS, KH, ORG, PROV, SKOS
 Triple = tuple[URIRef | BNode, URIRef, URIRef | BNode | Literal]
 
 DATA_IRI = "https://kehoach.dev/id/"
+SAFE = "-_.~@"  # characters a key keeps as they are in its IRI
+_SAFE_KEY = re.compile(r"[A-Za-z0-9_.~@-]*")
 
 AGENCY_CLASSES: dict[str, URIRef] = {
     "department": KH.Agency, "provincial_body": KH.Agency, "central_branch": KH.Agency,
@@ -52,7 +62,15 @@ PLAN_BASES = {"ke_hoach": KH.basis_plan, "ke_hoach_dau_nam": KH.basis_plan,
 
 def entity_iri(kind: str, key: str) -> URIRef:
     """The IRI of a fact's subject: ``entity_iri("target", "grdp_growth@2024")``."""
-    return URIRef(f"{DATA_IRI}{kind}/{quote(str(key), safe='-_.~@')}")
+    key = str(key)
+    return URIRef(f"{DATA_IRI}{kind}/{key if _SAFE_KEY.fullmatch(key) else quote(key, safe=SAFE)}")
+
+
+@lru_cache(maxsize=1 << 17)
+def ref_iri(kind: str, key: str) -> URIRef:
+    """``entity_iri`` for a node other facts point at (indicator, document, agency, target):
+    recent ones are shared, so a million references do not each hold a copy of the IRI."""
+    return entity_iri(kind, key)
 
 
 def split_iri(node: Any) -> tuple[str, str] | None:
@@ -66,16 +84,31 @@ def split_iri(node: Any) -> tuple[str, str] | None:
 
 def seed_document(doc_code: str) -> URIRef:
     """The source document of a provenance code ("002" → document ``seed-002``)."""
-    return entity_iri("document", f"seed-{doc_code}")
+    return ref_iri("document", f"seed-{doc_code}")
 
 
 def _date(value: Any) -> Literal | None:
-    if not value:
-        return None
+    return _date_literal(str(value)) if value else None
+
+
+@lru_cache(maxsize=8192)
+def _date_literal(text: str) -> Literal | None:
+    """One shared ``xsd:date`` literal per day (report dates repeat across thousands of facts)."""
     try:
-        return Literal(date.fromisoformat(str(value)), datatype=XSD.date)
+        return Literal(date.fromisoformat(text), datatype=XSD.date)
     except ValueError:
         return None
+
+
+@lru_cache(maxsize=8192)
+def _line(number: int) -> Literal:
+    return Literal(number)
+
+
+@lru_cache(maxsize=8192)
+def _plain(text: str) -> Literal:
+    """A shared plain literal for values that repeat across facts (rule ids, kinds)."""
+    return Literal(text)
 
 
 def _decimal(value: Decimal | None) -> Literal | None:
@@ -97,33 +130,40 @@ def _opt(s: Any, p: URIRef, o: Any) -> list[Triple]:
 
 def _refs(s: Any, p: URIRef, kind: str, keys: Any) -> list[Triple]:
     values = keys if isinstance(keys, list) else [keys]
-    return [(s, p, entity_iri(kind, k)) for k in values if k]
+    return [(s, p, ref_iri(kind, str(k))) for k in values if k]
 
 
 def _common(fact: StoredFact, node: URIRef, label: Any) -> list[Triple]:
     out: list[Triple] = [(node, DCTERMS.identifier, Literal(fact.key))]
-    if label:
+    if label and fact.kind not in UNLABELLED_KINDS:
         out += [(node, RDFS.label, Literal(str(label), lang="vi")),
                 (node, SKOS.prefLabel, Literal(str(label), lang="vi"))]
     src = fact.source
     if src is not None:
         if src.doc != "basis":
             out.append((node, KH.sourceDocument, seed_document(src.doc)))
-        out += _opt(node, KH.sourceLine, None if src.line is None else Literal(int(src.line)))
+        out += _opt(node, KH.sourceLine, None if src.line is None else _line(int(src.line)))
         out += _opt(node, KH.sourceQuote, Literal(src.quote) if src.quote else None)
     return out
 
 
 def _period(code: Any) -> tuple[URIRef | None, list[Triple]]:
+    node, triples = _period_triples(str(code))
+    return node, list(triples)
+
+
+@lru_cache(maxsize=4096)
+def _period_triples(code: str) -> tuple[URIRef | None, tuple[Triple, ...]]:
+    """A period's node and triples, built once per code and shared by every fact using it."""
     try:
-        period = Period.from_code(str(code))
+        period = Period.from_code(code)
     except (KehoachError, ValueError):
-        return None, []
+        return None, ()
     node = entity_iri("period", period.code)
     cls = KH.Period if period.kind in ("year", "multi_year") else KH.ReportingPeriod
-    return node, [(node, RDF.type, cls), (node, RDFS.label, Literal(period.code)),
+    return node, ((node, RDF.type, cls), (node, RDFS.label, Literal(period.code)),
                   (node, KH.startDate, _date(period.start.isoformat())),
-                  (node, KH.endDate, _date(period.end.isoformat()))]
+                  (node, KH.endDate, _date(period.end.isoformat())))
 
 
 def _bounds(node: URIRef, text: Any) -> list[Triple]:
@@ -181,7 +221,7 @@ def indicator_triples(fact: StoredFact, node: URIRef) -> list[Triple]:
     out += _opt(node, SKOS.prefLabel, Literal(p["name_en"], lang="en") if p.get("name_en")
                 else None)
     out += [(node, SKOS.altLabel, Literal(str(a), lang="vi")) for a in p.get("aliases") or []]
-    out += _opt(node, KH.unit, Literal(p["unit"]) if p.get("unit") else None)
+    out += _opt(node, KH.unit, _plain(str(p["unit"])) if p.get("unit") else None)
     out += _opt(node, KH.direction, DIRECTIONS.get(str(p.get("direction"))))
     out += _refs(node, PROV.wasAttributedTo, "agency", p.get("lead_agency"))
     return out
@@ -191,13 +231,13 @@ def target_triples(fact: StoredFact, node: URIRef) -> list[Triple]:
     p = fact.payload
     out: list[Triple] = [(node, RDF.type, KH.Target)]
     if p.get("indicator"):
-        ind = entity_iri("indicator", p["indicator"])
+        ind = ref_iri("indicator", str(p["indicator"]))
         out += [(node, KH.forIndicator, ind), (ind, KH.hasTarget, node)]
     period, period_triples = _period(p.get("period"))
     out += period_triples + _opt(node, KH.forPeriod, period)
     out += _opt(node, KH.expression, Literal(str(p["expression"])) if p.get("expression")
                 else None)
-    out += _opt(node, KH.unit, Literal(p["unit"]) if p.get("unit") else None)
+    out += _opt(node, KH.unit, _plain(str(p["unit"])) if p.get("unit") else None)
     out += _bounds(node, p.get("expression"))
     out += _refs(node, KH.setBy, "document", p.get("set_by"))
     out += _refs(node, KH.assignedBy, "document", p.get("assigned_by"))
@@ -217,7 +257,7 @@ def observation_triples(fact: StoredFact, node: URIRef) -> list[Triple]:
                                                         datatype=XSD.decimal)))
         except KehoachError:
             pass
-    out += _opt(node, KH.unit, Literal(p["unit"]) if p.get("unit") else None)
+    out += _opt(node, KH.unit, _plain(str(p["unit"])) if p.get("unit") else None)
     out += _opt(node, KH.pctOfPlan, _decimal(_number(p.get("pct_of_plan"))))
     out += _opt(node, KH.planBasis, PLAN_BASES.get(str(p.get("plan_basis"))))
     return out
@@ -256,7 +296,7 @@ def task_triples(fact: StoredFact, node: URIRef) -> list[Triple]:
 def _subject_node(subject: Any) -> URIRef | None:
     if isinstance(subject, dict) and subject.get("id") and subject.get("kind"):
         kind = "task" if subject["kind"] == "task" else "target"
-        return entity_iri(kind, subject["id"])
+        return ref_iri(kind, str(subject["id"]))
     return None
 
 
@@ -265,24 +305,27 @@ def _derived(node: URIRef, fact_ids: Any) -> list[Triple]:
     for fid in fact_ids or []:
         kind, _, rest = str(fid).partition(":")
         if rest:
-            out.append((node, PROV.wasDerivedFrom, entity_iri(kind, rest.split("#v")[0])))
+            out.append((node, PROV.wasDerivedFrom, ref_iri(kind, rest.split("#v")[0])))
     return out
 
 
 def outcome_triples(fact: StoredFact, node: URIRef) -> list[Triple]:
-    """Alerts and status changes written back by the rules (kinds ``alert``, ``status_change``)."""
+    """Alerts and status changes written back by the rules (kinds ``alert``, ``status_change``).
+
+    The graph keeps what links an outcome to the plan — subject, rule, date, kind, agency, the
+    facts it derives from (``trace``, ``impact``, SPARQL); the explanation text stays in the
+    log and is served by the alerts API (a unique literal per outcome is most of its memory).
+    """
     p = fact.payload
     cls = KH.Alert if fact.kind == "alert" else KH.StatusChange
     out: list[Triple] = [(node, RDF.type, cls)]
     out += _opt(node, KH.concerns, _subject_node(p.get("subject")))
     rule = p.get("rule") or {}
-    out += _opt(node, KH.ruleId, Literal(str(rule["id"])) if rule.get("id") else None)
-    out += _opt(node, KH.ruleVersion, Literal(str(rule["version"])) if rule.get("version")
+    out += _opt(node, KH.ruleId, _plain(str(rule["id"])) if rule.get("id") else None)
+    out += _opt(node, KH.ruleVersion, _plain(str(rule["version"])) if rule.get("version")
                 else None)
     out += _opt(node, KH.asOf, _date(p.get("as_of")))
-    out += _opt(node, DCTERMS.type, Literal(str(p.get("kind") or p.get("status"))))
-    out += _opt(node, RDFS.comment, Literal(p["explanation_vi"], lang="vi")
-                if p.get("explanation_vi") else None)
+    out += _opt(node, DCTERMS.type, _plain(str(p.get("kind") or p.get("status"))))
     out += _refs(node, ORG.organization, "agency", p.get("agency"))
     return out + _derived(node, p.get("facts"))
 
@@ -301,13 +344,17 @@ PROJECTORS: dict[str, Callable[[StoredFact, URIRef], list[Triple]]] = {
 """Fact kind → projector. Kinds not listed (``task_update``) add no triples."""
 
 LABEL_FIELDS = {"agency": "name", "document": "title", "indicator": "name", "task": "summary"}
+UNLABELLED_KINDS = frozenset({"observation", "alert", "status_change"})
+"""High-volume kinds with no name of their own: no ``rdfs:label`` / ``skos:prefLabel`` (they
+would only repeat ``dcterms:identifier``); ``PlanGraph.info`` names them by their id."""
 
 
-def fact_triples(fact: StoredFact) -> list[Triple]:
-    """All triples one stored fact contributes to the graph (empty for unprojected kinds)."""
+def fact_triples(fact: StoredFact, node: URIRef | None = None) -> list[Triple]:
+    """All triples one stored fact contributes to the graph (empty for unprojected kinds);
+    ``node`` is the fact's own IRI when the caller already has it."""
     projector = PROJECTORS.get(fact.kind)
     if projector is None:
         return []
-    node = entity_iri(fact.kind, fact.key)
+    node = entity_iri(fact.kind, fact.key) if node is None else node
     label = fact.payload.get(LABEL_FIELDS.get(fact.kind, "")) or fact.key
     return [t for t in _common(fact, node, label) + projector(fact, node) if t[2] is not None]

@@ -1,0 +1,96 @@
+"""The plan graph at volume: observations and rule outcomes carry no label that repeats their id,
+outcomes keep what trace/impact/SPARQL use, and replacing any fact version incrementally gives
+the same graph as a rebuild (owned triples replaced, shared period triples counted)."""
+
+from __future__ import annotations
+
+from rdflib import RDFS
+
+from kg.graph import PlanGraph
+from kg.log import Fact, Source, open_log
+from kg.project import entity_iri
+from ontology.namespace import DCTERMS, KH, PROV, SKOS
+
+
+def _base() -> list[Fact]:
+    src = Source("004", 3, "Nghị quyết ...")
+    return [
+        Fact("agency", "so-a", {"id": "so-a", "name": "Sở A", "kind": "department"}),
+        Fact("document", "nq-1", {"id": "nq-1", "number": "1/NQ-HĐND", "title": "Kế hoạch",
+                                  "class": "Resolution", "date": "2024-12-10"}, src),
+        Fact("document", "seed-bc", {"id": "seed-bc", "title": "Báo cáo",
+                                     "class": "Report"}),
+        Fact("indicator", "ind", {"id": "ind", "name": "Thu ngân sách", "unit": "tỷ đồng",
+                                  "direction": "increase", "lead_agency": "so-a"}),
+        Fact("target", "ind@2025", {"id": "ind@2025", "indicator": "ind", "period": "2025",
+                                    "expression": "4.060", "set_by": "nq-1"}, src),
+    ]
+
+
+def _observation(key: str, period: str, value: str) -> Fact:
+    return Fact("observation", key, {"id": key, "indicator": "ind", "period": period,
+                                     "value": value, "pct_of_plan": "55,2",
+                                     "plan_basis": "ke_hoach"},
+                Source("bc", 7, f"lũy kế đạt {value}"))
+
+
+def _alert(key: str, obs: str) -> Fact:
+    return Fact("alert", key, {"id": key, "kind": "at_risk", "as_of": "2025-06-30",
+                               "subject": {"id": "ind@2025", "kind": "target"},
+                               "rule": {"id": "pace", "version": "1"}, "agency": "so-a",
+                               "explanation_vi": "Tiến độ chậm", "facts": [f"observation:{obs}"]})
+
+
+def _log(tmp_path, facts):
+    log = open_log(tmp_path / "kh.db")
+    log.append(facts)
+    return log
+
+
+def test_bulk_kinds_have_no_label_repeating_their_id_but_are_named_by_it(tmp_path):
+    log = _log(tmp_path, [*_base(), _observation("o1", "6T/2025", "2.100"), _alert("a1", "o1")])
+    plan = PlanGraph.from_log(log)
+    g = plan.graph
+    for node in (entity_iri("observation", "o1"), entity_iri("alert", "a1")):
+        assert not list(g.objects(node, RDFS.label)) and not list(g.objects(node, SKOS.prefLabel))
+        assert plan.info(node)["name"] == plan.info(node)["id"]
+        assert g.value(node, DCTERMS.identifier) is not None
+    assert plan.label(entity_iri("indicator", "ind")) == "Thu ngân sách"  # named kinds keep it
+
+
+def test_outcomes_keep_links_and_drop_the_explanation_text(tmp_path):
+    log = _log(tmp_path, [*_base(), _observation("o1", "6T/2025", "2.100"), _alert("a1", "o1")])
+    plan = PlanGraph.from_log(log)
+    alert, g = entity_iri("alert", "a1"), plan.graph
+    assert g.value(alert, KH.concerns) == entity_iri("target", "ind@2025")
+    assert g.value(alert, PROV.wasDerivedFrom) == entity_iri("observation", "o1")
+    assert str(g.value(alert, KH.ruleId)) == "pace" and str(g.value(alert, KH.asOf)) == \
+        "2025-06-30"
+    assert g.value(alert, RDFS.comment) is None
+    assert "nq-1" in [step["id"] for step in plan.trace("a1")["chain"]]
+    assert plan.impact("nq-1")["alerts"] == [{"id": "a1", "name": "a1", "kind": "alert"}]
+
+
+def test_replacing_versions_incrementally_equals_a_rebuild(tmp_path):
+    log = _log(tmp_path, [*_base(), _observation("o1", "6T/2025", "2.100"),
+                          _observation("o2", "6T/2025", "300"), _alert("a1", "o1")])
+    plan = PlanGraph.from_log(log)
+    period = entity_iri("period", "6T/2025")
+    log.append([_observation("o1", "9T/2025", "3.000")])  # o2 still uses 6T/2025
+    plan.refresh(log)
+    assert (period, None, None) in plan.graph
+    log.append([_observation("o2", "9T/2025", "450"),
+                Fact("indicator", "ind", {"id": "ind", "name": "Thu ngân sách nhà nước",
+                                          "direction": "increase"}),
+                Fact("target", "ind@2025", {"id": "ind@2025", "indicator": "ind",
+                                            "period": "2025", "expression": "4.100"})])
+    assert plan.refresh(log) == 3
+    rebuilt = PlanGraph.from_log(log)
+    assert set(plan.graph) == set(rebuilt.graph) and len(plan) == len(rebuilt)
+    assert (period, None, None) not in plan.graph  # no fact uses 6T/2025 any more
+    ind = entity_iri("indicator", "ind")
+    assert plan.graph.value(ind, KH.hasTarget) == entity_iri("target", "ind@2025")  # shared
+    assert plan.graph.value(ind, PROV.wasAttributedTo) is None  # the old owner went away
+    assert [h["version"] for h in plan.who("ind")[0]["history"]] == [1, 2]
+    assert ("observation", "o1") not in plan.history  # only asked-for kinds keep versions
+    assert plan.apply(log.read()) == 0
