@@ -8,7 +8,11 @@ request count and time. The mix: who, trace, alerts, statuses, targets (reads) a
 ``--writes``, a share of observation posts (each write replays the rules). Prints p50/p95/p99
 per route and overall; ``--append`` adds them to ``bench/RESULTS.md``.
 
-Run: ``.venv/bin/python bench/bench_api.py [--clients 50] [--requests 2000] [--seconds 60]``
+``--workers N`` starts ``kehoach serve --workers N`` (uvicorn worker processes, each with its own
+runtime following the log); the warm-up is repeated N times (connections land on any worker).
+
+Run: ``.venv/bin/python bench/bench_api.py [--clients 50] [--requests 2000] [--seconds 60]
+[--workers 2] [--writes 0.02]``
 """
 
 from __future__ import annotations
@@ -65,11 +69,11 @@ def prepare(db: Path, provinces: int | None) -> tuple[list[str], str]:
     return ids, as_of
 
 
-def start_server(db: Path, port: int, as_of: str) -> subprocess.Popen:
+def start_server(db: Path, port: int, as_of: str, workers: int = 1) -> subprocess.Popen:
     env = {**os.environ, "KEHOACH_SECRET_KEY": "bench-" + "z" * 40}
     proc = subprocess.Popen([KEHOACH, "serve", "--db", str(db), "--port", str(port),
-                             "--as-of", as_of], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+                             "--as-of", as_of, "--workers", str(workers)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     for _ in range(600):
         try:
@@ -149,31 +153,39 @@ def main() -> None:
     parser.add_argument("--writes", type=float, default=0.0, help="share of writes (0..1)")
     parser.add_argument("--provinces", type=int, default=None)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--workers", type=int, default=1, help="kehoach serve --workers")
     parser.add_argument("--append", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "api.db"
         ids, as_of = prepare(db, args.provinces)
         port = free_port()
-        proc = start_server(db, port, as_of)
+        proc = start_server(db, port, as_of, args.workers)
         url = f"http://127.0.0.1:{port}"
         try:
             token = httpx.post(f"{url}/api/v1/auth/token", data={
                 "username": "bench", "password": PASSWORD}).json()["access_token"]
             t0 = time.perf_counter()
-            for path in ("/api/v1/alerts?limit=1", "/api/v1/statuses", f"/api/v1/who?q={ids[0]}"):
-                httpx.get(url + path, headers={"Authorization": f"Bearer {token}"}, timeout=600)
+            for _ in range(args.workers):  # each worker keeps its own caches
+                for path in ("/api/v1/alerts?limit=1", "/api/v1/statuses",
+                             f"/api/v1/who?q={ids[0]}"):
+                    httpx.get(url + path, headers={"Authorization": f"Bearer {token}"},
+                              timeout=600)
             warm = round(time.perf_counter() - t0, 2)
             result = asyncio.run(load(url, token, ids, args))
         finally:
-            proc.kill()
-            proc.wait()
+            proc.terminate()  # SIGTERM: uvicorn stops its worker processes too (not SIGKILL)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
     data = f"{args.provinces} synthetic province(s)" if args.provinces else "Lạng Sơn dataset"
     text = (f"## API latency (issue 8) — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n\n"
             f"- machine: {platform.machine()}, {_cpus()} CPUs, Python "
             f"{platform.python_version()}; commit {_commit()}\n"
             f"- command: `.venv/bin/python bench/bench_api.py {' '.join(sys.argv[1:])}`\n"
-            f"- data: {data}"
+            f"- server: `kehoach serve --workers {args.workers}`; data: {data}"
             f"; cache warm-up (first alerts + statuses + who): {warm} s\n"
             f"- {args.clients} clients, {result['requests']} requests in {result['seconds']} s "
             f"({result['req_per_s']} req/s), {result['errors']} errors "

@@ -3,58 +3,43 @@
 Nothing happens at import. The factory opens the fact log and the service tables, mounts the
 API (``/api/v1``), the web pages and ``/static``, installs the one error handler and the
 audit middleware (every write and refused write is recorded: who, when, what, from where).
+Its lifespan starts the runtime (records the start replay's conclusions, builds the plan
+graph) before the first request, and while live-stream listeners are connected follows the
+log every ``follow_seconds`` so alerts caused by another worker process reach them.
+``app_from_environment`` is the factory ``kehoach serve --workers N`` gives uvicorn: each
+worker process builds its own app from the ``KEHOACH_*`` environment.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 
 from service import errors
 from service.api.main import build_router
+from service.auditing import AuditWrites
 from service.limits import BodySizeLimit
 from service.runtime import Runtime
 from service.settings import Settings, get_settings
 from service.web.routes import build_web
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-READ_ONLY_POSTS = {"/api/v1/sparql"}
 
 
-def _outcome(status: int) -> str:
-    return "ok" if status < 400 else "refused" if status < 500 else "error"
-
-
-def _detail(request: Request, response: Response) -> dict:
-    error = getattr(request.state, "error", None) or {}
-    return {"code": error.get("code"), "error_vi": error.get("error_vi"),
-            "error_en": error.get("error_en"),
-            "fields": [e.get("field") for e in error.get("errors", [])],
-            "replayed": response.headers.get("idempotent-replayed") == "true"}
-
-
-async def audit_writes(request: Request,
-                       call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-    """Record every write attempt (accepted or refused) in the append-only audit table."""
-    if request.method not in WRITE_METHODS or request.url.path in READ_ONLY_POSTS:
-        return await call_next(request)
-    response = await call_next(request)
-    user = getattr(request.state, "user", None)
-    rt: Runtime = request.app.state.runtime
-    rt.store.audit(
-        username=user.username if user else None, role=user.role if user else None,
-        action=f"{request.method} {request.url.path}",
-        target=getattr(request.state, "audit_target", None),
-        outcome=_outcome(response.status_code), status=response.status_code,
-        client=request.client.host if request.client else None,
-        idempotency_key=request.headers.get("idempotency-key"),
-        detail=_detail(request, response))
-    return response
+async def follow_log(runtime: Runtime, every: float) -> None:
+    """While anyone listens to the live stream, catch up with the log (other processes'
+    writes) and publish what they caused."""
+    while True:
+        await asyncio.sleep(every)
+        if runtime.events.listeners:
+            await run_in_threadpool(runtime.follow)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -63,8 +48,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
-        runtime.close()
+        await run_in_threadpool(runtime.start)
+        follower = asyncio.create_task(follow_log(runtime, settings.follow_seconds))
+        try:
+            yield
+        finally:
+            follower.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await follower
+            runtime.close()
 
     app = FastAPI(
         title="kehoach API",
@@ -83,8 +75,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # is refused before any route reads it, and the refusal is still audited.
     app.add_middleware(BodySizeLimit, max_json_bytes=settings.max_json_bytes,
                        max_upload_bytes=settings.max_upload_bytes)
-    app.middleware("http")(audit_writes)
+    app.add_middleware(AuditWrites)
     app.include_router(build_router())
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(build_web(app))
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one worker process, from the ``KEHOACH_*`` environment (uvicorn factory)."""
+    return create_app(Settings())

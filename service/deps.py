@@ -2,13 +2,20 @@
 token or session cookie), role checks, and the ownership checks ``OwnedObservation``,
 ``OwnedObservations`` and ``OwnedTask`` — a reporter may write only for targets and tasks
 whose lead agency is their own; anything else is 403 (and the audit middleware records it).
+
+The dependencies every read runs (runtime, user, role, as-of date) are ``async def``: they
+take microseconds (a token check, one indexed user lookup) and FastAPI would otherwise send
+each ``def`` dependency to the thread pool — four thread hops per request before the route.
+Dependencies that read the fact log (ownership, idempotency) stay ``def``: the log's lock may
+be held by a write, which must never stall the event loop.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+import time
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Annotated, Any
 
@@ -20,20 +27,22 @@ from service.errors import ApiError, field_error, not_found
 from service.runtime import Runtime
 from service.schemas import ObservationBatch, ObservationCreate
 from service.security import read_token
-from service.store import ServiceStore, User
+from service.store import PENDING, ServiceStore, User
 
 SESSION_COOKIE = "kehoach_session"
+IDEMPOTENCY_WAIT_SECONDS = 30.0
+IDEMPOTENCY_POLL_SECONDS = 0.05
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
     return request.app.state.runtime
 
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-def get_store(rt: RuntimeDep) -> ServiceStore:
+async def get_store(rt: RuntimeDep) -> ServiceStore:
     return rt.store
 
 
@@ -46,7 +55,7 @@ def unauthorized() -> ApiError:
                     headers={"WWW-Authenticate": "Bearer"})
 
 
-def optional_user(request: Request, rt: RuntimeDep,
+async def optional_user(request: Request, rt: RuntimeDep,
                   token: Annotated[str | None, Depends(oauth2)] = None) -> User | None:
     """The user of the bearer token or the session cookie, or None."""
     token = token or request.cookies.get(SESSION_COOKIE)
@@ -61,7 +70,7 @@ def optional_user(request: Request, rt: RuntimeDep,
 OptionalUser = Annotated[User | None, Depends(optional_user)]
 
 
-def current_user(user: OptionalUser) -> User:
+async def current_user(user: OptionalUser) -> User:
     if user is None:
         raise unauthorized()
     return user
@@ -70,10 +79,10 @@ def current_user(user: OptionalUser) -> User:
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
-def require(*roles: str) -> Callable[[User], User]:
+def require(*roles: str) -> Callable[[User], Awaitable[User]]:
     """A dependency that lets through only users with one of ``roles``."""
 
-    def check(user: CurrentUser) -> User:
+    async def check(user: CurrentUser) -> User:
         if user.role not in roles:
             raise ApiError(403, "role_forbidden",
                            f"vai trò '{user.role}' không được làm việc này (cần: "
@@ -90,7 +99,7 @@ Admin = Annotated[User, Depends(require("admin"))]
 Inspector = Annotated[User, Depends(require("admin", "auditor"))]
 
 
-def as_of_param(as_of: Annotated[date | None, Query(
+async def as_of_param(as_of: Annotated[date | None, Query(
         description="Đánh giá tại ngày / evaluate as of (YYYY-MM-DD)")] = None) -> date | None:
     return as_of
 
@@ -159,7 +168,10 @@ OwnedTask = Annotated[dict[str, Any], Depends(owned_task)]
 
 class Idempotent:
     """Runs a write once per client key: the same key and body returns the stored response;
-    the same key with another body is 409."""
+    the same key with another body is 409. The key is claimed in the service tables before the
+    write runs, so two requests with one key — in two threads or two worker processes — never
+    both write: the second waits for the first's response (409 ``idempotency_in_progress``
+    if it takes longer than ``IDEMPOTENCY_WAIT_SECONDS``)."""
 
     def __init__(self, request: Request, rt: Runtime, user: User, key: str | None) -> None:
         self.request, self.rt, self.user, self.key = request, rt, user, key
@@ -172,21 +184,32 @@ class Idempotent:
         text = json.dumps(body, sort_keys=True, ensure_ascii=False, default=str)
         digest = hashlib.sha256(
             f"{self.request.method} {self.request.url.path}\n{text}".encode()).hexdigest()
-        with self.rt.write_lock:
+        deadline = time.monotonic() + IDEMPOTENCY_WAIT_SECONDS
+        while not self.rt.store.claim(self.user.username, self.key, digest):
             stored = self.rt.store.recall(self.user.username, self.key)
-            if stored is not None:
-                if stored.request_hash != digest:
-                    raise ApiError(409, "idempotency_conflict",
-                                   "khóa Idempotency-Key đã dùng cho một yêu cầu khác",
-                                   "Idempotency-Key already used with a different request",
-                                   [field_error("Idempotency-Key", "idempotency_conflict",
-                                                "khóa đã dùng cho nội dung khác",
-                                                "key reused with another body")])
+            if stored is not None and stored.request_hash != digest:
+                raise _conflict("idempotency_conflict", "khóa Idempotency-Key đã dùng cho một "
+                                "yêu cầu khác", "Idempotency-Key already used with a different "
+                                "request")
+            if stored is not None and stored.status != PENDING:
                 return JSONResponse(stored.response, status_code=stored.status,
                                     headers={"Idempotent-Replayed": "true"})
+            if time.monotonic() > deadline:
+                raise _conflict("idempotency_in_progress", "yêu cầu cùng khóa Idempotency-Key "
+                                "đang được xử lý, hãy gửi lại sau", "a request with this "
+                                "Idempotency-Key is still running, retry later")
+            time.sleep(IDEMPOTENCY_POLL_SECONDS)  # pending elsewhere, or released: try again
+        try:
             result = write()
-            self.rt.store.remember(self.user.username, self.key, digest, status, result)
+        except BaseException:
+            self.rt.store.release(self.user.username, self.key)
+            raise
+        self.rt.store.remember(self.user.username, self.key, digest, status, result)
         return result
+
+
+def _conflict(code: str, vi: str, en: str) -> ApiError:
+    return ApiError(409, code, vi, en, [field_error("Idempotency-Key", code, vi, en)])
 
 
 def idempotent(request: Request, rt: RuntimeDep, user: CurrentUser,

@@ -6,8 +6,18 @@ kept for the service's evaluation date (only the subjects they touch are re-judg
 the alerts and status changes it caused back to the log, then publish them. Reads for the
 service's date come from the session; reads for another as-of date use a replay of the current
 log, cached until the log changes. Views derived from an evaluation (the sorted alert list)
-are cached per (log position, as-of date) with ``derived``. Facts appended by another process
-are picked up (read after the last sequence number seen) on the next read or write.
+are cached per (log position, as-of date) with ``derived``.
+
+Facts appended by another process (another ``kehoach serve`` worker, a CLI import) are picked
+up — read after the last sequence number seen — on the next read or write, or by ``follow``;
+the alerts and status changes they cause here are published to this process's listeners, so
+every worker's live stream carries every worker's alerts.
+
+``start`` (called by the app's lifespan, before the first request) appends to the log what the
+start replay concluded and builds the plan graph, so no request pays for either. Each start
+appends them: the first start's are new facts, every later start's are duplicates the log
+recognises (same key, same content) and does not store again — unless the log or the date
+moved, when they are the new conclusions.
 """
 
 from __future__ import annotations
@@ -95,9 +105,28 @@ class Runtime:
     def as_of(self, requested: date | None = None) -> date:
         return requested or self.settings.evaluation_date()
 
+    def start(self) -> None:
+        """Record what the start replay concluded and build the plan graph (the service's
+        start-up; a write before it records them instead)."""
+        with self.write_lock:
+            self._sync()
+            self._persist_start()
+        self.graph()
+
+    def follow(self) -> list[Alert | StatusChange]:
+        """Catch up with facts other processes appended (and the date); what that caused
+        here is persisted and published."""
+        with self.write_lock:
+            return self._sync()
+
+    def _persist_start(self) -> None:
+        if not self._persisted:
+            persist_outcomes(self.log, self._session_now()[0].result().outcomes)
+            self._persisted = True
+
     def _sync(self) -> list[Alert | StatusChange]:
         """Bring the session to the evaluation date and the end of the log (write lock held);
-        what that caused, persisted to the log."""
+        what that caused, persisted to the log and published."""
         session, caused = self._session_now()
         new = list(self.log.read(after_seq=self._seen))
         if new:
@@ -105,7 +134,13 @@ class Runtime:
             caused += session.assert_facts(new)
         if caused:
             persist_outcomes(self.log, caused)
+            self._publish(caused)
         return caused
+
+    def _publish(self, caused: Sequence[Alert | StatusChange]) -> None:
+        for item in caused:
+            event = "alert" if isinstance(item, Alert) else "status_change"
+            self.events.publish(event, item.to_dict())
 
     def _session_now(self) -> tuple[RuleSession, list[Alert | StatusChange]]:
         """The session at the evaluation date: started (or restarted when the date moved
@@ -176,18 +211,11 @@ class Runtime:
             if all(a.status == "duplicate" for a in appended):
                 return WriteOutcome(appended)
             caused = self._sync()
-            if not self._persisted:  # the first write also records what the start replayed
-                persist_outcomes(self.log, self._session_now()[0].result().outcomes)
-                self._persisted = True
-        outcome = WriteOutcome(
+            self._persist_start()  # when no start-up ran (an app used without its lifespan)
+        return WriteOutcome(
             appended,
             alerts=[o.to_dict() for o in caused if isinstance(o, Alert)],
             status_changes=[o.to_dict() for o in caused if isinstance(o, StatusChange)])
-        for item in outcome.alerts:
-            self.events.publish("alert", item)
-        for item in outcome.status_changes:
-            self.events.publish("status_change", item)
-        return outcome
 
     def close(self) -> None:
         self.log.close()

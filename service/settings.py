@@ -32,6 +32,9 @@ class Settings(BaseSettings):
                                "(default: today)")
     sse_queue_size: int = Field(default=100, ge=1, description="Events kept per slow listener")
     sse_keepalive_seconds: float = Field(default=15.0, gt=0)
+    follow_seconds: float = Field(default=1.0, gt=0, description="While live-stream listeners "
+                                  "are connected, how often the log is read for other "
+                                  "processes' writes")
     max_batch: int = Field(default=500, ge=1, description="Rows per batch write")
     max_upload_bytes: int = Field(default=5_000_000, ge=1)
     max_json_bytes: int = Field(default=1_000_000, ge=1, description="Largest JSON/form body "

@@ -8,10 +8,12 @@ Schema changes are named, ordered, transactional migrations, recorded in
 from __future__ import annotations
 
 import json
+import os
+import secrets
 import sqlite3
 import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,10 @@ ROLES: dict[str, tuple[str, str]] = {
     "auditor": ("Kiểm tra, thanh tra", "auditor"),
     "viewer": ("Người xem", "viewer"),
 }
+
+
+PENDING = 0  # an idempotency key claimed by a write still running (never an HTTP status)
+CLAIM_STALE_SECONDS = 600.0
 
 
 class StoreError(KehoachError):
@@ -80,10 +86,15 @@ def _idempotency(conn: sqlite3.Connection) -> None:
     )
 
 
+def _idempotency_owner(conn: sqlite3.Connection) -> None:
+    conn.execute("ALTER TABLE service_idempotency ADD COLUMN owner TEXT")
+
+
 MIGRATIONS: list[Migration] = [
     ("service_0001_users", _users),
     ("service_0002_audit_append_only", _audit),
     ("service_0003_idempotency", _idempotency),
+    ("service_0004_idempotency_owner", _idempotency_owner),
 ]
 
 
@@ -107,7 +118,8 @@ class User:
 
 @dataclass(frozen=True)
 class Stored:
-    """An idempotency record: the request it answered and the response given."""
+    """An idempotency record: the request it answered and the response given (``status``
+    ``PENDING`` and no response while the write runs)."""
 
     request_hash: str
     status: int
@@ -116,6 +128,33 @@ class Stored:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+# Who holds a pending idempotency claim: this process (pid), told apart from an earlier process
+# that had the same pid (a random token). SQLite files are local: every claimant is on this host.
+_TOKEN = secrets.token_hex(6)
+
+
+def _owner() -> str:
+    return f"{os.getpid()}:{_TOKEN}"
+
+
+def _abandoned(owner: str | None, created_at: str, stale_seconds: float) -> bool:
+    """A pending claim nobody will finish: its process is gone, or it is too old."""
+    cutoff = (datetime.now(UTC) - timedelta(seconds=stale_seconds)).isoformat(
+        timespec="seconds")
+    if created_at < cutoff or not owner or owner == _owner():
+        return created_at < cutoff
+    pid = int(owner.split(":", 1)[0])
+    if pid == os.getpid():
+        return True  # this pid's earlier process, which is gone
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 class ServiceStore:
@@ -128,6 +167,11 @@ class ServiceStore:
         self._conn.execute("PRAGMA busy_timeout=10000")
         self._lock = threading.Lock()
         migrate(self._conn)
+        # Every request looks its user up (from the event loop): on a connection of its own,
+        # so it never waits behind an audit or idempotency commit (WAL readers do not block).
+        self._reader = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._reader.execute("PRAGMA busy_timeout=10000")
+        self._read_lock = threading.Lock()
 
     # -- users -------------------------------------------------------------------------------
 
@@ -152,7 +196,8 @@ class ServiceStore:
         return User(username, role, agency, False, password_hash)
 
     def get_user(self, username: str) -> User | None:
-        rows = self._rows(
+        rows = fetch_all(
+            self._reader, self._read_lock,
             "SELECT username, role, agency, disabled, password_hash FROM service_users "
             "WHERE username=?", (username,))
         row = rows[0] if rows else None
@@ -215,22 +260,58 @@ class ServiceStore:
     # -- idempotency -------------------------------------------------------------------------
 
     def recall(self, username: str, key: str) -> Stored | None:
+        """The record of ``key`` (``status`` is ``PENDING`` while its write is running)."""
         rows = self._rows(
             "SELECT request_hash, status, response FROM service_idempotency "
             "WHERE username=? AND key=?", (username, key))
         row = rows[0] if rows else None
-        return Stored(row[0], row[1], json.loads(row[2])) if row else None
+        return Stored(row[0], row[1], json.loads(row[2]) if row[2] else {}) if row else None
+
+    def claim(self, username: str, key: str, request_hash: str,
+              stale_seconds: float = CLAIM_STALE_SECONDS) -> bool:
+        """Reserve ``key`` for one write, atomically across threads and processes: True for
+        the one caller that inserted the pending record. A pending record whose process is
+        gone (killed mid-write) or older than ``stale_seconds`` is taken over."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                row = self._conn.execute(
+                    "SELECT status, owner, created_at FROM service_idempotency "
+                    "WHERE username=? AND key=?", (username, key)).fetchone()
+                if row and row[0] == PENDING and _abandoned(row[1], row[2], stale_seconds):
+                    self._conn.execute("DELETE FROM service_idempotency WHERE username=? AND "
+                                       "key=?", (username, key))
+                cur = self._conn.execute(
+                    "INSERT OR IGNORE INTO service_idempotency (username, key, request_hash, "
+                    "status, response, created_at, owner) VALUES (?,?,?,?,?,?,?)",
+                    (username, key, request_hash, PENDING, "", _now(), _owner()))
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+        return cur.rowcount == 1
 
     def remember(self, username: str, key: str, request_hash: str, status: int,
                  response: dict[str, Any]) -> None:
+        """Store the response of a claimed key (or of an unclaimed one)."""
+        text = json.dumps(response, ensure_ascii=False, default=str)
         with self._lock:
             self._conn.execute(
-                "INSERT OR IGNORE INTO service_idempotency VALUES (?,?,?,?,?,?)",
-                (username, key, request_hash, status,
-                 json.dumps(response, ensure_ascii=False, default=str), _now()))
+                "INSERT INTO service_idempotency (username, key, request_hash, status, "
+                "response, created_at) VALUES (?,?,?,?,?,?) "
+                "ON CONFLICT (username, key) DO UPDATE SET status=excluded.status, "
+                "response=excluded.response, owner=NULL WHERE status=?",
+                (username, key, request_hash, status, text, _now(), PENDING))
+
+    def release(self, username: str, key: str) -> None:
+        """Give up a claimed key whose write failed, so a retry may run it."""
+        with self._lock:
+            self._conn.execute("DELETE FROM service_idempotency WHERE username=? AND key=? "
+                               "AND status=?", (username, key, PENDING))
 
     def _rows(self, sql: str, args: Any = ()) -> list[tuple]:
         return fetch_all(self._conn, self._lock, sql, args)
 
     def close(self) -> None:
+        self._reader.close()
         self._conn.close()

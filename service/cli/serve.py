@@ -3,6 +3,7 @@ disable`` (accounts of the API and the dashboard)."""
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -31,25 +32,47 @@ def serve(db: DbOption = None,
           as_of: AsOfOption = None,
           demo: Annotated[bool, typer.Option(help="Nạp dữ liệu Lạng Sơn và tạo tài khoản "
                                              "dùng thử / load demo data + demo users")] = False,
+          workers: Annotated[int, typer.Option(min=1, help="Số tiến trình phục vụ (mỗi tiến "
+                                               "trình theo dõi sổ dữ kiện) / worker processes, "
+                                               "each following the fact log")] = 1,
           ) -> None:
     """Chạy API và bảng điều khiển / run the API and the web dashboard.
 
-    Example: kehoach serve --db /tmp/kh.db --demo --as-of 2024-12-31 --port 8000
+    Example: kehoach serve --db /tmp/kh.db --demo --as-of 2024-12-31 --port 8000 --workers 2
     """
     import uvicorn
 
-    from service.app import create_app
+    settings = Settings(db=db or default_db_path(), as_of=parse_as_of(as_of))
+    if demo:
+        _print_demo(settings)
+    typer.echo(f"http://{host}:{port}/  ·  API: http://{host}:{port}/docs  ·  db: {settings.db}"
+               f"  ·  workers: {workers}")
+    if workers == 1:
+        from service.app import create_app
+
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        return
+    # Every worker builds its app from the environment: same database, date and signing key.
+    os.environ["KEHOACH_DB"] = str(settings.db)
+    os.environ["KEHOACH_SECRET_KEY"] = settings.secret_key
+    if settings.as_of:
+        os.environ["KEHOACH_AS_OF"] = settings.as_of.isoformat()
+    uvicorn.run("service.app:app_from_environment", factory=True, workers=workers, host=host,
+                port=port, log_level="info")
+
+
+def _print_demo(settings: Settings) -> None:
+    from kg.log import open_log
     from service.demo import prepare_demo
 
-    settings = Settings(db=db or default_db_path(), as_of=parse_as_of(as_of))
-    app = create_app(settings)
-    if demo:
-        for account in prepare_demo(app.state.runtime.log, app.state.runtime.store):
-            typer.echo(f"Tài khoản dùng thử / demo account: {account['username']} "
-                       f"({account['role']}{', ' + account['agency'] if account['agency'] else ''})"
-                       f" mật khẩu / password: {account['password']}")
-    typer.echo(f"http://{host}:{port}/  ·  API: http://{host}:{port}/docs  ·  db: {settings.db}")
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    store = ServiceStore(settings.db)
+    with open_log(settings.db) as log:
+        accounts = prepare_demo(log, store)
+    store.close()
+    for account in accounts:
+        typer.echo(f"Tài khoản dùng thử / demo account: {account['username']} "
+                   f"({account['role']}{', ' + account['agency'] if account['agency'] else ''})"
+                   f" mật khẩu / password: {account['password']}")
 
 
 def _store(db: DbOption) -> ServiceStore:

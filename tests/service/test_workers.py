@@ -1,0 +1,142 @@
+"""Several service processes on one database (nhiều tiến trình phục vụ): the start-up records
+the start replay's conclusions once, an Idempotency-Key is written once whichever process
+gets it, a claim left by a killed process is taken over, live alerts caused by another
+process reach a listener, and ``kehoach serve --workers 2`` serves it all over real HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from fastapi.testclient import TestClient
+
+from kg.log import open_log
+from service.app import create_app
+from service.store import ServiceStore
+from tests.service.conftest import AS_OF, PASSWORD, SECRET, _free_port, bearer, make_settings
+
+KEHOACH = str(Path(sys.executable).parent / "kehoach")
+FIGURE = {"indicator": "budget_revenue", "period": "9T/2024", "value": "5.100",
+          "pct_of_plan": "51", "as_of": "2024-09-30"}
+
+
+def _counts(db: Path) -> dict[str, int]:
+    with open_log(db) as log:
+        return log.counts()
+
+
+def test_start_records_replay_outcomes_once(db):
+    before = _counts(db)
+    with TestClient(create_app(make_settings(db))):
+        started = _counts(db)
+    assert started.get("alert", 0) > before.get("alert", 0)
+    with TestClient(create_app(make_settings(db))):
+        again = _counts(db)
+    assert again == started  # the second start's conclusions are duplicates, not stored
+
+
+def test_same_idempotency_key_in_two_processes_writes_once(db):
+    """Two apps (two runtimes, two connections) race one key: one write, one answer."""
+    apps = [create_app(make_settings(db)) for _ in range(2)]
+    headers = {**bearer("tc"), "Idempotency-Key": "race-1"}
+    with TestClient(apps[0]) as first, TestClient(apps[1]) as second:
+        with ThreadPoolExecutor(8) as pool:
+            responses = list(pool.map(
+                lambda n: (first, second)[n % 2].post("/api/v1/observations", json=FIGURE,
+                                                      headers=headers), range(8)))
+    assert {r.status_code for r in responses} == {201}, [r.text for r in responses]
+    assert sum(r.headers.get("idempotent-replayed") != "true" for r in responses) == 1
+    assert len({json.dumps(r.json(), sort_keys=True) for r in responses}) == 1
+    with open_log(db) as log:
+        written = [f for f in log.read() if f.batch == "race-1"]
+    assert len(written) == 1
+
+
+def test_claim_of_a_killed_process_is_taken_over(db):
+    script = ("import os, sys; from pathlib import Path; from service.store import ServiceStore;"
+              "s = ServiceStore(Path(sys.argv[1])); assert s.claim('tc', 'k-dead', 'h');"
+              "os._exit(0)")
+    subprocess.run([sys.executable, "-c", script, str(db)], check=True, cwd=os.getcwd())
+    store = ServiceStore(db)
+    assert store.recall("tc", "k-dead").status == 0  # still pending, its process is gone
+    assert store.claim("tc", "k-dead", "h")
+    assert not store.claim("tc", "k-dead", "h")  # now held by this (live) process
+    store.release("tc", "k-dead")
+    assert store.claim("tc", "k-dead", "h")
+    store.close()
+
+
+def _serve(app) -> tuple[uvicorn.Server, threading.Thread, str]:
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
+                                           log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    return server, thread, f"http://127.0.0.1:{port}"
+
+
+def test_stream_carries_alerts_written_by_another_process(db):
+    listening = create_app(make_settings(db).model_copy(update={"follow_seconds": 0.2}))
+    server, thread, url = _serve(listening)
+    try:
+        with TestClient(create_app(make_settings(db))) as other, httpx.Client(
+                base_url=url, timeout=20) as http, http.stream(
+                "GET", "/api/v1/alerts/stream", headers=bearer("viewer")) as stream:
+            lines = stream.iter_lines()
+            assert next(line for line in lines if line.startswith("event: ")) == "event: ready"
+            assert other.post("/api/v1/observations", json=FIGURE,
+                              headers=bearer("tc")).status_code == 201
+            first = next(line[7:] for line in lines if line.startswith("event: "))
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+    assert first in {"alert", "status_change"}
+
+
+@pytest.mark.slow
+def test_serve_with_two_workers(db, tmp_path):
+    port = _free_port()
+    env = {**os.environ, "KEHOACH_SECRET_KEY": SECRET}
+    proc = subprocess.Popen([KEHOACH, "serve", "--db", str(db), "--port", str(port),
+                             "--as-of", AS_OF.isoformat(), "--workers", "2"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                token = httpx.post(f"{url}/api/v1/auth/token", data={
+                    "username": "tc", "password": PASSWORD}).json()["access_token"]
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": "workers-1"}
+
+        def post(_n: int) -> httpx.Response:  # a new connection each: any worker answers
+            return httpx.post(f"{url}/api/v1/observations", json=FIGURE, headers=headers,
+                              timeout=30)
+
+        with ThreadPoolExecutor(6) as pool:
+            responses = list(pool.map(post, range(6)))
+        reads = [httpx.get(f"{url}/api/v1/alerts?subject=budget_revenue@2024",
+                           headers=headers, timeout=30).json()["count"] for _ in range(6)]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    assert {r.status_code for r in responses} == {201}, [r.text for r in responses]
+    assert sum(r.headers.get("idempotent-replayed") != "true" for r in responses) == 1
+    assert len(set(reads)) == 1 and reads[0] >= 1  # every worker sees the written alert
+    with open_log(db) as log:
+        assert len([f for f in log.read() if f.batch == "workers-1"]) == 1
