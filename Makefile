@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test install ontology lint clean
+.PHONY: demo test install ontology lint clean bench-tools
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ ontology: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check ontology kg rules service tests bench
+
+# The benchmarks' extras (run by hand, see bench/README.md): pyoxigraph, pyinstrument and wrk.
+bench-tools: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -8,6 +8,10 @@ request count and time. The mix: who, trace, alerts, statuses, targets (reads) a
 ``--writes``, a share of observation posts (each write replays the rules). Prints p50/p95/p99
 per route and overall; ``--append`` adds them to ``bench/RESULTS.md``.
 
+``--tool wrk`` drives the same request mix with wrk (C, one thread, keep-alive connections;
+``make bench-tools`` installs it) instead of the Python clients, so the load tool takes little
+of the two cores the server runs on; it reports the whole mix (no per-route split).
+
 ``--workers N`` starts ``kehoach serve --workers N`` (uvicorn worker processes, each with its own
 runtime following the log); the warm-up is repeated N times (connections land on any worker).
 
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import platform
 import random
@@ -137,6 +142,51 @@ async def load(url: str, token: str, ids: list[str], args: argparse.Namespace
             "all": _p99(every), **{route: _p99(v) for route, v in sorted(samples.items())}}
 
 
+WRK_SCRIPT = """
+local headers = {["Authorization"] = "Bearer %(token)s", ["Content-Type"] = "application/json"}
+local reqs = {}
+init = function(args)
+  reqs = { %(requests)s }
+end
+local i = 0
+request = function()
+  i = i %% #reqs + 1
+  return reqs[i]
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %%d %%d %%d %%d %%d %%d %%d %%d\\n", summary.requests,
+    e.connect + e.read + e.write + e.timeout, e.status, summary.duration,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max))
+end
+"""
+
+
+def run_wrk(url: str, token: str, ids: list[str], args: argparse.Namespace,
+            tmp: Path) -> dict[str, Any]:
+    """The request mix through wrk; latencies in ms over every request of the run."""
+    rng = random.Random(args.seed)
+    calls = []
+    for n in range(args.requests):
+        _route, path, body = request_mix(rng, ids, args.writes, n)
+        payload = f"[==[{json.dumps(body, ensure_ascii=False)}]==]" if body else "nil"
+        calls.append(f'wrk.format("{"POST" if body else "GET"}", [==[{path}]==], headers, '
+                     f"{payload})")
+    script = tmp / "mix.lua"
+    script.write_text(WRK_SCRIPT % {"token": token, "requests": ",\n".join(calls)},
+                      encoding="utf-8")
+    done = subprocess.run(["wrk", "-t1", f"-c{args.clients}", f"-d{int(args.seconds)}s",
+                           "-s", str(script), url], capture_output=True, text=True, check=True)
+    line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT"))
+    n, transport, status, micros, p50, p95, p99, top = (int(v) for v in line.split()[1:])
+    ms = lambda us: round(us / 1000, 2)  # noqa: E731
+    return {"requests": n, "seconds": round(micros / 1e6, 1),
+            "req_per_s": round(n / (micros / 1e6), 1), "errors": transport + status,
+            "error_kinds": [f"{status} non-2xx/3xx"] if status else [],
+            "all": {"n": n, "p50_ms": ms(p50), "p95_ms": ms(p95), "p99_ms": ms(p99),
+                    "max_ms": ms(top)}}
+
+
 def _p99(values: list[float]) -> dict[str, float]:
     out = percentiles(values)
     if values:
@@ -154,6 +204,8 @@ def main() -> None:
     parser.add_argument("--provinces", type=int, default=None)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workers", type=int, default=1, help="kehoach serve --workers")
+    parser.add_argument("--tool", choices=("httpx", "wrk"), default="httpx",
+                        help="load tool: asyncio httpx clients (default) or wrk")
     parser.add_argument("--append", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -172,7 +224,8 @@ def main() -> None:
                     httpx.get(url + path, headers={"Authorization": f"Bearer {token}"},
                               timeout=600)
             warm = round(time.perf_counter() - t0, 2)
-            result = asyncio.run(load(url, token, ids, args))
+            result = (run_wrk(url, token, ids, args, Path(tmp)) if args.tool == "wrk"
+                      else asyncio.run(load(url, token, ids, args)))
         finally:
             proc.terminate()  # SIGTERM: uvicorn stops its worker processes too (not SIGKILL)
             try:
@@ -185,7 +238,8 @@ def main() -> None:
             f"- machine: {platform.machine()}, {_cpus()} CPUs, Python "
             f"{platform.python_version()}; commit {_commit()}\n"
             f"- command: `.venv/bin/python bench/bench_api.py {' '.join(sys.argv[1:])}`\n"
-            f"- server: `kehoach serve --workers {args.workers}`; data: {data}"
+            f"- server: `kehoach serve --workers {args.workers}`; load tool: {args.tool}"
+            f"; data: {data}"
             f"; cache warm-up (first alerts + statuses + who): {warm} s\n"
             f"- {args.clients} clients, {result['requests']} requests in {result['seconds']} s "
             f"({result['req_per_s']} req/s), {result['errors']} errors "
