@@ -34,6 +34,7 @@ from kg.log import AppendOutcome, Fact, open_log
 from rules.outcomes import Alert, StatusChange
 from rules.replay import ReplayResult, current_statuses, persist_outcomes, replay, status_rows
 from rules.session import RuleSession
+from rules.snapshot import RULE_OUTPUT_KINDS
 from service.events import Broadcaster
 from service.settings import Settings
 from service.store import ServiceStore
@@ -128,9 +129,13 @@ class Runtime:
         """Bring the session to the evaluation date and the end of the log (write lock held);
         what that caused, persisted to the log and published."""
         session, caused = self._session_now()
-        new = list(self.log.read(after_seq=self._seen))
-        if new:
-            self._seen = new[-1].seq
+        last = self.log.last_seq()
+        if last > self._seen:
+            # the rules' own outputs are not read back (the session made them, or another
+            # process's session did from the same facts)
+            new = list(self.log.read(after_seq=self._seen, upto_seq=last,
+                                     skip_kinds=RULE_OUTPUT_KINDS))
+            self._seen = last
             caused += session.assert_facts(new)
         if caused:
             persist_outcomes(self.log, caused)

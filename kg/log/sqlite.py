@@ -138,13 +138,23 @@ class SqliteFactLog:
 
     # -- reading -----------------------------------------------------------------------------
 
-    def read(self, kinds: Iterable[str] | None = None, after_seq: int = 0) -> Iterator[StoredFact]:
-        """Every version of every fact, in the order they were recorded."""
+    def read(self, kinds: Iterable[str] | None = None, after_seq: int = 0,
+             upto_seq: int | None = None, skip_kinds: Iterable[str] = ()
+             ) -> Iterator[StoredFact]:
+        """Every version of every fact, in the order they were recorded (of ``kinds``, not
+        of ``skip_kinds``, with ``after_seq`` < seq ≤ ``upto_seq``)."""
         sql, args = f"SELECT {_COLUMNS} FROM facts WHERE seq > ?", [after_seq]
         kinds = list(kinds) if kinds is not None else None
         if kinds is not None:
             sql += f" AND kind IN ({','.join('?' * len(kinds))})"
             args += kinds
+        skip = list(skip_kinds)
+        if skip:
+            sql += f" AND kind NOT IN ({','.join('?' * len(skip))})"
+            args += skip
+        if upto_seq is not None:
+            sql += " AND seq <= ?"
+            args.append(upto_seq)
         for row in self._rows(sql + " ORDER BY seq", args):
             yield _row_to_fact(row)
 

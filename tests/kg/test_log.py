@@ -171,3 +171,13 @@ def test_content_hash_is_the_hash_of_the_sorted_document(payload: dict, source: 
     assert fact.content_hash() == hashlib.sha256(text.encode("utf-8")).hexdigest()
     assert json.loads(fact.serialized()[0]) == json.loads(
         json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str))
+
+
+def test_read_between_two_positions_skipping_kinds(log):
+    first = log.append([obs("obs-1"), Fact("alert", "a-1", {"kind": "x"}), obs("obs-2")])
+    log.append([obs("obs-3")])
+    upto = first[-1].fact.seq
+    got = [f.key for f in log.read(after_seq=0, upto_seq=upto, skip_kinds=("alert",))]
+    assert got == ["obs-1", "obs-2"]
+    assert [f.key for f in log.read(after_seq=upto)] == ["obs-3"]
+    assert [f.key for f in log.read(kinds=["alert"])] == ["a-1"]
