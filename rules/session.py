@@ -1,15 +1,10 @@
 """The engine's working state for one log (phiên luật): judge only what a new fact touches.
 
 ``RuleSession.start`` replays the log up to a clock date (``rules.replay.replay`` is exactly
-that), judging each unit on its own change points (below), and keeps the facts, the engine
-state and an index of *units*: the smallest closed
-groups of facts whose measures depend only on each other —
-
-- an indicator (chỉ tiêu) with its targets, observations and official verdict rows; indicators
-  whose verdict rows share a table row (nhóm chỉ tiêu) are one unit; an observation without an
-  indicator forms a unit with the others of the same text;
-- a task (nhiệm vụ) with its updates;
-- agencies and documents are shared by all units: a change to them re-runs the whole session.
+that), judging each unit (``rules.units``: an indicator with its targets, reports and official
+rows; a task with its updates) on its own change points (below), and keeps the facts, the
+engine state and the units. Agencies and documents are read by every unit: a change to them
+re-runs the whole session.
 
 ``assert_facts`` files the new versions under their units and re-judges only those units, on
 a restricted snapshot (their facts + agencies + documents) with the same measure functions,
@@ -59,12 +54,12 @@ from rules.snapshot import (
     visible_from,
 )
 from rules.subjects import Measure, _period
+from rules.units import FactKey, Units, unit_ids
 from rules.vocabulary import FACTS
 
 SHARED_KINDS = ("agency", "document")
 FIRST_DAY = date.min + timedelta(days=1)  # always-visible facts count from date.min
 Outcome = Alert | StatusChange
-FactKey = tuple[str, str]
 DIMENSIONS = tuple(sorted({spec.dimension for spec in FACTS.values() if spec.dimension}))
 
 
@@ -81,25 +76,6 @@ class _Checkpoint:
     outcomes: dict[str, Outcome] = field(default_factory=dict)
 
 
-def unit_ids(fact: StoredFact) -> list[str]:
-    """The unit ids a fact belongs to (all of them are merged into one unit)."""
-    p = fact.payload
-    if fact.kind == "indicator":
-        return [f"i:{fact.key}"]
-    if fact.kind == "target":
-        return [f"i:{fact.key.split('@')[0]}"] + ([f"i:{p['indicator']}"]
-                                                  if p.get("indicator") else [])
-    if fact.kind == "observation":
-        return [f"i:{p['indicator']}" if p.get("indicator")
-                else f"i:text:{p.get('indicator_text') or fact.key}"]
-    if fact.kind == "verdict":
-        row = f"row:{p.get('table')}|{p.get('row')}"
-        return [row] + ([f"i:{p['indicator']}"] if p.get("indicator") else [])
-    if fact.kind == "task_update":
-        return [f"t:{p.get('task') or p.get('task_id') or '?' + fact.key}"]
-    return [f"{fact.kind[0]}:{fact.key}"]
-
-
 class RuleSession:
     """Current statuses and alerts of one log, kept up to date fact by fact (one writer)."""
 
@@ -110,9 +86,7 @@ class RuleSession:
         self._versions: dict[FactKey, list[StoredFact]] = {}
         self._shared: dict[str, dict[str, StoredFact]] = {k: {} for k in SHARED_KINDS}
         self._doc_dates: dict[str, date] = {}
-        self._parent: dict[str, str] = {}
-        self._keys: dict[str, set[FactKey]] = {}
-        self._subjects: dict[str, set[str]] = {}
+        self.units = Units()
         self._subject_unit: dict[str, str] = {}
         self._outcomes: dict[str, Outcome] = {}
         self._checkpoints: dict[str, _Checkpoint] = {}
@@ -120,8 +94,6 @@ class RuleSession:
         self._opening: dict[int, date] = {}
         self._year_keys: dict[int, set[str]] = {}
         self._subject_outcomes: dict[str, set[str]] = {}
-        self._merged: set[str] = set()
-        self._unions = 0
         self._own_points: dict[str, tuple[frozenset[date], bool]] = {}
 
     # -- building --------------------------------------------------------------------------
@@ -147,23 +119,23 @@ class RuleSession:
         reports = self._report_dates(self._opening_dates())
         plan = {root: sorted(d for d in self._change_points(root, reports)
                              if FIRST_DAY <= d < self.clock) + [self.clock]
-                for root in self._roots()}
+                for root in self.units.roots()}
         self._run(plan, progress)
-        self._merged.clear()
+        self.units.merged.clear()
 
     def _sweep(self, facts: list[StoredFact],
                progress: Callable[[date, int, int], None] | None = None) -> None:
         dates = evaluation_dates(facts, self.clock, self.calendar)
         for step, when in enumerate(dates, 1):
             if when == self.clock:
-                self._checkpoints = {r: self._capture(r, when) for r in self._roots()}
+                self._checkpoints = {r: self._capture(r, when) for r in self.units.roots()}
             snap = take_snapshot(facts, when, self._doc_dates)
             self._judge(build_measures(snap, self.calendar), when)
             self._judge(lagging_measures(snap, self.state.pace_history, parents(snap),
                                          self.state.names, self.state.agency_of), when)
             if progress:
                 progress(when, step, len(dates))
-        self._merged.clear()
+        self.units.merged.clear()
 
     def _file(self, facts: Iterable[StoredFact]) -> dict[str, date]:
         """Index new fact versions; returns unit root → earliest date they are visible."""
@@ -180,24 +152,17 @@ class RuleSession:
                     self._index_years(v for (k, _), vs in self._versions.items()
                                       if k == "observation" for v in vs)
                 continue
-            merges = self._unions
+            merges = self.units.unions
             root = self._union(unit_ids(fact))
-            self._keys.setdefault(root, set()).add((fact.kind, fact.key))
+            self.units.keys.setdefault(root, set()).add((fact.kind, fact.key))
             self._own_points.pop(root, None)
             when = visible_from(fact, self._doc_dates) or date.min
-            if self._unions != merges:  # a union may have re-rooted a touched unit
-                touched = self._rerooted(touched)
+            if self.units.unions != merges:  # a union may have re-rooted a touched unit
+                touched = self.units.rerooted(touched)
             touched[root] = min(when, touched.get(root, date.max))
             if fact.kind == "observation":
                 self._index_years([fact], keep=True)
-        return self._rerooted(touched)
-
-    def _rerooted(self, touched: dict[str, date]) -> dict[str, date]:
-        out: dict[str, date] = {}
-        for unit, when in touched.items():
-            root = self._find(unit)
-            out[root] = min(when, out.get(root, date.max))
-        return out
+        return self.units.rerooted(touched)
 
     def _index_years(self, observations: Iterable[StoredFact], keep: bool = False) -> None:
         """File observation versions under their reporting year (năm báo cáo): the first date
@@ -215,29 +180,14 @@ class RuleSession:
                 self._opening[period.year] = when
             self._year_keys.setdefault(period.year, set()).add(fact.key)
 
-    def _find(self, unit: str) -> str:
-        while self._parent.get(unit, unit) != unit:
-            unit = self._parent[unit]
-        return unit
-
     def _union(self, units: list[str]) -> str:
-        roots = sorted({self._find(u) for u in units})
-        root = roots[0]
-        self._parent.setdefault(root, root)
-        for other in roots[1:]:
-            self._unions += 1
-            if root in self._keys and other in self._keys:
-                self._merged.add(root)
-            self._parent[other] = root
-            self._keys.setdefault(root, set()).update(self._keys.pop(other, set()))
-            self._subjects.setdefault(root, set()).update(self._subjects.pop(other, set()))
+        root, absorbed = self.units.union(units)
+        for other in absorbed:
             self._checkpoints.pop(other, None)
             self._own_points.pop(other, None)
+        if absorbed:
             self._own_points.pop(root, None)
         return root
-
-    def _roots(self) -> list[str]:
-        return sorted(self._keys)
 
     # -- judging ---------------------------------------------------------------------------
 
@@ -245,9 +195,9 @@ class RuleSession:
         for measure in measures:
             if measure.facts:
                 subject = measure.event["subject_id"]
-                root = self._find(unit_ids(measure.facts[0])[0])
+                root = self.units.find(unit_ids(measure.facts[0])[0])
                 self._subject_unit[subject] = root
-                self._subjects.setdefault(root, set()).add(subject)
+                self.units.subjects.setdefault(root, set()).add(subject)
         seen = len(self.state.result.outcomes)
         judge(self.engine, self.state, measures, when)
         for outcome in self.state.result.outcomes[seen:]:
@@ -262,7 +212,7 @@ class RuleSession:
         # agencies and documents are shared read-only (units add only their own kinds)
         snap = Snapshot(when, dict(self._shared))
         for root in roots:
-            for kind, key in self._keys.get(root, ()):
+            for kind, key in self.units.keys.get(root, ()):
                 fact = self._visible(kind, key, when)
                 if fact is not None:
                     snap.by_kind.setdefault(kind, {})[key] = fact
@@ -301,7 +251,7 @@ class RuleSession:
         snap = self._snapshot(roots, when)
         self._judge(build_measures(snap, self.calendar, self._years(when)), when)
         history = {s: self.state.pace_history[s] for r in roots
-                   for s in self._subjects.get(r, ()) if s in self.state.pace_history}
+                   for s in self.units.subjects.get(r, ()) if s in self.state.pace_history}
         self._judge(lagging_measures(snap, history, parents(snap), self.state.names,
                                      self.state.agency_of), when)
 
@@ -331,7 +281,7 @@ class RuleSession:
         reports (an indicator with a lead agency) — kept until the unit or a document changes."""
         dates: set[date] = set()
         reports = False
-        for kind, key in self._keys.get(root, ()):
+        for kind, key in self.units.keys.get(root, ()):
             for fact in self._versions[(kind, key)]:
                 dates.add(visible_from(fact, self._doc_dates) or date.min)
                 dates.update(task_dates(fact))
@@ -339,14 +289,14 @@ class RuleSession:
         return frozenset(dates), reports
 
     def _reporting_roots(self) -> set[str]:
-        return {self._find(unit_ids(v[-1])[0]) for (kind, _k), v in self._versions.items()
+        return {self.units.find(unit_ids(v[-1])[0]) for (kind, _k), v in self._versions.items()
                 if kind == "indicator" and any(f.payload.get("lead_agency") for f in v)}
 
     # -- state of one unit -----------------------------------------------------------------
 
     def _capture(self, root: str, when: date) -> _Checkpoint:
         """The unit's part of the state (its subjects only: cost per unit, not per log)."""
-        st, subjects = self.state, self._subjects.get(root, set())
+        st, subjects = self.state, self.units.subjects.get(root, set())
         return _Checkpoint(
             when, {(s, d): st.current[(s, d)] for s in subjects for d in DIMENSIONS
                    if (s, d) in st.current},
@@ -358,7 +308,7 @@ class RuleSession:
              for i in self._subject_outcomes.get(s, ())})
 
     def _restore(self, root: str, point: _Checkpoint) -> None:
-        st, subjects = self.state, self._subjects.get(root, set())
+        st, subjects = self.state, self.units.subjects.get(root, set())
         for subject in subjects:
             for dimension in DIMENSIONS:
                 st.current.pop((subject, dimension), None)
@@ -389,8 +339,8 @@ class RuleSession:
             return self._rerun_all(known)
         opening = self._opening_dates()
         old_reports = self._report_dates(opening)
-        old_points = {self._find(u): self._change_points(self._find(u), old_reports)
-                      for f in facts for u in unit_ids(f) if self._find(u) in self._keys}
+        old_points = {self.units.find(u): self._change_points(self.units.find(u), old_reports)
+                      for f in facts for u in unit_ids(f) if self.units.find(u) in self.units.keys}
         touched = self._file(facts)
         new_opening = self._opening_dates()
         if new_opening != opening:
@@ -400,15 +350,15 @@ class RuleSession:
         new_reports = self._report_dates(new_opening)
         old_by_root: dict[str, set[date]] = {}
         for unit, dates in old_points.items():  # units may have merged while filing
-            old_by_root.setdefault(self._find(unit), set()).update(dates)
+            old_by_root.setdefault(self.units.find(unit), set()).update(dates)
         plan: dict[str, list[date]] = {}
         for root, since in touched.items():
             if since > self.clock:
                 continue
             points = self._change_points(root, new_reports)
             old = old_by_root.get(root, set())
-            if root in self._merged or any(since <= d < self.clock for d in old):
-                self._merged.discard(root)
+            if root in self.units.merged or any(since <= d < self.clock for d in old):
+                self.units.merged.discard(root)
                 self._restore(root, _Checkpoint(date.min))
                 self._checkpoints.pop(root, None)
                 since = date.min
@@ -448,7 +398,7 @@ class RuleSession:
         known = set(self._outcomes)
         reports = self._report_dates(self._opening_dates())
         plan: dict[str, list[date]] = {}
-        for root in self._roots():
+        for root in self.units.roots():
             dates = [d for d in self._change_points(root, reports) if self.clock < d <= to_date]
             if root.startswith("t:"):
                 dates.append(to_date)
