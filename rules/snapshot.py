@@ -62,6 +62,8 @@ class Snapshot:
     _sorted: dict[str, list[StoredFact]] = field(default_factory=dict, repr=False)
     _groups: dict[tuple[str, str], dict[Any, list[StoredFact]]] = field(
         default_factory=dict, repr=False)
+    _chains: dict[tuple[str | None, ...], list[dict[str, Any]]] = field(
+        default_factory=dict, repr=False)
 
     def all(self, kind: str) -> list[StoredFact]:
         if kind not in self._sorted:
@@ -102,7 +104,15 @@ def take_snapshot(facts: list[StoredFact], as_of: date,
 
 
 def chain_of(snap: Snapshot, doc_ids: list[str | None]) -> list[dict[str, Any]]:
-    """The documents behind a target: set_by/assigned_by, then based_on/implements upward."""
+    """The documents behind a target: set_by/assigned_by, then based_on/implements upward
+    (built once per snapshot and start documents; callers share it read-only)."""
+    start = tuple(doc_ids)
+    if start not in snap._chains:
+        snap._chains[start] = _walk_chain(snap, doc_ids)
+    return snap._chains[start]
+
+
+def _walk_chain(snap: Snapshot, doc_ids: list[str | None]) -> list[dict[str, Any]]:
     chain: list[dict[str, Any]] = []
     queue = [d for d in doc_ids if d]
     seen: set[str] = set()
