@@ -294,23 +294,51 @@ def pct_checks(snap: Snapshot) -> list[Measure]:
     for obs in snap.all("observation"):
         op = obs.payload
         period = _period(op.get("period"))
-        value, pct = _num(op.get("value")), _num(op.get("pct_of_plan"))
-        if period is None or value is None or pct is None or not op.get("indicator"):
-            continue
-        if op.get("plan_basis") not in TARGET_BASES:
+        if period is None or not op.get("indicator") or op.get("plan_basis") not in TARGET_BASES:
             continue
         target_fact = snap.get("target", f"{op['indicator']}@{period.year}")
-        if target_fact is None or target_fact.payload.get("derived"):
+        if target_fact is None:
             continue
-        tp = target_fact.payload
-        plan = _expr(tp.get("expression"))
-        same_unit = (tp.get("unit") or "").strip().lower() == (op.get("unit") or "").strip().lower()
-        if plan is None or plan.kind != "point" or not plan.representative or not same_unit:
+        check = _pct_check(obs, target_fact, snap.get("indicator", op["indicator"]))
+        if check is None:
             continue
-        diff = ms.pct_discrepancy(value, plan.representative, pct)
-        name, _d, agency = indicator_info(snap, op["indicator"])
+        name, agency, fields = check
         event = _base(snap, "pct_check", obs.key, name, "observation", period.code, agency)
-        event.update(diff_points=float(round(diff, 4)), reported_pct=str(op["pct_of_plan"]),
-                     computed_pct=_pct(value / plan.representative * 100))
-        out.append(Measure(event, [obs, target_fact], _target_chain(snap, tp)))
+        event.update(fields)
+        out.append(Measure(event, [obs, target_fact], _target_chain(snap, target_fact.payload)))
     return out
+
+
+# A unit is re-judged on every change point and each judgement re-reads all its reports: the
+# check of one (report, target, indicator) content is computed once (keyed by content hashes,
+# so two logs with the same keys and other contents never share an entry).
+_PCT_CHECKS: dict[tuple[str, ...], tuple[str, str | None, dict[str, Any]] | None] = {}
+_PCT_CHECKS_LIMIT = 100_000
+
+
+def _pct_check(obs: StoredFact, target_fact: StoredFact, indicator: StoredFact | None
+               ) -> tuple[str, str | None, dict[str, Any]] | None:
+    key = (obs.content_hash, target_fact.content_hash,
+           indicator.content_hash if indicator else "-")
+    if key not in _PCT_CHECKS:
+        if len(_PCT_CHECKS) >= _PCT_CHECKS_LIMIT:
+            _PCT_CHECKS.clear()
+        _PCT_CHECKS[key] = _compute_pct_check(obs, target_fact, indicator)
+    return _PCT_CHECKS[key]
+
+
+def _compute_pct_check(obs: StoredFact, target_fact: StoredFact, indicator: StoredFact | None
+                       ) -> tuple[str, str | None, dict[str, Any]] | None:
+    op, tp = obs.payload, target_fact.payload
+    value, pct = _num(op.get("value")), _num(op.get("pct_of_plan"))
+    if value is None or pct is None or tp.get("derived"):
+        return None
+    plan = _expr(tp.get("expression"))
+    same_unit = (tp.get("unit") or "").strip().lower() == (op.get("unit") or "").strip().lower()
+    if plan is None or plan.kind != "point" or not plan.representative or not same_unit:
+        return None
+    diff = ms.pct_discrepancy(value, plan.representative, pct)
+    ind = indicator.payload if indicator else {}
+    return (ind.get("name") or op["indicator"], ind.get("lead_agency"),
+            {"diff_points": float(round(diff, 4)), "reported_pct": str(op["pct_of_plan"]),
+             "computed_pct": _pct(value / plan.representative * 100)})
