@@ -186,9 +186,15 @@ def pace_subject(snap: Snapshot, obs: StoredFact, year: int) -> tuple[str, str, 
     op = obs.payload
     if op.get("indicator"):
         name, _d, agency = indicator_info(snap, op["indicator"], op.get("indicator_text"))
-        return f"{op['indicator']}@{year}", name, agency
-    text = str(op.get("indicator_text") or obs.key)
-    return f"text:{text}@{year}", text, None
+        return pace_subject_id(obs, year), name, agency
+    return pace_subject_id(obs, year), str(op.get("indicator_text") or obs.key), None
+
+
+def pace_subject_id(obs: StoredFact, year: int) -> str:
+    op = obs.payload
+    if op.get("indicator"):
+        return f"{op['indicator']}@{year}"
+    return f"text:{op.get('indicator_text') or obs.key}@{year}"
 
 
 def _choose(observations: list[StoredFact]) -> StoredFact:
@@ -217,7 +223,7 @@ def pace_groups(snap: Snapshot) -> dict[tuple[str, str], list[StoredFact]]:
         period = _period(obs.payload.get("period"))
         if period is None or _months(period) is None:
             continue
-        subject = pace_subject(snap, obs, period.year)[0]
+        subject = pace_subject_id(obs, period.year)
         groups.setdefault((subject, period.code), []).append(obs)
     return groups
 
