@@ -41,6 +41,7 @@ from service.store import ServiceStore
 
 CACHE_SIZE = 8
 DERIVED_CACHE_SIZE = 64  # views × filters × as-of dates
+RENDERED_CACHE_SIZE = 512  # rendered responses: pages × filters, traces and who per id
 
 
 @dataclass
@@ -93,6 +94,7 @@ class Runtime:
         self._replays = _Cache()
         self._statuses = _Cache()
         self._derived = _Cache(DERIVED_CACHE_SIZE)
+        self._rendered = _Cache(RENDERED_CACHE_SIZE)
         self._graph: PlanGraph | None = None
         self._graph_lock = threading.Lock()
         self._session: RuleSession | None = None
@@ -190,6 +192,14 @@ class Runtime:
         until the log or date moves. The value is shared by every caller — read-only."""
         key, result = self._evaluated(self.as_of(as_of))
         return self._derived.get((name, *key), lambda: compute(result))
+
+    def rendered(self, name: Hashable, as_of: date | None,
+                 render: Callable[[ReplayResult], bytes]) -> bytes:
+        """``render(evaluation)`` — a response's bytes (a rendered list page, a trace) —
+        cached per (name, log position, as-of date) like ``derived``, in its own larger LRU
+        so many small entries (one trace per id) do not push out the shared views."""
+        key, result = self._evaluated(self.as_of(as_of))
+        return self._rendered.get((name, *key), lambda: render(result))
 
     def statuses(self, as_of: date | None = None) -> list[dict[str, Any]]:
         """One status row per target and task (``rules.replay.current_statuses``)."""

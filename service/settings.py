@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     max_json_bytes: int = Field(default=1_000_000, ge=1, description="Largest JSON/form body "
                                 "accepted (a 500-row batch is ~250 KB)")
     cookie_secure: bool = False
+    freeze_gc: bool = Field(default=False, description="After start-up, move what it built "
+                            "(rules session, plan graph) out of the garbage collector's reach "
+                            "(gc.freeze), so full collections do not walk it during requests; "
+                            "set by `kehoach serve`")
 
     def evaluation_date(self) -> date:
         return self.as_of or date.today()

@@ -8,10 +8,11 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 
 from service.deps import AsOf, Reader, RuntimeDep
 from service.events import sse_frame
+from service.rendering import cached_json
 from service.schemas import PAGE_LIMIT, PAGE_LIMIT_MAX, AlertPublic, Page, StatusPublic, paged
 from service.views import board, catalog
 
@@ -26,10 +27,14 @@ Offset = Annotated[int, Query(ge=0, description="Bỏ qua bao nhiêu mục / ite
 def list_alerts(rt: RuntimeDep, _: Reader, as_of: AsOf, agency: Filter = None,
                 kind: Filter = None, severity: Filter = None, period: Filter = None,
                 subject: Filter = None, limit: Limit = PAGE_LIMIT,
-                offset: Offset = 0) -> dict[str, Any]:
-    rows = board.alerts(rt, as_of, agency=agency, kind=kind, severity=severity, period=period,
-                        subject=subject)
-    return paged(rows, limit, offset)
+                offset: Offset = 0) -> Response:
+    def build() -> dict[str, Any]:
+        rows = board.alerts(rt, as_of, agency=agency, kind=kind, severity=severity,
+                            period=period, subject=subject)
+        return paged(rows, limit, offset)
+
+    return cached_json(rt, ("alerts", agency, kind, severity, period, subject, limit, offset),
+                       as_of, build, Page[AlertPublic])
 
 
 @router.get("/alerts/stream", summary="Luồng cảnh báo trực tiếp (SSE) / live alerts stream",
@@ -72,9 +77,13 @@ def get_alert(alert_id: str, rt: RuntimeDep, _: Reader, as_of: AsOf) -> dict[str
             summary="Trạng thái mục tiêu và nhiệm vụ / statuses")
 def list_statuses(rt: RuntimeDep, _: Reader, as_of: AsOf, agency: Filter = None,
                   kind: Filter = None, status: Filter = None, limit: Limit = PAGE_LIMIT,
-                  offset: Offset = 0) -> dict[str, Any]:
-    return paged(catalog.statuses(rt, as_of, agency=agency, kind=kind, status=status),
-                 limit, offset)
+                  offset: Offset = 0) -> Response:
+    def build() -> dict[str, Any]:
+        return paged(catalog.statuses(rt, as_of, agency=agency, kind=kind, status=status),
+                     limit, offset)
+
+    return cached_json(rt, ("statuses", agency, kind, status, limit, offset), as_of, build,
+                       Page[StatusPublic])
 
 
 @router.get("/board", summary="Bảng theo dõi / overview board")

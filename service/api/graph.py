@@ -14,6 +14,7 @@ from kg.draw import to_dot, to_svg
 from kg.queries import QUERIES, run_sparql
 from kg.validate import check_graph, ontology_graph
 from service.deps import AsOf, Inspector, Reader, RuntimeDep
+from service.rendering import cached_json
 from service.schemas import SparqlQuery
 from service.views import board
 
@@ -38,11 +39,15 @@ EXPORT = {"ttl": ("turtle", "text/turtle"), "nt": ("nt", "application/n-triples"
           "jsonld": ("json-ld", "application/ld+json"), "xml": ("xml", "application/rdf+xml")}
 
 
-@router.get("/who", summary="Ai chịu trách nhiệm / who is responsible (id or phrase)")
+@router.get("/who", response_model=dict[str, Any],
+            summary="Ai chịu trách nhiệm / who is responsible (id or phrase)")
 def who(rt: RuntimeDep, _: Reader, q: Text,
-        limit: Annotated[int, Query(ge=1, le=100)] = 20) -> dict[str, Any]:
-    rows = rt.graph().who(q, limit)
-    return {"data": rows, "count": len(rows)}
+        limit: Annotated[int, Query(ge=1, le=100)] = 20) -> Response:
+    def build() -> dict[str, Any]:
+        rows = rt.graph().who(q, limit)
+        return {"data": rows, "count": len(rows)}
+
+    return cached_json(rt, ("who", q, limit), None, build)
 
 
 @router.get("/agencies/{agency_id}/portfolio",
@@ -59,12 +64,12 @@ def portfolio(agency_id: str, rt: RuntimeDep, _: Reader, as_of: AsOf) -> dict[st
                                          "text/vnd.graphviz": {}}}})
 def trace(ident: str, rt: RuntimeDep, _: Reader,
           format: TraceFormat = TraceFormat.json) -> Any:
+    if format is TraceFormat.json:
+        return cached_json(rt, ("trace", ident), None, lambda: rt.graph().trace(ident))
     data = rt.graph().trace(ident)
     if format is TraceFormat.svg:
         return Response(to_svg(data), media_type="image/svg+xml")
-    if format is TraceFormat.dot:
-        return Response(to_dot(data), media_type="text/vnd.graphviz")
-    return data
+    return Response(to_dot(data), media_type="text/vnd.graphviz")
 
 
 @router.get("/impact/{document}", summary="Ảnh hưởng của văn bản / impact of a document")

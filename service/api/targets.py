@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
 
 from service.api.catalog import create, update
 from service.deps import Admin, AsOf, IdempotencyDep, Reader, RuntimeDep
+from service.rendering import cached_json
 from service.schemas import (
     PAGE_LIMIT,
     PAGE_LIMIT_MAX,
@@ -32,12 +34,17 @@ Offset = Annotated[int, Query(ge=0, description="Bỏ qua bao nhiêu mục / ite
             summary="Mục tiêu và trạng thái / targets with status")
 def list_targets(rt: RuntimeDep, _: Reader, as_of: AsOf, agency: Filter = None,
                  status: Filter = None, indicator: Filter = None, period: Filter = None,
-                 limit: Limit = PAGE_LIMIT, offset: Offset = 0) -> dict[str, Any]:
-    rows = rt.derived(("targets", agency, status, indicator, period), as_of,
-                      lambda _evaluation: catalog.targets(rt, as_of, agency=agency,
-                                                          status=status, indicator=indicator,
-                                                          period=period))
-    return paged(rows, limit, offset)
+                 limit: Limit = PAGE_LIMIT, offset: Offset = 0) -> Response:
+    def build() -> dict[str, Any]:
+        rows = rt.derived(("targets", agency, status, indicator, period), as_of,
+                          lambda _evaluation: catalog.targets(rt, as_of, agency=agency,
+                                                              status=status,
+                                                              indicator=indicator,
+                                                              period=period))
+        return paged(rows, limit, offset)
+
+    return cached_json(rt, ("targets", agency, status, indicator, period, limit, offset),
+                       as_of, build, Page[TargetPublic])
 
 
 @router.get("/targets/{target_id}", response_model=TargetPublic)

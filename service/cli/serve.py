@@ -13,6 +13,8 @@ from service.cli.options import AsOfOption, DbOption, JsonOption, command, emit_
 from service.security import MIN_PASSWORD, hash_password
 from service.settings import Settings
 from service.store import ROLES, ServiceStore
+from service.workers import run_workers
+from service.workers import supported as workers_supported
 
 user_app = typer.Typer(help="Tài khoản người dùng / user accounts", no_args_is_help=True)
 
@@ -42,7 +44,7 @@ def serve(db: DbOption = None,
     """
     import uvicorn
 
-    settings = Settings(db=db or default_db_path(), as_of=parse_as_of(as_of))
+    settings = Settings(db=db or default_db_path(), as_of=parse_as_of(as_of), freeze_gc=True)
     if demo:
         _print_demo(settings)
     typer.echo(f"http://{host}:{port}/  ·  API: http://{host}:{port}/docs  ·  db: {settings.db}"
@@ -55,8 +57,11 @@ def serve(db: DbOption = None,
     # Every worker builds its app from the environment: same database, date and signing key.
     os.environ["KEHOACH_DB"] = str(settings.db)
     os.environ["KEHOACH_SECRET_KEY"] = settings.secret_key
+    os.environ["KEHOACH_FREEZE_GC"] = "1"
     if settings.as_of:
         os.environ["KEHOACH_AS_OF"] = settings.as_of.isoformat()
+    if workers_supported():  # one socket per worker: connections spread evenly
+        raise typer.Exit(run_workers(host, port, workers))
     uvicorn.run("service.app:app_from_environment", factory=True, workers=workers, host=host,
                 port=port, log_level="info")
 
