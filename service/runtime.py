@@ -162,8 +162,14 @@ class Runtime:
 
     def _current(self) -> tuple[tuple[int, date], ReplayResult, list[dict[str, Any]]]:
         """The session's position, result and status rows, rebuilt only when the log or
-        date moved."""
-        with self.write_lock:
+        date moved. While another thread writes, a read is answered from the last view (the
+        log as it stood before that write, whole and consistent) instead of waiting for the
+        rules to finish; the writer's own response carries what its write caused."""
+        view = self._view
+        if not self.write_lock.acquire(blocking=view is None):
+            assert view is not None
+            return view
+        try:
             self._sync()
             session, _ = self._session_now()
             key = (self._seen, session.clock)
@@ -171,6 +177,8 @@ class Runtime:
                 result = session.result()
                 self._view = (key, result, status_rows(result.statuses))
             return self._view
+        finally:
+            self.write_lock.release()
 
     def _evaluated(self, when: date) -> tuple[tuple[int, date], ReplayResult]:
         """The evaluation as of ``when`` and the (log position, date) it was computed at."""

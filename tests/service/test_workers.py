@@ -19,7 +19,7 @@ import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 
-from kg.log import open_log
+from kg.log import Fact, open_log
 from service.app import create_app
 from service.store import ServiceStore
 from tests.service.conftest import AS_OF, PASSWORD, SECRET, _free_port, bearer, make_settings
@@ -140,3 +140,37 @@ def test_serve_with_two_workers(db, tmp_path):
     assert len(set(reads)) == 1 and reads[0] >= 1  # every worker sees the written alert
     with open_log(db) as log:
         assert len([f for f in log.read() if f.batch == "workers-1"]) == 1
+
+
+def test_a_read_during_a_write_answers_from_the_last_view(db):
+    """While a write holds the runtime, reads do not wait for the rules: they get the log as
+    it stood before the write; once the write is done, reads see it."""
+    app = create_app(make_settings(db))
+    with TestClient(app) as client:
+        runtime = app.state.runtime
+        before = client.get("/api/v1/alerts?limit=1", headers=bearer("tc")).json()["count"]
+        holding, release = threading.Event(), threading.Event()
+
+        def slow_write() -> None:
+            with runtime.write_lock:
+                holding.set()
+                release.wait(10)
+
+        writer = threading.Thread(target=slow_write)
+        writer.start()
+        holding.wait(5)
+        with open_log(db) as log:  # another process's write lands meanwhile
+            log.append([Fact("task_update", "upd-elsewhere", {"task": "no-such-task",
+                                                              "status": "in_progress"})],
+                       submitted_by="x")
+        t0 = time.perf_counter()
+        during = client.get("/api/v1/alerts?limit=1", headers=bearer("tc"))
+        waited = time.perf_counter() - t0
+        release.set()
+        writer.join()
+        assert during.status_code == 200 and during.json()["count"] == before
+        assert waited < 5  # it did not wait for the 10 s write
+        posted = client.post("/api/v1/observations", json=FIGURE, headers=bearer("tc"))
+        assert posted.status_code == 201 and posted.json()["alerts"]
+        listed = client.get("/api/v1/alerts?limit=1000", headers=bearer("tc")).json()["data"]
+        assert {a["id"] for a in posted.json()["alerts"]} <= {a["id"] for a in listed}
