@@ -41,7 +41,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_ingest import RESULTS, _commit, _cpus, percentiles  # noqa: E402
+from bench.bench_ingest import _commit, _cpus, percentiles, publish  # noqa: E402
 from bench.generate import Scale, write  # noqa: E402
 from kg.dataset import load_into  # noqa: E402
 from kg.log import open_log  # noqa: E402
@@ -249,10 +249,7 @@ def main() -> None:
         r = result[route]
         text += (f"| {route} | {r.get('n')} | {r.get('p50_ms')} | {r.get('p95_ms')} | "
                  f"{r.get('p99_ms')} | {r.get('max_ms')} |\n")
-    print(text)
-    if args.append:
-        with RESULTS.open("a", encoding="utf-8") as out:
-            out.write("\n" + text)
+    publish(text, args.append)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.bench_ingest import publish  # noqa: E402
 from kg.dataset import DEFAULT_DATASET, load_dataset  # noqa: E402
 from kg.log import Fact, StoredFact, open_log  # noqa: E402
 from rules.replay import persist_outcomes, replay  # noqa: E402
@@ -37,7 +38,6 @@ from rules.session import RuleSession  # noqa: E402
 from service.runtime import Runtime  # noqa: E402
 from service.settings import Settings  # noqa: E402
 
-RESULTS = ROOT / "bench" / "RESULTS.md"
 AS_OF = date(2024, 12, 31)
 
 
@@ -161,11 +161,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=50, help="observations to assert")
     parser.add_argument("--append", action="store_true", help="append to bench/RESULTS.md")
     args = parser.parse_args()
-    text = report(run(args.n))
-    print(text)
-    if args.append:
-        with RESULTS.open("a", encoding="utf-8") as out:
-            out.write("\n" + text)
+    publish(report(run(args.n)), args.append)
 
 
 if __name__ == "__main__":

@@ -394,6 +394,14 @@ def report(results: dict[str, Any], scale: Scale, rscale: Scale, args: argparse.
     return "\n".join(lines) + "\n"
 
 
+def publish(text: str, append: bool) -> None:
+    """Print a result section; with ``append`` add it to ``bench/RESULTS.md`` (append-only)."""
+    print(text)
+    if append:
+        with RESULTS.open("a", encoding="utf-8") as out:
+            out.write("\n" + text)
+
+
 def _cpus() -> int:
     import os
 
@@ -433,11 +441,7 @@ def main() -> None:
         results[name] = run_child(name, rscale if name in ("replay", "queries") else scale, args)
         print(name, json.dumps(results[name], ensure_ascii=False), flush=True)
     if not args.only:
-        text = report(results, scale, rscale, args)
-        print(text)
-        if args.append:
-            with RESULTS.open("a", encoding="utf-8") as out:
-                out.write("\n" + text)
+        publish(report(results, scale, rscale, args), args.append)
 
 
 if __name__ == "__main__":

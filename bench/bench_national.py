@@ -35,10 +35,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_ingest import _commit, _cpus  # noqa: E402
+from bench.bench_ingest import _commit, _cpus, publish  # noqa: E402
 from bench.generate import Scale, base_facts, report_rounds  # noqa: E402
-
-RESULTS = ROOT / "bench" / "RESULTS.md"
 
 
 def province_year(province: int, seed: int, batch: int, months: int) -> dict[str, Any]:
@@ -146,11 +144,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--append", action="store_true", help="append to bench/RESULTS.md")
     args = parser.parse_args()
-    text = report(run(args), args)
-    print(text)
-    if args.append:
-        with RESULTS.open("a", encoding="utf-8") as out:
-            out.write("\n" + text)
+    publish(report(run(args), args), args.append)
 
 
 if __name__ == "__main__":
