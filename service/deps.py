@@ -25,9 +25,14 @@ from fastapi.security import OAuth2PasswordBearer
 
 from service.errors import ApiError, field_error, not_found
 from service.runtime import Runtime
-from service.schemas import ObservationBatch, ObservationCreate
+from service.schemas import PAGE_LIMIT_MAX, ObservationBatch, ObservationCreate
 from service.security import read_token
 from service.store import PENDING, ServiceStore, User
+
+Filter = Annotated[str | None, Query(max_length=200)]
+"""A list filter (agency, kind, period ...): any text up to 200 characters."""
+Limit = Annotated[int, Query(ge=1, le=PAGE_LIMIT_MAX, description="Số mục mỗi trang / page size")]
+Offset = Annotated[int, Query(ge=0, description="Bỏ qua bao nhiêu mục / items to skip")]
 
 SESSION_COOKIE = "kehoach_session"
 IDEMPOTENCY_WAIT_SECONDS = 30.0

@@ -5,21 +5,18 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 
-from service.deps import AsOf, Reader, RuntimeDep
+from service.deps import AsOf, Filter, Limit, Offset, Reader, RuntimeDep
 from service.events import sse_frame
 from service.rendering import cached_json
-from service.schemas import PAGE_LIMIT, PAGE_LIMIT_MAX, AlertPublic, Page, StatusPublic, paged
+from service.schemas import PAGE_LIMIT, AlertPublic, Page, StatusPublic, paged
 from service.views import board, catalog
 
 router = APIRouter(tags=["alerts"])
-Filter = Annotated[str | None, Query(max_length=200)]
-Limit = Annotated[int, Query(ge=1, le=PAGE_LIMIT_MAX, description="Số mục mỗi trang / page size")]
-Offset = Annotated[int, Query(ge=0, description="Bỏ qua bao nhiêu mục / items to skip")]
 
 
 @router.get("/alerts", response_model=Page[AlertPublic],

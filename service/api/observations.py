@@ -3,20 +3,26 @@ indicators their agency leads. The response lists the alerts and status changes 
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 
-from service.deps import IdempotencyDep, OwnedObservation, OwnedObservations, Reader, RuntimeDep
+from service.deps import (
+    Filter,
+    IdempotencyDep,
+    Limit,
+    Offset,
+    OwnedObservation,
+    OwnedObservations,
+    Reader,
+    RuntimeDep,
+)
 from service.deps import Writer as WriterUser
-from service.schemas import PAGE_LIMIT, PAGE_LIMIT_MAX, ObservationPublic, Page, WriteResult, paged
+from service.schemas import PAGE_LIMIT, ObservationPublic, Page, WriteResult, paged
 from service.views import catalog
 from service.writes import observation_fact
 
 router = APIRouter(prefix="/observations", tags=["observations"])
-Filter = Annotated[str | None, Query(max_length=200)]
-Limit = Annotated[int, Query(ge=1, le=PAGE_LIMIT_MAX, description="Số mục mỗi trang / page size")]
-Offset = Annotated[int, Query(ge=0, description="Bỏ qua bao nhiêu mục / items to skip")]
 
 
 @router.get("", response_model=Page[ObservationPublic], summary="Số liệu / observations")

@@ -3,17 +3,16 @@ updates targets."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from service.api.catalog import create, update
-from service.deps import Admin, AsOf, IdempotencyDep, Reader, RuntimeDep
+from service.deps import Admin, AsOf, Filter, IdempotencyDep, Limit, Offset, Reader, RuntimeDep
 from service.rendering import cached_json
 from service.schemas import (
     PAGE_LIMIT,
-    PAGE_LIMIT_MAX,
     Page,
     TargetCreate,
     TargetPublic,
@@ -25,9 +24,6 @@ from service.views import board, catalog
 from service.writes import target_key
 
 router = APIRouter(tags=["targets"])
-Filter = Annotated[str | None, Query(max_length=200)]
-Limit = Annotated[int, Query(ge=1, le=PAGE_LIMIT_MAX, description="Số mục mỗi trang / page size")]
-Offset = Annotated[int, Query(ge=0, description="Bỏ qua bao nhiêu mục / items to skip")]
 
 
 @router.get("/targets", response_model=Page[TargetPublic],

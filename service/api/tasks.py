@@ -3,15 +3,25 @@ the planning office creates and updates them."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 
 from service.api.catalog import create, update
-from service.deps import Admin, AsOf, IdempotencyDep, OwnedTask, Reader, RuntimeDep, Writer
+from service.deps import (
+    Admin,
+    AsOf,
+    Filter,
+    IdempotencyDep,
+    Limit,
+    Offset,
+    OwnedTask,
+    Reader,
+    RuntimeDep,
+    Writer,
+)
 from service.schemas import (
     PAGE_LIMIT,
-    PAGE_LIMIT_MAX,
     Page,
     TaskCreate,
     TaskPublic,
@@ -24,9 +34,6 @@ from service.views import catalog
 from service.writes import task_update_fact
 
 router = APIRouter(prefix="/tasks", tags=["tasks"])
-Filter = Annotated[str | None, Query(max_length=200)]
-Limit = Annotated[int, Query(ge=1, le=PAGE_LIMIT_MAX, description="Số mục mỗi trang / page size")]
-Offset = Annotated[int, Query(ge=0, description="Bỏ qua bao nhiêu mục / items to skip")]
 
 
 @router.get("", response_model=Page[TaskPublic], summary="Nhiệm vụ / tasks with status")

@@ -14,7 +14,7 @@ from fastapi.templating import Jinja2Templates
 
 from kg.draw import to_svg
 from kg.errors import KehoachError
-from service.deps import SESSION_COOKIE, CurrentUser, OptionalUser, RuntimeDep
+from service.deps import SESSION_COOKIE, CurrentUser, Filter, OptionalUser, RuntimeDep
 from service.errors import ApiError, body, to_api_error
 from service.security import authenticate, issue_token
 from service.views import board, catalog
@@ -22,7 +22,6 @@ from service.web import forms
 from service.web.i18n import COOKIE, page_lang, translator
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
-Filter = Annotated[str | None, Query(max_length=200)]
 
 
 def build_web(app: FastAPI) -> APIRouter:
