@@ -95,17 +95,23 @@ def live_server(seeded_db: Path, tmp_path_factory: pytest.TempPathFactory) -> It
     """A real uvicorn server (one per session) on a copy of the seeded database."""
     path = tmp_path_factory.mktemp("live") / "kehoach.db"
     shutil.copy(seeded_db, path)
-    application = create_app(make_settings(path))
+    server, thread, url = start_uvicorn(create_app(make_settings(path)))
+    yield url
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def start_uvicorn(app: Any, timeout: float = 30) -> tuple[uvicorn.Server, threading.Thread, str]:
+    """Serve ``app`` with a real uvicorn (lifespan on) on a free port in a daemon thread;
+    returns once it accepts connections."""
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(application, host="127.0.0.1", port=port,
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
                                            log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + timeout
     while not server.started:
         if time.monotonic() > deadline:
             raise RuntimeError("uvicorn did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    return server, thread, f"http://127.0.0.1:{port}"

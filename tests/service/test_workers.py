@@ -16,13 +16,20 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from kg.log import Fact, open_log
 from service.app import create_app
 from service.store import ServiceStore
-from tests.service.conftest import AS_OF, PASSWORD, SECRET, _free_port, bearer, make_settings
+from tests.service.conftest import (
+    AS_OF,
+    PASSWORD,
+    SECRET,
+    _free_port,
+    bearer,
+    make_settings,
+    start_uvicorn,
+)
 
 KEHOACH = str(Path(sys.executable).parent / "kehoach")
 FIGURE = {"indicator": "budget_revenue", "period": "9T/2024", "value": "5.100",
@@ -75,22 +82,9 @@ def test_claim_of_a_killed_process_is_taken_over(db):
     store.close()
 
 
-def _serve(app) -> tuple[uvicorn.Server, threading.Thread, str]:
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    return server, thread, f"http://127.0.0.1:{port}"
-
-
 def test_stream_carries_alerts_written_by_another_process(db):
     listening = create_app(make_settings(db).model_copy(update={"follow_seconds": 0.2}))
-    server, thread, url = _serve(listening)
+    server, thread, url = start_uvicorn(listening)
     try:
         with TestClient(create_app(make_settings(db))) as other, httpx.Client(
                 base_url=url, timeout=20) as http, http.stream(
