@@ -7,6 +7,7 @@ Both render the same dict as the file writers; HTML is plain markup built with `
 
 from __future__ import annotations
 
+import re
 from html import escape
 from typing import Any
 
@@ -42,33 +43,45 @@ def _notes_for(member: dict[str, Any], key: str) -> list[int]:
 
 # --- Markdown ----------------------------------------------------------------------------
 
+# Characters a Markdown (CommonMark/GFM) renderer would read as markup: backslash-escaped, so
+# a quoted cell shows as typed and never opens emphasis, a link, code or a table column.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#!])")
+# Raw HTML passes through Markdown renderers: these become entities instead.
+_MD_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
+
 def _md(text: Any) -> str:
-    return str(text if text is not None else "").replace("|", "\\|").replace("\n", " ")
+    """Quoted text (a name, an explanation, a source's quote) made inert in Markdown: HTML
+    characters as entities, markup characters backslash-escaped, one line."""
+    plain = str(text if text is not None else "")
+    plain = "".join(_MD_HTML.get(c, c) for c in plain)
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(plain.splitlines()))
 
 
 def render_markdown(report: dict[str, Any]) -> str:
     cols = report["columns"]
-    out = [f"# {report['title']}", "",
-           f"*Kỳ {report['period_label']}; số liệu tính đến ngày {report['as_of']}.*", "",
+    out = [f"# {_md(report['title'])}", "",
+           f"*Kỳ {_md(report['period_label'])}; số liệu tính đến ngày "
+           f"{_md(report['as_of'])}.*", "",
            "## I. Các chỉ tiêu chủ yếu", "",
-           "| " + " | ".join(c["vi"] for c in cols) + " |",
+           "| " + " | ".join(_md(c["vi"]) for c in cols) + " |",
            "|" + "|".join("---" for _ in cols) + "|"]
     for group in report["indicators"]:
-        out.append(f"| **{group['label']}** | **{_md(group['title'])}** |"
+        out.append(f"| **{_md(group['label'])}** | **{_md(group['title'])}** |"
                    + " |" * (len(cols) - 2))
         for row in group["rows"]:
             for i, m in enumerate(row["members"]):
                 cells = [_md(_value(m, row, c["key"], i == 0)) + _refs(_notes_for(m, c["key"]))
                          for c in cols]
                 out.append("| " + " | ".join(cells) + " |")
-    remarks = [f"- {m['name']}: {m['remark']}" for g in report["indicators"]
+    remarks = [f"- {_md(m['name'])}: {_md(m['remark'])}" for g in report["indicators"]
                for r in g["rows"] for m in r["members"]
                if m["agrees"] is False or m["estimate_official"]]
     out += [""] + remarks + ["", "## II. Các chỉ tiêu có nguy cơ chậm, chậm tiến độ", ""]
     if report["lagging"]:
         out += ["| TT | Chỉ tiêu | Kỳ | Trạng thái | Giải thích | Cơ quan chủ trì |",
                 "|---|---|---|---|---|---|"]
-        out += [f"| {i} | {_md(x['name'])} | {x['period']} | {x['status_vi']} | "
+        out += [f"| {i} | {_md(x['name'])} | {_md(x['period'])} | {_md(x['status_vi'])} | "
                 f"{_md(x['explanation'])}{_refs(x['notes'])} | "
                 f"{_md(x['agency_name'] or 'Chưa xác định')} |"
                 for i, x in enumerate(report["lagging"], start=1)]
@@ -94,7 +107,7 @@ def _md_tasks(tasks: dict[str, Any]) -> list[str]:
         out += ["| TT | Nhiệm vụ | Cơ quan chủ trì | Thời hạn | Số ngày quá hạn |",
                 "|---|---|---|---|---|"]
         out += [f"| {i} | {_md(t['summary'])}{_refs(t['notes'])} | {_md(t['agency_name'])} | "
-                f"{_md(t['deadline_text'] or t['deadline'])} | {t['days_overdue']} |"
+                f"{_md(t['deadline_text'] or t['deadline'])} | {_md(t['days_overdue'])} |"
                 for i, t in enumerate(tasks["overdue"], start=1)]
     return out
 
