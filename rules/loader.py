@@ -4,6 +4,13 @@ Every file in ``rules/definitions/`` is checked at load against a JSON Schema an
 vocabulary (``rules.vocabulary``): an unknown fact, field, operator, action, status, alert
 kind, severity, threshold or explanation placeholder fails here, naming the file, the line
 and the rule id — never on first firing.
+
+Thresholds are declared once per file (``thresholds:``, name → number) and rules refer to them
+by name. A scale of statuses on one field is declared as ordered cut points (``bands:``): the
+bands follow from the cuts, so a gap or an overlap cannot be written; cuts out of order, a band
+no rule uses, or a rule testing a banded field with its own operator is refused at load.
+``{name}`` / ``{name:pct}`` of a file threshold in a title, description or explanation is
+filled at load (0,95 / 95%), so texts never copy a number.
 """
 
 from __future__ import annotations
@@ -13,12 +20,14 @@ import re
 import string
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import yaml
 
+from kg.notation.numbers import format_number
 from rules.errors import RuleFileError
 from rules.vocabulary import (
     ACTIONS,
@@ -38,18 +47,21 @@ _TEXT = {"type": "object", "required": ["vi", "en"],
          "properties": {"vi": {"type": "string"}, "en": {"type": "string"}},
          "additionalProperties": False}
 _CONDITION = {
-    "type": "object", "required": ["field", "op"],
+    "type": "object", "required": ["field"],
     "properties": {"field": {"type": "string"}, "op": {"type": "string"},
                    "value": {"type": ["number", "string", "boolean"]},
-                   "threshold": {"type": "string"}},
-    "oneOf": [{"required": ["value"]}, {"required": ["threshold"]}],
+                   "threshold": {"type": "string"}, "band": {"type": "string"}},
+    "oneOf": [{"required": ["op", "value"], "not": {"required": ["band"]}},
+              {"required": ["op", "threshold"], "not": {"required": ["band"]}},
+              {"required": ["band"], "not": {"anyOf": [{"required": ["op"]},
+                                                       {"required": ["value"]},
+                                                       {"required": ["threshold"]}]}}],
     "additionalProperties": False,
 }
 RULE_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["id", "version", "title", "description", "basis", "effective_from",
-                 "effective_until", "severity", "fact", "thresholds", "when", "then",
-                 "explanation"],
+                 "effective_until", "severity", "fact", "when", "then", "explanation"],
     "properties": {
         "id": {"type": "string", "pattern": r"^[a-z_]+\.[a-z0-9_]+$"},
         "version": {"type": "integer", "minimum": 1},
@@ -69,12 +81,28 @@ RULE_SCHEMA: dict[str, Any] = {
     },
     "additionalProperties": False,
 }
+_CUT = {"type": "object", "minProperties": 1, "maxProperties": 1,
+        "additionalProperties": {"type": "number"}}
+BAND_SCHEMA: dict[str, Any] = {
+    "type": "object", "required": ["fact", "field", "scale"],
+    "properties": {
+        "fact": {"type": "string"}, "field": {"type": "string"},
+        # [lowest band, {band: cut}, {band: cut}, ...] — each later band starts at its cut
+        "scale": {"type": "array", "minItems": 2,
+                  "prefixItems": [{"type": "string"}], "items": _CUT},
+    },
+    "additionalProperties": False,
+}
 FILE_SCHEMA: dict[str, Any] = {
     "type": "object", "required": ["family", "rules"],
     "properties": {"family": {"type": "string"},
+                   "thresholds": {"type": "object",
+                                  "additionalProperties": {"type": "number"}},
+                   "bands": {"type": "object", "additionalProperties": BAND_SCHEMA},
                    "rules": {"type": "array", "minItems": 1, "items": {"type": "object"}}},
     "additionalProperties": False,
 }
+_PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)(?::(pct))?\}")
 
 
 @dataclass(frozen=True)
@@ -132,10 +160,47 @@ class RuleBook:
         return next(r for r in self.rules if r.id == rule_id)
 
 
+@dataclass(frozen=True)
+class Band:
+    """One band of a declared scale: its field, its cut points (None = open end)."""
+
+    scale: str
+    fact: str
+    field: str
+    name: str
+    low: str | None
+    high: str | None
+
+
+@dataclass
+class FileContext:
+    """What a rule file declares once for all its rules: thresholds and banded scales."""
+
+    file: str
+    text: str
+    thresholds: dict[str, float] = field(default_factory=dict)
+    bands: dict[tuple[str, str, str], Band] = field(default_factory=dict)
+    used: set[tuple[str, str, str]] = field(default_factory=set)
+
+    @property
+    def banded_fields(self) -> set[tuple[str, str]]:
+        return {(fact, f) for fact, f, _n in self.bands}
+
+
 def _line_of(text: str, rule_id: str | None) -> int | None:
     if not rule_id:
         return None
     match = re.search(rf"^\s*-?\s*id:\s*['\"]?{re.escape(rule_id)}['\"]?\s*$", text, re.M)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _line_of_key(text: str, key: str, after: str | None = None) -> int | None:
+    """1-based line of ``key:`` (after the line of ``after:`` when given)."""
+    start = 0
+    if after is not None:
+        head = re.search(rf"^{re.escape(after)}:", text, re.M)
+        start = head.end() if head else 0
+    match = re.compile(rf"^\s*{re.escape(key)}:", re.M).search(text, start)
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
@@ -149,12 +214,80 @@ def _date(value: Any) -> date | None:
     return date.fromisoformat(str(value))
 
 
+def _read_scales(data: dict[str, Any], ctx: FileContext) -> None:
+    """Declared scales → bands; each cut becomes a file threshold named after its band."""
+    for scale, spec in (data.get("bands") or {}).items():
+        line = _line_of_key(ctx.text, scale, after="bands")
+        names = [spec["scale"][0]] + [next(iter(c)) for c in spec["scale"][1:]]
+        cuts = [float(next(iter(c.values()))) for c in spec["scale"][1:]]
+        if len(set(names)) != len(names):
+            raise RuleFileError(f"thang '{scale}' có tên khoảng trùng: {names}",
+                                f"scale '{scale}' repeats a band name: {names}",
+                                file=ctx.file, line=line)
+        if any(b <= a for a, b in zip(cuts, cuts[1:], strict=False)):
+            raise RuleFileError(
+                f"thang '{scale}': các ngưỡng phải tăng dần (không hở, không chồng): {cuts}",
+                f"scale '{scale}': cut points must increase (no gap, no overlap): {cuts}",
+                file=ctx.file, line=line)
+        if (spec["fact"], spec["field"]) in ctx.banded_fields:
+            raise RuleFileError(f"trường '{spec['field']}' đã có thang",
+                                f"field '{spec['field']}' already has a scale",
+                                file=ctx.file, line=line)
+        if field_spec(spec["fact"], spec["field"]) is None:
+            raise RuleFileError(f"thang '{scale}': trường không có trong từ vựng",
+                                f"scale '{scale}': unknown field '{spec['field']}'",
+                                file=ctx.file, line=line)
+        for i, name in enumerate(names):
+            if i and name in ctx.thresholds:
+                raise RuleFileError(f"ngưỡng khai báo hai lần: '{name}'",
+                                    f"threshold '{name}' is declared twice",
+                                    file=ctx.file, line=line)
+            if i:
+                ctx.thresholds[name] = cuts[i - 1]
+            ctx.bands[(spec["fact"], spec["field"], name)] = Band(
+                scale, spec["fact"], spec["field"], name, names[i] if i else None,
+                names[i + 1] if i + 1 < len(names) else None)
+
+
+def _check_scales_used(ctx: FileContext) -> None:
+    """Every band of a scale is judged by some rule: a value never falls through."""
+    for key, band in ctx.bands.items():
+        if key not in ctx.used:
+            raise RuleFileError(
+                f"khoảng '{band.name}' của thang '{band.scale}' không có luật nào xét",
+                f"band '{band.name}' of scale '{band.scale}' is judged by no rule",
+                file=ctx.file, line=_line_of_key(ctx.text, band.scale, after="bands"))
+
+
+def _band_conditions(cond: dict[str, Any], fact: str, ctx: FileContext,
+                     fail: Any) -> list[Condition]:
+    band = ctx.bands.get((fact, cond["field"], cond["band"]))
+    if band is None:
+        raise fail(f"khoảng chưa khai báo: '{cond['band']}' của '{cond['field']}'",
+                   f"undeclared band '{cond['band']}' of field '{cond['field']}'")
+    ctx.used.add((fact, band.field, band.name))
+    out = []
+    if band.low is not None:
+        out.append(Condition(band.field, "gte", ctx.thresholds[band.low], band.low))
+    if band.high is not None:
+        out.append(Condition(band.field, "lt", ctx.thresholds[band.high], band.high))
+    return out
+
+
 def _check_condition(cond: dict[str, Any], fact: str, thresholds: dict[str, float],
-                     fail: Any) -> Condition:
+                     fail: Any, ctx: FileContext | None = None) -> list[Condition]:
     spec = field_spec(fact, cond["field"])
     if spec is None:
         raise fail(f"trường không có trong từ vựng: '{cond['field']}' của '{fact}'",
                    f"unknown field '{cond['field']}' of fact '{fact}'")
+    if ctx is not None and "band" in cond:
+        return _band_conditions(cond, fact, ctx, fail)
+    if ctx is not None and (fact, cond["field"]) in ctx.banded_fields:
+        raise fail(f"trường '{cond['field']}' có thang: dùng 'band:', không dùng toán tử",
+                   f"field '{cond['field']}' has a scale: use 'band:', not an operator")
+    if "op" not in cond:
+        raise fail("điều kiện 'band:' cần khai báo 'bands:' trong tệp",
+                   "a 'band:' condition needs the file's 'bands:'")
     if cond["op"] not in OPERATORS:
         raise fail(f"toán tử không có trong từ vựng: '{cond['op']}'",
                    f"unknown operator '{cond['op']}'")
@@ -169,7 +302,7 @@ def _check_condition(cond: dict[str, Any], fact: str, thresholds: dict[str, floa
     if not isinstance(value, expected) or (spec.type == "number" and isinstance(value, bool)):
         raise fail(f"giá trị '{value}' không đúng kiểu {spec.type}",
                    f"value '{value}' is not of type {spec.type}")
-    return Condition(cond["field"], cond["op"], value, name)
+    return [Condition(cond["field"], cond["op"], value, name)]
 
 
 def _check_then(then: dict[str, str], fact: str, fail: Any) -> None:
@@ -196,7 +329,30 @@ def _check_explanation(explanation: dict[str, str], fact: str, fail: Any) -> Non
                            f"unknown placeholder '{{{name}}}' in the explanation")
 
 
-def _build_rule(raw: dict[str, Any], family: str, file: str, text: str) -> Rule:
+def threshold_text(value: float, lang: str, pct: bool = False) -> str:
+    """A threshold as a planner reads it: vi "0,95" / "95%", en "0.95" / "95%"."""
+    number = Decimal(str(value)) * (100 if pct else 1)
+    number = number.quantize(Decimal(1)) if number == number.to_integral() else number.normalize()
+    text = format_number(number) if lang == "vi" else f"{number:f}"
+    return f"{text}%" if pct else text
+
+
+def _fill(texts: dict[str, str], fact: str, thresholds: dict[str, float]) -> dict[str, str]:
+    """``{name}`` / ``{name:pct}`` of a file threshold → its value; a measure field of the
+    same name stays a placeholder for the explanation (filled when the rule fires)."""
+    def one(lang: str, text: str) -> str:
+        def sub(match: re.Match[str]) -> str:
+            name, pct = match.group(1), match.group(2) == "pct"
+            if name not in thresholds or field_spec(fact, name) is not None:
+                return match.group(0)
+            return threshold_text(thresholds[name], lang, pct)
+        return _PLACEHOLDER.sub(sub, text)
+    return {lang: one(lang, text) for lang, text in texts.items()}
+
+
+def _build_rule(raw: dict[str, Any], family: str, file: str, text: str,
+                ctx: FileContext | None = None) -> Rule:
+    ctx = ctx or FileContext(file, text)
     rule_id = raw.get("id") if isinstance(raw.get("id"), str) else None
     errors = sorted(jsonschema.Draft202012Validator(RULE_SCHEMA).iter_errors(raw), key=str)
     if errors:
@@ -213,16 +369,25 @@ def _build_rule(raw: dict[str, Any], family: str, file: str, text: str) -> Rule:
     if raw["severity"] not in SEVERITIES:
         raise fail(f"mức độ không hợp lệ: '{raw['severity']}'",
                    f"unknown severity '{raw['severity']}'")
-    when = tuple(_check_condition(c, fact, raw["thresholds"], fail) for c in raw["when"])
+    own = dict(raw.get("thresholds") or {})
+    twice = sorted(set(own) & set(ctx.thresholds))
+    if twice:
+        raise fail(f"ngưỡng khai báo hai lần (tệp và luật): {twice}",
+                   f"threshold declared twice (file and rule): {twice}")
+    thresholds = {**ctx.thresholds, **own}
+    when = tuple(c for raw_cond in raw["when"]
+                 for c in _check_condition(raw_cond, fact, thresholds, fail, ctx))
     _check_then(raw["then"], fact, fail)
-    _check_explanation(raw["explanation"], fact, fail)
+    texts = {k: _fill(raw[k], fact, thresholds) for k in ("title", "description", "explanation")}
+    _check_explanation(texts["explanation"], fact, fail)
+    used = {c.threshold: thresholds[c.threshold] for c in when if c.threshold}
     return Rule(
         id=rule_id or "", version=raw["version"], family=family, file=file,
-        line=_line_of(text, rule_id), title=raw["title"], description=raw["description"],
+        line=_line_of(text, rule_id), title=texts["title"], description=texts["description"],
         basis=raw["basis"], effective_from=_date(raw["effective_from"]),
         effective_until=_date(raw["effective_until"]), severity=raw["severity"], fact=fact,
-        thresholds=dict(raw["thresholds"]), when=when, then=dict(raw["then"]),
-        explanation=raw["explanation"],
+        thresholds={**own, **used}, when=when, then=dict(raw["then"]),
+        explanation=texts["explanation"],
     )
 
 
@@ -238,9 +403,17 @@ def load_rule_file(path: Path) -> list[Rule]:
     data = _stringify_dates(data)
     errors = list(jsonschema.Draft202012Validator(FILE_SCHEMA).iter_errors(data))
     if errors:
-        raise RuleFileError(f"sai cấu trúc tệp: {errors[0].message}",
-                            f"file schema error: {errors[0].message}", file=file)
-    return [_build_rule(raw, data["family"], file, text) for raw in data["rules"]]
+        where = "/".join(str(p) for p in errors[0].absolute_path)
+        top = str(errors[0].absolute_path[0]) if errors[0].absolute_path else None
+        raise RuleFileError(f"sai cấu trúc tệp ở {where or '(tệp)'}: {errors[0].message}",
+                            f"file schema error at {where or '(file)'}: {errors[0].message}",
+                            file=file, line=_line_of_key(text, top) if top else None)
+    ctx = FileContext(file, text, {k: float(v) for k, v in
+                                   (data.get("thresholds") or {}).items()})
+    _read_scales(data, ctx)
+    rules = [_build_rule(raw, data["family"], file, text, ctx) for raw in data["rules"]]
+    _check_scales_used(ctx)
+    return rules
 
 
 def _stringify_dates(value: Any) -> Any:

@@ -1,0 +1,106 @@
+"""Thresholds are declared once per rule file; scales are ordered cut points (no gap, no
+overlap); wrong ones are refused at load naming the file and the line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rules.errors import RuleFileError
+from rules.loader import DEFINITIONS_DIR, load_rule_file, load_rules
+
+PACE = (DEFINITIONS_DIR / "pace.yaml").read_text(encoding="utf-8")
+SCALE = "scale: [off_track, at_risk: 0.80, on_track: 0.95]"
+
+
+def _line(text: str, needle: str) -> int:
+    return text[: text.index(needle)].count("\n") + 1
+
+
+def _load(tmp_path: Path, text: str) -> list:
+    path = tmp_path / "pace.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_rule_file(path)
+
+
+def test_shipped_scales_expand_to_adjacent_bands() -> None:
+    book = load_rules()
+    at_risk = book.by_id("pace.at_risk")
+    bounds = {(c.op, c.value) for c in at_risk.when if c.field == "ratio"}
+    assert bounds == {("gte", 0.80), ("lt", 0.95)}
+    assert {(c.op, c.value) for c in book.by_id("pace.on_track").when
+            if c.field == "ratio"} == {("gte", 0.95)}
+    assert {(c.op, c.value) for c in book.by_id("pace.off_track").when
+            if c.field == "ratio"} == {("lt", 0.80)}
+
+
+@pytest.mark.parametrize("scale", [
+    "scale: [off_track, at_risk: 0.95, on_track: 0.80]",   # overlap: cuts out of order
+    "scale: [off_track, at_risk: 0.80, on_track: 0.80]",   # an empty band
+])
+def test_cuts_out_of_order_are_refused_with_file_and_line(tmp_path: Path, scale: str) -> None:
+    assert SCALE in PACE
+    with pytest.raises(RuleFileError) as info:
+        _load(tmp_path, PACE.replace(SCALE, scale))
+    err = info.value
+    assert err.file == "pace.yaml"
+    assert err.line == _line(PACE, "  pace_ratio:")
+    assert "pace.yaml" in err.message and "no gap" in err.en
+
+
+def test_a_band_no_rule_judges_is_a_gap_and_refused(tmp_path: Path) -> None:
+    text = PACE.replace(SCALE, "scale: [off_track, at_risk: 0.80, watch: 0.90, "
+                               "on_track: 0.95]")
+    with pytest.raises(RuleFileError) as info:
+        _load(tmp_path, text)
+    assert "watch" in info.value.en and info.value.line == _line(text, "  pace_ratio:")
+
+
+def test_an_operator_on_a_banded_field_is_refused(tmp_path: Path) -> None:
+    """Moving at_risk to 0.85 in one rule only (the gap of issue 14) cannot be written."""
+    old = "      - {field: ratio, band: at_risk}"
+    assert old in PACE
+    text = PACE.replace(old, "      - {field: ratio, op: gte, value: 0.85}\n"
+                             "      - {field: ratio, op: lt, value: 0.95}")
+    with pytest.raises(RuleFileError) as info:
+        _load(tmp_path, text)
+    err = info.value
+    assert err.rule_id == "pace.at_risk" and err.line == _line(text, "- id: pace.at_risk")
+    assert "band" in err.en
+
+
+def test_a_threshold_declared_in_the_file_and_a_rule_is_refused(tmp_path: Path) -> None:
+    text = PACE.replace("    fact: pace\n    when:", "    fact: pace\n"
+                        "    thresholds: {full_plan: 1.0}\n    when:", 1)
+    with pytest.raises(RuleFileError) as info:
+        _load(tmp_path, text)
+    assert "full_plan" in info.value.en and info.value.rule_id == "pace.achieved_early"
+
+
+def test_unknown_band_is_refused(tmp_path: Path) -> None:
+    text = PACE.replace("{field: ratio, band: at_risk}", "{field: ratio, band: so_so}")
+    with pytest.raises(RuleFileError, match="so_so"):
+        _load(tmp_path, text)
+
+
+def test_texts_are_formatted_from_the_thresholds(tmp_path: Path) -> None:
+    rule = next(r for r in _load(tmp_path, PACE.replace("on_track: 0.95]", "on_track: 0.9]"))
+                if r.id == "pace.at_risk")
+    assert "0,9" in rule.description["vi"] and "0.9" in rule.description["en"]
+    assert "0,95" not in rule.description["vi"] and "{" not in rule.description["vi"]
+    early = load_rules().by_id("pace.achieved_early")
+    assert "100%" in early.description["vi"]
+
+
+def test_converted_files_declare_thresholds_only_at_file_level() -> None:
+    for name in ("pace.yaml", "verdicts.yaml"):
+        for rule in load_rule_file(DEFINITIONS_DIR / name):
+            assert "thresholds:" not in _rule_block(name, rule.id)
+
+
+def _rule_block(name: str, rule_id: str) -> str:
+    text = (DEFINITIONS_DIR / name).read_text(encoding="utf-8")
+    start = text.index(f"- id: {rule_id}\n")
+    end = text.find("\n  - id:", start + 1)
+    return text[start: end if end > 0 else None]
