@@ -170,11 +170,17 @@ class PlanGraph:
 
     def find(self, text: str, kinds: Iterable[str] = SUBJECT_KINDS,
              limit: int = 20) -> list[URIRef]:
-        """Nodes whose id is ``text`` or whose names match it without diacritics."""
+        """Nodes whose id is ``text`` or whose names contain it as a phrase (best first)."""
+        return self.search(text, kinds, limit)[0]
+
+    def search(self, text: str, kinds: Iterable[str] = SUBJECT_KINDS, limit: int = 20,
+               offset: int = 0) -> tuple[list[URIRef], int]:
+        """One page of the nodes matching ``text`` (an id, or a phrase: ``kg.search``) and how
+        many match in all — so a caller can say "20 of 37" instead of dropping the rest."""
         kinds = tuple(kinds)
         exact = self.node(text.strip(), kinds)
         if exact is not None:
-            return [exact]
+            return ([exact] if offset == 0 else []), 1
         if kinds not in self._indexes:
             items = []
             for kind in kinds:
@@ -183,7 +189,8 @@ class PlanGraph:
                              for o in self.graph.objects(node, p)]
                     items.append((str(node), [*names, split_iri(node)[1]]))
             self._indexes[kinds] = Index(items)
-        return [URIRef(hit.key) for hit in self._indexes[kinds].search(text)[:limit]]
+        hits = self._indexes[kinds].search(text, as_phrase=True)
+        return [URIRef(hit.key) for hit in hits[offset:offset + limit]], len(hits)
 
     def _of_kind(self, kind: str) -> list[URIRef]:
         prefix = str(entity_iri(kind, ""))
@@ -240,14 +247,21 @@ class PlanGraph:
         entry["current"] = self.info(current)
         return entry
 
-    def who(self, text: str, limit: int = 20) -> list[dict[str, Any]]:
-        """Who is responsible for a task, target or indicator (id or Vietnamese phrase)."""
-        nodes = self.find(text, SUBJECT_KINDS, limit)
-        if not nodes:
+    def who(self, text: str, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
+        """Who is responsible for a task, target or indicator (id or Vietnamese phrase): one
+        page of ``who_page``."""
+        return self.who_page(text, limit, offset)["data"]
+
+    def who_page(self, text: str, limit: int = 20, offset: int = 0) -> dict[str, Any]:
+        """``{data, total, limit, offset}``: the responsibilities of the matching tasks,
+        targets and indicators, best match first, and how many match in all."""
+        nodes, total = self.search(text, SUBJECT_KINDS, limit, offset)
+        if not total:
             raise GraphError(f"Không tìm thấy nhiệm vụ/chỉ tiêu '{text}'",
                              f"No task, target or indicator matches '{text}'",
                              code="not_found", text=text)
-        return [self.responsibility(n) for n in nodes]
+        return {"data": [self.responsibility(n) for n in nodes], "total": total,
+                "limit": limit, "offset": offset}
 
     def responsibility(self, node: URIRef) -> dict[str, Any]:
         kind = split_iri(node)[0]

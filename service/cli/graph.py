@@ -54,14 +54,24 @@ def _names(entries: list[dict]) -> str:
 
 @command
 def who(text: Annotated[str, typer.Argument(help="Mã hoặc cụm từ / id or phrase")],
-        db: DbOption = None, as_json: JsonOption = False) -> None:
+        db: DbOption = None, as_json: JsonOption = False,
+        limit: Annotated[int, typer.Option(min=1, max=500, help="Số kết quả / results shown")] = 20,
+        offset: Annotated[int, typer.Option(min=0, help="Bỏ qua / results skipped")] = 0) -> None:
     """Ai chịu trách nhiệm / who leads and supports a task, target or indicator.
 
-    Example: kehoach who "giải ngân vốn đầu tư công" --json
+    The phrase must appear as written (words together); typed with diacritics, they must
+    match; without, they are ignored. Best matches first; the total is always said.
+
+    Example: kehoach who "giải ngân vốn đầu tư công" --json --limit 5
     """
-    rows = _plan(db).who(text)
+    page = _plan(db).who_page(text, limit, offset)
     if as_json:
-        return emit_json(rows)
+        return emit_json(page)
+    rows = page["data"]
+    shown = f"{offset + 1}–{offset + len(rows)}" if rows else "0"
+    typer.echo(f"{shown} / {page['total']} kết quả / results"
+               + ("" if offset + len(rows) >= page["total"] else
+                  f" (xem tiếp / more: --offset {offset + len(rows)})"))
     for r in rows:
         deadline = r["deadline"] or {}
         typer.echo(f"{r['subject']['id']}: {r['subject']['name']}\n"

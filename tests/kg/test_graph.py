@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from kg.dataset import load_into
-from kg.graph import GraphError, PlanGraph
+from kg.graph import SUBJECT_KINDS, GraphError, PlanGraph
 from kg.log import Fact, Source, open_log
 from kg.search import matches, search
 
@@ -105,6 +105,40 @@ def test_who_phrase_is_diacritics_insensitive(plan):
     accented = plan.who("Giải ngân vốn đầu tư công")
     assert [r["subject"]["id"] for r in plain] == [r["subject"]["id"] for r in accented]
     assert plain[0]["subject"]["id"] == "public_investment_disbursement"
+
+
+def _subject_texts(plan, rows) -> list[str]:
+    nodes = [plan.node(r["subject"]["id"], SUBJECT_KINDS) for r in rows]
+    return [" ".join(str(o) for o in plan.graph.objects(node, None)) for node in nodes]
+
+
+def test_who_matches_the_phrase_not_its_words_apart(plan):
+    rows = plan.who_page("giải ngân", limit=500)["data"]
+    assert rows
+    texts = _subject_texts(plan, rows)
+    assert all("giải ngân" in t.lower() for t in texts), texts
+    # "giải pháp ngăn ngừa tai nạn giao thông" and "ngân sách" matched before: words apart.
+    assert not any("giải pháp ngăn ngừa" in t.lower() and "giải ngân" not in t.lower()
+                   for t in texts)
+
+
+def test_who_diacritics_count_when_typed(plan):
+    accented = {r["subject"]["id"] for r in plan.who_page("giải ngân", limit=500)["data"]}
+    folded = {r["subject"]["id"] for r in plan.who_page("giai ngan", limit=500)["data"]}
+    assert accented <= folded
+    # "giai ngan" folds to words that "giãi ngán"-like spellings would also give; typed with
+    # diacritics only the written word matches.
+    with pytest.raises(GraphError):
+        plan.who_page("giãi ngán")
+    assert plan.who_page("giai ngan")["total"] == len(folded)
+
+
+def test_who_page_counts_everything_and_ranks_whole_names_first(plan):
+    page = plan.who_page("nông thôn mới", limit=5)
+    assert page["total"] > 20 and len(page["data"]) == 5
+    rest = plan.who_page("nông thôn mới", limit=500, offset=5)["data"]
+    assert len(rest) == page["total"] - 5
+    assert not {r["subject"]["id"] for r in page["data"]} & {r["subject"]["id"] for r in rest}
 
 
 def test_who_target_reports_period_end_as_deadline(plan):

@@ -32,9 +32,25 @@ def run(*args: str):
 def test_who_json_has_subject_lead_support_assigned_by_deadline(db):
     r = run("who", "giải ngân vốn đầu tư công", "--json", "--db", db)
     assert r.exit_code == 0, r.output
-    rows = json.loads(r.output)
+    page = json.loads(r.output)
+    assert set(page) == {"data", "total", "limit", "offset"}
+    rows = page["data"]
     assert rows and set(rows[0]) >= {"subject", "lead", "support", "assigned_by", "deadline"}
     assert set(rows[0]["subject"]) == {"id", "name", "kind"}
+
+
+def test_who_says_the_total_and_pages_with_limit_and_offset(db):
+    everything = json.loads(run("who", "nông thôn mới", "--json", "--limit", "500",
+                                "--db", db).output)
+    assert everything["total"] == len(everything["data"]) > 20
+    first = run("who", "nông thôn mới", "--db", db)
+    assert first.exit_code == 0, first.output
+    assert first.output.startswith(f"1–20 / {everything['total']} kết quả")
+    assert "--offset 20" in first.output
+    second = json.loads(run("who", "nông thôn mới", "--json", "--offset", "20", "--limit", "500",
+                            "--db", db).output)
+    ids = [r["subject"]["id"] for r in everything["data"]]
+    assert [r["subject"]["id"] for r in second["data"]] == ids[20:]
 
 
 def test_who_unknown_exits_2_with_bilingual_message(db):
