@@ -104,6 +104,24 @@ class LogError(KehoachError):
     code = "log_error"
 
 
+class VersionConflict(LogError):
+    """A fact said which version it replaces and the log's latest is another: somebody else
+    wrote in between (a compare-and-set refusal; nothing of the batch was written).
+    ``current`` is the latest stored version (a ``StoredFact``), None when there is none."""
+
+    code = "version_conflict"
+
+    def __init__(self, kind: str, key: str, expected: int, current: Any) -> None:
+        found = current.version if current is not None else 0
+        super().__init__(
+            f"{kind} '{key}' đã được sửa (phiên bản hiện tại {found}, yêu cầu sửa từ phiên bản "
+            f"{expected}); hãy đọc lại rồi sửa",
+            f"{kind} '{key}' was changed (current version {found}, the edit was made from "
+            f"version {expected}); read it again and edit",
+            text=f"{kind}:{key}")
+        self.kind, self.key, self.expected, self.current = kind, key, expected, current
+
+
 class DatasetError(KehoachError):
     """A dataset file (data/langson, an import template) is malformed."""
 

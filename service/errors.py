@@ -16,6 +16,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kg.errors import KehoachError
@@ -33,6 +34,34 @@ class ApiError(Exception):
         self.status, self.code, self.vi, self.en = status, code, vi, en
         self.errors = errors or []
         self.headers = headers
+
+
+class ErrorItem(BaseModel):
+    """One problem: the field (or header) it is about, its code and both texts; some codes
+    add facts (``version_conflict``: ``current_version``, ``etag``)."""
+
+    model_config = ConfigDict(extra="allow")
+    field: str
+    code: str
+    error_vi: str
+    error_en: str
+
+
+class ErrorBody(BaseModel):
+    """The one error shape (documented in OpenAPI for the statuses a route names)."""
+
+    ok: bool = False
+    code: str
+    error_vi: str
+    error_en: str
+    errors: list[ErrorItem] = []
+    status: int
+
+
+def error_responses(described: dict[int, str]) -> dict[int | str, dict[str, Any]]:
+    """``responses=`` for a route: status → description, each answered in the error shape."""
+    return {status: {"model": ErrorBody, "description": text}
+            for status, text in described.items()}
 
 
 def field_error(field: str, code: str, vi: str, en: str) -> dict[str, str]:
@@ -108,8 +137,13 @@ _HTTP = {
 }
 
 
+# Library error codes answered with another status than 422.
+_LIBRARY_STATUS = {"log_busy": 503, "version_conflict": 409, "query_timeout": 422,
+                   "query_cancelled": 499}
+
+
 def _from_library(err: KehoachError) -> ApiError:
-    status = 404 if err.code.endswith("not_found") else 503 if err.code == "log_busy" else 422
+    status = 404 if err.code.endswith("not_found") else _LIBRARY_STATUS.get(err.code, 422)
     field = err.place.field or "body"
     where = {k: v for k, v in err.place.__dict__.items() if v is not None}
     item = {**field_error(field, err.code, err.vi, err.en), **where, "text": err.text}

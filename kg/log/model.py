@@ -37,13 +37,19 @@ class Source:
 
 @dataclass(frozen=True)
 class Fact:
-    """A fact to assert: ``kind`` + natural ``key`` identify it; ``payload`` is its content."""
+    """A fact to assert: ``kind`` + natural ``key`` identify it; ``payload`` is its content.
+
+    ``replaces`` (an edit's precondition, not content): the version this assertion was made
+    from (0: none yet). The log refuses the batch with ``VersionConflict`` when its latest
+    version of (kind, key) is another — a compare-and-set, so two edits made from one version
+    cannot both land and silently drop each other's change."""
 
     kind: str
     key: str
     payload: dict[str, Any]
     source: Source | None = None
     as_of: date | None = None
+    replaces: int | None = field(default=None, compare=False)
 
     def content_hash(self) -> str:
         """Hash of what makes two assertions the same fact (not who sent it or when)."""

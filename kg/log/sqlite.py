@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from kg.errors import LogError
+from kg.errors import LogError, VersionConflict
 from kg.log.migrations import migrate
 from kg.log.model import FACT_KINDS, AppendOutcome, Fact, Source, StoredFact
 
@@ -55,7 +55,8 @@ class SqliteFactLog:
         submitted_at: datetime | None = None,
     ) -> list[AppendOutcome]:
         """Record ``facts`` in one transaction: all of them or none (one commit, one fsync,
-        however many facts: group a stream into batches to write fast)."""
+        however many facts: group a stream into batches to write fast). A fact's ``replaces``
+        precondition is checked inside that transaction, so it holds across processes."""
         for fact in facts:
             _check(fact)
         when = (submitted_at or datetime.now(UTC)).isoformat()
@@ -97,6 +98,8 @@ class SqliteFactLog:
         self, fact: Fact, latest: StoredFact | None, submitted_by: str, when: str,
         batch: str | None,
     ) -> AppendOutcome:
+        if fact.replaces is not None and (latest.version if latest else 0) != fact.replaces:
+            raise VersionConflict(fact.kind, fact.key, fact.replaces, latest)
         payload, digest = fact.serialized()
         if latest is not None and latest.content_hash == digest:
             return AppendOutcome("duplicate", latest)

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from service.api.catalog import create, update
+from service.api.catalog import EDIT_ERRORS, READ_ETAG, IfMatch, create, tagged, update
 from service.deps import Admin, AsOf, Filter, IdempotencyDep, Limit, Offset, Reader, RuntimeDep
 from service.rendering import cached_json
 from service.schemas import (
@@ -43,9 +43,10 @@ def list_targets(rt: RuntimeDep, _: Reader, as_of: AsOf, agency: Filter = None,
                        as_of, build, Page[TargetPublic])
 
 
-@router.get("/targets/{target_id}", response_model=TargetPublic)
-def get_target(target_id: str, rt: RuntimeDep, _: Reader, as_of: AsOf) -> dict[str, Any]:
-    catalog.get_record(rt, "target", target_id)
+@router.get("/targets/{target_id}", response_model=TargetPublic, responses=READ_ETAG)
+def get_target(target_id: str, response: Response, rt: RuntimeDep, _: Reader,
+               as_of: AsOf) -> dict[str, Any]:
+    tagged(rt, "target", target_id, response)  # the tag read first: never newer than the body
     return next(t for t in catalog.targets(rt, as_of) if t["id"] == target_id)
 
 
@@ -56,10 +57,11 @@ def create_target(body: TargetCreate, request: Request, rt: RuntimeDep, user: Ad
     return create("target", key, body, request, rt, user, idem)
 
 
-@router.patch("/targets/{target_id}", response_model=WriteResult)
-def update_target(target_id: str, body: TargetUpdate, request: Request, rt: RuntimeDep,
-                  user: Admin, idem: IdempotencyDep) -> dict:
-    return update("target", target_id, body, request, rt, user, idem)
+@router.patch("/targets/{target_id}", response_model=WriteResult, responses=EDIT_ERRORS)
+def update_target(target_id: str, body: TargetUpdate, request: Request, response: Response,
+                  rt: RuntimeDep, user: Admin, idem: IdempotencyDep,
+                  if_match: IfMatch = None) -> dict:
+    return update("target", target_id, body, request, response, rt, user, idem, if_match)
 
 
 @router.get("/indicators/{indicator_id}", summary="Chỉ tiêu, mục tiêu, số liệu và chuỗi "

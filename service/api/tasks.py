@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 
-from service.api.catalog import create, update
+from service.api.catalog import EDIT_ERRORS, READ_ETAG, IfMatch, create, tagged, update
 from service.deps import (
     Admin,
     AsOf,
@@ -45,9 +45,10 @@ def list_tasks(rt: RuntimeDep, _: Reader, as_of: AsOf, agency: Filter = None,
     return paged(rows, limit, offset)
 
 
-@router.get("/{task_id}", response_model=TaskPublic)
-def get_task(task_id: str, rt: RuntimeDep, _: Reader, as_of: AsOf) -> dict[str, Any]:
-    catalog.get_record(rt, "task", task_id)
+@router.get("/{task_id}", response_model=TaskPublic, responses=READ_ETAG)
+def get_task(task_id: str, response: Response, rt: RuntimeDep, _: Reader,
+             as_of: AsOf) -> dict[str, Any]:
+    tagged(rt, "task", task_id, response)  # the tag read first: never newer than the body
     return next(t for t in catalog.tasks(rt, as_of) if t["id"] == task_id)
 
 
@@ -67,7 +68,8 @@ def create_task(body: TaskCreate, request: Request, rt: RuntimeDep, user: Admin,
     return create("task", body.id, body, request, rt, user, idem)
 
 
-@router.patch("/{task_id}", response_model=WriteResult)
-def update_task(task_id: str, body: TaskUpdate, request: Request, rt: RuntimeDep, user: Admin,
-                idem: IdempotencyDep) -> dict:
-    return update("task", task_id, body, request, rt, user, idem)
+@router.patch("/{task_id}", response_model=WriteResult, responses=EDIT_ERRORS)
+def update_task(task_id: str, body: TaskUpdate, request: Request, response: Response,
+                rt: RuntimeDep, user: Admin, idem: IdempotencyDep,
+                if_match: IfMatch = None) -> dict:
+    return update("task", task_id, body, request, response, rt, user, idem, if_match)
