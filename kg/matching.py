@@ -8,11 +8,14 @@ spaces, runs of spaces collapsed. "Sở Kế hoạch và Đầu tư", "so ke hoa
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+from kg.errors import KehoachError, Place
 
 NAME_FIELDS: tuple[str, ...] = ("name", "name_en", "short")
 """Payload fields that name an item; ``aliases`` (a list) is read as well."""
@@ -94,3 +97,45 @@ def matcher_from_facts(kind: str, facts: Iterable[Any]) -> Matcher:
 def matcher_from_log(log: Any, kind: str) -> Matcher:
     """A ``Matcher`` over the current facts of ``kind`` in a fact log."""
     return matcher_from_facts(kind, log.current(kind))
+
+
+class UnknownName(KehoachError):
+    """A filter or reference names nothing known; ``suggestions`` lists the closest names."""
+
+    code = "unknown_name"
+
+    def __init__(self, kind_vi: str, kind_en: str, text: str, suggestions: list[str],
+                 field: str | None = None) -> None:
+        hint = ", ".join(suggestions)
+        super().__init__(
+            f"không có {kind_vi} '{text}'" + (f"; có phải: {hint}?" if hint else ""),
+            f"no {kind_en} '{text}'" + (f"; did you mean: {hint}?" if hint else ""),
+            text=text, place=Place(field=field))
+        self.suggestions = suggestions
+
+
+def suggest(text: str, items: Iterable[tuple[str, list[str]]], n: int = 5) -> list[str]:
+    """The items (key, names) closest to ``text``, best first, each as "Name (id)"."""
+    wanted = fold(text)
+    scored = []
+    for key, names in items:
+        folds = [fold(name) for name in names if isinstance(name, str) and name]
+        best = max((difflib.SequenceMatcher(None, wanted, f).ratio() + (0.5 if wanted in f
+                                                                         else 0.0)
+                    for f in folds), default=0.0)
+        if best >= 0.6:
+            label = next((nm for nm in names[1:] if isinstance(nm, str) and nm), key)
+            scored.append((-best, key, f"{label} ({key})" if label != key else key))
+    return [shown for _s, _k, shown in sorted(scored)[:n]]
+
+
+def resolve(matcher: Matcher, text: str, kind_vi: str, kind_en: str,
+            field: str | None = None) -> str:
+    """The one id ``text`` names (id, name, short name or alias), else ``UnknownName`` with
+    the close names — an ambiguous name lists the ids it could mean."""
+    found = matcher.candidates(text)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise UnknownName(kind_vi, kind_en, text, found, field)
+    raise UnknownName(kind_vi, kind_en, text, suggest(text, matcher.items()), field)

@@ -24,6 +24,7 @@ from rules.duties import (
     task_measures,
 )
 from rules.engine import Engine, Firing
+from rules.filters import alert_concerns
 from rules.outcomes import Alert, StatusChange, Subject
 from rules.snapshot import (
     Snapshot,
@@ -253,8 +254,7 @@ def alerts(source: Any, as_of: date | None = None, agency: str | None = None,
 
 def filter_alerts(rows: list[dict[str, Any]], agency: str | None = None,
                   kind: str | None = None) -> list[dict[str, Any]]:
-    return [a for a in rows
-            if (agency is None or agency in (a["agency"], a["details"].get("supervisor")))
+    return [a for a in rows if (agency is None or alert_concerns(a, agency))
             and (kind is None or a["kind"] == kind)]
 
 

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 from typing import Protocol
 
+from kg.errors import LogError
 from kg.log.model import FACT_KINDS, AppendOutcome, Fact, Source, StoredFact
 from kg.log.sqlite import SqliteFactLog
 
@@ -25,6 +26,7 @@ __all__ = [
     "StoredFact",
     "SqliteFactLog",
     "default_db_path",
+    "open_existing_log",
     "open_log",
 ]
 
@@ -52,3 +54,15 @@ def default_db_path() -> Path:
 def open_log(path: str | Path | None = None) -> SqliteFactLog:
     """Open (creating and migrating if needed) the fact log at ``path`` or the default place."""
     return SqliteFactLog(Path(path).expanduser() if path else default_db_path())
+
+
+def open_existing_log(path: str | Path | None = None) -> SqliteFactLog:
+    """Open the fact log at ``path`` (or the default place) for a command that only reads:
+    a missing file is an error (``no_database``) and nothing is created."""
+    where = Path(path).expanduser() if path else default_db_path()
+    if not where.is_file():
+        raise LogError(f"Không có cơ sở dữ liệu '{where}'; hãy chạy 'kehoach init' và "
+                       "'kehoach load' trước",
+                       f"No database at '{where}'; run 'kehoach init' and 'kehoach load' first",
+                       code="no_database", text=str(where))
+    return SqliteFactLog(where)

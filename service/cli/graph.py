@@ -9,7 +9,7 @@ import typer
 
 from kg.draw import to_dot, to_svg
 from kg.graph import PlanGraph
-from kg.log import open_log
+from kg.log import open_existing_log
 from kg.queries import QUERIES, bind_params, run_query, run_sparql
 from kg.validate import REASONER_BUDGET_S, check_graph
 from service.cli.options import AsOfOption, DbOption, JsonOption, command, emit_json, parse_as_of
@@ -37,7 +37,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _plan(db: object) -> PlanGraph:
-    with open_log(db) as log:  # type: ignore[arg-type]
+    with open_existing_log(db) as log:  # type: ignore[arg-type]
         return PlanGraph.from_log(log)
 
 
@@ -91,7 +91,7 @@ def agency(name: Annotated[str, typer.Argument(help="Mã hoặc tên cơ quan / 
     """
     from rules.portfolio import portfolio
 
-    with open_log(db) as log:
+    with open_existing_log(db) as log:
         data = portfolio(log, name, parse_as_of(as_of))
     if as_json:
         return emit_json(data)

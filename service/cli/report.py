@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from kg.log import open_log
+from kg.log import open_existing_log
 from rules.report import REPORT_FORMATS, build_report, render_text, write_report
 from service.cli.options import AsOfOption, DbOption, command, parse_as_of
 
@@ -38,7 +38,7 @@ def report(
             f"'{fmt}' không hỗ trợ / not supported; dùng / use: {', '.join(REPORT_FORMATS)}",
             param_hint="--format")
     when = parse_as_of(as_of)
-    with open_log(db) as log:
+    with open_existing_log(db) as log:
         data = build_report(log, period, when)
     if out is None and not REPORT_FORMATS[fmt][2]:
         typer.echo(render_text(data, fmt), nl=False)

@@ -16,8 +16,9 @@ from rich.progress import Progress
 from rich.table import Table
 
 from kg.dataset import DEFAULT_DATASET, load_into
-from kg.log import open_log
+from kg.log import open_existing_log, open_log
 from rules.catalogue import export_catalogue
+from rules.filters import resolve_alert_filters
 from rules.outcomes import Alert, StatusChange
 from rules.replay import alerts, current_statuses, replay, summarize
 from service.cli.options import AsOfOption, DbOption, JsonOption, command, emit_json, parse_as_of
@@ -84,7 +85,7 @@ def demo(db: DbOption = None, as_of: AsOfOption = None,
 def status(db: DbOption = None, as_of: AsOfOption = None, json: JsonOption = False) -> None:
     """Trạng thái mỗi chỉ tiêu và nhiệm vụ / status of every target and task.
     Example: kehoach status --json --as-of 2023-12-31"""
-    with open_log(db) as log:
+    with open_existing_log(db) as log:
         rows = current_statuses(log, parse_as_of(as_of))
     if json:
         emit_json(rows)
@@ -95,12 +96,16 @@ def status(db: DbOption = None, as_of: AsOfOption = None, json: JsonOption = Fal
 
 
 def alerts_command(db: DbOption = None, as_of: AsOfOption = None, json: JsonOption = False,
-                   agency: Annotated[str | None, typer.Option(help="Mã cơ quan / agency")] = None,
+                   agency: Annotated[str | None, typer.Option(
+                       help="Cơ quan: mã, tên, tên tắt / agency id, name or short name")] = None,
                    kind: Annotated[str | None, typer.Option(help="Loại / alert kind")] = None,
                    ) -> None:
-    """Cảnh báo / alerts. Example: kehoach alerts --json --agency so-cong-thuong"""
-    with open_log(db) as log:
-        rows = alerts(log, parse_as_of(as_of), agency=agency, kind=kind)
+    """Cảnh báo / alerts (an unknown agency or kind is an error naming the close ones).
+    Example: kehoach alerts --json --agency 'Sở Công Thương'
+    """
+    with open_existing_log(db) as log:
+        wanted = resolve_alert_filters(log, agency, kind)
+        rows = alerts(log, parse_as_of(as_of), agency=wanted.agency, kind=wanted.kind)
     if json:
         emit_json(rows)
         return

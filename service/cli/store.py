@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 
 from kg.dataset import DEFAULT_DATASET, DatasetProblems, load_into
-from kg.log import default_db_path, open_log
+from kg.log import default_db_path, open_existing_log, open_log
+from kg.matching import UnknownName, suggest
 from service.cli.options import DbOption, JsonOption, command, emit_json
 
 STATS_KINDS = {
@@ -72,7 +73,7 @@ def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
 
     Example: kehoach stats --json
     """
-    with open_log(db) as log:
+    with open_existing_log(db) as log:
         counts = log.counts()
     data = {name: counts.get(kind, 0) for name, kind in STATS_KINDS.items()}
     if as_json:
@@ -94,8 +95,12 @@ def observations(
 
     Example: kehoach observations --json --doc 002
     """
-    with open_log(db) as log:
+    with open_existing_log(db) as log:
         facts = log.current("observation")
+    docs = sorted({f.source.doc for f in facts if f.source and f.source.doc})
+    if doc is not None and doc not in docs:
+        raise UnknownName("tài liệu nguồn", "source document", doc,
+                          suggest(doc, [(d, [d]) for d in docs]) or docs, "--doc")
     rows = [
         {
             "id": f.key,

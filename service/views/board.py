@@ -10,6 +10,7 @@ from typing import Any
 
 from kg.errors import KehoachError
 from kg.notation import parse_expression, parse_number, parse_period, parse_quantity
+from rules.filters import alert_concerns, resolve_alert_filters
 from rules.measures import expected_share
 from rules.replay import ReplayResult
 from rules.vocabulary import ALERT_KINDS, SEVERITIES, STATUSES
@@ -46,9 +47,11 @@ def alerts(rt: Runtime, as_of: date | None = None, *, agency: str | None = None,
            subject: str | None = None) -> list[dict[str, Any]]:
     """Alerts the rules raised up to ``as_of``, most severe and most recent first. The dicts
     are built and sorted once per (log position, as-of date) and shared: read-only."""
+    wanted = resolve_alert_filters(rt.log, agency, kind, severity)
     rows = rt.derived("alerts", as_of, sorted_alerts)
-    return [a for a in rows if (not agency or a["agency"] == agency)
-            and (not kind or a["kind"] == kind) and (not severity or a["severity"] == severity)
+    return [a for a in rows if (not wanted.agency or alert_concerns(a, wanted.agency))
+            and (not wanted.kind or a["kind"] == wanted.kind)
+            and (not wanted.severity or a["severity"] == wanted.severity)
             and (not period or a["period"] == period)
             and (not subject or a["subject"]["id"] == subject)]
 

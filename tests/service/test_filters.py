@@ -1,0 +1,77 @@
+"""Filters fail loudly (issue 15): agencies by id, name or short name; an unknown agency, alert
+kind or source document is an error naming the close ones (CLI exit 2, HTTP 422); a read
+command on a missing database says so and creates nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kg.dataset import load_into
+from kg.log import open_log
+from service.cli.app import build_app
+from tests.service.conftest import bearer
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "langson"
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def langson_db(tmp_path_factory) -> str:
+    path = tmp_path_factory.mktemp("filters") / "kh.db"
+    with open_log(path) as log:
+        load_into(log, DATA)
+    return str(path)
+
+
+def run(*args: str):
+    return runner.invoke(build_app(), list(args))
+
+
+def test_alerts_agency_by_name_equals_by_id(langson_db):
+    by_id = run("alerts", "--json", "--agency", "so-cong-thuong", "--as-of", "2024-12-31",
+                "--db", langson_db)
+    by_name = run("alerts", "--json", "--agency", "Sở Công Thương", "--as-of", "2024-12-31",
+                  "--db", langson_db)
+    assert by_id.exit_code == by_name.exit_code == 0, by_name.output
+    assert json.loads(by_id.output) and json.loads(by_id.output) == json.loads(by_name.output)
+
+
+@pytest.mark.parametrize(("args", "needle"), [
+    (("alerts", "--agency", "Sở Công Thươn"), "Sở Công Thương (so-cong-thuong)"),
+    (("alerts", "--agency", "sct"), "không có cơ quan 'sct'"),
+    (("alerts", "--kind", "bogus"), "overdue"),
+    (("observations", "--doc", "9"), "002"),
+])
+def test_unknown_filter_values_exit_2_naming_close_ones(langson_db, args, needle):
+    r = run(*args, "--db", langson_db)
+    assert r.exit_code == 2
+    assert "[unknown_name]" in r.output and needle in r.output, r.output
+    assert "did you mean" in r.output or "no agency" in r.output
+
+
+@pytest.mark.parametrize("command", [("status",), ("alerts",), ("stats",), ("observations",),
+                                     ("who", "giải ngân"), ("agency", "Sở Y tế"),
+                                     ("report", "--period", "2024")])
+def test_read_commands_on_a_missing_database_create_nothing(tmp_path, command):
+    missing = tmp_path / "missing.db"
+    r = run(*command, "--db", str(missing))
+    assert r.exit_code == 2
+    assert "[no_database]" in r.output and "kehoach init" in r.output
+    assert not missing.exists()
+
+
+def test_api_alerts_agency_by_name_and_unknown_values_422(client):
+    every = client.get("/api/v1/alerts", headers=bearer("viewer")).json()["data"]
+    lead = next(a["agency"] for a in every if a["agency"])
+    named = client.get("/api/v1/agencies/" + lead, headers=bearer("viewer")).json()["name"]
+    by_id = client.get("/api/v1/alerts", params={"agency": lead}, headers=bearer("viewer"))
+    by_name = client.get("/api/v1/alerts", params={"agency": named}, headers=bearer("viewer"))
+    assert by_id.json()["data"] and by_id.json() == by_name.json()
+    for params in ({"agency": "no-such-agency"}, {"kind": "bogus"}, {"severity": "loud"}):
+        r = client.get("/api/v1/alerts", params=params, headers=bearer("viewer"))
+        assert r.status_code == 422, (params, r.text)
+        assert r.json()["code"] == "unknown_name"
