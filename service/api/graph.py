@@ -42,12 +42,13 @@ EXPORT = {"ttl": ("turtle", "text/turtle"), "nt": ("nt", "application/n-triples"
 @router.get("/who", response_model=dict[str, Any],
             summary="Ai chịu trách nhiệm / who is responsible (id or phrase)")
 def who(rt: RuntimeDep, _: Reader, q: Text,
-        limit: Annotated[int, Query(ge=1, le=100)] = 20) -> Response:
+        limit: Annotated[int, Query(ge=1, le=100)] = 20,
+        offset: Annotated[int, Query(ge=0)] = 0) -> Response:
     def build() -> dict[str, Any]:
-        rows = rt.graph().who(q, limit)
-        return {"data": rows, "count": len(rows)}
+        page = rt.graph().who_page(q, limit, offset)
+        return {**page, "count": len(page["data"])}
 
-    return cached_json(rt, ("who", q, limit), None, build)
+    return cached_json(rt, ("who", q, limit, offset), None, build)
 
 
 @router.get("/agencies/{agency_id}/portfolio",

@@ -69,7 +69,8 @@ def test_trace_and_who_render_as_before(client, app):
     expected = jsonable_encoder(graph.trace("budget_revenue@2024"))
     assert trace == json.dumps(expected, ensure_ascii=False, separators=(",", ":")).encode()
     who = json.loads(raw(client, "/api/v1/who", q="task-001-001", limit=1))
-    assert who == {"data": graph.who("task-001-001", 1), "count": 1}
+    assert who == {"data": graph.who("task-001-001", 1), "count": 1, "total": 1, "limit": 1,
+                   "offset": 0}
 
 
 def test_a_write_moves_every_cached_answer(client):
