@@ -8,8 +8,9 @@ from typing import Any
 
 from kg.log import StoredFact
 from rules import measures as ms
+from rules.reporting import basis_text
 from rules.snapshot import Snapshot, as_date
-from rules.subjects import Measure, _base, _period, indicator_info
+from rules.subjects import Measure, _base, _choose, _period, indicator_info, pace_groups
 
 COMPLETED_WORDS = ("completed", "done", "hoàn thành")
 
@@ -94,27 +95,63 @@ def active_years(snap: Snapshot) -> list[int]:
     return sorted(years)
 
 
+def responsible_agency(snap: Snapshot, agency: str | None, on: date) -> str | None:
+    """The agency answering for a duty on ``on``: the agency itself if it existed then, else
+    its successor (``succeeded_by``, followed through several mergers) existing then; None if
+    it was not yet created or has no successor on that date. An agency the log does not
+    describe is taken as written (no dates to check)."""
+    seen: set[str] = set()
+    while agency and agency not in seen:
+        seen.add(agency)
+        fact = snap.get("agency", agency)
+        if fact is None:
+            return agency
+        start = as_date(fact.payload.get("valid_from"))
+        end = as_date(fact.payload.get("valid_until"))
+        if start is not None and on < start:
+            return None
+        if end is None or on <= end:
+            return agency
+        agency = fact.payload.get("succeeded_by")
+    return None
+
+
+def _addressee(snap: Snapshot, lead: str, due: date) -> str | None:
+    """Who a missing report is addressed to: the agency that owed it on its due date, or — if
+    that agency has since been merged — its successor on the day the report is judged."""
+    owed = responsible_agency(snap, lead, due)
+    if owed is None:
+        return None
+    return responsible_agency(snap, owed, snap.as_of) or owed
+
+
 def report_measures(snap: Snapshot, calendar: dict[str, Any],
                     years: list[int] | None = None) -> list[Measure]:
     """Reports due and past due per indicator; ``years`` are the reporting cycles to check
-    (default: the snapshot's ``active_years`` — a restricted snapshot passes the log's own)."""
+    (default: the snapshot's ``active_years`` — a restricted snapshot passes the log's own).
+    Each carries the calendar entry's basis (căn cứ) and goes to the agency existing on the
+    due date (``succeeded_by`` followed), never to one not yet created."""
     out = []
     deadlines = report_deadlines(calendar, active_years(snap) if years is None else years)
     for ind in snap.all("indicator"):
-        agency = ind.payload.get("lead_agency")
-        if not agency:
+        lead = ind.payload.get("lead_agency")
+        if not lead:
             continue
         for report, code, month, due in deadlines:
             if due >= snap.as_of or ind.payload.get("measure") not in report["applies_to"]:
                 continue
             target = _in_force(snap, ind.key, _period(code).year)
-            if target is None:
+            agency = _addressee(snap, lead, due)
+            if target is None or agency is None:
                 continue
             event = _base(snap, "report_due", ind.key, indicator_info(snap, ind.key)[0],
                           "indicator", code, agency)
             event.update(reported=_reported(snap, ind.key, _period(code).year, month),
-                         days_past_due=(snap.as_of - due).days, due=due.isoformat())
-            out.append(Measure(event, [ind, target], [], {"report": report["id"]}))
+                         days_past_due=(snap.as_of - due).days, due=due.isoformat(),
+                         basis_vi=basis_text(report, "vi"), basis_en=basis_text(report, "en"))
+            details = {"report": report["id"], "due": due.isoformat(),
+                       "basis": dict(report["basis"]), "lead_agency": lead}
+            out.append(Measure(event, [ind, target], [], details))
     return out
 
 
@@ -123,17 +160,21 @@ def lagging_measures(snap: Snapshot, history: dict[str, dict[str, str]],
                      agency_of: dict[str, str | None]) -> list[Measure]:
     """Consecutive lagging periods per subject, from the pace statuses seen so far."""
     out = []
+    groups = pace_groups(snap) if history else {}
     for subject, by_period in sorted(history.items()):
         codes = sorted(by_period, key=lambda c: _period(c).end)
         statuses = [by_period[c] for c in codes]
         streak = ms.lagging_streak(statuses, ("at_risk", "off_track"))
         if streak == 0:
             continue
+        # the reports of the lagging periods are the escalation's evidence (their quotes)
+        evidence = [_choose(groups[(subject, c)]) for c in codes[-streak:]
+                    if (subject, c) in groups]
         agency = agency_of.get(subject)
         event = _base(snap, "lagging", subject, names.get(subject, subject), "target",
                       codes[-1], agency)
         supervisor = agencies_parent.get(agency or "") or "ubnd-tinh"
         event.update(periods=streak, last_status=statuses[-1], supervisor=supervisor)
-        out.append(Measure(event, [], [], {"periods": codes[-streak:],
-                                           "supervisor": supervisor}))
+        out.append(Measure(event, evidence, [], {"periods": codes[-streak:],
+                                                 "supervisor": supervisor}))
     return out

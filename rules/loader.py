@@ -28,6 +28,7 @@ import jsonschema
 import yaml
 
 from kg.notation.numbers import format_number
+from rules import reporting
 from rules.errors import RuleFileError
 from rules.vocabulary import (
     ACTIONS,
@@ -442,5 +443,5 @@ def load_rules(directory: Path = DEFINITIONS_DIR) -> RuleBook:
 
 
 def load_calendar(path: Path = CALENDAR_FILE) -> dict[str, Any]:
-    """The reporting calendar (lịch báo cáo) as data."""
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    """The reporting calendar (lịch báo cáo) as data, validated (``rules.reporting``)."""
+    return reporting.load_calendar(path)

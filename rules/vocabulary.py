@@ -86,6 +86,9 @@ FACTS: dict[str, FactSpec] = {
             "reported": _f("bool", "đã báo cáo", "reported"),
             "days_past_due": _f("number", "số ngày quá hạn báo cáo", "days past due"),
             "due": _f("string", "hạn báo cáo", "report due date"),
+            "basis_vi": _f("string", "căn cứ của hạn báo cáo", "basis of the due date (vi)"),
+            "basis_en": _f("string", "căn cứ của hạn báo cáo (tiếng Anh)",
+                           "basis of the due date (en)"),
         }),
         FactSpec("pct_check", Label("kiểm tra % kế hoạch", "plan-percentage check"), None, {
             "diff_points": _f("number", "chênh lệch (điểm %)", "difference (points)"),

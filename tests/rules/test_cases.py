@@ -7,23 +7,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from kg.log import open_log
-from rules.loader import DEFINITIONS_DIR, RULES_DIR
+from rules.casefiles import CASES_DIR, covered_rules, load_cases
+from rules.loader import DEFINITIONS_DIR, load_rules
 from rules.replay import replay
 from tests.rules.factories import to_fact
 
-CASES_DIR = RULES_DIR / "cases"
-
 
 def _cases() -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
-    out = []
-    for path in sorted(CASES_DIR.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for case in data["cases"]:
-            out.append((f"{path.stem}: {case['name']}", data, case))
-    return out
+    return [(f"{family}: {case['name']}", data, case)
+            for family, data in load_cases().items() for case in data["cases"]]
 
 
 def _matches(alert: dict[str, Any], want: dict[str, Any]) -> bool:
@@ -50,6 +44,13 @@ def test_every_rule_file_has_a_case_file() -> None:
     assert families == {p.stem for p in CASES_DIR.glob("*.yaml")}
 
 
+def test_every_rule_id_has_at_least_one_case() -> None:
+    """A case covers a rule when one of its expected alerts or statuses names it (``rule:``)."""
+    covered = set().union(*(covered_rules(data) for data in load_cases().values()))
+    missing = sorted(r.id for r in load_rules().rules if r.id not in covered)
+    assert missing == [], f"rule ids without a case: {missing}"
+
+
 @pytest.mark.parametrize(("name", "data", "case"), _cases(), ids=[c[0] for c in _cases()])
 def test_case(name: str, data: dict[str, Any], case: dict[str, Any], tmp_path: Path) -> None:
     log = open_log(tmp_path / "case.db")
@@ -62,6 +63,7 @@ def test_case(name: str, data: dict[str, Any], case: dict[str, Any], tmp_path: P
         entry = result.statuses.get(want["subject"], {}).get(want["dimension"])
         assert entry is not None, f"{name}: no {want['dimension']} status for {want['subject']}"
         assert entry["status"] == want["status"], f"{name}: {entry}"
+        assert want.get("rule", entry["rule"]) == entry["rule"], f"{name}: {entry}"
     alerts = [a.to_dict() for a in result.alerts]
     for want in expect.get("alerts", []):
         assert any(_matches(a, want) for a in alerts), f"{name}: {want} not in {alerts}"

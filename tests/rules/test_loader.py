@@ -12,6 +12,8 @@ from rules.errors import RuleError, RuleFileError
 from rules.loader import DEFINITIONS_DIR, load_rules
 
 GOOD = (DEFINITIONS_DIR / "escalation.yaml").read_text(encoding="utf-8")
+RULE_LINE = next(i for i, line in enumerate(GOOD.splitlines(), 1)
+                 if "id: escalation.consecutive_lagging" in line)
 
 
 def _write(tmp_path: Path, text: str) -> Path:
@@ -32,7 +34,7 @@ def test_load_rules_shipped_files_are_valid() -> None:
     ("fact: lagging", "fact: lateness", "lateness"),
     ("field: periods,", "field: quarters,", "quarters"),
     ("action: raise_alert", "action: send_fax", "send_fax"),
-    ("threshold: periods}", "threshold: seasons}", "seasons"),
+    ("threshold: min_periods}", "threshold: seasons}", "seasons"),
     ("{periods} kỳ", "{seasons} kỳ", "seasons"),
 ])
 def test_load_rules_unknown_name_names_file_and_rule(tmp_path: Path, old: str, new: str,
@@ -44,7 +46,7 @@ def test_load_rules_unknown_name_names_file_and_rule(tmp_path: Path, old: str, n
     assert isinstance(err, RuleError)
     assert err.file == "escalation.yaml"
     assert err.rule_id == "escalation.consecutive_lagging"
-    assert err.line == 4
+    assert err.line == RULE_LINE
     assert word in err.en and "escalation.yaml" in err.message
 
 
