@@ -1,8 +1,9 @@
 """The web application factory (ứng dụng web): ``create_app(settings) -> FastAPI``.
 
 Nothing happens at import. The factory opens the fact log and the service tables, mounts the
-API (``/api/v1``), the web pages and ``/static``, installs the one error handler and the
-audit middleware (every write and refused write is recorded: who, when, what, from where).
+API (``/api/v1``), the web pages and ``/static``, installs the one error handler, the CSRF
+check on every route and the audit middleware (every write and refused write is recorded:
+who, when, what, from where).
 Its lifespan starts the runtime (records the start replay's conclusions, builds the plan
 graph) before the first request, and while live-stream listeners are connected follows the
 log every ``follow_seconds`` so alerts caused by another worker process reach them.
@@ -19,15 +20,17 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from service import errors
 from service.api.main import build_router
 from service.auditing import AuditWrites
+from service.csrf import csrf_protect
 from service.limits import BodySizeLimit
 from service.runtime import Runtime
+from service.security import decoy_hash
 from service.settings import Settings, get_settings
 from service.web.routes import build_web
 
@@ -58,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await run_in_threadpool(runtime.start)
+        await run_in_threadpool(decoy_hash)  # unknown-user log-ins then cost one verify
         if settings.freeze_gc:
             freeze_startup_objects()
         follower = asyncio.create_task(follow_log(runtime, settings.follow_seconds))
@@ -78,6 +82,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "header `Idempotency-Key`. / Read targets, tasks, observations, alerts; report figures "
         "and progress; trace. Writes accept an `Idempotency-Key` header.",
         lifespan=lifespan,
+        # Every route: a cookie-authenticated state change needs the same origin and the
+        # CSRF token (service/csrf.py); bearer-token calls pass untouched.
+        dependencies=[Depends(csrf_protect)],
     )
     app.state.runtime = runtime
     app.state.settings = settings

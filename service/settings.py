@@ -39,7 +39,16 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=5_000_000, ge=1)
     max_json_bytes: int = Field(default=1_000_000, ge=1, description="Largest JSON/form body "
                                 "accepted (a 500-row batch is ~250 KB)")
-    cookie_secure: bool = False
+    cookie_secure: bool | None = Field(default=None, description="Mark the session cookie "
+                                       "`Secure` (sent over HTTPS only); unset: yes, unless "
+                                       "the request's host is localhost / a loopback address")
+    login_max_failures: int = Field(default=5, ge=1, description="Failed log-ins per account "
+                                    "within the window before it is locked (429)")
+    login_max_failures_per_address: int = Field(default=20, ge=1, description="Failed "
+                                                "log-ins per client address within the window "
+                                                "before it is locked (429)")
+    login_window_seconds: int = Field(default=900, ge=1, description="Sliding window of the "
+                                      "log-in failure counts")
     freeze_gc: bool = Field(default=False, description="After start-up, move what it built "
                             "(rules session, plan graph) out of the garbage collector's reach "
                             "(gc.freeze), so full collections do not walk it during requests; "

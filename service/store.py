@@ -1,5 +1,6 @@
 """The service's own tables in the fact log's SQLite file: users (người dùng), the audit log
-(nhật ký kiểm toán, append-only) and idempotency records (khóa ghi lặp).
+(nhật ký kiểm toán, append-only), idempotency records (khóa ghi lặp) and failed log-ins
+(đăng nhập sai, for throttling).
 
 Schema changes are named, ordered, transactional migrations, recorded in
 ``_service_migrations`` the way ``kg/log/migrations.py`` records the log's own.
@@ -12,6 +13,7 @@ import os
 import secrets
 import sqlite3
 import threading
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -90,11 +92,28 @@ def _idempotency_owner(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE service_idempotency ADD COLUMN owner TEXT")
 
 
+def _login_failures(conn: sqlite3.Connection) -> None:
+    # One row per failed (or still running) log-in; ``username`` is cleared when the account
+    # later logs in, so the row still counts against its address. Unlike the audit, mutable.
+    conn.execute(
+        """CREATE TABLE service_login_failures (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            username TEXT,
+            client TEXT,
+            at REAL NOT NULL)"""
+    )
+    for column in ("username", "client"):
+        conn.execute(f"CREATE INDEX service_login_failures_{column} "
+                     f"ON service_login_failures ({column}, at)")
+    conn.execute("CREATE INDEX service_login_failures_at ON service_login_failures (at)")
+
+
 MIGRATIONS: list[Migration] = [
     ("service_0001_users", _users),
     ("service_0002_audit_append_only", _audit),
     ("service_0003_idempotency", _idempotency),
     ("service_0004_idempotency_owner", _idempotency_owner),
+    ("service_0005_login_failures", _login_failures),
 ]
 
 
@@ -124,6 +143,15 @@ class Stored:
     request_hash: str
     status: int
     response: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class LoginClaim:
+    """A log-in attempt let through (``attempt``: its row, a failure until it succeeds) or
+    refused while locked (``retry_after``: seconds until the lock lifts)."""
+
+    attempt: int | None
+    retry_after: float = 0.0
 
 
 def _now() -> str:
@@ -308,6 +336,58 @@ class ServiceStore:
         with self._lock:
             self._conn.execute("DELETE FROM service_idempotency WHERE username=? AND key=? "
                                "AND status=?", (username, key, PENDING))
+
+    # -- log-in throttling -------------------------------------------------------------------
+
+    def claim_login(self, username: str, client: str | None, *, window_seconds: float,
+                    max_account: int, max_address: int,
+                    now: float | None = None) -> LoginClaim:
+        """Let a log-in attempt through unless ``username`` or ``client`` already has its
+        maximum of failures within the last ``window_seconds``. Atomic across threads and
+        processes; the attempt is recorded as a failure *before* the password is checked
+        (``login_succeeded`` clears it), so concurrent guesses cannot all pass the count."""
+        now = time.time() if now is None else now
+        since = now - window_seconds
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._conn.execute("DELETE FROM service_login_failures WHERE at <= ?", (since,))
+                unlock = max(self._unlock_at("username", username, max_account),
+                             self._unlock_at("client", client, max_address))
+                cur = None if unlock else self._conn.execute(
+                    "INSERT INTO service_login_failures (username, client, at) VALUES (?,?,?)",
+                    (username, client, now))
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+        if cur is None:
+            return LoginClaim(None, unlock + window_seconds - now)
+        return LoginClaim(int(cur.lastrowid or 0))
+
+    def _unlock_at(self, column: str, value: str | None, limit: int) -> float:
+        """The time of the ``limit``-th latest failure of ``value`` (the lock lifts when it
+        leaves the window), or 0 when there are fewer (not locked)."""
+        if value is None:
+            return 0.0
+        row = self._conn.execute(
+            f"SELECT at FROM service_login_failures WHERE {column}=? ORDER BY at DESC "
+            "LIMIT 1 OFFSET ?", (value, limit - 1)).fetchone()
+        return float(row[0]) if row else 0.0
+
+    def login_succeeded(self, attempt: int, username: str) -> None:
+        """The attempt was no failure, and the account's earlier failures no longer count
+        against the account (they still count against their addresses)."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._conn.execute("DELETE FROM service_login_failures WHERE id=?", (attempt,))
+                self._conn.execute("UPDATE service_login_failures SET username=NULL "
+                                   "WHERE username=?", (username,))
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
 
     def _rows(self, sql: str, args: Any = ()) -> list[tuple]:
         return fetch_all(self._conn, self._lock, sql, args)

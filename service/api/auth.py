@@ -1,4 +1,5 @@
-"""Log-in (đăng nhập): OAuth2 password form → signed bearer token; who am I."""
+"""Log-in (đăng nhập): OAuth2 password form → signed bearer token (throttled: 429
+``too_many_attempts`` with ``Retry-After`` after repeated failures); who am I."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 from service.deps import CurrentUser, RuntimeDep
 from service.errors import ApiError, field_error
 from service.schemas import Token, UserPublic
-from service.security import authenticate, issue_token
+from service.security import issue_token, log_in
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -19,7 +20,8 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 def token(request: Request, rt: RuntimeDep,
           form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> Token:
     request.state.audit_target = form.username
-    user = authenticate(rt.store, form.username, form.password)
+    client = request.client.host if request.client else None
+    user = log_in(rt.store, rt.settings, form.username, form.password, client)
     if user is None:
         raise ApiError(401, "bad_credentials", "sai tên đăng nhập hoặc mật khẩu, hoặc tài "
                        "khoản đã bị khóa", "wrong username or password, or account disabled",

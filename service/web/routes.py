@@ -14,9 +14,10 @@ from fastapi.templating import Jinja2Templates
 
 from kg.draw import to_svg
 from kg.errors import KehoachError
+from service.csrf import TOKEN_FIELD, page_token, secure_cookie
 from service.deps import SESSION_COOKIE, CurrentUser, Filter, OptionalUser, RuntimeDep
 from service.errors import ApiError, body, to_api_error
-from service.security import authenticate, issue_token
+from service.security import issue_token, log_in
 from service.views import board, catalog
 from service.web import forms
 from service.web.i18n import COOKIE, page_lang, translator
@@ -35,7 +36,8 @@ def build_web(app: FastAPI) -> APIRouter:
         lang = page_lang(request)
         context = {"data": data, "user": user or getattr(request.state, "user", None),
                    "lang": lang, "t": translator(lang), "path": request.url.path,
-                   "query": dict(request.query_params)}
+                   "query": dict(request.query_params), "csrf_field": TOKEN_FIELD,
+                   "csrf_token": page_token(request)}
         response = templates.TemplateResponse(request, name, context, status_code=status)
         if request.query_params.get("lang") in ("vi", "en"):
             response.set_cookie(COOKIE, lang, max_age=365 * 86400, samesite="lax")
@@ -53,22 +55,32 @@ def build_web(app: FastAPI) -> APIRouter:
     @router.post("/login")
     def login(request: Request, rt: RuntimeDep, username: Annotated[str, Form()],
               password: Annotated[str, Form()], next: Annotated[str, Form()] = "/") -> Response:
-        user = authenticate(rt.store, username, password)
         request.state.audit_target = username
-        request.state.user = user
         target = next if next.startswith("/") and not next.startswith("//") else "/"
+        client = request.client.host if request.client else None
+        try:
+            user = log_in(rt.store, rt.settings, username, password, client)
+        except ApiError as err:  # locked: the page says until when (429, Retry-After)
+            request.state.error = body(err.status, err.code, err.vi, err.en, err.errors)
+            page = render(request, "login.html", {"next": target, "error": "locked",
+                                                  "message": {"vi": err.vi, "en": err.en}},
+                          err.status)
+            page.headers.update(err.headers or {})
+            return page
+        request.state.user = user
         if user is None:
             return render(request, "login.html", {"next": target, "error": True}, 401)
         token, seconds = issue_token(user, rt.settings.secret_key, rt.settings.token_minutes)
         response = RedirectResponse(target, status_code=303)
         response.set_cookie(SESSION_COOKIE, token, max_age=seconds, httponly=True,
-                            samesite="lax", secure=rt.settings.cookie_secure)
+                            samesite="lax", secure=secure_cookie(request, rt.settings))
         return response
 
     @router.post("/logout")
-    def logout() -> Response:
+    def logout(request: Request, rt: RuntimeDep) -> Response:
         response = RedirectResponse("/login", status_code=303)
-        response.delete_cookie(SESSION_COOKIE)
+        response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="lax",
+                               secure=secure_cookie(request, rt.settings))
         return response
 
     @router.get("/")

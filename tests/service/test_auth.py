@@ -3,9 +3,23 @@ accounts, argon2 hashes; the pages in Vietnamese with an English toggle."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
 from service.security import issue_token
 from service.store import User
 from tests.service.conftest import PASSWORD, SECRET, bearer
+
+
+@pytest.fixture
+def client(app: Any) -> Iterator[TestClient]:
+    """Over HTTPS: off localhost the session cookie is ``Secure`` and only sent over HTTPS."""
+    with TestClient(app, base_url="https://testserver") as c:
+        yield c
 
 
 def test_token_login_and_me(client):
@@ -79,10 +93,13 @@ def test_pages_render_the_api_data(client):
 
 def test_report_form_errors_inline_in_vietnamese(client):
     client.post("/login", data={"username": "tc", "password": PASSWORD})
+    token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', client.get("/report").text)[1]
     page = client.post("/report", data={"indicator": "budget_revenue", "period": "9T/2024",
-                                        "value": "4,59.5", "as_of": "2024-09-30"})
+                                        "value": "4,59.5", "as_of": "2024-09-30",
+                                        "csrf_token": token})
     assert page.status_code == 422
     assert 'data-field="value"' in page.text and "dấu thập phân" in page.text
     foreign = client.post("/report", data={"indicator": "tourists", "period": "9T/2024",
-                                           "value": "1.000", "as_of": "2024-09-30"})
+                                           "value": "1.000", "as_of": "2024-09-30",
+                                           "csrf_token": token})
     assert foreign.status_code == 403 and "không phải cơ quan của bạn" in foreign.text
