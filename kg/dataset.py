@@ -43,7 +43,8 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 }
 
 DIRECTIONS = {"increase", "decrease", "band", "maintain"}
-MEASURES = {"cumulative", "level", "growth_rate"}
+# the measure kinds of rules.vocabulary.MEASURE_KINDS (kg does not import rules)
+MEASURES = {"cumulative", "level", "growth_rate", "reduction", "per_capita"}
 GROUPS = {"economic", "social", "environment"}
 OBSERVATION_KINDS = {"actual", "estimate"}
 VERDICT_WORDS = {"Đạt", "Vượt", "Không đạt"}

@@ -35,6 +35,7 @@ from rules.snapshot import (
 )
 from rules.subjects import (
     Measure,
+    level_measures,
     pace_measures,
     pct_checks,
     progress_measures,
@@ -102,8 +103,8 @@ def build_measures(snap: Snapshot, calendar: dict[str, Any],
                    years: list[int] | None = None) -> list[Measure]:
     """Every measure of a snapshot (``years``: the reporting cycles, see ``report_measures``)."""
     return (verdict_measures(snap) + verdict_checks(snap) + pace_measures(snap)
-            + progress_measures(snap) + pct_checks(snap) + task_measures(snap)
-            + report_measures(snap, calendar, years))
+            + level_measures(snap) + progress_measures(snap) + pct_checks(snap)
+            + task_measures(snap) + report_measures(snap, calendar, years))
 
 
 def _explain(template: str, event: dict[str, Any]) -> str:
@@ -135,6 +136,41 @@ def _alert(firing: Firing, measure: Measure, when: date) -> Alert:
     )
 
 
+STATUS_PRECEDENCE = ("verdict", "task", "level", "pace", "progress")
+"""Which dimension's status is a subject's one current status (thứ tự ưu tiên trạng thái): the
+verdict on a whole-period figure or estimate (latest evidence: the period's end) replaces the
+level or pace of a part of the period; a level and a pace never meet on one target (a target is
+judged by its measure kind); the multi-year progress comes last. The others stay in the entry
+marked ``superseded_by`` (and in the history of status changes)."""
+
+
+def current_dimension(entry: dict[str, Any]) -> str | None:
+    """The dimension holding the subject's current status (``STATUS_PRECEDENCE``)."""
+    return next((d for d in STATUS_PRECEDENCE if isinstance(entry.get(d), dict)
+                 and entry[d].get("status")), None)
+
+
+def _supersede(entry: dict[str, Any]) -> list[dict[str, Any]]:
+    """Mark every dimension but the current one ``superseded_by`` it (new dicts: checkpoints
+    share the old ones); returns what the current one supersedes."""
+    current = current_dimension(entry)
+    by = None if current is None else {
+        "dimension": current, "status": entry[current]["status"],
+        "period": entry[current]["period"], "rule": entry[current]["rule"]}
+    superseded = []
+    for dimension in STATUS_PRECEDENCE:
+        value = entry.get(dimension)
+        if not isinstance(value, dict):
+            continue
+        want = None if dimension == current else by
+        if want is not None:
+            superseded.append({"dimension": dimension, "status": value.get("status"),
+                               "period": value.get("period")})
+        if value.get("superseded_by") != want:
+            entry[dimension] = {**value, "superseded_by": want}
+    return superseded
+
+
 def _apply(state: EngineState, firing: Firing, measure: Measure, when: date) -> None:
     rule, event = firing.rule, measure.event
     subject_id = event["subject_id"]
@@ -155,6 +191,12 @@ def _apply(state: EngineState, firing: Firing, measure: Measure, when: date) -> 
             "explanation_vi": _explain(rule.explanation["vi"], event),
             "explanation_en": _explain(rule.explanation["en"], event),
             "expected": measure.details.get("expected")}
+        entry = state.result.statuses[subject_id]
+        notes: dict[str, Any] = {}
+        if supersedes := _supersede(entry):
+            notes["supersedes"] = supersedes
+        if entry[dimension].get("superseded_by"):
+            notes["superseded_by"] = entry[dimension]["superseded_by"]
         if previous != status:
             state.current[key] = status
             state.result.outcomes.append(StatusChange(
@@ -166,7 +208,7 @@ def _apply(state: EngineState, firing: Firing, measure: Measure, when: date) -> 
                 facts=[f.id for f in measure.facts], thresholds=rule.thresholds,
                 explanation_vi=_explain(rule.explanation["vi"], event),
                 explanation_en=_explain(rule.explanation["en"], event),
-                details=measure.details))
+                details={**measure.details, **notes} if notes else measure.details))
     if rule.then["action"] == "raise_alert":
         alert = _alert(firing, measure, when)
         if alert.id not in state.alert_ids:
@@ -222,20 +264,49 @@ def _result_of(source: Any, as_of: date | None) -> ReplayResult:
 
 
 def status_rows(statuses: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """One row per target and task from a result's statuses (see ``current_statuses``)."""
+    """One row per target and task from a result's statuses (see ``current_statuses``): ONE
+    current status (``status``, of ``dimension``, by ``STATUS_PRECEDENCE``), its explanation,
+    the verdict when there is one, and the statuses it superseded."""
     rows = []
     for subject_id, entry in sorted(statuses.items()):
-        main = entry.get("task") or entry.get("pace") or entry.get("progress") or {}
+        dimension = current_dimension(entry)
+        main = entry[dimension] if dimension else {}
         verdict = entry.get("verdict") or {}
         rows.append({
             "id": subject_id, "kind": entry["kind"], "name": entry["name"],
             "period": main.get("period") or verdict.get("period"),
-            "status": main.get("status"), "verdict": verdict.get("status"),
+            "status": main.get("status"), "dimension": dimension,
+            "verdict": verdict.get("status"),
             "expected": verdict.get("expected"), "agency": entry["agency"],
-            "explanation": main.get("explanation_vi") or verdict.get("explanation_vi"),
-            "explanation_en": main.get("explanation_en") or verdict.get("explanation_en"),
+            "explanation": main.get("explanation_vi"),
+            "explanation_en": main.get("explanation_en"),
+            "superseded": [{"dimension": d, "status": entry[d]["status"],
+                            "period": entry[d].get("period")}
+                           for d in STATUS_PRECEDENCE if d != dimension
+                           and isinstance(entry.get(d), dict) and entry[d].get("status")],
         })
     return rows
+
+
+def mark_superseded(rows: list[dict[str, Any]], statuses: dict[str, dict[str, Any]]
+                    ) -> list[dict[str, Any]]:
+    """Alert rows with ``superseded_by``: an alert that set a status is open only while that
+    status (same dimension, period and status) is its subject's current one; otherwise it is
+    closed, naming the current status that superseded it. Alerts without a status (missing
+    reports, discrepancies, data quality, escalations) stay open."""
+    out = []
+    for row in rows:
+        by = None
+        if row.get("status"):
+            entry = statuses.get(row["subject"]["id"]) or {}
+            dimension = current_dimension(entry)
+            now = entry.get(dimension) if dimension else None
+            if now and not (now["status"] == row["status"] and now["rule"] == row["rule"]["id"]
+                            and (now.get("period") or None) == row.get("period")):
+                by = {"dimension": dimension, "status": now["status"],
+                      "period": now.get("period"), "rule": now["rule"]}
+        out.append({**row, "superseded_by": by})
+    return out
 
 
 def current_statuses(source: Any, as_of: date | None = None) -> list[dict[str, Any]]:
@@ -248,7 +319,8 @@ def alerts(source: Any, as_of: date | None = None, agency: str | None = None,
            kind: str | None = None) -> list[dict[str, Any]]:
     """Alerts as of a date, optionally for one agency (lead or supervisor) or one kind.
     ``source``: a fact log (replayed), a ``ReplayResult`` or a ``RuleSession``."""
-    rows = [a.to_dict() for a in _result_of(source, as_of).alerts]
+    result = _result_of(source, as_of)
+    rows = mark_superseded([a.to_dict() for a in result.alerts], result.statuses)
     return filter_alerts(rows, agency, kind)
 
 

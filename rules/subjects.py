@@ -14,12 +14,15 @@ from typing import Any
 
 from kg.errors import KehoachError
 from kg.log import StoredFact
+from kg.matching import fold
 from kg.notation.expressions import TargetExpression, parse_expression
 from kg.notation.numbers import format_number, parse_number
 from kg.notation.periods import Period, parse_period
+from kg.template.facts import infer_measure
 from rules import measures as ms
 from rules.engine import as_of_fields
 from rules.snapshot import Snapshot, chain_of
+from rules.vocabulary import MEASURE_KINDS, PACED_KINDS
 
 # Plan bases measured against the annual target the dataset holds; an adjusted plan (kế hoạch
 # điều chỉnh), the Prime Minister's detailed allocation or the central budget estimate is
@@ -97,20 +100,71 @@ def indicator_info(snap: Snapshot, indicator: str | None, text: str | None = Non
             ind.get("lead_agency"))
 
 
+@lru_cache(maxsize=4096)
+def infer_kind(measure: str | None, unit: str | None, name: str) -> str:
+    """The measure kind of an indicator (cách đánh giá): as the data says, else inferred —
+    a name opening with "giảm" is a reduction; "bình quân đầu người", a unit per person or
+    per 10,000 people is a per-capita ratio; otherwise as the template infers it ("tốc độ
+    tăng" → growth rate; %, "tỷ lệ", "cơ cấu" → level; money, visits, tonnes → cumulative)."""
+    if measure in MEASURE_KINDS:
+        return measure
+    folded, folded_unit = fold(name), fold(unit or "")
+    if folded.startswith("giam "):
+        return "reduction"
+    if "dau nguoi" in folded or "/nguoi" in folded_unit or "/van dan" in folded_unit:
+        return "per_capita"
+    return infer_measure(unit, name)
+
+
+def measure_kind(snap: Snapshot, indicator: str | None, text: str | None = None,
+                 unit: str | None = None) -> str:
+    """The measure kind of an indicator id (or of a free-text figure, from its words)."""
+    ind = snap.payload("indicator", indicator) if indicator else {}
+    return infer_kind(ind.get("measure"), ind.get("unit") or unit,
+                      str(ind.get("name") or text or indicator or ""))
+
+
 def _target_chain(snap: Snapshot, target: dict[str, Any]) -> list[dict[str, Any]]:
     return chain_of(snap, [target.get("set_by"), target.get("assigned_by")])
 
 
 # --- verdicts ---------------------------------------------------------------------------
 
-def _year_actual(snap: Snapshot, target: StoredFact) -> tuple[str, bool, StoredFact] | None:
-    """The figure for a target's whole period: a year observation, else an official row."""
+def _evidence_rank(obs: StoredFact) -> tuple[str, str, bool, str]:
+    """Latest evidence first: period end, then report date, then an actual over an estimate."""
+    op = obs.payload
+    period = _period(op.get("period"))
+    return (period.end.isoformat() if period else "", str(op.get("as_of")),
+            op.get("kind") != "estimate", obs.key)
+
+
+def _comparable(obs: StoredFact) -> bool:
+    """False when the data says the figure is not comparable with the target (another
+    definition, see KNOWN_INCONSISTENCIES): it is then never judged against it."""
+    return obs.payload.get("comparable_with_target") is not False
+
+
+def _reduction_figure(obs: StoredFact) -> str | None:
+    """The reduction a figure shows against the same period last year, as a signed number
+    ("tăng 41,1%" → "-41,1"): from the report's own change, never from the count."""
+    change = _num(obs.payload.get("yoy_change_pct"))
+    return None if change is None else format_number(-change)
+
+
+def _year_actual(snap: Snapshot, target: StoredFact, kind: str = "cumulative"
+                 ) -> tuple[str, bool, StoredFact] | None:
+    """The figure for a target's whole period: a year observation, else an official row (a
+    reduction: the change the year observation reports, the row's estimate as written)."""
     tp = target.payload
     obs = [o for o in snap.with_field("observation", "indicator", tp.get("indicator"))
-           if o.payload.get("period") == tp.get("period") and o.payload.get("value")]
+           if o.payload.get("period") == tp.get("period") and o.payload.get("value")
+           and _comparable(o)]
+    if kind == "reduction":
+        obs = [o for o in obs if _reduction_figure(o) is not None]
     if obs:
-        best = max(obs, key=lambda o: (str(o.payload.get("as_of")), o.key))
-        return str(best.payload["value"]), best.payload.get("kind") == "estimate", best
+        best = max(obs, key=_evidence_rank)
+        value = _reduction_figure(best) if kind == "reduction" else best.payload["value"]
+        return str(value), best.payload.get("kind") == "estimate", best
     rows = [v for v in snap.with_field("verdict", "indicator", tp.get("indicator"))
             if str(v.payload.get("table")) == str(tp.get("period"))
             and v.payload.get("estimate")]
@@ -123,11 +177,13 @@ def verdict_measures(snap: Snapshot) -> list[Measure]:
     out = []
     for target in snap.all("target"):
         tp = target.payload
-        found = _year_actual(snap, target)
+        kind = measure_kind(snap, tp.get("indicator"))
+        found = _year_actual(snap, target, kind)
         plan = _expr(tp.get("expression"))
         if found is None or plan is None or _expr(found[0]) is None:
             continue
         name, direction, agency = indicator_info(snap, tp.get("indicator"))
+        direction = "increase" if kind == "reduction" else direction
         outcome = ms.verdict(plan, _expr(found[0]), direction)
         event = _base(snap, "verdict", target.key, name, "target", tp.get("period"), agency)
         event.update(outcome=outcome, expected=found[1], actual=found[0],
@@ -243,6 +299,10 @@ def pace_measures(snap: Snapshot) -> list[Measure]:
     out = []
     for subject, code, group in latest_pace_groups(snap):
         obs = _choose(group)
+        op = obs.payload
+        if measure_kind(snap, op.get("indicator"), op.get("indicator_text"),
+                        op.get("unit")) not in PACED_KINDS:
+            continue  # a level, rate or reduction is never paced by date (level_measures)
         period = _period(code)
         months = _months(period) or 12
         _sid, name, agency = pace_subject(snap, obs, period.year)
@@ -265,6 +325,78 @@ def pace_measures(snap: Snapshot) -> list[Measure]:
     return out
 
 
+# --- levels, rates, reductions ------------------------------------------------------------
+
+def _in_year(obs: StoredFact, year: int) -> bool:
+    period = _period(obs.payload.get("period"))
+    return (period is not None and period.year == year
+            and period.kind not in ("year", "multi_year"))
+
+
+def _level_reading(obs: StoredFact, plan: TargetExpression, kind: str, direction: str
+                   ) -> tuple[str, bool, str, Decimal] | None:
+    """(outcome, wrong way, figure as shown, rise) of one figure against the target as it
+    stands; ``rise`` orders the criteria of a reduction (the largest rise is the worst)."""
+    if kind == "reduction":
+        figure = _reduction_figure(obs)
+        change = _num(obs.payload.get("yoy_change_pct"))
+        if figure is None or change is None:
+            return None
+        outcome = ms.verdict(plan, _expr(figure), "increase")
+        sign = "+" if change > 0 else ""
+        return outcome, change > 0, f"{sign}{format_number(change)}%", change
+    value = _expr(obs.payload.get("value"))
+    if value is None:
+        return None
+    unit = obs.payload.get("unit") or ""
+    shown = f"{obs.payload['value']}{unit if unit == '%' else ' ' + unit}".strip()
+    return ms.verdict(plan, value, direction), False, shown, Decimal(0)
+
+
+def _with_unit(expression: str, unit: str | None) -> str:
+    """"≥5" with unit % → "≥5%" (a target as a planner reads it)."""
+    if not unit or unit in expression:
+        return expression
+    return f"{expression}{unit}" if unit == "%" else f"{expression} {unit}"
+
+
+def _worst(readings: list[tuple[StoredFact, tuple[str, bool, str, Decimal]]]
+           ) -> tuple[StoredFact, tuple[str, bool, str, Decimal]]:
+    """A reduction on several criteria (vụ, người chết, người bị thương) takes its worst."""
+    return max(readings, key=lambda r: (r[1][1], ms.VERDICTS.index(r[1][0]), r[1][3],
+                                        r[0].key))
+
+
+def level_measures(snap: Snapshot) -> list[Measure]:
+    """Non-cumulative year targets judged on their latest figure within the year, against the
+    target as it stands ("mức hiện tại"); a reduction on its change against the same period
+    last year. The whole-year figure is the verdict's (``verdict_measures``)."""
+    out = []
+    for target in snap.all("target"):
+        tp = target.payload
+        period, plan = _period(tp.get("period")), _expr(tp.get("expression"))
+        kind = measure_kind(snap, tp.get("indicator"))
+        if period is None or period.kind != "year" or plan is None or kind in PACED_KINDS:
+            continue
+        name, direction, agency = indicator_info(snap, tp.get("indicator"))
+        figures = [o for o in snap.with_field("observation", "indicator", tp.get("indicator"))
+                   if _in_year(o, period.year) and _comparable(o)]
+        readings = [(o, r) for o in figures if (r := _level_reading(o, plan, kind, direction))]
+        if not readings:
+            continue
+        latest = max(_evidence_rank(o)[:2] for o, _r in readings)
+        obs, (outcome, wrong_way, shown, _rise) = _worst(
+            [(o, r) for o, r in readings if _evidence_rank(o)[:2] == latest])
+        event = _base(snap, "level", target.key, name, "target", obs.payload.get("period"),
+                      agency)
+        event.update(measure=kind, outcome=outcome, wrong_way=wrong_way, current=shown,
+                     plan=_with_unit(str(tp.get("expression")), tp.get("unit")),
+                     expected=obs.payload.get("kind") == "estimate")
+        out.append(Measure(event, [obs, target], _target_chain(snap, tp),
+                           {"measure": kind, "expected": obs.payload.get("kind") == "estimate"}))
+    return out
+
+
 def progress_measures(snap: Snapshot) -> list[Measure]:
     """Open SDG CAGR ratio for multi-year targets with baseline, target and a figure."""
     out = []
@@ -275,6 +407,8 @@ def progress_measures(snap: Snapshot) -> list[Measure]:
         baseline = _num(tp.get("baseline"))
         if period is None or period.kind != "multi_year" or plan is None or baseline is None:
             continue
+        if measure_kind(snap, tp.get("indicator")) in ("growth_rate", "reduction"):
+            continue  # compound growth of a growth rate or of a change means nothing
         figures = [o for o in snap.with_field("observation", "indicator", tp.get("indicator"))
                    if o.payload.get("value")
                    and (p := _period(o.payload.get("period"))) and p.kind == "year"]

@@ -50,6 +50,27 @@ COMMON_FIELDS: dict[str, FieldSpec] = {
 }
 """Fields every measure carries (usable in conditions and explanation templates)."""
 
+MEASURE_KINDS: dict[str, Label] = {
+    "cumulative": Label("lũy kế (dòng cộng dồn trong năm: thu, chi, giải ngân, lượt khách)",
+                        "cumulative flow summed through the year (revenue, spending, visitors)"),
+    "level": Label("mức (tỷ lệ, cơ cấu, số hiện có: đo tại một thời điểm)",
+                   "level, rate or share (measured at a point in time)"),
+    "growth_rate": Label("tốc độ tăng (so với cùng kỳ năm trước)",
+                         "growth rate (against the same period last year)"),
+    "reduction": Label("mức giảm (số vụ, tỷ lệ cần giảm X% so với cùng kỳ)",
+                       "a reduction (a count to cut by X % against the same period)"),
+    "per_capita": Label("bình quân đầu người (hoặc trên vạn dân)",
+                        "per-capita ratio (or per 10,000 people)"),
+}
+"""How an indicator is judged (cách đánh giá chỉ tiêu, field ``measure`` of an indicator):
+only a cumulative flow is paced by date (m/12 or the seasonal profile); a level, a growth rate
+and a per-capita ratio are judged on the latest figure against the target as it stands; a
+reduction on its change against the same period last year. When the data does not say, the
+kind is inferred (``rules.subjects.measure_kind``)."""
+
+PACED_KINDS = frozenset({"cumulative"})
+"""Kinds a share of the annual plan by date means something for."""
+
 FACTS: dict[str, FactSpec] = {
     spec.name: spec
     for spec in (
@@ -68,6 +89,18 @@ FACTS: dict[str, FactSpec] = {
             "method": _f("string", "cách tính kỳ vọng", "expectation method"),
             "pct": _f("string", "% kế hoạch", "% of plan"),
             "expected_pct": _f("string", "% kỳ vọng", "expected % of plan"),
+        }),
+        FactSpec("level", Label("mức hiện tại so với mục tiêu", "current level against the target"),
+                 "level", {
+            "measure": _f("string", "cách đánh giá chỉ tiêu", "measure kind"),
+            "outcome": _f("string", "mức hiện tại so với mục tiêu (exceeded/achieved/"
+                          "not_achieved)", "current figure against the target"),
+            "wrong_way": _f("bool", "đi ngược mục tiêu (số cần giảm lại tăng)",
+                            "moving the wrong way (a count to reduce rose)"),
+            "current": _f("string", "mức hiện tại (hoặc thay đổi so với cùng kỳ)",
+                          "current figure (or change against the same period)"),
+            "plan": _f("string", "mục tiêu", "target as written"),
+            "expected": _f("bool", "là số ước", "is an estimate"),
         }),
         FactSpec("progress", Label("tiến độ nhiều năm (CAGR)", "multi-year progress (CAGR)"),
                  "progress", {
@@ -138,6 +171,11 @@ STATUSES: dict[str, dict[str, Label]] = {
         "off_track": Label("Chậm tiến độ", "off track"),
         "achieved_early": Label("Hoàn thành trước hạn", "achieved early"),
     },
+    "level": {
+        "on_track": Label("Mức hiện tại đạt mục tiêu", "current level meets the target"),
+        "at_risk": Label("Mức hiện tại chưa đạt mục tiêu", "current level below the target"),
+        "off_track": Label("Đi ngược mục tiêu", "moving away from the target"),
+    },
     "task": {
         "completed_on_time": Label("Hoàn thành đúng hạn", "completed on time"),
         "completed_late": Label("Hoàn thành quá hạn", "completed late"),
@@ -158,6 +196,7 @@ ALERT_KINDS: dict[str, Label] = {
     "missing_report": Label("Thiếu báo cáo", "missing report"),
     "discrepancy": Label("Số liệu không khớp", "discrepancy"),
     "escalated": Label("Báo cáo cấp trên", "escalated"),
+    "data_quality": Label("Số liệu cần kiểm tra", "data-quality finding"),
 }
 
 SEVERITIES: dict[str, Label] = {
@@ -203,5 +242,6 @@ def export_vocabulary() -> dict[str, Any]:
             dim: {k: _label(v) for k, v in items.items()} for dim, items in STATUSES.items()
         },
         "alert_kinds": {k: _label(v) for k, v in ALERT_KINDS.items()},
+        "measure_kinds": {k: _label(v) for k, v in MEASURE_KINDS.items()},
         "severities": {k: _label(v) for k, v in SEVERITIES.items()},
     }

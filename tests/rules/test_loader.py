@@ -24,7 +24,7 @@ def _write(tmp_path: Path, text: str) -> Path:
 def test_load_rules_shipped_files_are_valid() -> None:
     book = load_rules()
     assert {r.family for r in book.rules} == {
-        "verdicts", "pace", "tasks", "missing_reports", "discrepancies", "escalation"}
+        "verdicts", "pace", "level", "tasks", "missing_reports", "discrepancies", "escalation"}
     for rule in book.rules:
         assert rule.title["vi"] and rule.description["en"] and rule.basis["document"]
 

@@ -66,7 +66,8 @@ def test_alerts_filter_by_agency_and_kind(fresh_log: Any) -> None:
     assert alert["facts"] == ["observation:obs-t-001#v1", "target:imports@2023#v1"]
     assert alert["sources"][0]["quote"].startswith("nhập khẩu")
     assert [d["id"] for d in alert["chain"]] == ["nq-29-hdnd-2022", "ke-hoach-5-nam-2021-2025"]
-    assert alert["thresholds"] == {"at_risk": 0.8, "on_track": 0.95, "full_plan": 1.0}
+    assert alert["thresholds"] == {"at_risk": 0.8, "on_track": 0.95, "below_plan": 0.0,
+                                   "full_plan": 1.0}
 
 
 def test_get_engine_is_built_once_per_rules_version() -> None:
