@@ -16,7 +16,12 @@ from service.security import issue_token, log_in
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 
-@router.post("/token", response_model=Token, summary="Đăng nhập, nhận token / log in")
+@router.post("/token", response_model=Token, summary="Đăng nhập, nhận token / log in",
+             responses={401: {"description": "Sai thông tin / bad credentials "
+                              "(`bad_credentials`)"},
+                        429: {"description": "Đăng nhập sai quá nhiều lần, chờ `Retry-After` "
+                              "giây / too many failed log-ins (`too_many_attempts`), wait "
+                              "`Retry-After` seconds"}})
 def token(request: Request, rt: RuntimeDep,
           form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> Token:
     request.state.audit_target = form.username
