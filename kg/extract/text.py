@@ -22,6 +22,7 @@ from pathlib import Path
 
 from kg.errors import KehoachError, Place
 from kg.extract.markers import CleanText, strip_markers
+from kg.notation import nfc
 
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 """Superscript digits (chỉ số trên) used as footnote markers by Word exports."""
@@ -102,8 +103,8 @@ def read_document(path: str | Path) -> str:
         )
     try:
         if suffix == ".docx":
-            return _read_docx(path)
-        return path.read_text(encoding="utf-8-sig")
+            return nfc(_read_docx(path))
+        return nfc(path.read_text(encoding="utf-8-sig"))  # one Unicode form for quotes, matching
     except (OSError, UnicodeDecodeError, ValueError) as error:
         raise TextError(
             f"Không đọc được tệp: {error}", f"Cannot read the file: {error}",

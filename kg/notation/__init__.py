@@ -5,7 +5,8 @@ offending ``text``); values are ``Decimal``.
 
 - ``parse_number``: "." thousands, "," decimals — "4.595,5", "4.060", "(-4,33)", "-0,31",
   "+3,2", "7,5%" / "117,4 %" (trailing % dropped), Unicode minus "−". Rejects "4,5,5", "4.59",
-  "1..2". ``format_number`` writes the same form back ("-4,33").
+  "1..2"; a figure in another notation ("1e309", "0x1F") is refused, never read as 1 with
+  unit "e309". ``format_number`` writes the same form back ("-4,33").
 - ``parse_quantity``: [qualifier] number [unit] — "khoảng 2.970 nghìn lượt khách",
   "trên 18.600 tỷ đồng", "5,2 triệu cây" (scale 10^6), "47.063,06 ha", "7,5%". The scale is the
   scale word (nghìn/ngàn, triệu, tỷ/tỉ) opening a unit that is not money; "tỷ đồng" and
@@ -34,20 +35,34 @@ offending ``text``); values are ``Decimal``.
   ``DOCUMENT_TYPES`` is the registry of type codes.
 """
 
+from kg.notation.bounds import (
+    PCT_OF_PLAN_RANGE,
+    check_date,
+    check_pct_of_plan,
+    check_year,
+    plan_years,
+)
 from kg.notation.docnumbers import DOCUMENT_TYPES, DocumentNumber, parse_document_number
 from kg.notation.expressions import TargetExpression, format_expression, parse_expression
 from kg.notation.numbers import Quantity, format_number, parse_number, parse_quantity
 from kg.notation.periods import Deadline, Period, parse_date, parse_deadline, parse_period
+from kg.notation.text import nfc, nfc_all
 
 __all__ = [
     "DOCUMENT_TYPES",
+    "PCT_OF_PLAN_RANGE",
     "Deadline",
     "DocumentNumber",
     "Period",
     "Quantity",
     "TargetExpression",
+    "check_date",
+    "check_pct_of_plan",
+    "check_year",
     "format_expression",
     "format_number",
+    "nfc",
+    "nfc_all",
     "parse_date",
     "parse_deadline",
     "parse_document_number",
@@ -55,4 +70,5 @@ __all__ = [
     "parse_number",
     "parse_period",
     "parse_quantity",
+    "plan_years",
 ]

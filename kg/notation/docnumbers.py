@@ -12,10 +12,10 @@ ministry letter, issuer BKHĐT, unit TH; "111/2024/QH15": a law number, no type)
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from kg.errors import ParseError
+from kg.notation.text import nfc
 
 DOCUMENT_TYPES: dict[str, tuple[str, str]] = {
     "NQ": ("nghị quyết", "resolution"),
@@ -91,7 +91,7 @@ def _error(code: str, text: str, vi: str, en: str) -> ParseError:
 
 
 def _clean(text: str) -> str:
-    body = unicodedata.normalize("NFC", text).strip().lstrip("([").rstrip(".,;:)]").strip()
+    body = nfc(text).strip().lstrip("([").rstrip(".,;:)]").strip()
     body = _LEAD.sub("", body)
     return re.sub(r"\s*([/-])\s*", r"\1", body)
 

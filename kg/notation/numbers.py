@@ -47,6 +47,10 @@ QUALIFIERS: tuple[str, ...] = (
 _TOKEN = re.compile(r"[+\-−]?[0-9][0-9.,]*")
 _PAREN = re.compile(r"\(\s*([+\-−]?\s*[0-9][0-9.,]*)\s*\)")
 _GROUPED = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+")
+# What a number token leaves behind when the text is written in another number notation:
+# "1e309" (exponent), "0x1F" (hex), "0b101", "0o17" — never a unit.
+_FOREIGN_NOTATION = re.compile(r"(?:[eE][+\-−]?[0-9]+|[xX][0-9A-Fa-f]+|[bB][01]+|[oO][0-7]+)"
+                               r"(?:\s|$)")
 
 
 def _fail(code: str, text: str, vi: str, en: str) -> ParseError:
@@ -109,6 +113,8 @@ def parse_number(text: str) -> Decimal:
 
     Accepts a sign ("+", "-", "−"), enclosing parentheses (they only enclose: the sign comes
     from inside), and a trailing "%" which is dropped. Rejects "4,5,5", "4.59", "1..2", "".
+    (``parse_quantity`` and the expression parser also refuse what another notation leaves
+    behind as a "unit": "1e309", "0x1F".)
     """
     if not isinstance(text, str) or not text.strip():
         raise _fail("number_empty", str(text), "chuỗi rỗng", "the text is empty")
@@ -215,6 +221,15 @@ def split_number(text: str) -> tuple[str, str]:
 
 
 def _check_unit(unit: str, text: str) -> None:
+    if _FOREIGN_NOTATION.match(unit):
+        raise ParseError(
+            f"Số không hợp lệ: '{text}' — chỉ nhận số viết kiểu Việt Nam (không nhận dạng mũ "
+            "'1e5' hay thập lục phân '0x1F')",
+            f"Invalid number: '{text}' — only Vietnamese-style numbers are read (no exponent "
+            "'1e5', no hexadecimal '0x1F')",
+            code="number_notation",
+            text=text,
+        )
     if unit == "%" or unit[:1].isalpha():
         return
     raise ParseError(

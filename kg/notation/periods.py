@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import calendar
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from kg.errors import ParseError
+from kg.notation.text import nfc
 
 PERIOD_KINDS: tuple[str, ...] = ("month", "cumulative", "quarter", "half", "year", "multi_year")
 """Kinds of period: tháng, lũy kế từ đầu năm, quý, nửa năm, năm, giai đoạn nhiều năm."""
@@ -60,7 +60,7 @@ _DATE_LIKE = re.compile(r"ngày\b|[0-9]{1,4}\s*[/.-]\s*[0-9]{1,2}\s*[/.-]")
 def _normal(text: str) -> str:
     if not isinstance(text, str):
         return ""
-    return " ".join(unicodedata.normalize("NFC", text).split()).strip(" .,;:").lower()
+    return " ".join(nfc(text).split()).strip(" .,;:").lower()
 
 
 def _last_day(year: int, month: int) -> date:

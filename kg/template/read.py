@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -20,7 +19,7 @@ from typing import Any
 
 from kg.errors import KehoachError, Place
 from kg.matching import fold
-from kg.notation import format_number
+from kg.notation import format_number, nfc
 from kg.template.columns import (
     GUIDE_SHEET,
     MAX_CELL_CHARS,
@@ -135,7 +134,7 @@ def _check_size(name: str, rows: int) -> None:
 
 
 def _text_cell(sheet: str, row: int, value: str) -> Cell:
-    text = unicodedata.normalize("NFC", value).strip()
+    text = nfc(value).strip()
     if len(text) > MAX_CELL_CHARS:
         return row_problem(sheet, row, None, f"ô quá dài ({len(text)} ký tự, tối đa "
                            f"{MAX_CELL_CHARS})", f"cell too long ({len(text)} characters, at "
