@@ -10,7 +10,15 @@ from kg.log import StoredFact
 from rules import measures as ms
 from rules.reporting import basis_text
 from rules.snapshot import Snapshot, as_date
-from rules.subjects import Measure, _base, _choose, _period, indicator_info, pace_groups
+from rules.subjects import (
+    Measure,
+    _base,
+    _choose,
+    _period,
+    _row_verdict,
+    indicator_info,
+    pace_groups,
+)
 
 COMPLETED_WORDS = ("completed", "done", "hoàn thành")
 
@@ -177,4 +185,77 @@ def lagging_measures(snap: Snapshot, history: dict[str, dict[str, str]],
         event.update(periods=streak, last_status=statuses[-1], supervisor=supervisor)
         out.append(Measure(event, evidence, [], {"periods": codes[-streak:],
                                                  "supervisor": supervisor}))
+    return out
+
+
+# --- official verdicts reported with a figure (template "Đánh giá" column, API) ----------
+
+def _figure(snap: Snapshot, indicator: str, period: str) -> StoredFact | None:
+    """The figure for a whole period that a verdict judges: the latest observation carrying a
+    reported verdict, else the latest with a value."""
+    found = [o for o in snap.with_field("observation", "indicator", indicator)
+             if o.payload.get("period") == period and o.payload.get("value")]
+    if not found:
+        return None
+    return max(found, key=lambda o: (bool(o.payload.get("reported_verdict")),
+                                     str(o.payload.get("as_of")), o.key))
+
+
+def _as_row(obs: StoredFact, target: StoredFact) -> dict[str, Any]:
+    """An observation read as a row of an official table (the shape ``verdict_checks`` reads):
+    its target's plan and row, its own figure and Đánh giá."""
+    op, tp = obs.payload, target.payload
+    return {"table": tp.get("period"), "row": tp.get("row"), "indicator": op.get("indicator"),
+            "plan": tp.get("expression"), "estimate": op.get("value"),
+            "verdict": op.get("reported_verdict")}
+
+
+def _curated_cell(snap: Snapshot, row: dict[str, Any]) -> bool:
+    """The same cell is already in the curated official table (checked there)."""
+    return any(str(v.payload.get("table")) == str(row["table"])
+               and ms.official_verdict(v.payload.get("verdict"))
+               == ms.official_verdict(row["verdict"])
+               for v in snap.with_field("verdict", "indicator", row["indicator"]))
+
+
+def reported_verdict_checks(snap: Snapshot) -> list[Measure]:
+    """Đánh giá reported with a whole-period figure (template column, API field
+    ``reported_verdict``) vs the computed verdict of what it judges — the same rule as the
+    curated tables (``discrepancies.official_verdict``): the members sharing the target's table
+    row when the row has one cell (its worst member), the member alone when each has one."""
+    groups: dict[tuple[str, str], list[tuple[StoredFact, dict[str, Any]]]] = {}
+    for obs in snap.all("observation"):
+        op = obs.payload
+        period = _period(op.get("period"))
+        if not op.get("reported_verdict") or period is None or period.kind not in (
+                "year", "multi_year"):
+            continue
+        target = snap.get("target", f"{op.get('indicator')}@{period.code}")
+        if target is None or _figure(snap, op["indicator"], period.code) is not obs:
+            continue
+        row = target.payload.get("row")
+        key = (period.code, f"row:{row}" if row else f"target:{target.key}")
+        if key in groups:
+            continue
+        members = [t for t in snap.with_field("target", "period", period.code)
+                   if t.key == target.key or (row and t.payload.get("row") == row)]
+        groups[key] = [(fig, _as_row(fig, t)) for t in members
+                       if (fig := _figure(snap, t.payload.get("indicator"), period.code))]
+    out = []
+    for members in groups.values():
+        scopes = ms.official_scopes(members, lambda m: ms.official_verdict(m[1]["verdict"])
+                                    is not None)
+        for (obs, row), scope in scopes:
+            computed = ms.worst_verdict([v for _o, r in scope if (v := _row_verdict(snap, r))])
+            if computed is None or _curated_cell(snap, row):
+                continue
+            name, _d, agency = indicator_info(snap, row["indicator"])
+            event = _base(snap, "verdict_check", obs.key, name, "observation",
+                          str(row["table"]), agency)
+            official = ms.official_verdict(row["verdict"])
+            event.update(agrees=official == computed, official=str(row["verdict"]),
+                         computed=computed, plan=str(row["plan"]), actual=str(row["estimate"]))
+            target = snap.get("target", f"{row['indicator']}@{row['table']}")
+            out.append(Measure(event, [o for o, _r in scope] + ([target] if target else []), [],
+                               {"row": row["row"], "reported_with": "observation"}))
     return out

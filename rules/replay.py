@@ -21,6 +21,7 @@ from kg.log import Fact, StoredFact
 from rules.duties import (
     report_deadlines,
     report_measures,
+    reported_verdict_checks,
     task_measures,
 )
 from rules.engine import Engine, Firing
@@ -104,7 +105,8 @@ def build_measures(snap: Snapshot, calendar: dict[str, Any],
     """Every measure of a snapshot (``years``: the reporting cycles, see ``report_measures``)."""
     return (verdict_measures(snap) + verdict_checks(snap) + pace_measures(snap)
             + level_measures(snap) + progress_measures(snap) + pct_checks(snap)
-            + task_measures(snap) + report_measures(snap, calendar, years))
+            + task_measures(snap) + report_measures(snap, calendar, years)
+            + reported_verdict_checks(snap))
 
 
 def _explain(template: str, event: dict[str, Any]) -> str:

@@ -176,6 +176,9 @@ class ObservationCreate(BaseModel):
     yoy_change_pct: str | None = Field(default=None, max_length=40)
     same_period_last_year_pct: str | None = Field(default=None, max_length=40)
     note: str | None = Field(default=None, max_length=2000)
+    reported_verdict: Literal["Đạt", "Vượt", "Không đạt"] | None = Field(
+        default=None, description='the report\'s own Đánh giá, as written: "Đạt", "Vượt", '
+        '"Không đạt" (checked against the figures like the official tables)')
     source: SourceIn | None = None
 
     _value = field_validator("value")(_notation(notation.parse_quantity))

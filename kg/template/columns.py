@@ -135,9 +135,12 @@ OBSERVATIONS = SheetKind("observations", "Số liệu", "Observations", (
     Column("plan_basis", "So với", False, "kế hoạch (mặc định), dự toán, kế hoạch điều chỉnh ...",
            "Basis of the percentage: plan (default), budget, adjusted plan ...", "kế hoạch",
            ("cơ sở so sánh",), PLAN_BASES, 18),
-    Column("reported_verdict", "Đánh giá", False, "Đánh giá như văn bản: Đạt, Vượt, Không đạt.",
-           "Verdict as written: Đạt, Vượt, Không đạt.", "Đạt", ("đánh giá của báo cáo",),
-           VERDICTS, 12),
+    Column("reported_verdict", "Đánh giá", False,
+           "Đánh giá như văn bản: Đạt, Vượt, Không đạt; đối chiếu với số liệu và kế hoạch như "
+           "bảng đánh giá chính thức (lệch thì cảnh báo).",
+           "Verdict as written: Đạt, Vượt, Không đạt; checked against the figure and the plan "
+           "like the official tables (a contradiction raises a discrepancy).", "Đạt",
+           ("đánh giá của báo cáo",), VERDICTS, 12),
     _SOURCE,
     Column("quote", "Trích dẫn", False, "Câu văn bản chứa số liệu, chép nguyên văn.",
            "The sentence that gives the figure, verbatim.", "đạt 76,6% kế hoạch",
