@@ -309,6 +309,16 @@ def _derived(node: URIRef, fact_ids: Any) -> list[Triple]:
     return out
 
 
+WITHDRAWN = "withdrawn"
+"""Payload flag of a rule outcome the rules no longer conclude (``rules.persist``): its key's
+latest version says so, and the graph drops the outcome's triples (the log keeps its history)."""
+
+
+def is_withdrawn(fact: StoredFact) -> bool:
+    """A withdrawn alert or status change (every other fact: False)."""
+    return fact.kind in OUTCOME_KINDS and bool(fact.payload.get(WITHDRAWN))
+
+
 def outcome_triples(fact: StoredFact, node: URIRef) -> list[Triple]:
     """Alerts and status changes written back by the rules (kinds ``alert``, ``status_change``).
 
@@ -343,6 +353,7 @@ PROJECTORS: dict[str, Callable[[StoredFact, URIRef], list[Triple]]] = {
 }
 """Fact kind → projector. Kinds not listed (``task_update``) add no triples."""
 
+OUTCOME_KINDS = frozenset({"alert", "status_change"})
 LABEL_FIELDS = {"agency": "name", "document": "title", "indicator": "name", "task": "summary"}
 UNLABELLED_KINDS = frozenset({"observation", "alert", "status_change"})
 """High-volume kinds with no name of their own: no ``rdfs:label`` / ``skos:prefLabel`` (they
@@ -353,7 +364,7 @@ def fact_triples(fact: StoredFact, node: URIRef | None = None) -> list[Triple]:
     """All triples one stored fact contributes to the graph (empty for unprojected kinds);
     ``node`` is the fact's own IRI when the caller already has it."""
     projector = PROJECTORS.get(fact.kind)
-    if projector is None:
+    if projector is None or is_withdrawn(fact):  # a withdrawn outcome's version removes it
         return []
     node = entity_iri(fact.kind, fact.key) if node is None else node
     label = fact.payload.get(LABEL_FIELDS.get(fact.kind, "")) or fact.key

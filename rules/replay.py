@@ -246,11 +246,14 @@ def replay(log: Any, as_of: date | None = None, persist: bool = True,
     """Replay ``log`` in date order up to ``as_of`` (default today); deterministic: start a
     ``RuleSession`` on the log and return what it produced.
     ``progress(date, step, total)`` is called after each evaluation date (for a progress bar)."""
+    from rules.persist import reconcile
     from rules.session import RuleSession  # the session builds on this module's steps
 
-    result = RuleSession.start(log, as_of, engine=engine, progress=progress).replay_result
-    if persist:
-        result.appended = persist_outcomes(log, result.outcomes)
+    read_upto = log.last_seq()
+    session = RuleSession.start(log, as_of, engine=engine, progress=progress)
+    result = session.replay_result
+    if persist:  # and withdraw what the log holds that this replay no longer concludes
+        result.appended = reconcile(log, result.outcomes, session.clock, read_upto)
     return result
 
 

@@ -18,7 +18,9 @@ Backdated facts: when a new fact becomes visible before one of the unit's change
 is earlier than the clock, the unit's state (statuses, pace history, alerts, status changes)
 is dropped and the unit re-judged on all its change points up to the clock. Its alerts then
 carry the dates a full replay gives them; alerts a unit raised on the incomplete log and no
-longer raises leave the session's alert list (they stay in the append-only log as history).
+longer raises leave the session's alert list. ``judge_facts`` says what changed —
+outcomes added, revised (same id, other content) and withdrawn (no longer concluded) — so
+the log's copy can follow (``rules.persist``).
 So the session's statuses and alert ids equal those of a full replay of the same log.
 A fact visible after the clock is filed but judged only when ``advance`` reaches its date.
 """
@@ -64,6 +66,19 @@ DIMENSIONS = tuple(sorted({spec.dimension for spec in FACTS.values() if spec.dim
 
 
 @dataclass
+class Changes:
+    """What one ``judge_facts`` / ``advance`` changed in the session's outcomes: ``added``
+    (new ids, in judging order), ``revised`` (same id, other content: e.g. an alert now
+    citing the new version of a report) and ``withdrawn`` (a re-judgement no longer concludes
+    them; ``causes`` gives, per withdrawn id, the ids of the asserted facts of its unit)."""
+
+    added: list[Outcome] = field(default_factory=list)
+    revised: list[Outcome] = field(default_factory=list)
+    withdrawn: list[Outcome] = field(default_factory=list)
+    causes: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass
 class _Checkpoint:
     """One unit's part of the engine state before its first judgement on ``when``."""
 
@@ -95,6 +110,9 @@ class RuleSession:
         self._year_keys: dict[int, set[str]] = {}
         self._subject_outcomes: dict[str, set[str]] = {}
         self._own_points: dict[str, tuple[frozenset[date], bool]] = {}
+        # outcome id → its outcome before the running ``judge_facts``/``advance`` touched it
+        # (None: it did not exist); only the ids re-judged, so a write costs per unit
+        self._before: dict[str, Outcome | None] = {}
 
     # -- building --------------------------------------------------------------------------
 
@@ -113,6 +131,7 @@ class RuleSession:
             session._sweep(facts, progress)
         else:
             session._replay_units(progress)
+        session._before = {}
         return session
 
     def _replay_units(self, progress: Callable[[date, int, int], None] | None = None) -> None:
@@ -201,6 +220,7 @@ class RuleSession:
         seen = len(self.state.result.outcomes)
         judge(self.engine, self.state, measures, when)
         for outcome in self.state.result.outcomes[seen:]:
+            self._before.setdefault(outcome.id, self._outcomes.get(outcome.id))
             self._keep(outcome)
 
     def _keep(self, outcome: Outcome) -> None:
@@ -315,7 +335,7 @@ class RuleSession:
             for table in (st.pace_history, st.names, st.agency_of, st.result.statuses):
                 table.pop(subject, None)
             for outcome_id in self._subject_outcomes.pop(subject, ()):
-                del self._outcomes[outcome_id]
+                self._before.setdefault(outcome_id, self._outcomes.pop(outcome_id))
                 st.alert_ids.discard(outcome_id)
         st.current.update(point.current)
         st.pace_history.update({s: dict(h) for s, h in point.pace_history.items()})
@@ -330,13 +350,17 @@ class RuleSession:
 
     def assert_facts(self, facts: list[StoredFact]) -> list[Outcome]:
         """File new fact versions and re-judge the units they touch; the new outcomes."""
+        return self.judge_facts(facts).added
+
+    def judge_facts(self, facts: list[StoredFact]) -> Changes:
+        """``assert_facts``, saying also which outcomes the re-judgement revised or withdrew."""
         facts = [f for f in facts if f.kind not in RULE_OUTPUT_KINDS]
         if not facts:
-            return []
-        known = set(self._outcomes)
+            return Changes()
+        self._before = {}
         if any(f.kind in SHARED_KINDS for f in facts):
             self._file(facts)
-            return self._rerun_all(known)
+            return self._rerun_all(facts)
         opening = self._opening_dates()
         old_reports = self._report_dates(opening)
         old_points = {self.units.find(u): self._change_points(self.units.find(u), old_reports)
@@ -367,7 +391,32 @@ class RuleSession:
             first = max(since, FIRST_DAY)
             plan[root] = sorted(d for d in points if first <= d < self.clock) + [self.clock]
         self._run(plan)
-        return [o for i, o in self._outcomes.items() if i not in known]
+        return self._changes(facts)
+
+    def _changes(self, facts: list[StoredFact]) -> Changes:
+        """Compare the re-judged ids with what they were before (``_before``)."""
+        changes = Changes()
+        for outcome_id, old in self._before.items():
+            new = self._outcomes.get(outcome_id)
+            if old is None:
+                if new is not None:
+                    changes.added.append(new)
+            elif new is None:
+                changes.withdrawn.append(old)
+                changes.causes[outcome_id] = self._causes(old, facts)
+            elif new is not old and new != old:
+                changes.revised.append(new)
+        self._before = {}
+        return changes
+
+    def _causes(self, outcome: Outcome, facts: list[StoredFact]) -> list[str]:
+        """The asserted facts of the outcome's unit (all of them when none is: a shared fact
+        or a reporting year that opened re-judged it)."""
+        unit = self._subject_unit.get(outcome.subject.id)
+        root = self.units.find(unit) if unit else None
+        own = [f.id for f in facts
+               if root and any(self.units.find(u) == root for u in unit_ids(f))]
+        return own or [f.id for f in facts]
 
     def _run(self, plan: dict[str, list[date]],
              progress: Callable[[date, int, int], None] | None = None) -> None:
@@ -380,22 +429,29 @@ class RuleSession:
             if progress:
                 progress(when, step, len(by_date))
 
-    def _rerun_all(self, known: set[str]) -> list[Outcome]:
+    def _rerun_all(self, asserted: list[StoredFact]) -> Changes:
         """Agencies or documents changed: every unit may depend on them; replay afresh."""
+        old = self._outcomes
         fresh = RuleSession(self.engine, self.calendar, self.clock)
         facts = sorted((v for vs in self._versions.values() for v in vs), key=lambda f: f.seq)
         fresh._file(facts)
         fresh._replay_units()
         self.__dict__.update(fresh.__dict__)
-        return [o for i, o in self._outcomes.items() if i not in known]
+        self._before = {i: old.get(i) for i in self._outcomes}
+        self._before.update((i, o) for i, o in old.items() if i not in self._outcomes)
+        return self._changes(asserted)
 
     def advance(self, to_date: date) -> list[Outcome]:
         """Move the clock to ``to_date``, judging the units whose change points fall between
         (facts becoming visible, deadline thresholds, report due dates), then every task on
         ``to_date`` (its days overdue / to due); the new outcomes."""
+        return self.advance_changes(to_date).added
+
+    def advance_changes(self, to_date: date) -> Changes:
+        """``advance``, as ``Changes`` (judging later dates only adds; the type is shared)."""
         if to_date <= self.clock:
-            return []
-        known = set(self._outcomes)
+            return Changes()
+        self._before = {}
         reports = self._report_dates(self._opening_dates())
         plan: dict[str, list[date]] = {}
         for root in self.units.roots():
@@ -406,7 +462,7 @@ class RuleSession:
                 plan[root] = sorted(set(dates))
         self.clock = to_date
         self._run(plan)
-        return [o for i, o in self._outcomes.items() if i not in known]
+        return self._changes([])
 
     def result(self) -> ReplayResult:
         """What a replay of the log up to the clock gives: outcomes by date, statuses."""

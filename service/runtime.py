@@ -3,7 +3,9 @@ plan graph, the event broadcaster, cached rule evaluations, and the one writer l
 
 Writing is serialised: append to the log, assert the new facts into the one ``RuleSession``
 kept for the service's evaluation date (only the subjects they touch are re-judged), persist
-the alerts and status changes it caused back to the log, then publish them. Reads for the
+the alerts and status changes it caused back to the log — and withdraw the ones it no longer
+concludes (``rules.persist``), so the log's live outcomes are a clean replay's — then publish
+the new ones. Reads for the
 service's date come from the session; reads for another as-of date use a replay of the current
 log, cached until the log changes. Views derived from an evaluation (the sorted alert list)
 are cached per (log position, as-of date) with ``derived``.
@@ -17,7 +19,7 @@ every worker's live stream carries every worker's alerts.
 start replay concluded and builds the plan graph, so no request pays for either. Each start
 appends them: the first start's are new facts, every later start's are duplicates the log
 recognises (same key, same content) and does not store again — unless the log or the date
-moved, when they are the new conclusions.
+moved, when they are the new conclusions; live outcomes it no longer concludes are withdrawn.
 """
 
 from __future__ import annotations
@@ -32,8 +34,9 @@ from typing import Any
 from kg.graph import PlanGraph
 from kg.log import AppendOutcome, Fact, open_log
 from rules.outcomes import Alert, StatusChange
-from rules.replay import ReplayResult, current_statuses, persist_outcomes, replay, status_rows
-from rules.session import RuleSession
+from rules.persist import persist_changes, reconcile
+from rules.replay import ReplayResult, current_statuses, replay, status_rows
+from rules.session import Changes, RuleSession
 from rules.snapshot import RULE_OUTPUT_KINDS
 from service.events import Broadcaster
 from service.settings import Settings
@@ -123,14 +126,18 @@ class Runtime:
             return self._sync()
 
     def _persist_start(self) -> None:
+        """Make the log's outcomes the start replay's: append its conclusions, withdraw the
+        live ones it no longer concludes (recorded up to the position it read)."""
         if not self._persisted:
-            persist_outcomes(self.log, self._session_now()[0].result().outcomes)
+            session = self._session_now()[0]
+            reconcile(self.log, session.result().outcomes, session.clock, self._seen)
             self._persisted = True
 
     def _sync(self) -> list[Alert | StatusChange]:
         """Bring the session to the evaluation date and the end of the log (write lock held);
         what that caused, persisted to the log and published."""
-        session, caused = self._session_now()
+        session, advanced = self._session_now()
+        caused = self._record(advanced, session.clock)
         last = self.log.last_seq()
         if last > self._seen:
             # the rules' own outputs are not read back (the session made them, or another
@@ -138,18 +145,23 @@ class Runtime:
             new = list(self.log.read(after_seq=self._seen, upto_seq=last,
                                      skip_kinds=RULE_OUTPUT_KINDS))
             self._seen = last
-            caused += session.assert_facts(new)
-        if caused:
-            persist_outcomes(self.log, caused)
-            self._publish(caused)
+            caused += self._record(session.judge_facts(new), session.clock)
         return caused
+
+    def _record(self, changes: Changes, when: date) -> list[Alert | StatusChange]:
+        """Persist a re-judgement (new and revised outcomes, withdrawals of dropped ones) and
+        publish the new outcomes; the new outcomes."""
+        if changes.added or changes.revised or changes.withdrawn:
+            persist_changes(self.log, changes, when)
+            self._publish(changes.added)
+        return changes.added
 
     def _publish(self, caused: Sequence[Alert | StatusChange]) -> None:
         for item in caused:
             event = "alert" if isinstance(item, Alert) else "status_change"
             self.events.publish(event, item.to_dict())
 
-    def _session_now(self) -> tuple[RuleSession, list[Alert | StatusChange]]:
+    def _session_now(self) -> tuple[RuleSession, Changes]:
         """The session at the evaluation date: started (or restarted when the date moved
         back) with a replay, or advanced to it."""
         when = self.as_of()
@@ -157,8 +169,8 @@ class Runtime:
             self._seen = self.log.last_seq()
             self._session = RuleSession.start(self.log, when)
             self._persisted = False
-            return self._session, []
-        return self._session, self._session.advance(when)
+            return self._session, Changes()
+        return self._session, self._session.advance_changes(when)
 
     def _current(self) -> tuple[tuple[int, date], ReplayResult, list[dict[str, Any]]]:
         """The session's position, result and status rows, rebuilt only when the log or
