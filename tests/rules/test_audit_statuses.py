@@ -58,6 +58,7 @@ def audit(tmp_path_factory: pytest.TempPathFactory) -> Audit:
     for when in AS_OF:
         session.advance(when)
         views[when] = View(when, session.statuses(), session.alerts())
+        assert views[when].statuses and views[when].alerts, f"nothing to audit on {when}"
     log.close()
     return Audit(views, facts)
 
@@ -164,10 +165,17 @@ def _completions(facts: list[StoredFact]) -> dict[str, date]:
 @pytest.mark.parametrize("as_of", AS_OF, ids=str)
 def test_no_overdue_task_with_completion_evidence(audit: Audit, as_of: date) -> None:
     done = _completions(audit.facts)
+    # the later reports say some tasks are done (issue 14: task-003-038 "đã khởi công",
+    # task-003-036 "biểu quyết công nhận"): without such evidence this walk proves nothing
+    assert done, "data/langson records no task completion (task_update completed)"
     problems = [f"{sid}: {entry['task']['status']} but completed on {done[sid]}"
                 for sid, entry in sorted(audit.views[as_of].statuses.items())
                 if "overdue" in str(_entries(entry).get("task", {}).get("status"))
                 and sid in done and done[sid] <= as_of]
+    problems += [f"alert {a['id']} raised {a['as_of']}, completed on {done[a['subject']['id']]}"
+                 for a in audit.views[as_of].alerts if a["kind"] == "overdue"
+                 and a["subject"]["id"] in done
+                 and done[a["subject"]["id"]] <= date.fromisoformat(a["as_of"])]
     _fail(problems, "overdue tasks with completion evidence")
 
 
