@@ -22,16 +22,29 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from kg.errors import KehoachError, Place
 from kg.log import StoredFact
 from kg.matching import fold
+from kg.notation import Period
 from kg.project import UNLABELLED_KINDS, entity_iri, fact_triples, split_iri
 from kg.search import Index
 from kg.store import CompactStore
+from kg.wording import document_words, item_words, relation_label
 from ontology.namespace import DCTERMS, KH, PREFIXES, PROV, SKOS
 
 SUBJECT_KINDS = ("task", "target", "indicator")
 TRACE_UP = (KH.concerns, KH.assignedBy, KH.setBy, KH.basedOn, KH.implements)
 DERIVES = (KH.basedOn, KH.implements)
+RESOLUTION_TYPES = ("Resolution", "PartyResolution")
+"""Where an auditor's chain should end: a resolution of the People's Council or the Party."""
 LEAD_PROPS = {KH.leadAgency: False, KH.impliedLeadAgency: True}
 HISTORY_KINDS = frozenset(SUBJECT_KINDS)  # kinds whose versions ``who`` reports
+
+
+def _worded(item: dict[str, Any]) -> dict[str, Any]:
+    """``item`` with its words and its relation's label, in Vietnamese and English."""
+    out = {**item, "words_vi": item_words(item), "words_en": item_words(item, "en")}
+    if item.get("relation"):
+        out["relation_vi"] = relation_label(item["relation"])
+        out["relation_en"] = relation_label(item["relation"], "en")
+    return out
 
 
 class GraphError(KehoachError):
@@ -153,7 +166,7 @@ class PlanGraph:
                 "kind": parts[0] if parts else None}
 
     def source(self, node: Any) -> dict[str, Any] | None:
-        doc = self.graph.value(node, KH.sourceDocument)
+        doc = self.graph.value(node, KH.sourceDocument) or self.graph.value(node, KH.mentionedIn)
         quote, line = self.value(node, KH.sourceQuote), self.graph.value(node, KH.sourceLine)
         if doc is None and quote is None:
             return None
@@ -326,11 +339,40 @@ class PlanGraph:
         return out
 
     def trace(self, ident: str) -> dict[str, Any]:
-        """From a target, task, observation, alert or document up to the root documents."""
+        """From a target (implied ones included), task, observation, alert or document up to
+        the root documents; every item and relation also in words (``kg.wording``)."""
         start = self.node(ident, ("target", "observation", "alert", "status_change", "task",
-                                  "verdict", "document")) or self.document(ident)
-        chain, seen = [], {start}
-        queue: deque[URIRef] = deque([start])
+                                  "verdict", "document"))
+        if start is None and (implied := self.implied_target(ident)) is not None:
+            return self.trace_implied(implied)
+        start = start or self.document(ident)
+        subject = {**self.info(start), "type": self._type(start), "source": self.source(start),
+                   "name": self.target_name(start) or self.name(start)}
+        if subject["kind"] == "document":
+            subject.update(self.document_info(start))
+        stated = [o for p in (KH.setBy, KH.assignedBy) for o in self.graph.objects(start, p)]
+        if subject["kind"] == "target" and not stated:  # no document named: infer the plan
+            period = self.graph.value(start, KH.forPeriod)
+            return self.trace_implied({
+                "id": ident, "name": subject["name"], "node": start, "figures": [],
+                "period": split_iri(period)[1] if period is not None else None,
+                "plans": self._annual_plans(split_iri(period)[1]) if period is not None
+                else []})
+        chain = self._chain_up([start])
+        out = {"subject": _worded(subject), "chain": chain}
+        if subject["kind"] == "target" and not any(s.get("type") in RESOLUTION_TYPES
+                                                   for s in chain):
+            tops = "; ".join(s["words_vi"] for s in chain if s.get("kind") == "document")
+            tops_en = "; ".join(s["words_en"] for s in chain if s.get("kind") == "document")
+            out["note_vi"] = f"Chuỗi không tới nghị quyết nào: chỉ tiêu được nêu tại {tops}"
+            out["note_en"] = f"The chain reaches no resolution: the target is stated in {tops_en}"
+        return out
+
+    def _chain_up(self, starts: list[URIRef], seen: set[URIRef] | None = None
+                  ) -> list[dict[str, Any]]:
+        """Breadth-first up the plan's links from ``starts``: one step per node reached."""
+        chain, seen = [], (seen or set()) | set(starts)
+        queue: deque[URIRef] = deque(starts)
         while queue:
             here = queue.popleft()
             for relation, there in self._up_edges(here):
@@ -338,13 +380,116 @@ class PlanGraph:
                     continue
                 seen.add(there)
                 queue.append(there)
-                item = self.document_info(there) if split_iri(there)[0] == "document" \
-                    else {**self.info(there), "type": self._type(there), "number": None,
-                          "date": None, "issuer": None, "title": self.label(there)}
-                chain.append({**item, "relation": relation, "from": split_iri(here)[1],
-                              "source": self.source(there)})
-        return {"subject": {**self.info(start), "type": self._type(start),
-                            "source": self.source(start)}, "chain": chain}
+                chain.append(self.trace_step(there, relation, split_iri(here)[1]))
+        return chain
+
+    def trace_step(self, node: URIRef, relation: str, came_from: str, **extra: Any
+              ) -> dict[str, Any]:
+        item = self.document_info(node) if split_iri(node)[0] == "document" \
+            else {**self.info(node), "type": self._type(node), "number": None,
+                  "date": None, "issuer": None, "title": self.label(node),
+                  "name": self.target_name(node) or self.name(node)}
+        return _worded({**item, "relation": relation, "from": came_from,
+                        "source": self.source(node), **extra})
+
+    def target_name(self, node: URIRef) -> str | None:
+        """A target as people name it: its indicator and period ("Tốc độ tăng GRDP (2024)");
+        None for other kinds."""
+        if split_iri(node)[0] != "target":
+            return None
+        indicator, period = self.graph.value(node, KH.forIndicator), self.graph.value(
+            node, KH.forPeriod)
+        name = self.name(indicator) if indicator is not None else None
+        code = split_iri(period)[1] if period is not None else None
+        return f"{name} ({code})" if name and code else name
+
+    def implied_target(self, ident: str) -> dict[str, Any] | None:
+        """A plan a report only implies ("đạt 84,0% kế hoạch" with no target stated):
+        ``indicator@period`` with no target fact, and the report figures that imply it.
+        None when ``ident`` is not of that form or nothing implies it."""
+        indicator_id, _, code = ident.rpartition("@")
+        indicator = self.node(indicator_id, ("indicator",)) if indicator_id else None
+        try:
+            period = Period.from_code(code) if indicator is not None else None
+        except (KehoachError, ValueError):
+            period = None
+        if indicator is None or period is None or period.kind != "year":
+            return None
+        g = self.graph
+        figures = sorted(o for o in g.subjects(KH.forIndicator, indicator)
+                         if split_iri(o)[0] == "observation"
+                         and g.value(o, KH.pctOfPlan) is not None
+                         and str(g.value(g.value(o, KH.forPeriod), KH.endDate))[:4]
+                         == str(period.year))
+        if not figures:
+            return None
+        return {"id": ident, "name": f"{self.name(indicator)} ({period.code})",
+                "period": period.code, "year": period.year, "figures": figures,
+                "plans": self._annual_plans(period.code)}
+
+    def implied_from_figures(self, ident: str, name: str, period_code: str,
+                             figures: list[URIRef]) -> dict[str, Any] | None:
+        """An implied target whose figures are known from elsewhere (a rule's evaluation names
+        them — e.g. an indicator reported by name only, ``text:…@2023``); None when the period
+        is not a year or no figure is in the graph."""
+        try:
+            period = Period.from_code(period_code)
+        except (KehoachError, ValueError):
+            return None
+        figures = sorted(f for f in figures if self.exists(f))
+        if period.kind != "year" or not figures:
+            return None
+        return {"id": ident, "name": f"{name} ({period.code})", "period": period.code,
+                "year": period.year, "figures": figures,
+                "plans": self._annual_plans(period.code)}
+
+    def _annual_plans(self, code: str) -> list[tuple[URIRef, str, int]]:
+        """The documents that set or assign the province's other targets of this period —
+        the annual plan an implied target belongs to: (document, relation, how many)."""
+        g, period = self.graph, entity_iri("period", code)
+        counts: Counter[tuple[URIRef, str]] = Counter()
+        for target in g.subjects(KH.forPeriod, period):
+            if split_iri(target)[0] != "target":
+                continue
+            for prop, relation in ((KH.setBy, "setBy"), (KH.assignedBy, "assignedBy")):
+                for doc in g.objects(target, prop):
+                    counts[(doc, relation)] += 1
+        order = {"setBy": 0, "assignedBy": 1}
+        return [(doc, rel, n) for (doc, rel), n in
+                sorted(counts.items(), key=lambda kv: (order[kv[0][1]], -kv[1], kv[0][0]))]
+
+    def trace_implied(self, implied: dict[str, Any]) -> dict[str, Any]:
+        """The trace of an implied target (``implied_target`` / ``implied_from_figures``):
+        the report sentences, then the annual plan inferred — marked so, with the reasoning."""
+        year, node = implied["period"], implied.get("node")
+        first = implied["figures"][0] if implied["figures"] else node
+        subject = _worded({"id": implied["id"], "name": implied["name"],
+                           "kind": "target", "type": "Target", "implied": node is None,
+                           "source": self.source(first) if first is not None else None})
+        chain = [self.trace_step(o, "impliedBy", implied["id"]) for o in implied["figures"]]
+        why_vi = ("Báo cáo so sánh với kế hoạch nhưng không nêu văn bản" if node is None
+                  else "Dữ liệu không ghi văn bản đặt hay giao chỉ tiêu này")
+        why_en = ("The report compares with the plan without naming it" if node is None
+                  else "The data names no document that sets or assigns this target")
+        docs = []
+        for doc, relation, n in implied["plans"]:
+            words = document_words(self.document_info(doc))
+            reasoning_vi = (f"{why_vi}; {n} chỉ tiêu khác của kỳ {year} do văn bản này "
+                            f"{'đặt' if relation == 'setBy' else 'giao'}: {words}")
+            reasoning_en = (f"{why_en}; {n} other {year} targets are "
+                            f"{'set' if relation == 'setBy' else 'assigned'} by this document")
+            chain.append(self.trace_step(doc, relation, implied["id"], inferred=True,
+                                    reasoning_vi=reasoning_vi, reasoning_en=reasoning_en))
+            docs.append(doc)
+        seen = set(implied["figures"]) | set(docs) | ({node} if node is not None else set())
+        chain += self._chain_up(docs, seen)
+        out: dict[str, Any] = {"subject": subject, "chain": chain}
+        if not docs:  # say why the chain stops here
+            out["note_vi"] = (f"{why_vi}, và không văn bản nào trong dữ liệu đặt hoặc giao chỉ "
+                              f"tiêu kỳ {year}: không suy ra được kế hoạch")
+            out["note_en"] = (f"{why_en}, and no document in the data sets or assigns {year} "
+                              "targets: the plan cannot be inferred")
+        return out
 
     def _type(self, node: URIRef) -> str | None:
         kinds = sorted(_local(o) for o in self.graph.objects(node, RDF.type)

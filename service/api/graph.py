@@ -22,6 +22,7 @@ router = APIRouter(tags=["graph"])
 Text = Annotated[str, Query(min_length=1, max_length=500)]
 
 
+from service.views import trace as trace_views
 class TraceFormat(StrEnum):
     json = "json"
     svg = "svg"
@@ -60,17 +61,21 @@ def portfolio(agency_id: str, rt: RuntimeDep, _: Reader, as_of: AsOf) -> dict[st
     return data
 
 
-@router.get("/trace/{ident}", summary="Truy nguyên tới văn bản gốc / trace to the root",
+@router.get("/trace/{ident:path}", summary="Truy nguyên tới văn bản gốc / trace to the root "
+            "(any id shown: target, implied target, task, observation, document, alert, status "
+            "change)",
             responses={200: {"content": {"application/json": {}, "image/svg+xml": {},
                                          "text/vnd.graphviz": {}}}})
-def trace(ident: str, rt: RuntimeDep, _: Reader,
-          format: TraceFormat = TraceFormat.json) -> Any:
+def trace(ident: str, rt: RuntimeDep, _: Reader, as_of: AsOf,
+          format: TraceFormat = TraceFormat.json,
+          lang: Annotated[str, Query(pattern="^(vi|en)$")] = "vi") -> Any:
     if format is TraceFormat.json:
-        return cached_json(rt, ("trace", ident), None, lambda: rt.graph().trace(ident))
-    data = rt.graph().trace(ident)
+        return cached_json(rt, ("trace", ident), as_of,
+                           lambda: trace_views.trace(rt, ident, as_of))
+    data = trace_views.trace(rt, ident, as_of)
     if format is TraceFormat.svg:
-        return Response(to_svg(data), media_type="image/svg+xml")
-    return Response(to_dot(data), media_type="text/vnd.graphviz")
+        return Response(to_svg(data, lang), media_type="image/svg+xml")
+    return Response(to_dot(data, lang), media_type="text/vnd.graphviz")
 
 
 @router.get("/impact/{document}", summary="Ảnh hưởng của văn bản / impact of a document")

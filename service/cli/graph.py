@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from kg.draw import to_dot, to_svg
+from kg.draw import to_dot, to_svg, trace_text
 from kg.graph import PlanGraph
 from kg.log import open_existing_log
 from kg.queries import QUERIES, bind_params, run_query, run_sparql
@@ -102,26 +102,41 @@ def agency(name: Annotated[str, typer.Argument(help="Mã hoặc tên cơ quan / 
         typer.echo(f"  [{item['role']:12}] {status:18} {item['subject']['id']}")
 
 
+class Lang(StrEnum):
+    vi = "vi"
+    en = "en"
+
+
 @command
-def trace(ident: Annotated[str, typer.Argument(help="Mã chỉ tiêu, số liệu, cảnh báo / id")],
-          db: DbOption = None, as_json: JsonOption = False,
+def trace(ident: Annotated[str, typer.Argument(
+              help="Mã chỉ tiêu, nhiệm vụ, số liệu, cảnh báo, văn bản / any id shown")],
+          db: DbOption = None, as_of: AsOfOption = None, as_json: JsonOption = False,
           fmt: Annotated[TraceFormat, typer.Option("--format", help="json|text|dot|svg")] = (
-              TraceFormat.text)) -> None:
+              TraceFormat.text),
+          lang: Annotated[Lang, typer.Option(help="Ngôn ngữ / language")] = Lang.vi) -> None:
     """Truy nguyên đến văn bản gốc / trace back to the root documents.
+
+    Any id the system shows: a target (implied ones too: the report sentence and the annual
+    plan inferred), task, observation, official row, document, or an alert or status change
+    (its rule, thresholds and the facts it used, as of --as-of).
 
     Example: kehoach trace grdp_growth@2024 --format svg > trace.svg
     """
-    data = _plan(db).trace(ident)
+    from rules.replay import replay
+    from rules.trace import trace as trace_any
+
+    with open_existing_log(db) as log:
+        plan = PlanGraph.from_log(log)
+        outcome_like = ":" in ident or "|" in ident  # alert and status-change ids
+        evaluation = replay(log, parse_as_of(as_of), persist=False) if outcome_like else None
+    data = trace_any(plan, evaluation, ident)
     if as_json or fmt is TraceFormat.json:
         return emit_json(data)
     if fmt is TraceFormat.dot:
-        return typer.echo(to_dot(data), nl=False)
+        return typer.echo(to_dot(data, lang.value), nl=False)
     if fmt is TraceFormat.svg:
-        return typer.echo(to_svg(data), nl=False)
-    typer.echo(f"{data['subject']['id']} ({data['subject']['type']})")
-    for step in data["chain"]:
-        typer.echo(f"  {step['from']} —{step['relation']}→ {step['id']} "
-                   f"{step['number'] or ''} {step['date'] or ''}".rstrip())
+        return typer.echo(to_svg(data, lang.value), nl=False)
+    typer.echo(trace_text(data, lang.value), nl=False)
 
 
 @command

@@ -19,6 +19,7 @@ from service.deps import SESSION_COOKIE, CurrentUser, Filter, OptionalUser, Runt
 from service.errors import ApiError, body, to_api_error
 from service.security import issue_token, log_in
 from service.views import board, catalog
+from service.views import trace as trace_views
 from service.web import forms
 from service.web.i18n import COOKIE, page_lang, translator
 
@@ -114,11 +115,12 @@ def build_web(app: FastAPI) -> APIRouter:
                     user: CurrentUser) -> HTMLResponse:
         return render(request, "agency.html", board.agency(rt, agency_id))
 
-    @router.get("/trace/{ident}")
+    @router.get("/trace/{ident:path}")
     def trace_page(ident: str, request: Request, rt: RuntimeDep,
                    user: CurrentUser) -> HTMLResponse:
-        data = rt.graph().trace(ident)
-        return render(request, "trace.html", {**data, "svg": to_svg(data), "ident": ident})
+        data = trace_views.trace(rt, ident)
+        svg = to_svg(data, page_lang(request))
+        return render(request, "trace.html", {**data, "svg": svg, "ident": ident})
 
     @router.get("/report")
     def report_form(request: Request, rt: RuntimeDep, user: CurrentUser) -> HTMLResponse:

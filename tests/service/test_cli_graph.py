@@ -73,7 +73,7 @@ def test_trace_json_reaches_the_congress_resolution(db):
 def test_trace_draws_dot_and_svg(db):
     dot = run("trace", "grdp_growth@2023", "--format", "dot", "--db", db)
     assert dot.exit_code == 0 and dot.output.startswith("digraph trace {")
-    assert '"grdp_growth@2023" -> "qd-1966-ubnd-2022" [label="assignedBy"]' in dot.output
+    assert '"grdp_growth@2023" -> "qd-1966-ubnd-2022" [label="do văn bản giao"]' in dot.output
     svg = run("trace", "grdp_growth@2023", "--format", "svg", "--db", db)
     assert svg.exit_code == 0 and svg.output.startswith("<svg")
     assert "1966/QĐ-UBND" in svg.output and svg.output.count("<rect") >= 4
