@@ -3,11 +3,15 @@ and consecutive lagging periods (for escalation)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
+from kg.extract.progress import continuing_directive
 from kg.log import StoredFact
 from rules import measures as ms
+from rules.loader import Rule, RuleBook, load_rules
 from rules.reporting import basis_text
 from rules.snapshot import Snapshot, as_date
 from rules.subjects import (
@@ -23,39 +27,148 @@ from rules.subjects import (
 COMPLETED_WORDS = ("completed", "done", "hoàn thành")
 
 
-def completion_date(snap: Snapshot, task_id: str) -> tuple[date | None, StoredFact | None]:
-    """When the latest visible update says the task was completed (None: still open)."""
+@dataclass(frozen=True)
+class TaskScale:
+    """The task thresholds the rule file declares (``rules/definitions/tasks.yaml``): the
+    warning window before a deadline and the overdue age buckets (name, first day, last day).
+    Read from the rules themselves, so Python holds no task threshold."""
+
+    due_soon_days: int
+    buckets: tuple[tuple[str, int, int | None], ...]
+
+    def bucket(self, days_overdue: int) -> str | None:
+        """The age bucket of ``days_overdue`` (None when not overdue)."""
+        for name, first, last in self.buckets:
+            if days_overdue >= first and (last is None or days_overdue <= last):
+                return name
+        return None
+
+    @property
+    def offsets(self) -> tuple[int, ...]:
+        """Days around a deadline on which a task's judgement can change: the warning window
+        opens, the deadline, and the first day of each age bucket."""
+        return tuple(sorted({-self.due_soon_days, 0, *(first for _n, first, _l in self.buckets)}))
+
+
+def _bounds(rule: Rule, name: str) -> tuple[int | None, int | None]:
+    low = high = None
+    for cond in rule.when:
+        if cond.field != name:
+            continue
+        value = int(cond.value)
+        if cond.op in ("gte", "gt"):
+            low = value + (cond.op == "gt")
+        elif cond.op in ("lte", "lt"):
+            high = value - (cond.op == "lt")
+    return low, high
+
+
+def task_scale(book: RuleBook | None = None) -> TaskScale:
+    """The task thresholds of ``book`` (default: the rule files in force)."""
+    if book is None:
+        return _default_scale()
+    rules = [r for r in book.rules if r.fact == "task"]
+    buckets = []
+    for rule in rules:
+        if rule.then.get("bucket"):
+            first, last = _bounds(rule, "days_overdue")
+            buckets.append((rule.then["bucket"], first or 1, last))
+    window = [_bounds(r, "days_to_due")[1] for r in rules if r.then.get("status") == "due_soon"]
+    return TaskScale(int(window[0]) if window and window[0] is not None else 0,
+                     tuple(sorted(buckets, key=lambda b: b[1])))
+
+
+@cache
+def _default_scale() -> TaskScale:
+    return task_scale(load_rules())
+
+
+@dataclass(frozen=True)
+class Completion:
+    """What the latest visible update says: done or not, the date it counts as done (the date
+    the source states, else the date of the report recording it), whether that date is stated."""
+
+    done: date | None
+    date_known: bool
+    reported: date | None
+    update: StoredFact | None
+
+
+def _update_date(update: StoredFact) -> date | None:
+    return as_date(update.payload.get("as_of")) or update.as_of
+
+
+def completion(snap: Snapshot, task_id: str) -> Completion:
+    """The task's completion according to its latest visible update (by its date)."""
     updates = [u for u in snap.with_field("task_update", "task", task_id)
                + snap.with_field("task_update", "task_id", task_id)
                if (u.payload.get("task") or u.payload.get("task_id")) == task_id]
-    for update in sorted(updates, key=lambda u: (str(u.payload.get("as_of")), u.seq),
-                         reverse=True):
-        up = update.payload
-        if str(up.get("status") or "").lower() in COMPLETED_WORDS:
-            done = as_date(up.get("completed_on") or up.get("completed_at") or up.get("as_of"))
-            return done or update.as_of, update
-        return None, update
-    return None, None
+    if not updates:
+        return Completion(None, False, None, None)
+    update = max(updates, key=lambda u: (_update_date(u) or date.min, u.seq))
+    up, reported = update.payload, _update_date(update)
+    if str(up.get("status") or "").lower() not in COMPLETED_WORDS:
+        return Completion(None, False, reported, update)
+    stated = as_date(up.get("completed_on") or up.get("completed_at"))
+    return Completion(stated or reported, stated is not None, reported or stated, update)
 
 
-def task_measures(snap: Snapshot) -> list[Measure]:
+def completion_date(snap: Snapshot, task_id: str) -> tuple[date | None, StoredFact | None]:
+    """When the latest visible update says the task was completed (None: still open)."""
+    done = completion(snap, task_id)
+    return done.done, done.update
+
+
+def is_continuing(task: dict[str, Any]) -> bool:
+    """A continuing directive (nhiệm vụ thường xuyên): the task's ``continuing`` field when the
+    data says, else inferred from its wording (``kg.extract.progress.continuing_directive``)."""
+    if isinstance(task.get("continuing"), bool):
+        return bool(task["continuing"])
+    if task.get("condition"):
+        return False
+    return continuing_directive(str(task.get("summary") or ""), task.get("target"))
+
+
+def task_measures(snap: Snapshot, scale: TaskScale | None = None) -> list[Measure]:
+    scale = scale or task_scale()
     out = []
     for task in snap.all("task"):
         tp = task.payload
         due = as_date(tp.get("deadline"))
-        done, update = completion_date(snap, task.key)
-        timing = ms.task_timing(due, bool(tp.get("condition")), done, snap.as_of)
+        done = completion(snap, task.key)
+        continuing = is_continuing(tp)
+        timing = ms.task_timing(due, bool(tp.get("condition")), done.done, snap.as_of)
+        if continuing and not timing.completed:  # a standing directive has no date to miss
+            timing = ms.task_timing(None, False, None, snap.as_of)
         event = _base(snap, "task", task.key, str(tp.get("summary") or task.key), "task",
                       due.isoformat() if due else None, tp.get("lead_agency"))
+        since = (due + timedelta(days=1)).isoformat() if due and timing.days_overdue else "—"
         event.update(completed=timing.completed, has_due=timing.has_due,
-                     conditional=timing.conditional, days_late=timing.days_late,
+                     conditional=bool(tp.get("condition")), days_late=timing.days_late,
                      days_overdue=timing.days_overdue, days_to_due=timing.days_to_due,
-                     deadline=str(tp.get("deadline_text") or tp.get("deadline") or "—"))
-        used = [task] + ([update] if update else [])
-        details = {"bucket": ms.overdue_bucket(timing.days_overdue), "lead_implied":
-                   bool(tp.get("lead_implied"))}
+                     deadline=str(tp.get("deadline_text") or tp.get("deadline") or "—"),
+                     continuing=continuing, completed_date_known=done.date_known,
+                     completed_reported=done.reported.isoformat() if done.reported else "—",
+                     overdue_since=since)
+        used = [task] + ([done.update] if done.update else [])
+        details = {"bucket": scale.bucket(timing.days_overdue),
+                   "days_overdue": timing.days_overdue, "overdue_since": since,
+                   "deadline": tp.get("deadline"), "deadline_text": tp.get("deadline_text"),
+                   "deadline_source": _deadline_source(task),
+                   "continuing": continuing, "lead_implied": bool(tp.get("lead_implied"))}
         out.append(Measure(event, used, [], details))
     return out
+
+
+def _deadline_source(task: StoredFact) -> dict[str, Any] | None:
+    """Where the deadline is written: the task's ``deadline_source`` (a section heading such
+    as "Nhiệm vụ trọng tâm quý IV") when the data gives one, else the task's own source."""
+    src = task.payload.get("deadline_source")
+    if isinstance(src, dict) and src.get("quote"):
+        return {"doc": str(src.get("doc")), "line": src.get("line"), "quote": src["quote"]}
+    if task.source is None:
+        return None
+    return {"doc": task.source.doc, "line": task.source.line, "quote": task.source.quote}
 
 
 def _due_date(report: dict[str, Any], year: int, month: int) -> date:

@@ -9,7 +9,8 @@ they live in the rule files (``rules/definitions/*.yaml``).
   last year, the seasonal profile).
 - ``straight_path_ratio``: chỉ tiêu mức — progress on the straight path baseline → target.
 - ``cagr_ratio``: Open SDG / Statistics Canada progress measure (tăng trưởng kép).
-- ``task_timing``: days late, overdue, to due; ``overdue_bucket``: tuổi quá hạn.
+- ``task_timing``: days late, overdue, to due (the age buckets are tasks.yaml's:
+  ``rules.duties.TaskScale``).
 - ``pct_discrepancy``: reported "đạt X% kế hoạch" against value ÷ plan, in points.
 """
 
@@ -32,15 +33,6 @@ OFFICIAL_VERDICTS: dict[str, str] = {
     "không đạt": "not_achieved",
 }
 """Official table words (cột Đánh giá) → verdict codes."""
-
-OVERDUE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
-    ("le_30", 1, 30),
-    ("31_90", 31, 90),
-    ("91_120", 91, 120),
-    ("gt_120", 121, None),
-)
-"""Overdue ageing buckets (QĐ 42/2014/QĐ-TTg style): name, first day, last day."""
-
 
 T = TypeVar("T")
 
@@ -171,14 +163,6 @@ def task_timing(due: date | None, conditional: bool, completed_on: date | None,
     to_due = (due - as_of).days if has_due and due and not completed else 0
     return TaskTiming(completed, has_due, conditional, max(late, 0), max(overdue, 0),
                       max(to_due, 0) if overdue <= 0 else 0)
-
-
-def overdue_bucket(days_overdue: int) -> str | None:
-    """The ageing bucket of an overdue task, or None when not overdue."""
-    for name, first, last in OVERDUE_BUCKETS:
-        if days_overdue >= first and (last is None or days_overdue <= last):
-            return name
-    return None
 
 
 def lagging_streak(statuses: list[str], lagging: tuple[str, ...]) -> int:

@@ -9,10 +9,10 @@ from datetime import date
 from typing import Any
 
 from kg.graph import PlanGraph
-from rules import measures as ms
+from rules.duties import task_scale
 from rules.replay import replay
 
-COMPLETED = ("completed_on_time", "completed_late")
+COMPLETED = ("completed_on_time", "completed_late", "completed")
 MAIN_DIMENSIONS = ("task", "pace", "progress", "verdict")
 
 
@@ -34,12 +34,12 @@ def _ageing(deadline: dict[str, Any] | None, status: dict[str, Any] | None,
     """Days overdue and the ageing bucket of an open task past its (calendar) deadline."""
     if not deadline or not deadline.get("date") or deadline.get("condition"):
         return None
-    if status and status["status"] in COMPLETED:
+    if not status or status["status"] != "overdue":  # completed, continuing, in time
         return None
     days = (as_of - date.fromisoformat(deadline["date"])).days
     if days <= 0:
         return None
-    return {"days_overdue": days, "bucket": ms.overdue_bucket(days)}
+    return {"days_overdue": days, "bucket": task_scale().bucket(days)}
 
 
 def _open_alerts(alerts: list[Any], status: dict[str, Any] | None) -> list[dict[str, Any]]:

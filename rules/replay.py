@@ -23,6 +23,7 @@ from rules.duties import (
     report_measures,
     reported_verdict_checks,
     task_measures,
+    task_scale,
 )
 from rules.engine import Engine, Firing
 from rules.filters import alert_concerns
@@ -75,15 +76,11 @@ class EngineState:
     result: ReplayResult = field(default_factory=ReplayResult)
 
 
-TASK_OFFSETS = (-14, 0, 1, 31, 91, 121)
-"""Days around a task deadline on which its judgement can change (due soon, due, overdue
-buckets)."""
-
-
 def task_dates(fact: StoredFact) -> list[date]:
-    """The deadline threshold dates of a task fact (none without a deadline)."""
+    """The deadline threshold dates of a task fact (none without a deadline): the days around
+    its deadline on which its judgement can change (``TaskScale.offsets``, from tasks.yaml)."""
     deadline = as_date(fact.payload.get("deadline")) if fact.kind == "task" else None
-    return [deadline + timedelta(days=d) for d in TASK_OFFSETS] if deadline else []
+    return [deadline + timedelta(days=d) for d in task_scale().offsets] if deadline else []
 
 
 def evaluation_dates(facts: list[StoredFact], as_of: date, calendar: dict[str, Any]) -> list[date]:
@@ -122,9 +119,8 @@ def _subject(event: dict[str, Any]) -> Subject:
 
 def _alert(firing: Firing, measure: Measure, when: date) -> Alert:
     rule, event = firing.rule, measure.event
-    bucket = rule.then.get("bucket")
-    parts = [rule.then["alert"], event["subject_id"], event["period"] or "-"] + (
-        [bucket] if bucket else [])
+    bucket = rule.then.get("bucket")  # an attribute: one overdue task has one alert
+    parts = [rule.then["alert"], event["subject_id"], event["period"] or "-"]
     return Alert(
         id=":".join(parts), kind=rule.then["alert"], severity=rule.severity,
         subject=_subject(event), agency=event["agency"] or None,
@@ -180,6 +176,8 @@ def _apply(state: EngineState, firing: Firing, measure: Measure, when: date) -> 
     state.agency_of[subject_id] = event["agency"] or None
     status = rule.then.get("status")
     dimension = FACTS[rule.fact].dimension
+    earlier = (state.result.statuses.get(subject_id) or {}).get(dimension or "")
+    earlier_rule = earlier.get("rule") if isinstance(earlier, dict) else None
     if status and dimension:
         if dimension == "pace":
             state.pace_history.setdefault(subject_id, {})[event["period"]] = status
@@ -216,6 +214,9 @@ def _apply(state: EngineState, firing: Firing, measure: Measure, when: date) -> 
         if alert.id not in state.alert_ids:
             state.alert_ids.add(alert.id)
             state.result.outcomes.append(alert)
+        elif rule.then.get("bucket") and earlier_rule != rule.id:
+            # the task's one alert follows its age into the next bucket (a new version)
+            state.result.outcomes.append(alert)
 
 
 def judge(engine: Engine, state: EngineState, measures: list[Measure], when: date) -> None:
@@ -240,6 +241,13 @@ def persist_outcomes(log: Any, outcomes: list[Alert | StatusChange]) -> int:
     return sum(1 for r in log.append(facts, submitted_by="rules") if r.status != "duplicate")
 
 
+def latest_versions(outcomes: list[Alert | StatusChange]) -> list[Alert | StatusChange]:
+    """One outcome per id, its latest version, where that version was produced (an overdue
+    alert is renewed when its task moves to the next age bucket)."""
+    last = {o.id: i for i, o in enumerate(outcomes)}
+    return [o for i, o in enumerate(outcomes) if last[o.id] == i]
+
+
 def replay(log: Any, as_of: date | None = None, persist: bool = True,
            engine: Engine | None = None,
            progress: Callable[[date, int, int], None] | None = None) -> ReplayResult:
@@ -252,6 +260,7 @@ def replay(log: Any, as_of: date | None = None, persist: bool = True,
     read_upto = log.last_seq()
     session = RuleSession.start(log, as_of, engine=engine, progress=progress)
     result = session.replay_result
+    result.outcomes = latest_versions(result.outcomes)
     if persist:  # and withdraw what the log holds that this replay no longer concludes
         result.appended = reconcile(log, result.outcomes, session.clock, read_upto)
     return result

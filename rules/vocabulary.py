@@ -114,6 +114,12 @@ FACTS: dict[str, FactSpec] = {
             "days_overdue": _f("number", "số ngày quá hạn", "days overdue"),
             "days_to_due": _f("number", "số ngày còn lại", "days to deadline"),
             "deadline": _f("string", "thời hạn", "deadline as written"),
+            "continuing": _f("bool", "nhiệm vụ thường xuyên", "continuing task"),
+            "completed_date_known": _f("bool", "nguồn nêu ngày hoàn thành",
+                                       "the source states the completion date"),
+            "completed_reported": _f("string", "ngày ghi nhận hoàn thành",
+                                     "date the completion is recorded"),
+            "overdue_since": _f("string", "quá hạn từ ngày", "overdue since"),
         }),
         FactSpec("report_due", Label("báo cáo đến hạn", "report due"), None, {
             "reported": _f("bool", "đã báo cáo", "reported"),
@@ -179,6 +185,8 @@ STATUSES: dict[str, dict[str, Label]] = {
     "task": {
         "completed_on_time": Label("Hoàn thành đúng hạn", "completed on time"),
         "completed_late": Label("Hoàn thành quá hạn", "completed late"),
+        "completed": Label("Hoàn thành (nguồn không nêu ngày, báo cáo sau hạn)",
+                           "completed (date not stated, reported after the deadline)"),
         "in_progress": Label("Đang thực hiện, trong hạn", "in progress"),
         "overdue": Label("Quá hạn", "overdue"),
         "due_soon": Label("Sắp đến hạn", "due soon"),

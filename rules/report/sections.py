@@ -13,8 +13,7 @@ from typing import Any
 
 from kg.errors import KehoachError
 from kg.notation.periods import Period, parse_period
-from rules.duties import task_measures
-from rules.measures import OVERDUE_BUCKETS
+from rules.duties import task_measures, task_scale
 from rules.replay import ReplayResult
 from rules.report.sources import Footnotes
 from rules.snapshot import Snapshot, as_date, document_dates, visible_from
@@ -27,20 +26,21 @@ LAGGING_STATUSES: tuple[str, ...] = ("off_track", "at_risk")
 TASK_STATES: dict[str, str] = {
     "completed_on_time": "completed_on_time",
     "completed_late": "completed_late",
+    "completed": "completed",
     "in_progress": "in_progress",
     "due_soon": "in_progress",
     "overdue": "overdue",
 }
 """Rule status → one of the four states of QĐ 42/2014/QĐ-TTg (due soon is still in time)."""
 
-TASK_STATE_ORDER: tuple[str, ...] = ("completed_on_time", "completed_late", "in_progress",
-                                     "overdue")
+TASK_STATE_ORDER: tuple[str, ...] = ("completed_on_time", "completed_late", "completed",
+                                     "in_progress", "overdue")
 
 
 def bucket_labels() -> dict[str, str]:
     """Overdue ageing buckets (tuổi quá hạn) → Vietnamese column heading."""
     labels = {}
-    for name, first, last in OVERDUE_BUCKETS:
+    for name, first, last in task_scale().buckets:
         labels[name] = f"Quá hạn {first}–{last} ngày" if last else f"Quá hạn > {first - 1} ngày"
     return labels
 
@@ -137,7 +137,7 @@ def task_section(snap: Snapshot, result: ReplayResult, period: Period,
 def _agency_row(agency: str | None, name: str | None) -> dict[str, Any]:
     return {"agency": agency, "name": name or "—", "total": 0,
             "states": {s: 0 for s in TASK_STATE_ORDER},
-            "buckets": {name: 0 for name, _f, _l in OVERDUE_BUCKETS}}
+            "buckets": {name: 0 for name, _f, _l in task_scale().buckets}}
 
 
 def _totals(rows: list[dict[str, Any]]) -> dict[str, Any]:

@@ -14,6 +14,7 @@ import yaml
 from kg.dataset import DEFAULT_DATASET, load_into
 from kg.errors import KehoachError
 from kg.log import open_log
+from rules.duties import completion, is_continuing
 from rules.report import ReportError, assemble, build_report, gather
 
 AS_OF = date(2025, 2, 15)  # 46 days after the 2024 tasks' deadline of 31/12/2024
@@ -154,8 +155,12 @@ def test_task_section_counts_states_and_overdue_ageing(inputs, reports):
     tasks = reports["2024"]["tasks"]
     in_2024 = [t for t in inputs.snapshot.all("task")
                if str(t.payload.get("deadline") or "").startswith("2024")]
+    # overdue: the 2024 tasks with an end (not standing directives) and no completion evidence
+    due = {t.key for t in in_2024 if not is_continuing(t.payload)
+           and completion(inputs.snapshot, t.key).done is None}
     overdue = tasks["overdue"]
-    assert len(overdue) == len(in_2024) == tasks["totals"]["states"]["overdue"]
+    assert {t["id"] for t in overdue} == due
+    assert len(overdue) == tasks["totals"]["states"]["overdue"] < len(in_2024)
     assert all(t["days_overdue"] == (AS_OF - date(2024, 12, 31)).days for t in overdue)
     assert {t["bucket"] for t in overdue} == {"31_90"}
     totals = tasks["totals"]
@@ -163,7 +168,7 @@ def test_task_section_counts_states_and_overdue_ageing(inputs, reports):
     assert totals["total"] == sum(r["total"] for r in tasks["by_agency"])
     assert totals["buckets"]["31_90"] == len(overdue)
     assert [s["key"] for s in tasks["states"]] == [
-        "completed_on_time", "completed_late", "in_progress", "overdue"]
+        "completed_on_time", "completed_late", "completed", "in_progress", "overdue"]
 
 
 def test_older_tasks_are_further_overdue(reports):
