@@ -19,10 +19,9 @@ import jsonschema
 import yaml
 
 from rules.errors import RuleFileError
+from rules.vocabulary import MEASURE_KINDS
 
 CALENDAR_FILE = Path(__file__).resolve().parent / "calendar.yaml"
-MEASURE_KINDS = ("cumulative", "level", "growth_rate", "reduction", "per_capita")
-"""Indicator measures a report may cover (``applies_to``)."""
 
 _TEXT = {"type": "object", "required": ["vi", "en"], "additionalProperties": False,
          "properties": {"vi": {"type": "string", "minLength": 1},
@@ -62,7 +61,7 @@ _REPORT = {
         "period": {"type": "string", "minLength": 1},
         "due": _DUE,
         "applies_to": {"type": "array", "uniqueItems": True,
-                       "items": {"enum": list(MEASURE_KINDS)}},
+                       "items": {"enum": list(MEASURE_KINDS)}},  # kinds of the vocabulary
         "basis": _BASIS,
     },
     "additionalProperties": False,

@@ -13,10 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kg.log import Fact
+from rules.duties import responsible_agency
 from rules.errors import RuleFileError
 from rules.loader import load_calendar
 from rules.replay import replay
 from rules.reporting import CALENDAR_FILE
+from rules.snapshot import take_snapshot
 
 GOOD = CALENDAR_FILE.read_text(encoding="utf-8")
 
@@ -136,3 +138,20 @@ def test_missing_report_alert_shows_the_office_rule_basis(fresh_log: Any) -> Non
     assert alert.details["due"] == "2023-10-15" and alert.details["report"] == "nine_months"
     assert "Căn cứ: quy định của Văn phòng" in alert.explanation_vi
     assert "Basis: the office's own rule" in alert.explanation_en
+
+
+
+def test_responsible_agency_follows_successive_mergers_and_stops_on_a_cycle(
+        fresh_log: Any) -> None:
+    rows = [("a", None, "2023-12-31", "b"), ("b", "2024-01-01", "2024-12-31", "c"),
+            ("c", "2025-01-01", None, None), ("x", None, "2023-01-01", "y"),
+            ("y", None, "2023-01-01", "x"), ("n", "2024-06-01", None, None)]
+    fresh_log.append([Fact("agency", a, {"id": a, "valid_from": start, "valid_until": end,
+                                         "succeeded_by": succ}) for a, start, end, succ in rows])
+    snap = take_snapshot(list(fresh_log.read()), date(2026, 1, 1))
+    assert responsible_agency(snap, "a", date(2023, 7, 15)) == "a"
+    assert responsible_agency(snap, "a", date(2024, 7, 15)) == "b"
+    assert responsible_agency(snap, "a", date(2025, 7, 15)) == "c"
+    assert responsible_agency(snap, "x", date(2024, 1, 1)) is None
+    assert responsible_agency(snap, "n", date(2024, 5, 31)) is None
+    assert responsible_agency(snap, "unknown", date(2024, 1, 1)) == "unknown"
