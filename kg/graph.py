@@ -125,15 +125,22 @@ class PlanGraph:
                 if t[0] not in keep and t[0] not in self._shared:
                     self.store.remove_triple(t[0])
             for t in self._shared_by.pop(node, ()):
+                if t not in self._shared:  # a type its own fact has taken over (below)
+                    continue
                 self._shared[t] -= 1
                 if self._shared[t] <= 0:
                     del self._shared[t]
                     self.store.remove_triple(t)
+        for t in owned:  # a type shared by others (an implied target) now owned by its fact
+            if t[1] == RDF.type and t in self._shared:
+                del self._shared[t]
         self.store.add_subject(node, owned)
         if shared:
             self._shared_by[node] = self._interned.setdefault(key := tuple(shared), key)
             for t in shared:
                 if t not in self._shared:
+                    if t[1] == RDF.type and t[0] in self._versions and t in self.graph:
+                        continue  # the node's own fact asserts this type: it owns it
                     self.store.add_triple(t)
                 self._shared[t] += 1
 
@@ -284,8 +291,8 @@ class PlanGraph:
             owner = g.value(node, KH.forIndicator)
         lead = [self.agency_entry(a, implied) for prop, implied in LEAD_PROPS.items()
                 for a in sorted(g.objects(node, prop))]
-        if kind in ("target", "indicator") and owner is not None:
-            lead += [self.agency_entry(a) for a in sorted(g.objects(owner, PROV.wasAttributedTo))]
+        if kind == "target" and owner is not None:
+            lead += [self.agency_entry(a) for a in sorted(g.objects(owner, KH.leadAgency))]
         doc = g.value(node, KH.assignedBy) or g.value(node, KH.setBy)
         return {"subject": self.info(node), "lead": lead,
                 "support": [self.agency_entry(a) for a in
@@ -329,7 +336,7 @@ class PlanGraph:
         agencies = [agency] + sorted(s for s in g.subjects(KH.succeededBy, None)
                                      if agency in g.transitive_objects(s, KH.succeededBy))
         roles = {KH.leadAgency: "lead", KH.impliedLeadAgency: "implied_lead",
-                 KH.supportingAgency: "support", PROV.wasAttributedTo: "lead"}
+                 KH.supportingAgency: "support"}
         out = []
         for via in agencies:
             for prop, role in roles.items():
@@ -350,8 +357,7 @@ class PlanGraph:
                    "name": self.target_name(start) or self.name(start)}
         if subject["kind"] == "document":
             subject.update(self.document_info(start))
-        stated = [o for p in (KH.setBy, KH.assignedBy) for o in self.graph.objects(start, p)]
-        if subject["kind"] == "target" and not stated:  # no document named: infer the plan
+        if subject["kind"] == "target" and not self.stated_documents(start):  # infer the plan
             period = self.graph.value(start, KH.forPeriod)
             return self.trace_implied({
                 "id": ident, "name": subject["name"], "node": start, "figures": [],
@@ -442,6 +448,14 @@ class PlanGraph:
         return {"id": ident, "name": f"{name} ({period.code})", "period": period.code,
                 "year": period.year, "figures": figures,
                 "plans": self._annual_plans(period.code)}
+
+    def stated_documents(self, node: URIRef) -> list[URIRef]:
+        """The documents a target or task names as setting or assigning it."""
+        return [o for p in (KH.setBy, KH.assignedBy) for o in self.graph.objects(node, p)]
+
+    def annual_plans(self, code: str) -> list[tuple[str, str, int]]:
+        """``_annual_plans`` by document id: (document id, relation, how many targets)."""
+        return [(split_iri(doc)[1], rel, n) for doc, rel, n in self._annual_plans(code)]
 
     def _annual_plans(self, code: str) -> list[tuple[URIRef, str, int]]:
         """The documents that set or assign the province's other targets of this period —

@@ -12,10 +12,18 @@ ownership unambiguous. High-volume kinds (``UNLABELLED_KINDS``: observations, al
 changes) carry no label repeating their id, and values that repeat across facts (dates, units,
 rule ids, referenced IRIs, period triples) are built once and shared.
 
-Data IRIs are ``https://kehoach.dev/id/<kind>/<key>`` (``entity_iri``). Notes on choices:
-an indicator's lead agency is ``prov:wasAttributedTo`` (``kh:leadAgency`` has domain Target ⊔
-Task, so using it on an Indicator would make the reasoner call the ontology inconsistent); a
-task's indicator is ``dcterms:subject`` for the same reason.
+Data IRIs are ``https://kehoach.dev/id/<kind>/<key>`` (``entity_iri``). External terms are
+used only where their domain and range hold (docs/ontology.md has the alignment table):
+responsibility is ``kh:leadAgency`` / ``kh:supportingAgency`` plus a qualified
+``kh:Responsibility`` node (agency, role), never ``prov:wasAttributedTo`` (authorship); the
+agency an outcome is addressed to is ``kh:responsibleAgency``, not ``org:organization`` (whose
+domain is ``org:Membership``); ``kh:sourceDocument`` (⊑ ``prov:hadPrimarySource``) is only on
+facts read from a source sentence — a document or agency is ``kh:mentionedIn`` the document
+naming it, and that document ``eli:cites`` a document it names; documents carry ``eli:number``
+(not unique), ``eli:id_local`` (our key) and ``eli:type_document`` (a SKOS concept); codes
+(status, alert kind, period kind, role, observation status) are SKOS concepts with
+``skos:notation``; report figures are ``qb:Observation`` in one ``qb:DataSet`` per report. A
+task's indicator is ``dcterms:subject`` (``kh:forIndicator`` has domain Target ⊔ Observation).
 """
 
 from __future__ import annotations
@@ -34,7 +42,9 @@ from rdflib.namespace import XSD
 from kg.errors import KehoachError
 from kg.log import StoredFact
 from kg.notation import Period, parse_expression, parse_number, parse_quantity
-from ontology.namespace import DCTERMS, KH, ORG, PROV, SKOS
+from kg.notation.docnumbers import parse_document_number
+from ontology.namespace import DCTERMS, ELI, KH, KH_IRI, PROV, QB, SKOS
+from ontology.terms import DOCUMENT_TYPE_CODES, NOTATIONS
 
 Triple = tuple[URIRef | BNode, URIRef, URIRef | BNode | Literal]
 
@@ -55,6 +65,28 @@ DIRECTIONS = {"increase": KH.direction_increase, "decrease": KH.direction_decrea
               "band": KH.direction_band, "maintain": KH.direction_maintain}
 VERDICTS = {"Vượt": KH.verdict_exceeded, "Đạt": KH.verdict_achieved,
             "Không đạt": KH.verdict_not_achieved}
+SOURCED_KINDS = frozenset({"observation", "target", "task", "indicator", "verdict"})
+"""Kinds read from a sentence of their source document (``kh:sourceDocument``); documents and
+agencies are only ``kh:mentionedIn`` it."""
+TYPE_CLASSES = {"L": KH.Law, "NĐ": KH.Decree, "TT": KH.Circular}
+"""Document type code → class, for documents the data types only generically."""
+
+
+def _concepts(prefix: str) -> dict[str, URIRef]:
+    """``skos:notation`` → concept, for the concepts whose name starts with ``prefix``."""
+    return {code: KH[name] for name, code in NOTATIONS.items() if name.startswith(prefix)}
+
+
+STATUSES = {**_concepts("verdict_"), **_concepts("task_"), **_concepts("pace_")}
+"""Status code (rules' ``status``/``previous``) → concept; pace, task and verdict codes differ."""
+ALERT_KINDS = {k: v for k, v in _concepts("alert_").items() if "." not in k}
+PERIOD_KINDS = _concepts("period_")
+ROLES = _concepts("role_")
+OBSERVATION_STATUSES = _concepts("obs_")
+DOCUMENT_TYPES = {code: KH[f"doctype_{slug}"] for code, slug in DOCUMENT_TYPE_CODES.items()}
+REPORT_STRUCTURE = URIRef(f"{KH_IRI}ReportStructure")
+"""The Data Cube structure of report figures (ontology/cube.ttl, outside the OWL ontology)."""
+
 PLAN_BASES = {"ke_hoach": KH.basis_plan, "ke_hoach_dau_nam": KH.basis_plan,
               "ke_hoach_dieu_chinh": KH.basis_adjusted_plan, "du_toan": KH.basis_budget,
               "du_toan_trung_uong": KH.basis_budget, "du_toan_tinh": KH.basis_budget}
@@ -140,10 +172,12 @@ def _common(fact: StoredFact, node: URIRef, label: Any) -> list[Triple]:
                 (node, SKOS.prefLabel, Literal(str(label), lang="vi"))]
     src = fact.source
     if src is not None:
-        if src.doc != "basis":
-            out.append((node, KH.sourceDocument, seed_document(src.doc)))
+        doc = seed_document(src.doc) if src.doc != "basis" else None
+        if doc is not None and doc != node:  # a seed document is not its own source
+            out.append((node, KH.sourceDocument if fact.kind in SOURCED_KINDS
+                        else KH.mentionedIn, doc))
         out += _opt(node, KH.sourceLine, None if src.line is None else _line(int(src.line)))
-        out += _opt(node, KH.sourceQuote, Literal(src.quote) if src.quote else None)
+        out += _opt(node, KH.sourceQuote, Literal(src.quote, lang="vi") if src.quote else None)
     return out
 
 
@@ -161,9 +195,12 @@ def _period_triples(code: str) -> tuple[URIRef | None, tuple[Triple, ...]]:
         return None, ()
     node = entity_iri("period", period.code)
     cls = KH.Period if period.kind in ("year", "multi_year") else KH.ReportingPeriod
+    kind = PERIOD_KINDS.get(f"{period.kind}_{period.months}" if period.kind == "cumulative"
+                            else period.kind) or PERIOD_KINDS.get(period.kind)
     return node, ((node, RDF.type, cls), (node, RDFS.label, Literal(period.code)),
                   (node, KH.startDate, _date(period.start.isoformat())),
-                  (node, KH.endDate, _date(period.end.isoformat())))
+                  (node, KH.endDate, _date(period.end.isoformat())),
+                  (node, KH.periodKind, kind))
 
 
 def _bounds(node: URIRef, text: Any) -> list[Triple]:
@@ -194,21 +231,50 @@ def agency_triples(fact: StoredFact, node: URIRef) -> list[Triple]:
     return out
 
 
+def _party_number(number: Any) -> bool:
+    try:
+        return parse_document_number(str(number)).grammar == "party"
+    except KehoachError:
+        return False
+
+
+def document_class(payload: dict[str, Any]) -> URIRef:
+    """The document's class: the data's ``class`` made specific by its type code and number —
+    a generic document of type L is a Law, NĐ a Decree; a resolution numbered in the Party
+    grammar (49-NQ/TU) a PartyResolution."""
+    try:
+        cls = getattr(KH, str(payload.get("class") or "LegalDocument"))
+    except AttributeError:
+        cls = KH.LegalDocument
+    if cls == KH.LegalDocument:
+        cls = TYPE_CLASSES.get(str(payload.get("type")), cls)
+    number = payload.get("number_normalised") or payload.get("number")
+    if cls == KH.Resolution and number and _party_number(number):
+        cls = KH.PartyResolution
+    return cls
+
+
+def _citations(fact: StoredFact, node: URIRef) -> list[Triple]:
+    """``eli:cites`` from every document naming this one (its source and ``also_cited``)."""
+    docs = [fact.source.doc] if fact.source is not None else []
+    docs += [str(c["doc"]) for c in fact.payload.get("also_cited") or []
+             if isinstance(c, dict) and c.get("doc")]
+    citing = {seed_document(d) for d in docs if d and d != "basis"}
+    return [(d, ELI.cites, node) for d in sorted(citing) if d != node]
+
+
 def document_triples(fact: StoredFact, node: URIRef) -> list[Triple]:
     p = fact.payload
-    cls = str(p.get("class") or "LegalDocument")
-    try:
-        cls_iri = getattr(KH, cls)
-    except AttributeError:
-        cls_iri = KH.LegalDocument
-    out: list[Triple] = [(node, RDF.type, cls_iri)]
+    out: list[Triple] = [(node, RDF.type, document_class(p)),
+                         (node, ELI.id_local, Literal(fact.key))]
     number = p.get("number_normalised") or p.get("number")
     out += _opt(node, KH.documentNumber, Literal(str(number)) if number else None)
     if p.get("number_normalised") and p.get("number"):
         out.append((node, DCTERMS.alternative, Literal(str(p["number"]))))  # as written
     out += _opt(node, DCTERMS.title, Literal(p["title"], lang="vi") if p.get("title") else None)
-    out += _opt(node, DCTERMS.type, Literal(p["type"]) if p.get("type") else None)
+    out += _opt(node, ELI.type_document, DOCUMENT_TYPES.get(str(p.get("type"))))
     out += _opt(node, KH.issuedOn, _date(p.get("date")))
+    out += _citations(fact, node)
     out += _refs(node, KH.issuedBy, "agency", p.get("issuer"))
     out += _refs(node, KH.basedOn, "document", p.get("based_on"))
     out += _refs(node, KH.implements, "document", p.get("implements"))
@@ -223,7 +289,25 @@ def indicator_triples(fact: StoredFact, node: URIRef) -> list[Triple]:
     out += [(node, SKOS.altLabel, Literal(str(a), lang="vi")) for a in p.get("aliases") or []]
     out += _opt(node, KH.unit, _plain(str(p["unit"])) if p.get("unit") else None)
     out += _opt(node, KH.direction, DIRECTIONS.get(str(p.get("direction"))))
-    out += _refs(node, PROV.wasAttributedTo, "agency", p.get("lead_agency"))
+    out += _refs(node, KH.leadAgency, "agency", p.get("lead_agency"))
+    return out + _responsibilities(node, fact.kind, fact.key, p)
+
+
+def _responsibilities(node: URIRef, kind: str, key: str, p: dict[str, Any]) -> list[Triple]:
+    """Qualified roles: one ``kh:Responsibility`` (agency, role) per lead or supporting agency;
+    its node is shared (not owned), like a task's deadline."""
+    lead = ROLES["implied_lead" if p.get("lead_implied") else "lead"]
+    roles = [(lead, p.get("lead_agency"))]
+    support = p.get("support")
+    roles += [(ROLES["support"], a) for a in (support if isinstance(support, list)
+                                              else [support])]
+    out: list[Triple] = []
+    for role, agency in roles:
+        if not agency:
+            continue
+        r = entity_iri("responsibility", f"{kind}/{key}/{str(role).rsplit('_', 1)[-1]}/{agency}")
+        out += [(node, KH.qualifiedResponsibility, r), (r, RDF.type, KH.Responsibility),
+                (r, KH.agency, ref_iri("agency", str(agency))), (r, KH.role, role)]
     return out
 
 
@@ -241,12 +325,33 @@ def target_triples(fact: StoredFact, node: URIRef) -> list[Triple]:
     out += _bounds(node, p.get("expression"))
     out += _refs(node, KH.setBy, "document", p.get("set_by"))
     out += _refs(node, KH.assignedBy, "document", p.get("assigned_by"))
+    out += _opt(node, KH.baseline, Literal(str(p["baseline"])) if p.get("baseline") else None)
+    out += _opt(node, KH.derivation, Literal(str(p["derivation"])) if p.get("derived")
+                and p.get("derivation") else None)
     return out
+
+
+def report_dataset(doc: URIRef) -> tuple[URIRef, tuple[Triple, ...]]:
+    """The ``qb:DataSet`` of one report's figures and its triples (shared, built once)."""
+    return _dataset(str(doc))
+
+
+@lru_cache(maxsize=4096)
+def _dataset(doc: str) -> tuple[URIRef, tuple[Triple, ...]]:
+    parts = split_iri(doc)
+    node = entity_iri("dataset", parts[1] if parts else doc)
+    return node, ((node, RDF.type, QB.DataSet), (node, QB.structure, REPORT_STRUCTURE),
+                  (REPORT_STRUCTURE, RDF.type, QB.DataStructureDefinition),
+                  (node, DCTERMS.source, URIRef(doc)))
 
 
 def observation_triples(fact: StoredFact, node: URIRef) -> list[Triple]:
     p = fact.payload
     out: list[Triple] = [(node, RDF.type, KH.Observation)]
+    if fact.source is not None and fact.source.doc != "basis":
+        dataset, dataset_triples = report_dataset(seed_document(fact.source.doc))
+        out += [(node, QB.dataSet, dataset), *dataset_triples]
+    out += _opt(node, KH.observationStatus, OBSERVATION_STATUSES.get(str(p.get("kind"))))
     out += _refs(node, KH.forIndicator, "indicator", p.get("indicator"))
     period, period_triples = _period(p.get("period"))
     out += period_triples + _opt(node, KH.forPeriod, period)
@@ -264,11 +369,14 @@ def observation_triples(fact: StoredFact, node: URIRef) -> list[Triple]:
 
 
 def verdict_triples(fact: StoredFact, node: URIRef) -> list[Triple]:
-    """An official table row (Đánh giá) is an observation carrying the document's verdict."""
+    """An official table row (Đánh giá): the document's own verdict on an indicator, with its
+    plan, estimate and baseline as written — not a measured figure (no qb:Observation)."""
     p = fact.payload
-    out: list[Triple] = [(node, RDF.type, KH.Observation)]
+    out: list[Triple] = [(node, RDF.type, KH.OfficialVerdict)]
     out += _refs(node, KH.forIndicator, "indicator", p.get("indicator"))
     out += _opt(node, KH.expression, Literal(str(p["estimate"])) if p.get("estimate") else None)
+    out += _opt(node, KH.planExpression, Literal(str(p["plan"])) if p.get("plan") else None)
+    out += _opt(node, KH.baseline, Literal(str(p["baseline"])) if p.get("baseline") else None)
     out += _opt(node, KH.verdict, VERDICTS.get(str(p.get("verdict"))))
     return out
 
@@ -281,6 +389,7 @@ def task_triples(fact: StoredFact, node: URIRef) -> list[Triple]:
     out += _refs(node, KH.supportingAgency, "agency", p.get("support"))
     out += _refs(node, KH.assignedBy, "document", p.get("assigned_by"))
     out += _refs(node, DCTERMS.subject, "indicator", p.get("indicator"))
+    out += _responsibilities(node, fact.kind, fact.key, p)
     if p.get("deadline") or p.get("deadline_text") or p.get("condition"):
         deadline = entity_iri("deadline", fact.key)
         text = p.get("deadline_text") or p.get("condition")
@@ -293,11 +402,29 @@ def task_triples(fact: StoredFact, node: URIRef) -> list[Triple]:
     return out
 
 
+SUBJECT_KINDS = {"task": "task", "target": "target", "indicator": "indicator",
+                 "observation": "observation", "verdict_row": "verdict"}
+"""Rules' subject kind → the fact kind of its node."""
+
+
 def _subject_node(subject: Any) -> URIRef | None:
     if isinstance(subject, dict) and subject.get("id") and subject.get("kind"):
-        kind = "task" if subject["kind"] == "task" else "target"
-        return ref_iri(kind, str(subject["id"]))
+        kind = SUBJECT_KINDS.get(str(subject["kind"]))
+        return None if kind is None else ref_iri(kind, str(subject["id"]))
     return None
+
+
+def _concern(node: URIRef, subject: Any) -> list[Triple]:
+    """``kh:concerns`` the subject's node. A target subject may be implied by a report figure
+    (``indicator@year`` with no target fact): it is typed ``kh:Target`` here, a shared triple
+    (``PlanGraph`` keeps a type both owned and shared until neither holds it)."""
+    target = _subject_node(subject)
+    if target is None:
+        return []
+    out: list[Triple] = [(node, KH.concerns, target)]
+    if subject["kind"] == "target":
+        out.append((target, RDF.type, KH.Target))
+    return out
 
 
 def _derived(node: URIRef, fact_ids: Any) -> list[Triple]:
@@ -329,14 +456,18 @@ def outcome_triples(fact: StoredFact, node: URIRef) -> list[Triple]:
     p = fact.payload
     cls = KH.Alert if fact.kind == "alert" else KH.StatusChange
     out: list[Triple] = [(node, RDF.type, cls)]
-    out += _opt(node, KH.concerns, _subject_node(p.get("subject")))
+    out += _concern(node, p.get("subject"))
     rule = p.get("rule") or {}
     out += _opt(node, KH.ruleId, _plain(str(rule["id"])) if rule.get("id") else None)
     out += _opt(node, KH.ruleVersion, _plain(str(rule["version"])) if rule.get("version")
                 else None)
     out += _opt(node, KH.asOf, _date(p.get("as_of")))
-    out += _opt(node, DCTERMS.type, _plain(str(p.get("kind") or p.get("status"))))
-    out += _refs(node, ORG.organization, "agency", p.get("agency"))
+    if fact.kind == "alert":
+        out += _opt(node, KH.alertKind, ALERT_KINDS.get(str(p.get("kind"))))
+    else:
+        out += _opt(node, KH.status, STATUSES.get(str(p.get("status"))))
+        out += _opt(node, KH.previousStatus, STATUSES.get(str(p.get("previous"))))
+    out += _refs(node, KH.responsibleAgency, "agency", p.get("agency"))
     return out + _derived(node, p.get("facts"))
 
 

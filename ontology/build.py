@@ -23,6 +23,7 @@ from ontology.terms import (
     DATA_PROPERTIES,
     DISJOINT,
     EXTERNAL,
+    NOTATIONS,
     OBJECT_PROPERTIES,
     SCHEMES,
     Term,
@@ -43,14 +44,15 @@ _DATE_NOTE = [
     owlready2.locstr("Values are xsd:date; no rdfs:range is declared because HermiT does not "
                      "support xsd:date; SHACL checks it.", "en"),
 ]
-_EXTERNAL_CLASSES = ("org:Organization", "org:OrganizationalUnit", "prov:Entity",
-                     "qb:Observation", "eli:LegalResource", "skos:Concept",
-                     "skos:ConceptScheme", "dcterms:PeriodOfTime")
+_EXTERNAL_CLASSES = ("org:Organization", "org:OrganizationalUnit", "org:Membership",
+                     "prov:Entity", "prov:Activity", "qb:Observation", "eli:LegalResource",
+                     "skos:Concept", "skos:ConceptScheme", "dcterms:PeriodOfTime")
 _EXTERNAL_OBJECT_PROPS = ("org:subOrganizationOf", "prov:wasDerivedFrom",
-                          "prov:hadPrimarySource", "eli:based_on", "eli:applies",
+                          "prov:hadPrimarySource", "eli:based_on", "eli:implements",
                           "eli:passed_by", "skos:inScheme")
-_EXTERNAL_DATA_PROPS = ("eli:id_local", "eli:date_document")
-_EXTERNAL_ANNOTATIONS = ("skos:definition", "skos:prefLabel", "dcterms:source")
+_EXTERNAL_DATA_PROPS = ("eli:number", "eli:date_document")
+_EXTERNAL_ANNOTATIONS = ("skos:definition", "skos:prefLabel", "skos:notation",
+                         "dcterms:source")
 
 
 @dataclass(frozen=True)
@@ -152,6 +154,9 @@ def _add_concepts(b: _Builder) -> None:
         b.annotate(individual, term)
         b.resolve("skos:prefLabel")[individual] = [owlready2.locstr(term.vi, "vi"),
                                                    owlready2.locstr(term.en, "en")]
+        notation = term.notation or NOTATIONS.get(term.name)
+        if notation:
+            b.resolve("skos:notation")[individual] = [notation]
 
 
 def _add_header(b: _Builder) -> None:

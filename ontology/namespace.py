@@ -28,7 +28,7 @@ __all__ = [
 
 class KH(DefinedNamespace):
     """kehoach ontology terms; per kind:
-    28 class, 25 object_property, 21 data_property, 7 concept_scheme, 33 concept.
+    30 class, 31 object_property, 24 data_property, 10 concept_scheme, 60 concept.
     """
 
     _fail = True
@@ -74,6 +74,10 @@ class KH(DefinedNamespace):
     # OfficialLetter — Official letter / Công văn: An administrative letter without a type name; its
     # symbol is issuer-drafting unit (4456/BKHĐT-TH).
     OfficialLetter: URIRef
+    # OfficialVerdict — Official verdict / Đánh giá chính thức: A row of a document's assessment
+    # table (column 'Đánh giá': exceeded/achieved/not achieved) with plan, estimate and baseline as
+    # written; not a measured figure.
+    OfficialVerdict: URIRef
     # Organization — Organization / Tổ chức: A body that issues documents or is responsible for work
     # (W3C ORG).
     Organization: URIRef
@@ -109,6 +113,9 @@ class KH(DefinedNamespace):
     # a People's Council or a Party committee; the annual HĐND plan resolution (e.g. 29/NQ-HĐND,
     # 10/12/2022) sets targets.
     Resolution: URIRef
+    # Responsibility — Responsibility / Trách nhiệm: An agency's qualified role for an indicator,
+    # target or task: lead, implied lead, support (RoleScheme).
+    Responsibility: URIRef
     # Scheme — Scheme / Đề án: A scheme (ĐA), e.g. 06-ĐA/TU.
     Scheme: URIRef
     # StatusChange — Status change / Thay đổi trạng thái: A target or task moving to a new status
@@ -123,6 +130,8 @@ class KH(DefinedNamespace):
     Task: URIRef
 
     # --- object_property ---
+    # agency — agency / cơ quan: The agency holding the role.
+    agency: URIRef
     # alertKind — alert kind / loại cảnh báo: The kind of alert (AlertKindScheme).
     alertKind: URIRef
     # assignedBy — assigned by / do văn bản giao: The document assigning the target or task, usually
@@ -161,6 +170,12 @@ class KH(DefinedNamespace):
     # leadAgency — lead agency / cơ quan chủ trì: The agency in charge (chủ trì), as stated in the
     # document.
     leadAgency: URIRef
+    # mentionedIn — mentioned in / được nêu trong: The document that names this document or agency
+    # (line and quote: sourceLine, sourceQuote); a document naming another cites it (eli:cites).
+    mentionedIn: URIRef
+    # observationStatus — observation status / tình trạng số liệu: Estimate or actual
+    # (ObservationStatusScheme).
+    observationStatus: URIRef
     # periodKind — period kind / loại kỳ: The kind of period (PeriodKindScheme).
     periodKind: URIRef
     # planBasis — plan basis / so với: What 'đạt X%' compares with: plan, adjusted plan, budget
@@ -168,11 +183,20 @@ class KH(DefinedNamespace):
     planBasis: URIRef
     # previousStatus — previous status / trạng thái trước: The status before the change.
     previousStatus: URIRef
+    # qualifiedResponsibility — qualified responsibility / trách nhiệm: An agency's role for this
+    # indicator, target or task (lead, implied lead, support).
+    qualifiedResponsibility: URIRef
+    # responsibleAgency — responsible agency / cơ quan chịu trách nhiệm: The agency answerable for
+    # the alert's or status change's subject when the rule ran (its addressee).
+    responsibleAgency: URIRef
+    # role — role / vai trò: The role (RoleScheme): lead, implied lead, support.
+    role: URIRef
     # setBy — set by / do văn bản đặt: The document that sets the target, usually an HĐND resolution
     # (29/NQ-HĐND).
     setBy: URIRef
     # sourceDocument — source document / văn bản nguồn: The document whose sentence produced this
-    # fact.
+    # fact (a figure, target, task); documents and agencies have none: they are mentioned in a
+    # document (mentionedIn).
     sourceDocument: URIRef
     # status — status / trạng thái: Pace status (PaceStatusScheme) or task status
     # (TaskStatusScheme).
@@ -195,11 +219,17 @@ class KH(DefinedNamespace):
     # --- data_property ---
     # asOf — as of / tại ngày: The date the rule evaluated as of.
     asOf: URIRef
+    # baseline — baseline / năm gốc: The baseline (previous year's actual) as written.
+    baseline: URIRef
     # conditional — conditional / có điều kiện: True when the deadline waits for an event ('after
     # the Prime Minister approves').
     conditional: URIRef
+    # derivation — derivation / cách suy ra: How a target not written in the document was computed
+    # (value ÷ % of plan of a figure); only on derived targets.
+    derivation: URIRef
     # documentNumber — document number / số, ký hiệu: Number and symbol as written (29/NQ-HĐND,
-    # 49-NQ/TU).
+    # 49-NQ/TU); not unique: '29-NQ/TW' names two documents (eli:number; our own key is
+    # eli:id_local).
     documentNumber: URIRef
     # dueOn — due on / hạn ngày: The resolved due date ('trong Quý IV' → 31/12).
     dueOn: URIRef
@@ -221,6 +251,9 @@ class KH(DefinedNamespace):
     # pctOfPlan — percent of plan / đạt % kế hoạch: The stated 'đạt X% kế hoạch/dự toán'; never
     # corrected when inconsistent.
     pctOfPlan: URIRef
+    # planExpression — plan as written / kế hoạch (nguyên văn): The plan as the assessment row
+    # writes it.
+    planExpression: URIRef
     # ruleId — rule id / mã luật: Id of the rule that fired.
     ruleId: URIRef
     # ruleVersion — rule version / phiên bản luật: Version of the rule that fired.
@@ -228,7 +261,8 @@ class KH(DefinedNamespace):
     # sourceLine — source line / dòng nguồn: The 1-based line in the source document where the quote
     # starts.
     sourceLine: URIRef
-    # sourceQuote — source quote / trích dẫn nguồn: The verbatim quote from the source.
+    # sourceQuote — source quote / trích dẫn nguồn: The verbatim quote from the source (a @vi
+    # language-tagged string; SHACL checks it).
     sourceQuote: URIRef
     # startDate — start date / ngày bắt đầu: First day of the period (special statistical years
     # start 15/12).
@@ -252,6 +286,11 @@ class KH(DefinedNamespace):
     # DirectionScheme — Indicator directions / Chiều đánh giá chỉ tiêu: Code list: indicator
     # directions.
     DirectionScheme: URIRef
+    # DocumentTypeScheme — Document types / Loại văn bản: Code list: document types.
+    DocumentTypeScheme: URIRef
+    # ObservationStatusScheme — Observation statuses / Tình trạng số liệu: Code list: observation
+    # statuses.
+    ObservationStatusScheme: URIRef
     # PaceStatusScheme — Target pace statuses / Trạng thái tiến độ chỉ tiêu: Code list: target pace
     # statuses.
     PaceStatusScheme: URIRef
@@ -259,14 +298,30 @@ class KH(DefinedNamespace):
     PeriodKindScheme: URIRef
     # PlanBasisScheme — Plan bases / Mốc so sánh kế hoạch: Code list: plan bases.
     PlanBasisScheme: URIRef
+    # RoleScheme — Agency roles / Vai trò của cơ quan: Code list: agency roles.
+    RoleScheme: URIRef
     # TaskStatusScheme — Task statuses / Trạng thái nhiệm vụ: Code list: task statuses.
     TaskStatusScheme: URIRef
     # VerdictScheme — Verdicts / Kết quả đánh giá: Code list: verdicts.
     VerdictScheme: URIRef
 
     # --- concept ---
+    # alert_achieved_early — Achieved early / Hoàn thành trước hạn: A target was met before its
+    # period ended.
+    alert_achieved_early: URIRef
+    # alert_data_quality — Data-quality finding / Số liệu cần kiểm tra: A figure that needs
+    # checking.
+    alert_data_quality: URIRef
+    # alert_discrepancy — Discrepancy / Số liệu không khớp: A document's figures, verdict or percent
+    # of plan disagree.
+    alert_discrepancy: URIRef
+    # alert_escalated — Escalated / Báo cáo cấp trên: A lasting alert raised to the superior.
+    alert_escalated: URIRef
     # alert_missing_report — Missing report / Thiếu báo cáo: No figure for a period that is due.
     alert_missing_report: URIRef
+    # alert_not_achieved — Target not achieved / Không đạt chỉ tiêu: A target was not met at the end
+    # of its period.
+    alert_not_achieved: URIRef
     # alert_plan_pct_mismatch — Percent of plan mismatch / Tỷ lệ % kế hoạch lệch: The stated percent
     # of plan differs from value/plan.
     alert_plan_pct_mismatch: URIRef
@@ -295,20 +350,61 @@ class KH(DefinedNamespace):
     direction_increase: URIRef
     # direction_maintain — Maintain / Duy trì: Keep the level reached.
     direction_maintain: URIRef
+    # doctype_circular — Circular / Thông tư: Document type code 'TT'.
+    doctype_circular: URIRef
+    # doctype_conclusion — Conclusion / Kết luận: Document type code 'KL'.
+    doctype_conclusion: URIRef
+    # doctype_decision — Decision / Quyết định: Document type code 'QĐ'.
+    doctype_decision: URIRef
+    # doctype_decree — Decree / Nghị định: Document type code 'NĐ'.
+    doctype_decree: URIRef
+    # doctype_directive — Directive / Chỉ thị: Document type code 'CT'.
+    doctype_directive: URIRef
+    # doctype_guidance — Guidance / Hướng dẫn: Document type code 'HD'.
+    doctype_guidance: URIRef
+    # doctype_law — Law / Luật: Document type code 'L'.
+    doctype_law: URIRef
+    # doctype_notice — Notice / Thông báo: Document type code 'TB'.
+    doctype_notice: URIRef
+    # doctype_official_letter — Official letter / Công văn: Document type code 'CV'.
+    doctype_official_letter: URIRef
+    # doctype_plan — Plan / Kế hoạch: Document type code 'KH'.
+    doctype_plan: URIRef
+    # doctype_programme — Programme / Chương trình: Document type code 'CTr'.
+    doctype_programme: URIRef
+    # doctype_report — Report / Báo cáo: Document type code 'BC'.
+    doctype_report: URIRef
+    # doctype_resolution — Resolution / Nghị quyết: Document type code 'NQ'.
+    doctype_resolution: URIRef
+    # doctype_scheme — Scheme / Đề án: Document type code 'ĐA'.
+    doctype_scheme: URIRef
+    # doctype_submission — Submission / Tờ trình: Document type code 'TTr'.
+    doctype_submission: URIRef
+    # obs_actual — Actual / Thực hiện: The final, actual figure.
+    obs_actual: URIRef
+    # obs_estimate — Estimate / Ước tính: An estimate (may change when the final figure comes).
+    obs_estimate: URIRef
     # pace_achieved_early — Achieved early / Đạt sớm: Target met before the period ends.
     pace_achieved_early: URIRef
-    # pace_at_risk — At risk / Có nguy cơ không đạt: Actual/expected 0.80-0.95.
+    # pace_at_risk — At risk / Có nguy cơ không đạt: Actual/expected from the 'at_risk' cut to below
+    # 'on_track' (pace.yaml).
     pace_at_risk: URIRef
-    # pace_off_track — Off track / Chậm tiến độ: Actual/expected below 0.80.
+    # pace_off_track — Off track / Chậm tiến độ: Actual/expected below the 'at_risk' cut
+    # (pace.yaml).
     pace_off_track: URIRef
-    # pace_on_track — On track / Đúng tiến độ: Actual/expected ≥ 0.95 (configurable).
+    # pace_on_track — On track / Đúng tiến độ: Actual/expected at or above the 'on_track' cut
+    # (rules/definitions/pace.yaml).
     pace_on_track: URIRef
     # period_five_year — Five years / 5 năm: A five-year period (2021-2025).
     period_five_year: URIRef
+    # period_half — Half year / Nửa năm: First or second half of a year.
+    period_half: URIRef
     # period_month — Month / Tháng: One month's figure.
     period_month: URIRef
     # period_nine_month — Nine months / 9 tháng: First nine months.
     period_nine_month: URIRef
+    # period_quarter — Quarter / Quý: One quarter.
+    period_quarter: URIRef
     # period_six_month — Six months / 6 tháng: First half year.
     period_six_month: URIRef
     # period_year — Year / Năm: A whole year (plan or final).
@@ -317,6 +413,12 @@ class KH(DefinedNamespace):
     period_year_estimate: URIRef
     # period_year_to_date — Year to date / Lũy kế: Cumulative since January.
     period_year_to_date: URIRef
+    # role_implied_lead — Implied lead / Chủ trì suy ra: The implied owner when the text names none.
+    role_implied_lead: URIRef
+    # role_lead — Lead / Chủ trì: The agency in charge, as the document states.
+    role_lead: URIRef
+    # role_support — Support / Phối hợp: A supporting agency.
+    role_support: URIRef
     # task_completed_late — Completed late / Hoàn thành quá hạn: Done after the deadline.
     task_completed_late: URIRef
     # task_completed_on_time — Completed on time / Hoàn thành đúng hạn: Done within the deadline.

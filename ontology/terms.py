@@ -59,6 +59,7 @@ class ConceptTerm(Term):
     """A SKOS concept (or, with ``scheme=None``, a concept scheme)."""
 
     scheme: str | None = None
+    notation: str | None = None
 
 
 def _c(name: str, parents: tuple[str, ...], vi: str, en: str, dvi: str, den: str,
@@ -198,19 +199,33 @@ CLASSES: tuple[ClassTerm, ...] = (
        "luật suy ra, có nguồn gốc.",
        "A target or task moving to a new status (achieved, at risk, overdue ...) derived by "
        "a rule, with provenance."),
+    _c("OfficialVerdict", (), "Đánh giá chính thức", "Official verdict",
+       "Một dòng bảng đánh giá của văn bản (cột 'Đánh giá': Vượt/Đạt/Không đạt) với kế hoạch, "
+       "ước thực hiện và năm gốc như văn bản ghi; không phải số liệu đo (qb:Observation).",
+       "A row of a document's assessment table (column 'Đánh giá': exceeded/achieved/not "
+       "achieved) with plan, estimate and baseline as written; not a measured figure."),
+    _c("Responsibility", (), "Trách nhiệm", "Responsibility",
+       "Vai trò có điều kiện của một cơ quan đối với chỉ tiêu, chỉ tiêu kế hoạch hoặc nhiệm vụ: "
+       f"chủ trì, chủ trì suy ra, phối hợp (RoleScheme); {QD42}.",
+       "An agency's qualified role for an indicator, target or task: lead, implied lead, "
+       "support (RoleScheme).", QD42),
 )
 
 #: Sets of classes whose members are pairwise disjoint.
 DISJOINT: tuple[tuple[str, ...], ...] = (
     ("LegalDocument", "Organization", "Indicator", "Target", "Task", "Deadline", "Period",
-     "Observation", "Alert", "StatusChange"),
+     "Observation", "Alert", "StatusChange", "OfficialVerdict", "Responsibility",
+     "org:Membership", "prov:Activity"),
     ("Law", "Decree", "Circular", "Resolution", "Decision", "Directive", "OfficialLetter",
      "Plan", "Programme", "Scheme", "Report"),
     ("Agency", "PeoplesCommittee", "PeoplesCouncil", "PartyCommittee"),
 )
 
 TT = ("Target", "Task")
+TTI = ("Target", "Task", "Indicator")
 DOC = ("LegalDocument",)
+SOURCED = ("Observation", "Target", "Task", "Indicator", "OfficialVerdict")
+"""Facts read from a sentence of a source document: the only nodes with ``sourceDocument``."""
 
 
 def _o(name: str, domain: tuple[str, ...], rng: str | None, vi: str, en: str, dvi: str,
@@ -241,7 +256,7 @@ OBJECT_PROPERTIES: tuple[PropertyTerm, ...] = (
     _o("implements", DOC, "LegalDocument", "triển khai thực hiện", "implements",
        "Văn bản triển khai, cụ thể hóa văn bản kia (kế hoạch thực hiện nghị quyết...).",
        "The document carries out the other (a plan implementing a resolution ...).",
-       ("tracesTo", "eli:applies")),
+       ("tracesTo", "eli:implements")),
     _o("setBy", ("Target",), "LegalDocument", "do văn bản đặt", "set by",
        "Văn bản quyết nghị chỉ tiêu, thường là nghị quyết HĐND (29/NQ-HĐND).",
        "The document that sets the target, usually an HĐND resolution (29/NQ-HĐND).",
@@ -255,7 +270,7 @@ OBJECT_PROPERTIES: tuple[PropertyTerm, ...] = (
        f"Cơ quan, tổ chức ban hành văn bản (phần ký hiệu sau dấu '/': QĐ-UBND); {ND30}.",
        "The body that issued the document (the symbol after '/': QĐ-UBND).",
        ("eli:passed_by",), source=ND30),
-    _o("leadAgency", TT, "Organization", "cơ quan chủ trì", "lead agency",
+    _o("leadAgency", TTI, "Organization", "cơ quan chủ trì", "lead agency",
        f"Cơ quan chủ trì thực hiện, như văn bản nêu; {QD42}.",
        "The agency in charge (chủ trì), as stated in the document.", source=QD42),
     _o("impliedLeadAgency", TT, "Organization", "cơ quan chủ trì suy ra",
@@ -267,7 +282,7 @@ OBJECT_PROPERTIES: tuple[PropertyTerm, ...] = (
        f"Cơ quan phối hợp thực hiện; {QD42}.", "A supporting agency (phối hợp).", source=QD42),
     _o("hasTarget", ("Indicator",), "Target", "có chỉ tiêu kế hoạch", "has target",
        "Chỉ tiêu kế hoạch đặt cho chỉ tiêu này.", "A target set for this indicator."),
-    _o("forIndicator", ("Target", "Observation"), "Indicator", "thuộc chỉ tiêu",
+    _o("forIndicator", ("Target", "Observation", "OfficialVerdict"), "Indicator", "thuộc chỉ tiêu",
        "for indicator", "Chỉ tiêu mà chỉ tiêu kế hoạch hoặc số liệu đo.",
        "The indicator the target or observation measures.", functional=True),
     _o("hasDeadline", TT, "Deadline", "có thời hạn", "has deadline",
@@ -284,7 +299,7 @@ OBJECT_PROPERTIES: tuple[PropertyTerm, ...] = (
        "Pace status (PaceStatusScheme) or task status (TaskStatusScheme)."),
     _o("previousStatus", ("StatusChange",), "skos:Concept", "trạng thái trước",
        "previous status", "Trạng thái trước khi thay đổi.", "The status before the change."),
-    _o("verdict", ("Observation", "StatusChange", "Alert"), "skos:Concept", "đánh giá",
+    _o("verdict", ("OfficialVerdict", "StatusChange", "Alert"), "skos:Concept", "đánh giá",
        "verdict", "Đánh giá Vượt/Đạt/Không đạt (VerdictScheme), của văn bản hoặc tính ra.",
        "Exceeded/achieved/not achieved (VerdictScheme), as the document says or computed."),
     _o("planBasis", ("Observation",), "skos:Concept", "so với", "plan basis",
@@ -299,9 +314,35 @@ OBJECT_PROPERTIES: tuple[PropertyTerm, ...] = (
        "Nguồn gốc: sự kiện (số liệu, văn bản) mà thực thể này được suy ra (PROV-O).",
        "Provenance: the facts this entity was derived from (PROV-O).",
        ("prov:wasDerivedFrom",)),
-    _o("sourceDocument", (), "LegalDocument", "văn bản nguồn", "source document",
-       "Văn bản chứa câu trích dẫn sinh ra sự kiện này.",
-       "The document whose sentence produced this fact.", ("prov:hadPrimarySource",)),
+    _o("sourceDocument", SOURCED, "LegalDocument", "văn bản nguồn", "source document",
+       "Văn bản chứa câu trích dẫn sinh ra sự kiện này (số liệu, chỉ tiêu, nhiệm vụ); văn bản "
+       "và cơ quan không có văn bản nguồn mà được nêu trong văn bản (mentionedIn).",
+       "The document whose sentence produced this fact (a figure, target, task); documents "
+       "and agencies have none: they are mentioned in a document (mentionedIn).",
+       ("prov:hadPrimarySource",)),
+    _o("mentionedIn", ("LegalDocument", "Organization"), "LegalDocument", "được nêu trong",
+       "mentioned in",
+       "Văn bản nêu tên văn bản hoặc cơ quan này (dòng, trích dẫn: sourceLine, sourceQuote); "
+       "văn bản nêu văn bản khác thì trích dẫn nó (eli:cites).",
+       "The document that names this document or agency (line and quote: sourceLine, "
+       "sourceQuote); a document naming another cites it (eli:cites)."),
+    _o("responsibleAgency", ("Alert", "StatusChange"), "Organization", "cơ quan chịu trách nhiệm",
+       "responsible agency",
+       "Cơ quan chủ trì đối tượng của cảnh báo/thay đổi trạng thái khi luật chạy (người nhận).",
+       "The agency answerable for the alert's or status change's subject when the rule ran "
+       "(its addressee).", functional=True),
+    _o("qualifiedResponsibility", TTI, "Responsibility", "trách nhiệm", "qualified responsibility",
+       "Vai trò của một cơ quan đối với chỉ tiêu, chỉ tiêu kế hoạch hoặc nhiệm vụ (chủ trì, "
+       "chủ trì suy ra, phối hợp).",
+       "An agency's role for this indicator, target or task (lead, implied lead, support)."),
+    _o("agency", ("Responsibility",), "Organization", "cơ quan", "agency",
+       "Cơ quan giữ vai trò.", "The agency holding the role.", functional=True),
+    _o("role", ("Responsibility",), "skos:Concept", "vai trò", "role",
+       "Vai trò (RoleScheme): chủ trì, chủ trì suy ra, phối hợp.",
+       "The role (RoleScheme): lead, implied lead, support.", functional=True),
+    _o("observationStatus", ("Observation",), "skos:Concept", "tình trạng số liệu",
+       "observation status", "Ước tính hay chính thức (ObservationStatusScheme).",
+       "Estimate or actual (ObservationStatusScheme).", functional=True),
     _o("succeededBy", ("Organization",), "Organization", "được kế thừa bởi", "succeeded by",
        "Cơ quan tiếp nhận chức năng khi sáp nhập, giải thể (Sở KH&ĐT → Sở Tài chính, 2025).",
        "The body taking over on a merger or dissolution (Planning → Finance, 2025)."),
@@ -314,12 +355,13 @@ OBSERVED = ("Target", "Observation")
 DATA_PROPERTIES: tuple[PropertyTerm, ...] = (
     _d("documentNumber", DOC, "str", "số, ký hiệu", "document number",
        f"Số và ký hiệu như văn bản ghi (29/NQ-HĐND, 49-NQ/TU); {ND30}.",
-       "Number and symbol as written (29/NQ-HĐND, 49-NQ/TU).", ("eli:id_local",),
+       "Number and symbol as written (29/NQ-HĐND, 49-NQ/TU); not unique: '29-NQ/TW' names "
+       "two documents (eli:number; our own key is eli:id_local).", ("eli:number",),
        source=ND30, functional=True),
     _d("issuedOn", DOC, "date", "ngày ban hành", "issued on",
        f"Ngày ban hành văn bản; {ND30}.", "The date the document was issued.",
        ("eli:date_document",), source=ND30, functional=True),
-    _d("expression", (*OBSERVED, "Deadline"), "str", "nguyên văn", "expression",
+    _d("expression", (*OBSERVED, "Deadline", "OfficialVerdict"), "str", "nguyên văn", "expression",
        "Giá trị như văn bản ghi ('7 - 7,5', '≥5', '<5', 'trong Quý IV').",
        "The value as written ('7 - 7,5', '≥5', '<5', 'trong Quý IV')."),
     _d("unit", ("Indicator", *OBSERVED), "str", "đơn vị tính", "unit",
@@ -344,8 +386,20 @@ DATA_PROPERTIES: tuple[PropertyTerm, ...] = (
     _d("sourceLine", (), "int", "dòng nguồn", "source line",
        "Số dòng (từ 1) trong văn bản nguồn nơi trích dẫn bắt đầu.",
        "The 1-based line in the source document where the quote starts.", functional=True),
-    _d("sourceQuote", (), "str", "trích dẫn nguồn", "source quote",
-       "Câu trích nguyên văn từ văn bản nguồn.", "The verbatim quote from the source."),
+    _d("sourceQuote", (), "", "trích dẫn nguồn", "source quote",
+       "Câu trích nguyên văn từ văn bản nguồn (chuỗi có thẻ ngôn ngữ @vi; SHACL kiểm tra).",
+       "The verbatim quote from the source (a @vi language-tagged string; SHACL checks it)."),
+    _d("baseline", ("Target", "OfficialVerdict"), "str", "năm gốc", "baseline",
+       "Giá trị năm gốc (thực hiện năm trước) như văn bản ghi.",
+       "The baseline (previous year's actual) as written."),
+    _d("derivation", ("Target",), "str", "cách suy ra", "derivation",
+       "Phép tính suy ra chỉ tiêu kế hoạch khi văn bản không ghi trực tiếp (giá trị ÷ % kế "
+       "hoạch của một số liệu); chỉ có ở chỉ tiêu suy ra.",
+       "How a target not written in the document was computed (value ÷ % of plan of a "
+       "figure); only on derived targets."),
+    _d("planExpression", ("OfficialVerdict",), "str", "kế hoạch (nguyên văn)",
+       "plan as written", "Kế hoạch như dòng bảng đánh giá ghi.",
+       "The plan as the assessment row writes it."),
     _d("validFrom", (), "date", "có hiệu lực từ", "valid from",
        "Ngày bắt đầu hiệu lực (văn bản, trách nhiệm của cơ quan).",
        "The date from which it holds (a document, an agency's responsibility)."),
@@ -391,6 +445,9 @@ SCHEMES: tuple[ConceptTerm, ...] = (
     _s("AlertKindScheme", "Loại cảnh báo", "Alert kinds"),
     _s("PeriodKindScheme", "Loại kỳ", "Period kinds", ND09),
     _s("PlanBasisScheme", "Mốc so sánh kế hoạch", "Plan bases"),
+    _s("RoleScheme", "Vai trò của cơ quan", "Agency roles", QD42),
+    _s("ObservationStatusScheme", "Tình trạng số liệu", "Observation statuses"),
+    _s("DocumentTypeScheme", "Loại văn bản", "Document types", ND30),
 )
 
 CONCEPTS: tuple[ConceptTerm, ...] = (
@@ -469,4 +526,74 @@ CONCEPTS: tuple[ConceptTerm, ...] = (
        "So với kế hoạch sau điều chỉnh.", "Compared with the adjusted plan."),
     _k("PlanBasisScheme", "basis_budget", "Dự toán", "Budget",
        "So với dự toán (thu, chi ngân sách).", "Compared with the budget estimate."),
+    _k("AlertKindScheme", "alert_not_achieved", "Không đạt chỉ tiêu", "Target not achieved",
+       "Chỉ tiêu không đạt khi hết kỳ.", "A target was not met at the end of its period."),
+    _k("AlertKindScheme", "alert_achieved_early", "Hoàn thành trước hạn", "Achieved early",
+       "Chỉ tiêu đã đạt trước khi hết kỳ.", "A target was met before its period ended."),
+    _k("AlertKindScheme", "alert_discrepancy", "Số liệu không khớp", "Discrepancy",
+       "Số liệu, đánh giá hoặc tỷ lệ % kế hoạch của văn bản không khớp nhau.",
+       "A document's figures, verdict or percent of plan disagree."),
+    _k("AlertKindScheme", "alert_escalated", "Báo cáo cấp trên", "Escalated",
+       "Cảnh báo kéo dài được chuyển lên cấp trên.", "A lasting alert raised to the superior."),
+    _k("AlertKindScheme", "alert_data_quality", "Số liệu cần kiểm tra", "Data-quality finding",
+       "Số liệu cần kiểm tra lại.", "A figure that needs checking."),
+    _k("PeriodKindScheme", "period_quarter", "Quý", "Quarter", "Một quý.", "One quarter.",
+       ND09),
+    _k("PeriodKindScheme", "period_half", "Nửa năm", "Half year",
+       "6 tháng đầu năm hoặc 6 tháng cuối năm.", "First or second half of a year.", ND09),
+    _k("RoleScheme", "role_lead", "Chủ trì", "Lead", "Cơ quan chủ trì, như văn bản nêu.",
+       "The agency in charge, as the document states.", QD42),
+    _k("RoleScheme", "role_implied_lead", "Chủ trì suy ra", "Implied lead",
+       "Chủ trì ngầm định khi văn bản không nêu.", "The implied owner when the text names none."),
+    _k("RoleScheme", "role_support", "Phối hợp", "Support", "Cơ quan phối hợp thực hiện.",
+       "A supporting agency.", QD42),
+    _k("ObservationStatusScheme", "obs_estimate", "Ước tính", "Estimate",
+       "Số ước thực hiện (có thể thay đổi khi có số chính thức).",
+       "An estimate (may change when the final figure comes)."),
+    _k("ObservationStatusScheme", "obs_actual", "Thực hiện", "Actual",
+       "Số thực hiện chính thức.", "The final, actual figure."),
+    *(_k("DocumentTypeScheme", f"doctype_{slug}", vi, en, f"Ký hiệu loại văn bản '{code}'.",
+         f"Document type code '{code}'.", ND30) for code, slug, vi, en in (
+        ("L", "law", "Luật", "Law"), ("NĐ", "decree", "Nghị định", "Decree"),
+        ("TT", "circular", "Thông tư", "Circular"), ("NQ", "resolution", "Nghị quyết",
+                                                     "Resolution"),
+        ("QĐ", "decision", "Quyết định", "Decision"), ("CT", "directive", "Chỉ thị",
+                                                      "Directive"),
+        ("KH", "plan", "Kế hoạch", "Plan"), ("CTr", "programme", "Chương trình", "Programme"),
+        ("ĐA", "scheme", "Đề án", "Scheme"), ("BC", "report", "Báo cáo", "Report"),
+        ("CV", "official_letter", "Công văn", "Official letter"),
+        ("TB", "notice", "Thông báo", "Notice"), ("HD", "guidance", "Hướng dẫn", "Guidance"),
+        ("TTr", "submission", "Tờ trình", "Submission"),
+        ("KL", "conclusion", "Kết luận", "Conclusion"))),
 )
+
+DOCUMENT_TYPE_CODES: dict[str, str] = {
+    "L": "law", "NĐ": "decree", "TT": "circular", "NQ": "resolution", "QĐ": "decision",
+    "CT": "directive", "KH": "plan", "CTr": "programme", "ĐA": "scheme", "BC": "report",
+    "CV": "official_letter", "TB": "notice", "HD": "guidance", "TTr": "submission",
+    "KL": "conclusion"}
+"""Document type code (ký hiệu loại, data field ``type``) → ``doctype_<slug>`` concept."""
+
+NOTATIONS: dict[str, str] = {
+    **{f"direction_{d}": d for d in ("increase", "decrease", "band", "maintain")},
+    **{f"verdict_{v}": v for v in ("exceeded", "achieved", "not_achieved")},
+    **{f"pace_{s}": s for s in ("on_track", "at_risk", "off_track", "achieved_early")},
+    **{f"task_{s}": s for s in ("completed_on_time", "completed_late", "in_progress",
+                                "overdue", "due_soon")},
+    "alert_target_at_risk": "at_risk", "alert_target_off_track": "off_track",
+    "alert_task_overdue": "overdue", "alert_task_due_soon": "due_soon",
+    "alert_verdict_contradiction": "discrepancy.verdict",
+    "alert_plan_pct_mismatch": "discrepancy.pct_of_plan",
+    **{f"alert_{k}": k for k in ("missing_report", "not_achieved", "achieved_early",
+                                 "discrepancy", "escalated", "data_quality")},
+    "period_month": "month", "period_year_to_date": "cumulative",
+    "period_six_month": "cumulative_6", "period_nine_month": "cumulative_9",
+    "period_year_estimate": "year_estimate", "period_year": "year",
+    "period_five_year": "multi_year", "period_quarter": "quarter", "period_half": "half",
+    "basis_plan": "ke_hoach", "basis_adjusted_plan": "ke_hoach_dieu_chinh",
+    "basis_budget": "du_toan",
+    **{f"role_{r}": r for r in ("lead", "implied_lead", "support")},
+    "obs_estimate": "estimate", "obs_actual": "actual",
+    **{f"doctype_{slug}": code for code, slug in DOCUMENT_TYPE_CODES.items()},
+}
+"""Concept → ``skos:notation``: the code the data and the rules use for it."""

@@ -193,7 +193,9 @@ def test_apply_replaces_a_new_version_incrementally(tmp_path):
     [answer] = plan.who("task-x-001")
     assert [lead["id"] for lead in answer["lead"]] == ["so-b"] and answer["support"] == []
     assert [h["lead_agency"] for h in answer["history"]] == ["so-a", "so-b"]
-    assert len(plan) == before - 1  # the supporting-agency triple went away
+    # the supporting-agency triple went away, and its qualified responsibility (link, type,
+    # agency, role); the lead's responsibility node was replaced by so-b's
+    assert len(plan) == before - 5
     rebuilt = PlanGraph.from_log(log)
     assert set(rebuilt.graph) == set(plan.graph)
     assert plan.refresh(log) == 0

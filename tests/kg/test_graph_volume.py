@@ -90,7 +90,8 @@ def test_replacing_versions_incrementally_equals_a_rebuild(tmp_path):
     assert (period, None, None) not in plan.graph  # no fact uses 6T/2025 any more
     ind = entity_iri("indicator", "ind")
     assert plan.graph.value(ind, KH.hasTarget) == entity_iri("target", "ind@2025")  # shared
-    assert plan.graph.value(ind, PROV.wasAttributedTo) is None  # the old owner went away
+    assert plan.graph.value(ind, KH.leadAgency) is None  # the old owner went away
+    assert plan.graph.value(ind, KH.qualifiedResponsibility) is None
     assert [h["version"] for h in plan.who("ind")[0]["history"]] == [1, 2]
     assert ("observation", "o1") not in plan.history  # only asked-for kinds keep versions
     assert plan.apply(log.read()) == 0

@@ -1,0 +1,170 @@
+"""The plan graph uses reused vocabularies by their definitions (issue 21): ELI numbers, ids,
+types and citations; no ORG/PROV misuse; SKOS codes with notations; report figures in a
+Data Cube data set; official verdict rows apart from figures."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from rdflib import RDF, Literal
+from rdflib.namespace import ORG, PROV, QB, SKOS
+
+from kg.dataset import load_into
+from kg.graph import PlanGraph
+from kg.log import Fact, Source, StoredFact, open_log
+from kg.project import REPORT_STRUCTURE, entity_iri, fact_triples
+from ontology.namespace import ELI, KH
+from tests.kg.test_validate import DATA
+
+
+@pytest.fixture(scope="module")
+def plan(tmp_path_factory) -> PlanGraph:
+    log = open_log(tmp_path_factory.mktemp("vocab") / "kh.db")
+    load_into(log, DATA)
+    return PlanGraph.from_log(log)
+
+
+def _doc(key: str):
+    return entity_iri("document", key)
+
+
+def test_documents_are_typed_by_kind(plan):
+    g = plan.graph
+    counts = {cls: len(set(g.subjects(RDF.type, KH[cls])))
+              for cls in ("Law", "Decree", "PartyResolution")}
+    assert counts == {"Law": 11, "Decree": 4, "PartyResolution": 17}
+    assert (_doc("nq-29-hdnd-2022"), RDF.type, KH.Resolution) in g  # a state resolution
+
+
+def test_document_number_is_eli_number_and_key_is_id_local(plan):
+    g = plan.graph
+    doc = _doc("nq-29-hdnd-2022")
+    assert g.value(doc, KH.documentNumber) == Literal("29/NQ-HĐND")
+    assert g.value(doc, ELI.id_local) == Literal("nq-29-hdnd-2022")
+    kind = g.value(doc, ELI.type_document)
+    assert kind == KH.doctype_resolution
+    shared = [n for n in g.subjects(KH.documentNumber, Literal("29-NQ/TW"))]
+    assert len(shared) == 2  # a number is not an identifier
+
+
+def test_document_type_concepts_come_from_the_ontology():
+    from kg.validate import ontology_graph
+
+    onto = ontology_graph()
+    assert str(onto.value(KH.doctype_law, SKOS.notation)) == "L"
+    assert (KH.doctype_law, SKOS.inScheme, KH.DocumentTypeScheme) in onto
+
+
+def test_citations_are_eli_cites_and_documents_have_no_primary_source(plan):
+    g = plan.graph
+    seed = _doc("seed-000")
+    assert (seed, ELI.cites, _doc("nq-29-hdnd-2022")) in g
+    assert (seed, ELI.cites, seed) not in g
+    for cls in (KH.LegalDocument, KH.Organization, KH.Agency, KH.Law, KH.Report):
+        for node in g.subjects(RDF.type, cls):
+            assert g.value(node, KH.sourceDocument) is None, node
+    assert g.value(_doc("nq-29-hdnd-2022"), KH.mentionedIn) == seed
+    assert g.value(seed, KH.mentionedIn) is None  # never its own source
+
+
+def test_no_org_or_prov_misuse(plan):
+    g = plan.graph
+    assert not list(g.triples((None, ORG.organization, None)))
+    assert not list(g.triples((None, PROV.wasAttributedTo, None)))
+    assert not list(g.triples((None, PROV.hadPrimarySource, None)))
+
+
+def test_indicator_lead_is_a_qualified_responsibility(plan):
+    g = plan.graph
+    ind = entity_iri("indicator", "grdp_growth")
+    lead = g.value(ind, KH.leadAgency)
+    assert lead is not None
+    [resp] = list(g.objects(ind, KH.qualifiedResponsibility))
+    assert (g.value(resp, KH.agency), g.value(resp, KH.role)) == (lead, KH.role_lead)
+
+
+def test_quotes_are_language_tagged(plan):
+    quotes = list(plan.graph.objects(None, KH.sourceQuote))
+    assert quotes and all(q.language == "vi" for q in quotes)
+
+
+def test_periods_carry_their_kind(plan):
+    g = plan.graph
+    assert g.value(entity_iri("period", "2024"), KH.periodKind) == KH.period_year
+    assert g.value(entity_iri("period", "9T/2024"), KH.periodKind) == KH.period_nine_month
+    assert g.value(entity_iri("period", "11T/2023"), KH.periodKind) == KH.period_year_to_date
+
+
+def test_targets_keep_baseline_and_derivation(plan):
+    g = plan.graph
+    assert g.value(entity_iri("target", "grdp_growth@2024"), KH.baseline) == Literal("7,0")
+    derived = entity_iri("target", "local_export_value@2024")
+    assert "obs-001-010" in str(g.value(derived, KH.derivation))
+
+
+def test_figures_form_one_data_set_per_report(plan):
+    g = plan.graph
+    figures = set(g.subjects(RDF.type, KH.Observation))
+    datasets = {g.value(f, QB.dataSet) for f in figures}
+    assert None not in datasets and len(datasets) == 4
+    for ds in datasets:
+        assert (ds, RDF.type, QB.DataSet) in g
+        assert g.value(ds, QB.structure) == REPORT_STRUCTURE
+    obs = entity_iri("observation", "obs-001-001")
+    assert g.value(obs, KH.observationStatus) == KH.obs_estimate
+    assert g.value(obs, QB.dataSet) == entity_iri("dataset", "seed-001")
+
+
+def test_official_verdicts_are_not_observations(plan):
+    g = plan.graph
+    rows = set(g.subjects(RDF.type, KH.OfficialVerdict))
+    assert len(rows) == 60
+    assert not rows & set(g.subjects(RDF.type, KH.Observation))
+    row = entity_iri("verdict", "verdict-2024-I.1")
+    assert g.value(row, KH.verdict) == KH.verdict_not_achieved
+    assert g.value(row, KH.planExpression) == Literal("7 - 7,5")
+
+
+def _stored(kind: str, key: str, payload: dict) -> StoredFact:
+    return StoredFact(seq=1, kind=kind, key=key, version=1, payload=payload, source=None,
+                      submitted_by="test", submitted_at=datetime.now(UTC),
+                      as_of=None, content_hash="x")
+
+
+def _outcome(fact_kind: str, **payload) -> list:
+    fact = _stored(fact_kind, "o1", {"rule": {"id": "r", "version": 1}, "as_of": "2024-06-30",
+                                "agency": "so-y-te", **payload})
+    return fact_triples(fact)
+
+
+def test_outcomes_use_concepts_and_a_kehoach_agency_property():
+    node = entity_iri("status_change", "o1")
+    triples = set(_outcome("status_change", status="overdue", previous="due_soon",
+                           subject={"id": "task-1", "kind": "task"}))
+    assert (node, KH.status, KH.task_overdue) in triples
+    assert (node, KH.previousStatus, KH.task_due_soon) in triples
+    assert (node, KH.responsibleAgency, entity_iri("agency", "so-y-te")) in triples
+    assert not [t for t in triples if t[1] == ORG.organization]
+    alert = set(_outcome("alert", kind="missing_report",
+                         subject={"id": "grdp_growth", "kind": "indicator"}))
+    anode = entity_iri("alert", "o1")
+    assert (anode, KH.alertKind, KH.alert_missing_report) in alert
+    assert (anode, KH.concerns, entity_iri("indicator", "grdp_growth")) in alert
+
+
+def test_an_implied_target_is_typed_and_keeps_its_type_across_versions(tmp_path):
+    log = open_log(tmp_path / "kh.db")
+    alert = {"rule": {"id": "pace", "version": 1}, "kind": "at_risk",
+             "subject": {"id": "ind@2025", "kind": "target"}, "facts": []}
+    log.append([Fact("alert", "a1", alert, Source("001", 1, "x"))])
+    plan = PlanGraph.from_log(log)
+    target = entity_iri("target", "ind@2025")
+    assert (target, RDF.type, KH.Target) in plan.graph
+    log.append([Fact("target", "ind@2025", {"id": "ind@2025", "period": "2025",
+                                            "expression": "5"}, Source("001", 2, "y")),
+                Fact("alert", "a1", {**alert, "kind": "off_track",
+                                     "subject": {"id": "x@2025", "kind": "target"}})])
+    plan.refresh(log)
+    assert (target, RDF.type, KH.Target) in plan.graph  # the target fact owns it now
+    assert set(plan.graph) == set(PlanGraph.from_log(log).graph)
