@@ -131,3 +131,38 @@ def _trace_outcome(plan: PlanGraph, outcome: Alert | StatusChange) -> dict[str, 
             k: head[k] for k in ("words_vi", "words_en") if k in head}})
     chain += [step for step in behind["chain"] if step["id"] not in seen]
     return {"subject": subject, "chain": chain}
+
+
+def impact(plan: PlanGraph, evaluation: ReplayResult | None, document: str) -> dict[str, Any]:
+    """Everything derived from a document (``PlanGraph.impact``) with the alerts of the live
+    evaluation on it — not only those persisted in the log — and the targets the rules judged
+    that have no document of their own but whose annual plan this document is (inferred)."""
+    data = plan.impact(document)
+    if evaluation is None:
+        return data
+    root = data["document"]["id"]
+    stated = {t["id"] for t in data["targets"]} | {t["id"] for t in data["tasks"]}
+    figures = {o["id"] for o in data["observations"]}
+    inferred = []
+    for subject_id, entry in sorted(evaluation.statuses.items()):
+        if entry.get("kind") != "target" or subject_id in stated or "@" not in subject_id:
+            continue
+        node = plan.node(subject_id, ("target",))
+        if node is not None and plan.stated_documents(node):
+            continue
+        plans = plan.annual_plans(subject_id.rpartition("@")[2])
+        if any(doc_id == root for doc_id, _rel, _n in plans):
+            inferred.append({"id": subject_id, "name": entry.get("name"), "kind": "target",
+                             "inferred": True})
+    touched = stated | {t["id"] for t in inferred}
+
+    def concerns(outcome: Alert) -> bool:
+        keys = {f.partition(":")[2].rpartition("#v")[0] for f in outcome.facts}
+        return outcome.subject.id in touched or bool(keys & figures)
+
+    data["inferred_targets"] = inferred
+    data["alerts"] = [{"id": a.id, "name": a.explanation_vi, "kind": "alert",
+                       "alert_kind": a.kind, "severity": a.severity, "as_of": a.as_of,
+                       "subject": a.subject.id}
+                      for a in evaluation.alerts if concerns(a)]
+    return data

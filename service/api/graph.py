@@ -78,9 +78,9 @@ def trace(ident: str, rt: RuntimeDep, _: Reader, as_of: AsOf,
     return Response(to_dot(data, lang), media_type="text/vnd.graphviz")
 
 
-@router.get("/impact/{document}", summary="Ảnh hưởng của văn bản / impact of a document")
-def impact(document: str, rt: RuntimeDep, _: Reader) -> dict[str, Any]:
-    return rt.graph().impact(document)
+@router.get("/impact/{document:path}", summary="Ảnh hưởng của văn bản / impact of a document")
+def impact(document: str, rt: RuntimeDep, _: Reader, as_of: AsOf) -> dict[str, Any]:
+    return trace_views.impact(rt, document, as_of)
 
 
 @router.get("/sparql", summary="Truy vấn đặt tên / named queries")

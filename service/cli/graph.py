@@ -12,6 +12,7 @@ from kg.graph import PlanGraph
 from kg.log import open_existing_log
 from kg.queries import QUERIES, bind_params, run_query, run_sparql
 from kg.validate import REASONER_BUDGET_S, check_graph
+from kg.wording import document_words
 from service.cli.options import AsOfOption, DbOption, JsonOption, command, emit_json, parse_as_of
 
 EXPORT_FORMATS = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt"}
@@ -139,20 +140,36 @@ def trace(ident: Annotated[str, typer.Argument(
     typer.echo(trace_text(data, lang.value), nl=False)
 
 
+IMPACT_HEADINGS = {"documents": ("văn bản căn cứ vào", "documents based on it"),
+                   "targets": ("chỉ tiêu", "targets"),
+                   "inferred_targets": ("chỉ tiêu suy ra (kế hoạch năm suy luận)",
+                                        "implied targets (annual plan inferred)"),
+                   "tasks": ("nhiệm vụ", "tasks"), "observations": ("số liệu", "figures"),
+                   "alerts": ("cảnh báo", "alerts")}
+
+
 @command
 def impact(doc: Annotated[str, typer.Argument(help="Mã hoặc số văn bản / document id or number")],
-           db: DbOption = None, as_json: JsonOption = False) -> None:
-    """Những gì bắt nguồn từ văn bản / everything derived from a document.
+           db: DbOption = None, as_of: AsOfOption = None, as_json: JsonOption = False) -> None:
+    """Những gì bắt nguồn từ văn bản / everything derived from a document, with the alerts
+    the rules raise on it as of --as-of (the same evaluation as `kehoach alerts`).
 
-    Example: kehoach impact 29/NQ-HĐND --json
+    Example: kehoach impact 29/NQ-HĐND --as-of 2023-12-31 --json
     """
-    data = _plan(db).impact(doc)
+    from rules.replay import replay
+    from rules.trace import impact as impact_of
+
+    with open_existing_log(db) as log:
+        plan = PlanGraph.from_log(log)
+        evaluation = replay(log, parse_as_of(as_of), persist=False)
+    data = impact_of(plan, evaluation, doc)
     if as_json:
         return emit_json(data)
-    typer.echo(f"{data['document']['id']} {data['document']['number'] or ''}")
-    for key in ("documents", "targets", "tasks", "observations", "alerts"):
-        typer.echo(f"  {key}: {len(data[key])} " +
-                   ", ".join(x["id"] for x in data[key][:10]))
+    typer.echo(document_words(data["document"]) + f"  [{data['document']['id']}]")
+    for key, (vi, en) in IMPACT_HEADINGS.items():
+        items = data.get(key) or []
+        typer.echo(f"  {vi} / {en}: {len(items)}" + ("  " if items else "")
+                   + ", ".join(x["id"] for x in items[:10]) + (" …" if len(items) > 10 else ""))
 
 
 @command

@@ -6,9 +6,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from rules.trace import impact as impact_of
 from rules.trace import trace as trace_any
 from service.runtime import Runtime
 
 
 def trace(rt: Runtime, ident: str, as_of: date | None = None) -> dict[str, Any]:
     return trace_any(rt.graph(), rt.evaluation(as_of), ident)
+
+
+def impact(rt: Runtime, document: str, as_of: date | None = None) -> dict[str, Any]:
+    return impact_of(rt.graph(), rt.evaluation(as_of), document)

@@ -16,7 +16,7 @@ from kg.dataset import load_into
 from kg.graph import PlanGraph
 from kg.log import open_log
 from rules.replay import ReplayResult, replay
-from rules.trace import trace
+from rules.trace import impact, trace
 from service.cli.app import build_app
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "langson"
@@ -126,3 +126,20 @@ def test_cli_traces_an_alert_id(db, evaluations):
                                            "--db", str(db)])
     assert out.exit_code == 0, out.output
     assert json.loads(out.output)["chain"][0]["id"] == alert.rule["id"]
+
+
+def test_impact_reads_the_same_evaluation_as_the_alert_list(plan, evaluations, db):
+    evaluation = evaluations[date(2023, 12, 31)]
+    data = impact(plan, evaluation, "29/NQ-HĐND")
+    touched = ({t["id"] for t in data["targets"] + data["tasks"] + data["inferred_targets"]})
+    figures = {o["id"] for o in data["observations"]}
+    expected = [a.id for a in evaluation.alerts
+                if a.subject.id in touched
+                or {f.partition(":")[2].rpartition("#v")[0] for f in a.facts} & figures]
+    assert expected and [a["id"] for a in data["alerts"]] == expected
+    assert "clinker_output@2023" in {t["id"] for t in data["inferred_targets"]}
+    # on a database that was only loaded (no outcome persisted), the CLI still counts them
+    out = CliRunner().invoke(build_app(), ["impact", "29/NQ-HĐND", "--json", "--as-of",
+                                           "2023-12-31", "--db", str(db)])
+    assert out.exit_code == 0, out.output
+    assert [a["id"] for a in json.loads(out.output)["alerts"]] == expected

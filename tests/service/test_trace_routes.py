@@ -37,3 +37,15 @@ def test_web_trace_page_shows_words_not_relation_codes(client):
     alert = _an_alert(client)
     page = client.get(f"/trace/{alert['id']}", headers=bearer("viewer"))
     assert page.status_code == 200 and "theo luật" in page.text
+
+
+def test_api_impact_of_a_document_number_lists_the_live_alerts(client):
+    docs = client.get("/api/v1/documents", headers=bearer("viewer")).json()["data"]
+    numbered = [d for d in docs if d.get("number") and "/" in d["number"]]
+    seen_alerts = {a["id"] for a in client.get("/api/v1/alerts", params={"limit": 500},
+                                                headers=bearer("viewer")).json()["data"]}
+    for doc in numbered:
+        r = client.get(f"/api/v1/impact/{doc['number']}", headers=bearer("viewer"))
+        assert r.status_code in (200, 422), r.text  # 422: a number shared by two documents
+        if r.status_code == 200:
+            assert {a["id"] for a in r.json()["alerts"]} <= seen_alerts
