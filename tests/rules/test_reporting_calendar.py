@@ -12,6 +12,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kg.dataset import DEFAULT_DATASET, load_dataset
 from kg.log import Fact
 from rules.duties import responsible_agency
 from rules.errors import RuleFileError
@@ -155,3 +156,19 @@ def test_responsible_agency_follows_successive_mergers_and_stops_on_a_cycle(
     assert responsible_agency(snap, "x", date(2024, 1, 1)) is None
     assert responsible_agency(snap, "n", date(2024, 5, 31)) is None
     assert responsible_agency(snap, "unknown", date(2024, 1, 1)) == "unknown"
+
+
+def test_langson_2025_reports_go_to_the_agencies_after_the_2025_mergers(fresh_log: Any) -> None:
+    """Sở KH&ĐT and Sở NN&PTNT were merged on 2025-02-28 (agencies.yaml): a 2025 report they
+    would have owed goes to Sở Tài chính and Sở Nông nghiệp và Môi trường."""
+    fresh_log.append(load_dataset(DEFAULT_DATASET), submitted_by="dataset")
+    fresh_log.append([Fact("observation", "obs-2025", {
+        "id": "obs-2025", "indicator": "tourists", "period": "6T/2025", "value": "1.000",
+        "kind": "actual", "as_of": "2025-06-30"}, as_of=date(2025, 6, 30))])
+    alerts = [a for a in replay(fresh_log, date(2025, 7, 20), persist=False).alerts
+              if a.kind == "missing_report" and a.period == "6T/2025"]
+    by_lead = {a.details["lead_agency"]: a.agency for a in alerts}
+    assert by_lead["so-ke-hoach-va-dau-tu"] == "so-tai-chinh"
+    assert by_lead["so-nong-nghiep-va-phat-trien-nong-thon"] == "so-nong-nghiep-va-moi-truong"
+    assert all(a.agency not in ("so-ke-hoach-va-dau-tu", "so-nong-nghiep-va-phat-trien-nong-thon")
+               for a in alerts)
