@@ -350,7 +350,9 @@ class PlanGraph:
         the root documents; every item and relation also in words (``kg.wording``)."""
         start = self.node(ident, ("target", "observation", "alert", "status_change", "task",
                                   "verdict", "document"))
-        if start is None and (implied := self.implied_target(ident)) is not None:
+        bare = start is None or (split_iri(start)[0] == "target"  # typed only by an outcome
+                                 and self.graph.value(start, KH.forIndicator) is None)
+        if bare and (implied := self.implied_target(ident)) is not None:
             return self.trace_implied(implied)
         start = start or self.document(ident)
         subject = {**self.info(start), "type": self._type(start), "source": self.source(start),

@@ -143,3 +143,15 @@ def test_impact_reads_the_same_evaluation_as_the_alert_list(plan, evaluations, d
                                            "2023-12-31", "--db", str(db)])
     assert out.exit_code == 0, out.output
     assert [a["id"] for a in json.loads(out.output)["alerts"]] == expected
+
+
+def test_an_implied_target_traces_the_same_once_outcomes_name_it(db, tmp_path):
+    copy = tmp_path / "persisted.db"
+    copy.write_bytes(db.read_bytes())
+    with open_log(copy) as log:
+        replay(log, date(2023, 12, 31), persist=True)  # outcomes now concern the implied node
+        persisted = PlanGraph.from_log(log)
+    result = trace(persisted, None, "clinker_output@2023")
+    assert result["subject"]["implied"] is True
+    assert result["chain"][0]["relation"] == "impliedBy"
+    assert _reaches_resolution(result)
