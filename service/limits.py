@@ -8,12 +8,19 @@ Refusals use the one error shape with status 413.
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import json
+import math
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from starlette.exceptions import HTTPException
 
-from service.errors import body
+from service.errors import ApiError, body
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -87,3 +94,39 @@ class BodySizeLimit:
         data, headers = _refusal(limit)
         await send({"type": "http.response.start", "status": 413, "headers": headers})
         await send({"type": "http.response.body", "body": data})
+
+
+# --- concurrent SPARQL queries per user -------------------------------------------------------
+
+@contextmanager
+def query_slot(directory: Path, username: str, slots: int, retry_after: float) -> Iterator[None]:
+    """Hold one of ``slots`` per-user slots while a query runs, or refuse with 429 and
+    ``Retry-After``. A slot is an exclusive ``flock`` on a small file in ``directory`` (next
+    to the database): shared by every worker process of one database, and released by the
+    kernel if the holder dies."""
+    directory.mkdir(parents=True, exist_ok=True)
+    user = hashlib.sha256(username.encode("utf-8")).hexdigest()[:16]
+    for n in range(slots):
+        fd = os.open(directory / f"{user}-{n}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            continue
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)  # also for the forked query child's copy of fd
+            os.close(fd)
+        return
+    wait = str(max(1, math.ceil(retry_after)))
+    raise ApiError(429, "too_many_queries",
+                   f"bạn đang chạy {slots} truy vấn SPARQL cùng lúc (tối đa {slots}); hãy thử "
+                   f"lại sau {wait} giây",
+                   f"you already run {slots} SPARQL queries at once (at most {slots}); retry "
+                   f"in {wait} s", headers={"Retry-After": wait})
+
+
+def query_slots_dir(db: Path) -> Path:
+    """Where the SPARQL slot files of the database ``db`` live."""
+    return db.with_name(f"{db.name}.sparql-slots")

@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=5_000_000, ge=1)
     max_json_bytes: int = Field(default=1_000_000, ge=1, description="Largest JSON/form body "
                                 "accepted (a 500-row batch is ~250 KB)")
+    sparql_seconds: float = Field(default=10.0, gt=0, le=600, description="Wall-clock limit "
+                                  "of one ad-hoc SPARQL query (its process is killed after it)")
+    sparql_per_user: int = Field(default=2, ge=1, description="Ad-hoc SPARQL queries one user "
+                                 "may run at once, over all worker processes (429 beyond)")
     cookie_secure: bool | None = Field(default=None, description="Mark the session cookie "
                                        "`Secure` (sent over HTTPS only); unset: yes, unless "
                                        "the request's host is localhost / a loopback address")

@@ -6,14 +6,16 @@ process (``prepared``) and bound with ``initBindings`` — never string-formatte
 
 ``run_sparql`` accepts SELECT / ASK / CONSTRUCT / DESCRIBE only: text that parses as a SPARQL
 Update (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE ...) is refused, and so are ``SERVICE``
-clauses and ``FROM`` / ``FROM NAMED`` (rdflib would fetch them over the network).
+clauses and ``FROM`` / ``FROM NAMED`` (rdflib would fetch them over the network). It is
+evaluated in a child process killed at a wall-clock limit (``kg.queries.bounded``).
 """
 
 from __future__ import annotations
 
-import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -24,20 +26,15 @@ from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.sparql import Query
 
-from kg.errors import KehoachError, Place
+from kg.errors import Place
 from kg.project import entity_iri, split_iri
+from kg.queries.bounded import QueryCancelled, QueryError, QueryTimeout, run_bounded
 from ontology.namespace import PREFIXES
 
 QUERY_DIR = Path(__file__).resolve().parent
 INIT_NS = {**PREFIXES, "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
            "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
            "xsd": "http://www.w3.org/2001/XMLSchema#", "khd": "https://kehoach.dev/id/"}
-
-
-class QueryError(KehoachError):
-    """A SPARQL query was refused or could not run."""
-
-    code = "query_error"
 
 
 @dataclass(frozen=True)
@@ -184,35 +181,34 @@ def check_read_only(text: str) -> Query:
 MAX_ROWS = 10_000
 MAX_SECONDS = 10.0
 
+__all__ = ["MAX_ROWS", "MAX_SECONDS", "QUERIES", "NamedQuery", "QueryCancelled", "QueryError",
+           "QueryTimeout", "bind_params", "check_read_only", "prepared", "run_query",
+           "run_sparql"]
+
 
 def run_sparql(plan: Any, text: str, max_rows: int = MAX_ROWS,
-               max_seconds: float = MAX_SECONDS) -> dict[str, Any]:
+               max_seconds: float = MAX_SECONDS,
+               cancelled: Callable[[], bool] | None = None) -> dict[str, Any]:
     """Run a read-only query: ``{"type": "SELECT", "vars": [...], "rows": [...],
     "truncated": bool}``, ``{"type": "ASK", "answer": bool}`` or ``{"type": "CONSTRUCT",
-    "triples": [...], "truncated": bool}``. At most ``max_rows`` rows/triples come back, and a
-    query still producing them after ``max_seconds`` is stopped with a ``QueryError``."""
+    "triples": [...], "truncated": bool}``. At most ``max_rows`` rows/triples come back. The
+    query is checked here and evaluated in a child process (``kg.queries.bounded``) that is
+    killed after ``max_seconds`` (``QueryTimeout``, code ``query_timeout``) or as soon as
+    ``cancelled()`` is true (``QueryCancelled``): every query is bounded in wall-clock time and
+    stops using the CPU when stopped, whether or not it returns rows."""
     query = check_read_only(text)
+    return run_bounded(lambda: _evaluate(plan, query, max_rows), max_seconds, cancelled)
+
+
+def _evaluate(plan: Any, query: Query, max_rows: int) -> dict[str, Any]:
     result = plan.graph.query(query)
     if result.type == "ASK":
         return {"type": "ASK", "answer": bool(result.askAnswer)}
-    items, truncated = _bounded(result, max_rows, max_seconds)
+    items = list(islice(result, max_rows + 1))
+    truncated = len(items) > max_rows
+    items = items[:max_rows]
     if result.type == "SELECT":
         return {"type": "SELECT", "vars": [str(v) for v in result.vars],
                 "rows": [_row(result.vars, row) for row in items], "truncated": truncated}
     return {"type": result.type, "triples": [[str(t) for t in triple] for triple in items],
             "truncated": truncated}
-
-
-def _bounded(result: Any, max_rows: int, max_seconds: float) -> tuple[list[Any], bool]:
-    """Consume rdflib's lazy result up to ``max_rows`` items within ``max_seconds``."""
-    started, items = time.monotonic(), []
-    for item in result:
-        if len(items) >= max_rows:
-            return items, True
-        if time.monotonic() - started > max_seconds:
-            raise QueryError(
-                f"Truy vấn chạy quá {max_seconds:g} giây, đã dừng",
-                f"The query ran longer than {max_seconds:g} s and was stopped",
-                code="sparql_timeout", text=None)
-        items.append(item)
-    return items, False

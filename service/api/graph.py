@@ -4,25 +4,31 @@ export, and the consistency check."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from kg.draw import to_dot, to_svg
 from kg.queries import QUERIES, run_sparql
 from kg.validate import check_graph, ontology_graph
 from service.deps import AsOf, Inspector, Reader, RuntimeDep
+from service.errors import error_responses
+from service.limits import query_slot, query_slots_dir
 from service.rendering import cached_json
 from service.schemas import SparqlQuery
 from service.views import board
+from service.views import trace as trace_views
 
 router = APIRouter(tags=["graph"])
 Text = Annotated[str, Query(min_length=1, max_length=500)]
+DISCONNECT_POLL_SECONDS = 0.25
 
 
-from service.views import trace as trace_views
 class TraceFormat(StrEnum):
     json = "json"
     svg = "svg"
@@ -88,9 +94,35 @@ def named_queries(_: Inspector) -> dict[str, Any]:
     return {name: {"params": q.params, "vi": q.vi, "en": q.en} for name, q in QUERIES.items()}
 
 
-@router.post("/sparql", summary="SPARQL chỉ đọc / read-only SPARQL")
-def sparql(body: SparqlQuery, rt: RuntimeDep, _: Inspector) -> dict[str, Any]:
-    return run_sparql(rt.graph(), body.query)
+@router.post("/sparql", summary="SPARQL chỉ đọc / read-only SPARQL", responses=error_responses({
+    422: "Truy vấn sai, bị từ chối, hoặc quá thời gian (query_timeout) / refused, invalid, or "
+         "stopped at the time limit (query_timeout, KEHOACH_SPARQL_SECONDS)",
+    429: "Đã chạy đủ số truy vấn cùng lúc (too_many_queries, Retry-After) / the user's "
+         "concurrent queries are at the cap (KEHOACH_SPARQL_PER_USER)"}))
+async def sparql(body: SparqlQuery, request: Request, rt: RuntimeDep,
+                 user: Inspector) -> dict[str, Any]:
+    """Evaluated in a child process killed after ``sparql_seconds`` or when the client
+    disconnects (``kg.queries.run_sparql``); at most ``sparql_per_user`` at once per user."""
+    settings = rt.settings
+    with query_slot(query_slots_dir(settings.db), user.username, settings.sparql_per_user,
+                    settings.sparql_seconds):
+        plan = await run_in_threadpool(rt.graph)
+        gone = threading.Event()
+        watcher = asyncio.create_task(_watch_disconnect(request, gone))
+        try:
+            return await run_in_threadpool(run_sparql, plan, body.query,
+                                           max_seconds=settings.sparql_seconds,
+                                           cancelled=gone.is_set)
+        finally:
+            watcher.cancel()
+
+
+async def _watch_disconnect(request: Request, gone: threading.Event) -> None:
+    """Set ``gone`` when the client closes the connection (polled: the query runs in a
+    thread that checks the flag)."""
+    while not await request.is_disconnected():
+        await asyncio.sleep(DISCONNECT_POLL_SECONDS)
+    gone.set()
 
 
 @router.get("/export", summary="Xuất đồ thị / export ontology + data",

@@ -10,7 +10,7 @@ import typer
 from kg.draw import to_dot, to_svg, trace_text
 from kg.graph import PlanGraph
 from kg.log import open_existing_log
-from kg.queries import QUERIES, bind_params, run_query, run_sparql
+from kg.queries import MAX_SECONDS, QUERIES, bind_params, run_query, run_sparql
 from kg.validate import REASONER_BUDGET_S, check_graph
 from kg.wording import document_words
 from service.cli.options import AsOfOption, DbOption, JsonOption, command, emit_json, parse_as_of
@@ -176,6 +176,10 @@ def impact(doc: Annotated[str, typer.Argument(help="Mã hoặc số văn bản /
 def sparql(query: Annotated[str | None, typer.Argument(help="Truy vấn SPARQL (chỉ đọc)")] = None,
            named: Annotated[str | None, typer.Option("--named", help="Truy vấn đặt tên")] = None,
            bind: Annotated[list[str] | None, typer.Option("--bind", help="tham số=giá trị")] = None,
+           timeout: Annotated[float, typer.Option(
+               "--timeout", min=0.1, max=3600,
+               help="Giới hạn thời gian (giây), quá thì dừng / wall-clock limit, seconds")
+           ] = MAX_SECONDS,
            db: DbOption = None) -> None:
     """Truy vấn SPARQL chỉ đọc / run a read-only SPARQL query or a named one (JSON out).
 
@@ -188,7 +192,7 @@ def sparql(query: Annotated[str | None, typer.Argument(help="Truy vấn SPARQL (
     if not query:
         return emit_json({name: {"file": q.file, "params": q.params, "vi": q.vi, "en": q.en}
                           for name, q in QUERIES.items()})
-    emit_json(run_sparql(plan, query))
+    emit_json(run_sparql(plan, query, max_seconds=timeout))
 
 
 @command

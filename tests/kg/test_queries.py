@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,16 @@ import pytest
 from kg.dataset import load_into
 from kg.graph import PlanGraph
 from kg.log import open_log
-from kg.queries import QUERIES, QUERY_DIR, QueryError, bind_params, run_query, run_sparql
+from kg.queries import (
+    QUERIES,
+    QUERY_DIR,
+    QueryCancelled,
+    QueryError,
+    QueryTimeout,
+    bind_params,
+    run_query,
+    run_sparql,
+)
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "langson"
 
@@ -112,4 +122,53 @@ def test_run_sparql_bounds_rows_and_time(plan):
     assert len(small["rows"]) == 3 and small["truncated"] is False
     with pytest.raises(QueryError) as err:
         run_sparql(plan, cross, max_seconds=0.0)
-    assert err.value.code == "sparql_timeout"
+    assert err.value.code == "query_timeout"
+
+
+def _children() -> str:
+    """This process's child processes (Linux /proc), e.g. a query's evaluation still running."""
+    found = []
+    for task in os.listdir("/proc/self/task"):
+        try:
+            found.append(Path(f"/proc/self/task/{task}/children").read_text())
+        except FileNotFoundError:  # that thread has just ended
+            pass
+    return " ".join(found)
+
+
+# Issue 13, case 3: no row ever comes back, so a bound on the rows read never fires.
+NO_ROWS = [
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }",
+    "SELECT ?a WHERE { ?a ?b ?c . ?d ?e ?f FILTER (?c = ?f && ?a != ?a) }",
+    "ASK { ?a ?b ?c . ?d ?e ?f . FILTER (STR(?c) = 'không có') }",
+]
+
+
+@pytest.mark.parametrize("text", NO_ROWS)
+def test_a_query_returning_nothing_is_stopped_at_the_limit(plan, text):
+    with pytest.raises(QueryTimeout) as err:
+        run_sparql(plan, text, max_seconds=0.5)
+    assert err.value.code == "query_timeout" and "0.5" in err.value.en
+    assert _children().split() == []  # the evaluation's process was killed and reaped
+    assert run_sparql(plan, "ASK { ?t a kh:Task }")["answer"] is True
+
+
+def test_a_cancelled_query_stops_at_once(plan):
+    calls = []
+
+    def cancelled() -> bool:
+        calls.append(1)
+        return len(calls) > 2
+
+    with pytest.raises(QueryCancelled) as err:
+        run_sparql(plan, NO_ROWS[0], max_seconds=600, cancelled=cancelled)
+    assert err.value.code == "query_cancelled" and len(calls) == 3
+    assert _children().split() == []
+
+
+def test_an_evaluation_error_comes_back_with_its_code(plan):
+    result = run_sparql(plan, "SELECT (COUNT(*) AS ?n) WHERE { ?t a kh:Task }")
+    assert result["rows"][0]["n"] > 0
+    with pytest.raises(QueryError) as err:  # rdflib's evaluation raises: a clear refusal
+        run_sparql(plan, "SELECT * WHERE { ?s ?p ?o FILTER(REGEX(STR(?o), '(')) } LIMIT 1")
+    assert err.value.code == "query_failed" and "unterminated subpattern" in err.value.en

@@ -4,16 +4,26 @@ naming their cause."""
 
 from __future__ import annotations
 
+import os
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
 from kg.errors import VersionConflict
 from kg.log import Fact, open_log
 from service.app import create_app
-from tests.service.conftest import bearer, make_settings
+from service.cli.app import build_app
+from service.errors import ApiError
+from service.limits import query_slot, query_slots_dir
+from tests.service.conftest import bearer, make_settings, start_uvicorn
 
 ADMIN = bearer("admin")
 
@@ -133,3 +143,122 @@ def test_openapi_documents_if_match_and_409(client):
                    for p in patch["parameters"])
         assert "409" in patch["responses"]
         assert "ETag" in spec["paths"][path]["get"]["responses"]["200"]["headers"]
+
+
+# --- case 3: SPARQL bounded in time, stopped when the client leaves, capped per user --------
+
+NO_ROWS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def _children() -> list[str]:
+    """This process's child processes (Linux /proc): a query evaluation still running."""
+    found = []
+    for task in os.listdir("/proc/self/task"):
+        try:
+            found += Path(f"/proc/self/task/{task}/children").read_text().split()
+        except FileNotFoundError:  # that thread has just ended
+            pass
+    return found
+
+
+@contextmanager
+def _served(db: Path, **settings: Any) -> Iterator[tuple[TestClient, Any]]:
+    app = create_app(make_settings(db).model_copy(update=settings))
+    try:
+        with TestClient(app) as c:
+            yield c, app
+    finally:
+        app.state.runtime.close()
+
+
+def test_a_query_returning_no_row_times_out_and_the_server_stays_free(db):
+    with _served(db, sparql_seconds=0.5) as (c, _app):
+        stopped = c.post("/api/v1/sparql", json={"query": NO_ROWS}, headers=ADMIN)
+        assert stopped.status_code == 422, stopped.text
+        problem = stopped.json()
+        assert problem["code"] == "query_timeout" and "0.5" in problem["error_en"]
+        assert "giây" in problem["error_vi"]
+        assert _children() == []  # the evaluation's process is gone: no core left burning
+        quick = c.post("/api/v1/sparql", json={"query": "ASK { ?s ?p ?o }"}, headers=ADMIN)
+        assert quick.json() == {"type": "ASK", "answer": True}
+        assert c.get("/api/v1/targets", headers=ADMIN).status_code == 200
+
+
+def test_sparql_per_user_cap_answers_429_with_retry_after(db):
+    with _served(db, sparql_seconds=30, sparql_per_user=2) as (c, app):
+        settings = app.state.runtime.settings
+        slots = query_slots_dir(settings.db)
+        with query_slot(slots, "admin", 2, 30), query_slot(slots, "admin", 2, 30):
+            # two queries of this user are running (here or in another worker process)
+            busy = c.post("/api/v1/sparql", json={"query": "ASK { ?s ?p ?o }"}, headers=ADMIN)
+            other = c.post("/api/v1/sparql", json={"query": "ASK { ?s ?p ?o }"},
+                           headers=bearer("auditor"))
+        assert busy.status_code == 429 and busy.json()["code"] == "too_many_queries"
+        assert busy.headers["Retry-After"] == "30"
+        assert other.status_code == 200  # the cap is per user
+        again = c.post("/api/v1/sparql", json={"query": "ASK { ?s ?p ?o }"}, headers=ADMIN)
+        assert again.status_code == 200  # slots come back when queries end
+
+
+def test_third_concurrent_query_of_one_user_is_refused(db):
+    with _served(db, sparql_seconds=2, sparql_per_user=2) as (c, app):
+        slots = query_slots_dir(app.state.runtime.settings.db)
+        codes: list[int] = []
+        threads = [threading.Thread(target=lambda: codes.append(c.post(
+            "/api/v1/sparql", json={"query": NO_ROWS}, headers=ADMIN).status_code))
+            for _ in range(2)]
+        for t in threads:
+            t.start()
+        _wait_until_busy(slots, "admin", 2)
+        third = c.post("/api/v1/sparql", json={"query": "ASK { ?s ?p ?o }"}, headers=ADMIN)
+        for t in threads:
+            t.join()
+        assert third.status_code == 429 and sorted(codes) == [422, 422]
+
+
+def _wait_until_busy(slots: Path, user: str, n: int) -> None:
+    """Until ``n`` slots of ``user`` are held (the two queries started)."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with query_slot(slots, user, n, 1):
+                pass
+        except ApiError:
+            return
+        time.sleep(0.02)
+    raise AssertionError("the queries did not start")
+
+
+def test_a_query_stops_when_its_client_leaves(db):
+    """Over real HTTP: the client gives up long before the limit; the evaluation's process
+    is killed then, not when the limit would have stopped it."""
+    app = create_app(make_settings(db).model_copy(update={"sparql_seconds": 120}))
+    server, thread, url = start_uvicorn(app)
+    try:
+        with pytest.raises(httpx.ReadTimeout):
+            httpx.post(f"{url}/api/v1/sparql", json={"query": NO_ROWS}, headers=ADMIN,
+                       timeout=httpx.Timeout(30, read=1.0))
+        deadline = time.monotonic() + 60  # half the query's limit
+        while _children() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _children() == []
+        answer = httpx.post(f"{url}/api/v1/sparql", json={"query": "ASK { ?s ?p ?o }"},
+                            headers=ADMIN, timeout=30)
+        assert answer.json()["answer"] is True
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        app.state.runtime.close()
+
+
+def test_cli_sparql_has_the_same_time_limit(db):
+    result = CliRunner().invoke(build_app(), ["sparql", NO_ROWS, "--timeout", "0.5",
+                                              "--db", str(db)])
+    assert result.exit_code != 0 and "query_timeout" in result.output
+    assert _children() == []
+
+
+def test_openapi_documents_the_sparql_refusals(client):
+    responses = client.get("/openapi.json").json()["paths"]["/api/v1/sparql"]["post"][
+        "responses"]
+    assert {"422", "429"} <= set(responses)
