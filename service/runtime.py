@@ -34,7 +34,7 @@ from typing import Any
 from kg.graph import PlanGraph
 from kg.log import AppendOutcome, Fact, open_log
 from rules.outcomes import Alert, StatusChange
-from rules.persist import persist_changes, reconcile
+from rules.persist import MAX_CAUSES, kind_of, persist_changes, reconcile
 from rules.replay import ReplayResult, current_statuses, replay, status_rows
 from rules.session import Changes, RuleSession
 from rules.snapshot import RULE_OUTPUT_KINDS
@@ -150,10 +150,15 @@ class Runtime:
 
     def _record(self, changes: Changes, when: date) -> list[Alert | StatusChange]:
         """Persist a re-judgement (new and revised outcomes, withdrawals of dropped ones) and
-        publish the new outcomes; the new outcomes."""
+        publish the new outcomes and the withdrawals; the new outcomes."""
         if changes.added or changes.revised or changes.withdrawn:
             persist_changes(self.log, changes, when)
             self._publish(changes.added)
+            for item in changes.withdrawn:  # a live board drops it (event ``withdrawn``)
+                self.events.publish("withdrawn", {
+                    "id": item.id, "kind": kind_of(item), "agency": item.agency,
+                    "subject": item.subject.to_dict(), "withdrawn_as_of": when.isoformat(),
+                    "withdrawn_by": changes.causes.get(item.id, [])[:MAX_CAUSES]})
         return changes.added
 
     def _publish(self, caused: Sequence[Alert | StatusChange]) -> None:

@@ -6,6 +6,7 @@ The replay is computed at test time from a fresh copy of the asserted facts, nev
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shutil
 from collections.abc import Iterator
@@ -194,6 +195,31 @@ def test_another_worker_following_the_log_adds_no_withdrawal_versions(
     _assert_consistent(two, tmp_path)
     one.close()
     two.close()
+
+
+def test_live_listeners_hear_the_withdrawal(mini_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "kehoach.db"
+    shutil.copy(mini_db, db)
+    rt = _runtime(db)
+
+    async def listen() -> list[dict[str, Any]]:
+        key, listener = rt.events.subscribe()
+        first = rt.write([_observation("budget_revenue", "11T/2024", 40, date(2024, 12, 5))],
+                         "a", None)
+        rt.write([_observation("budget_revenue", "11T/2024", 99, date(2024, 12, 5))], "a", None)
+        await asyncio.sleep(0)
+        rt.events.unsubscribe(key)
+        heard = []
+        while not listener.queue.empty():
+            heard.append(listener.queue.get_nowait())
+        return [m for m in heard if m["event"] == "withdrawn"
+                and m["data"]["id"] in {a["id"] for a in first.alerts}]
+
+    withdrawn = asyncio.run(listen())
+    rt.close()
+    assert withdrawn
+    assert {m["data"]["kind"] for m in withdrawn} == {"alert"}
+    assert all(m["data"]["agency"] == "so-tai-chinh" for m in withdrawn)
 
 
 INDICATORS = ("budget_revenue", "tourists")
