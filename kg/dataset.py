@@ -18,6 +18,7 @@ import yaml
 
 from kg.errors import DatasetError, KehoachError, Place
 from kg.log import AppendOutcome, Fact, Source
+from kg.notation import nfc_all
 
 DEFAULT_DATASET = Path(__file__).resolve().parents[1] / "data" / "langson"
 
@@ -30,7 +31,6 @@ DATASET_FILES: dict[str, tuple[str, ...]] = {
     "verdict": ("verdicts.yaml",),
     "observation": ("observations/*.yaml",),
     "task": ("tasks/*.yaml",),
-    "task_update": ("task_updates/*.yaml",),
 }
 
 REQUIRED: dict[str, tuple[str, ...]] = {
@@ -41,7 +41,6 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "verdict": ("id", "table", "row", "indicator"),
     "observation": ("id", "period", "kind", "as_of"),
     "task": ("id", "summary", "lead_agency"),
-    "task_update": ("id", "task", "status", "as_of"),
 }
 
 DIRECTIONS = {"increase", "decrease", "band", "maintain"}
@@ -50,8 +49,6 @@ MEASURES = {"cumulative", "level", "growth_rate", "reduction", "per_capita"}
 GROUPS = {"economic", "social", "environment"}
 OBSERVATION_KINDS = {"actual", "estimate"}
 VERDICT_WORDS = {"Đạt", "Vượt", "Không đạt"}
-TASK_UPDATE_STATUSES = {"completed", "in_progress", "not_started"}
-BOOLEANS = {"True", "False"}
 
 
 @dataclass(frozen=True)
@@ -92,7 +89,7 @@ def read_rows(directory: Path) -> list[Row]:
 def _read_file(kind: str, path: Path, directory: Path) -> list[Row]:
     name = str(path.relative_to(directory))
     try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        content = nfc_all(yaml.safe_load(path.read_text(encoding="utf-8")) or [])
     except (yaml.YAMLError, UnicodeDecodeError) as err:
         raise DatasetError(
             f"Tệp YAML không đọc được: {err}", f"Unreadable YAML: {err}",
@@ -174,7 +171,6 @@ _REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
     "observation": (("indicator", "indicator"),),
     "task": (("lead_agency", "agency"), ("support", "agency"), ("assigned_by", "document"),
              ("indicator", "indicator")),
-    "task_update": (("task", "task"),),
 }
 
 
@@ -214,10 +210,7 @@ def _check_values(row: Row) -> list[KehoachError]:
                    ("yoy_change_pct", notation.parse_number),
                    ("kind", _member(OBSERVATION_KINDS)), ("as_of", date.fromisoformat)]
     elif row.kind == "task":
-        checks += [("deadline", date.fromisoformat), ("continuing", _member(BOOLEANS))]
-    elif row.kind == "task_update":
-        checks += [("status", _member(TASK_UPDATE_STATUSES)), ("as_of", date.fromisoformat),
-                   ("completed_on", date.fromisoformat)]
+        checks += [("deadline", date.fromisoformat)]
     out: list[KehoachError] = []
     for field, check in checks:
         value = d.get(field)
@@ -246,7 +239,7 @@ def rows_to_facts(rows: Iterable[Row]) -> list[Fact]:
     facts = []
     for row in rows:
         payload = {k: v for k, v in row.data.items() if k != "source"}
-        as_of = row.data.get("as_of") if row.kind in ("observation", "task_update") else None
+        as_of = row.data.get("as_of") if row.kind == "observation" else None
         facts.append(Fact(
             kind=row.kind,
             key=str(row.data["id"]),

@@ -29,6 +29,7 @@ from service.api.main import build_router
 from service.auditing import AuditWrites
 from service.csrf import csrf_protect
 from service.limits import BodySizeLimit
+from service.nfc import NfcQuery
 from service.runtime import Runtime
 from service.security import decoy_hash
 from service.settings import Settings, get_settings
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimit, max_json_bytes=settings.max_json_bytes,
                        max_upload_bytes=settings.max_upload_bytes)
     app.add_middleware(AuditWrites)
+    app.add_middleware(NfcQuery)  # outermost: routes, filters and the audit see NFC
     app.include_router(build_router())
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(build_web(app))

@@ -2,6 +2,10 @@
 token or session cookie), role checks, and the ownership checks ``OwnedObservation``,
 ``OwnedObservations`` and ``OwnedTask`` — a reporter may write only for targets and tasks
 whose lead agency is their own; anything else is 403 (and the audit middleware records it).
+Ownership is checked twice for observations: on the body's ``indicator`` (here, before the
+route runs) and on the object the write will land on (``write_observations``, under the
+writer lock): a client ``id`` naming another agency's observation is 403, one naming an
+observation of another indicator is 409 ``id_other_indicator`` for everyone.
 
 The dependencies every read runs (runtime, user, role, as-of date) are ``async def``: they
 take microseconds (a token check, one indexed user lookup) and FastAPI would otherwise send
@@ -15,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
 from typing import Annotated, Any
 
@@ -23,9 +27,15 @@ from fastapi import Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import OAuth2PasswordBearer
 
+from kg.log import Fact
 from service.errors import ApiError, field_error, not_found
-from service.runtime import Runtime
-from service.schemas import PAGE_LIMIT_MAX, ObservationBatch, ObservationCreate
+from service.runtime import Runtime, WriteOutcome
+from service.schemas import (
+    PAGE_LIMIT_MAX,
+    ObservationBatch,
+    ObservationCreate,
+    PlanDate,
+)
 from service.security import read_token
 from service.store import PENDING, ServiceStore, User
 
@@ -104,8 +114,11 @@ Admin = Annotated[User, Depends(require("admin"))]
 Inspector = Annotated[User, Depends(require("admin", "auditor"))]
 
 
-async def as_of_param(as_of: Annotated[date | None, Query(
-        description="Đánh giá tại ngày / evaluate as of (YYYY-MM-DD)")] = None) -> date | None:
+async def as_of_param(as_of: Annotated[PlanDate | None, Query(
+        description="Đánh giá tại ngày / evaluate as of (YYYY-MM-DD, within the plan span)")
+        ] = None) -> date | None:
+    """``YYYY-MM-DD`` only: a bare number (``?as_of=0``, a unix time) is 422, as is a year
+    outside the plan span."""
     return as_of
 
 
@@ -162,6 +175,53 @@ def owned_task(task_id: str, user: Writer, rt: RuntimeDep) -> dict[str, Any]:
         raise not_found("task", task_id)
     ensure_owner(user, fact.payload.get("lead_agency"), task_id, "task_id")
     return {"id": fact.key, **fact.payload}
+
+
+def _lead_of(rt: Runtime, indicator_id: str | None) -> str | None:
+    fact = rt.log.get("indicator", indicator_id) if indicator_id else None
+    return fact.payload.get("lead_agency") if fact is not None else None
+
+
+def check_stored_observation(rt: Runtime, user: User, fact: Fact, field: str,
+                             batch: dict[str, str | None]) -> None:
+    """Refuse a write landing on an observation that is not the user's to change.
+
+    The key comes from the client's ``id`` (or the natural key): if an observation is stored
+    under it, a reporter must lead its indicator (403 ``not_owner``, whatever the body's
+    ``indicator`` says), and nobody may re-point it to another indicator (409
+    ``id_other_indicator``: send it without ``id`` or with a new one). An admin may give a
+    stored figure with no indicator yet (an unmatched row of a report) its indicator.
+    ``batch`` holds the keys already written by earlier items of the same request."""
+    now = fact.payload.get("indicator")
+    stored = rt.log.get("observation", fact.key)
+    if fact.key in batch:
+        was: str | None = batch[fact.key]
+    elif stored is not None:
+        was = stored.payload.get("indicator")
+        if user.role != "admin":
+            ensure_owner(user, _lead_of(rt, was), fact.key, field)
+    else:
+        batch[fact.key] = now
+        return
+    if was is not None and was != now:
+        vi = (f"trường '{field}': số liệu '{fact.key}' thuộc chỉ tiêu '{was}', không thể chuyển "
+              f"sang '{now}' (bỏ 'id' hoặc dùng mã mới)")
+        en = (f"field '{field}': observation '{fact.key}' belongs to indicator '{was}' and "
+              f"cannot be re-pointed to '{now}' (omit 'id' or use a new one)")
+        raise ApiError(409, "id_other_indicator", vi, en,
+                       [field_error(field, "id_other_indicator", vi, en)])
+    batch[fact.key] = now
+
+
+def write_observations(rt: Runtime, user: User, facts: Sequence[Fact], fields: Sequence[str],
+                       key: str | None) -> WriteOutcome:
+    """Check every fact against what is stored under its key, then write them all — under
+    the writer lock, so no write of this process lands between the check and the append."""
+    with rt.write_lock:
+        batch: dict[str, str | None] = {}
+        for fact, field in zip(facts, fields, strict=True):
+            check_stored_observation(rt, user, fact, field, batch)
+        return rt.write(facts, user.username, key)
 
 
 OwnedObservation = Annotated[ObservationCreate, Depends(owned_observation)]

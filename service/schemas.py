@@ -1,15 +1,31 @@
 """API schemas per direction: ``XCreate`` / ``XUpdate`` in, ``XPublic`` out, lists in a
 ``{data, count}`` envelope. Figures are strings written the Vietnamese way ("4.595,5",
 "7 - 7,5", "≥5") and are checked with ``kg.notation`` — the same parsers every importer uses.
+
+Every request body (``Body``) is put in Unicode NFC before anything reads it, and is checked
+for plausibility: dates are ISO ``YYYY-MM-DD`` strings only (never a unix timestamp such as
+``0``), report dates and period years lie in the plan span (``kg.notation.plan_years``,
+2000–2100 by default), the percentage of plan in ``PCT_OF_PLAN_RANGE``, and a task's
+``progress`` is a JSON integer (``true`` is refused).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
-from typing import Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from kg import notation
@@ -41,6 +57,56 @@ def _notation(parse: Callable[[str], Any]) -> Callable[[Any], Any]:
     return check
 
 
+def _plausible_period(code: str) -> notation.Period:
+    period = notation.Period.from_code(code)
+    for year in (period.year, period.end_year):
+        if year is not None:
+            notation.check_year(year, code)
+    return period
+
+
+def _plausible_pct(text: str) -> None:
+    notation.check_pct_of_plan(notation.parse_number(text), text)
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def strict_date(value: Any) -> Any:
+    """Only an ISO date string (or a date): FastAPI/pydantic would otherwise read ``0`` or
+    ``1700000000`` as a unix timestamp."""
+    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
+        return value.strip()
+    raise PydanticCustomError("date_strict", "a date is written YYYY-MM-DD",
+                              {"vi": "ngày phải có dạng YYYY-MM-DD"})
+
+
+def plausible_date(value: dt.date | None) -> dt.date | None:
+    """``value`` if its year is in the plan span (the error carries vi/en like the parsers')."""
+    if value is not None:
+        _notation(lambda _text: notation.check_date(value))(value.isoformat())
+    return value
+
+
+StrictDate = Annotated[dt.date, BeforeValidator(strict_date)]
+"""A date written ``YYYY-MM-DD`` (any year)."""
+PlanDate = Annotated[dt.date, BeforeValidator(strict_date), AfterValidator(plausible_date)]
+"""A date written ``YYYY-MM-DD`` within the plan span (``kg.notation.plan_years``)."""
+
+
+class Body(BaseModel):
+    """A request body: unknown fields refused, every text in NFC before it is validated."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _nfc(cls, data: Any) -> Any:
+        return notation.nfc_all(data)
+
+
 class Page(BaseModel, Generic[T]):
     """A list envelope: ``data`` (one page: ``limit`` items from ``offset``) and ``count``,
     how many items match the request in all (tổng số khớp), so a client knows when to stop."""
@@ -65,8 +131,7 @@ class Item(BaseModel, Generic[T]):
     data: T
 
 
-class SourceIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class SourceIn(Body):
     doc: str = Field(min_length=1, max_length=200)
     line: int | None = Field(default=None, ge=1)
     quote: str | None = Field(default=None, max_length=2000)
@@ -160,10 +225,10 @@ class WriteResult(BaseModel):
     status_changes: list[dict[str, Any]]
 
 
-class ObservationCreate(BaseModel):
-    """A reported figure (số liệu báo cáo), written as the agency writes it."""
-
-    model_config = ConfigDict(extra="forbid")
+class ObservationCreate(Body):
+    """A reported figure (số liệu báo cáo), written as the agency writes it. ``source`` is
+    the reporter's own citation: it is kept as their claim (``claimed_source``), the fact's
+    provenance is the submitter (``api:<username>``)."""
     id: str | None = OptIdent
     indicator: str = Ident
     period: str = Field(min_length=1, max_length=40, description='e.g. "9T/2024", "2024"')
@@ -172,7 +237,7 @@ class ObservationCreate(BaseModel):
     pct_of_plan: str | None = Field(default=None, max_length=40, description='e.g. "76,6"')
     plan_basis: str = Field(default="ke_hoach", max_length=40)
     kind: Literal["actual", "estimate"] = "actual"
-    as_of: dt.date
+    as_of: PlanDate
     yoy_change_pct: str | None = Field(default=None, max_length=40)
     same_period_last_year_pct: str | None = Field(default=None, max_length=40)
     note: str | None = Field(default=None, max_length=2000)
@@ -182,57 +247,64 @@ class ObservationCreate(BaseModel):
     source: SourceIn | None = None
 
     _value = field_validator("value")(_notation(notation.parse_quantity))
-    _numbers = field_validator("pct_of_plan", "yoy_change_pct", "same_period_last_year_pct")(
+    _pct = field_validator("pct_of_plan")(_notation(_plausible_pct))
+    _numbers = field_validator("yoy_change_pct", "same_period_last_year_pct")(
         _notation(notation.parse_number))
-    _period = field_validator("period")(_notation(notation.Period.from_code))
+    _period = field_validator("period")(_notation(_plausible_period))
 
 
-class ObservationBatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ObservationBatch(Body):
     items: list[ObservationCreate] = Field(min_length=1, max_length=500)
 
 
-class TaskUpdateCreate(BaseModel):
+class TaskUpdateCreate(Body):
     """Progress or completion of a task (cập nhật tiến độ nhiệm vụ)."""
-
-    model_config = ConfigDict(extra="forbid")
     status: Literal["not_started", "in_progress", "completed"]
-    as_of: dt.date
-    progress: int | None = Field(default=None, ge=0, le=100, description="percent done")
-    completed_on: dt.date | None = None
+    as_of: PlanDate
+    progress: int | None = Field(default=None, ge=0, le=100, strict=True,
+                                 description="percent done (an integer, never true/false)")
+    completed_on: PlanDate | None = None
     note: str | None = Field(default=None, max_length=2000)
 
+    @field_validator("completed_on")
+    @classmethod
+    def _completed_by_as_of(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        as_of = info.data.get("as_of")
+        if value is not None and as_of is not None and value > as_of:
+            raise PydanticCustomError(
+                "completed_after_as_of",
+                f"completed_on ({value}) is after as_of ({as_of}): a report cannot tell of a "
+                "later completion", {"vi": f"ngày hoàn thành ({value}) sau ngày báo cáo ({as_of})"})
+        return value
 
-class AgencyCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+
+class AgencyCreate(Body):
     id: str = Ident
     name: str = Text
     kind: str = Field(min_length=1, max_length=60)
     name_en: str | None = Field(default=None, max_length=500)
     parent: str | None = OptIdent
-    valid_from: dt.date | None = None
-    valid_until: dt.date | None = None
+    valid_from: StrictDate | None = None
+    valid_until: StrictDate | None = None
     succeeded_by: str | None = OptIdent
     source: SourceIn | None = None
 
 
-class AgencyUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class AgencyUpdate(Body):
     name: str | None = Field(default=None, min_length=1, max_length=2000)
     name_en: str | None = Field(default=None, max_length=500)
     parent: str | None = OptIdent
-    valid_until: dt.date | None = None
+    valid_until: StrictDate | None = None
     succeeded_by: str | None = OptIdent
 
 
-class DocumentCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class DocumentCreate(Body):
     id: str = Ident
     title: str = Text
     type: str | None = Field(default=None, max_length=10)
     number: str | None = Field(default=None, max_length=100)
     issuer: str | None = OptIdent
-    date: dt.date | None = None
+    date: StrictDate | None = None
     based_on: list[str] = Field(default_factory=list, max_length=50)
     implements: list[str] = Field(default_factory=list, max_length=50)
     source: SourceIn | None = None
@@ -240,19 +312,17 @@ class DocumentCreate(BaseModel):
     _number = field_validator("number")(_notation(notation.parse_document_number))
 
 
-class DocumentUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class DocumentUpdate(Body):
     title: str | None = Field(default=None, min_length=1, max_length=2000)
     number: str | None = Field(default=None, max_length=100)
-    date: dt.date | None = None
+    date: StrictDate | None = None
     based_on: list[str] | None = Field(default=None, max_length=50)
     implements: list[str] | None = Field(default=None, max_length=50)
 
     _number = field_validator("number")(_notation(notation.parse_document_number))
 
 
-class TargetCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class TargetCreate(Body):
     id: str | None = OptIdent
     indicator: str = Ident
     period: str = Field(min_length=1, max_length=40, description='"2025", "2021-2025"')
@@ -264,12 +334,11 @@ class TargetCreate(BaseModel):
     source: SourceIn | None = None
 
     _expression = field_validator("expression")(_notation(notation.parse_expression))
-    _period = field_validator("period")(_notation(notation.Period.from_code))
+    _period = field_validator("period")(_notation(_plausible_period))
     _baseline = field_validator("baseline")(_notation(notation.parse_quantity))
 
 
-class TargetUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class TargetUpdate(Body):
     expression: str | None = Field(default=None, min_length=1, max_length=100)
     unit: str | None = Field(default=None, max_length=100)
     set_by: str | None = OptIdent
@@ -280,14 +349,13 @@ class TargetUpdate(BaseModel):
     _baseline = field_validator("baseline")(_notation(notation.parse_quantity))
 
 
-class TaskCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class TaskCreate(Body):
     id: str = Ident
     summary: str = Text
     lead_agency: str = Ident
     support: list[str] = Field(default_factory=list, max_length=50)
     deadline_text: str | None = Field(default=None, max_length=200)
-    deadline: dt.date | None = None
+    deadline: PlanDate | None = None
     condition: str | None = Field(default=None, max_length=500)
     assigned_by: str | None = OptIdent
     target: str | None = Field(default=None, max_length=100)
@@ -295,13 +363,12 @@ class TaskCreate(BaseModel):
     source: SourceIn | None = None
 
 
-class TaskUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class TaskUpdate(Body):
     summary: str | None = Field(default=None, min_length=1, max_length=2000)
     lead_agency: str | None = OptIdent
     support: list[str] | None = Field(default=None, max_length=50)
     deadline_text: str | None = Field(default=None, max_length=200)
-    deadline: dt.date | None = None
+    deadline: PlanDate | None = None
     condition: str | None = Field(default=None, max_length=500)
 
 
@@ -334,6 +401,5 @@ class AuditRecord(BaseModel):
     detail: dict[str, Any]
 
 
-class SparqlQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class SparqlQuery(Body):
     query: str = Field(min_length=1, max_length=20000)

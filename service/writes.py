@@ -71,12 +71,20 @@ def observation_key(payload: dict[str, Any]) -> str:
 
 
 def observation_fact(body: BaseModel, username: str) -> Fact:
+    """The fact of a reported figure, keyed by the client's ``id`` or by ``observation_key``.
+
+    Its provenance is the submitter (``api:<username>``), never a document: a ``source`` the
+    client sends is what *they* cite and is kept as ``claimed_source`` in the payload, so
+    nobody can make a figure look as if the dataset's report said it."""
     payload = _payload(body)
     payload["period"] = Period.from_code(payload["period"]).code
     payload.setdefault("footnote", False)
     key = payload.get("id") or observation_key(payload)
     payload["id"] = key
-    return Fact("observation", key, payload, _source(body, username),
+    claimed = getattr(body, "source", None)
+    if claimed is not None:
+        payload["claimed_source"] = claimed.model_dump(mode="json", exclude_none=True)
+    return Fact("observation", key, payload, Source(f"api:{username}"),
                 as_of=getattr(body, "as_of", None))
 
 

@@ -1,5 +1,7 @@
 """Observations (số liệu báo cáo): read; assert one or a batch — a reporter only for
-indicators their agency leads. The response lists the alerts and status changes caused."""
+indicators their agency leads, and only onto observations of those indicators (a client
+``id`` naming another agency's figure is refused). The response lists the alerts and status
+changes caused."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from service.deps import (
     OwnedObservations,
     Reader,
     RuntimeDep,
+    write_observations,
 )
 from service.deps import Writer as WriterUser
 from service.schemas import PAGE_LIMIT, ObservationPublic, Page, WriteResult, paged
@@ -47,7 +50,7 @@ def add_observation(body: OwnedObservation, request: Request, rt: RuntimeDep,
     fact = observation_fact(body, user.username)
     request.state.audit_target = f"observation:{fact.key}"
     return idem.run(body.model_dump(mode="json"), lambda: {
-        "ok": True, **rt.write([fact], user.username, idem.key).to_dict()}, 201)
+        "ok": True, **write_observations(rt, user, [fact], ["id"], idem.key).to_dict()}, 201)
 
 
 @router.post("/batch", response_model=WriteResult, status_code=201,
@@ -56,5 +59,6 @@ def add_observations(body: OwnedObservations, request: Request, rt: RuntimeDep,
                      user: WriterUser, idem: IdempotencyDep) -> dict:
     facts = [observation_fact(item, user.username) for item in body.items]
     request.state.audit_target = ",".join(f"observation:{f.key}" for f in facts)[:1000]
+    fields = [f"items.{n}.id" for n in range(len(facts))]
     return idem.run(body.model_dump(mode="json"), lambda: {
-        "ok": True, **rt.write(facts, user.username, idem.key).to_dict()}, 201)
+        "ok": True, **write_observations(rt, user, facts, fields, idem.key).to_dict()}, 201)

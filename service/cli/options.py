@@ -1,5 +1,6 @@
 """Options shared by many commands, defined once (``--db``, ``--as-of``, ``--json``),
-and the one place that turns library errors into CLI output and exit codes."""
+and the one place that turns library errors into CLI output and exit codes — and that puts
+every text argument in Unicode NFC (``kg.notation.nfc``) before a command reads it."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from kg.errors import KehoachError
+from kg.notation import nfc_all
 
 DbOption = Annotated[
     Path | None,
@@ -58,12 +60,14 @@ def library_errors() -> Iterator[None]:
 
 
 def command(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Decorator: run a command body inside ``library_errors``."""
+    """Decorator: run a command body inside ``library_errors``, its text arguments in NFC
+    (passwords are left as typed: the login compares them as they are sent)."""
     import functools
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        kwargs = {k: v if "password" in k else nfc_all(v) for k, v in kwargs.items()}
         with library_errors():
-            return fn(*args, **kwargs)
+            return fn(*nfc_all(args), **kwargs)
 
     return wrapper

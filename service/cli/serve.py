@@ -12,7 +12,7 @@ from kg.log import default_db_path
 from service.cli.options import AsOfOption, DbOption, JsonOption, command, emit_json, parse_as_of
 from service.security import MIN_PASSWORD, hash_password
 from service.settings import Settings
-from service.store import ROLES, ServiceStore
+from service.store import ROLES, ServiceStore, StoreError
 from service.workers import run_workers
 from service.workers import supported as workers_supported
 
@@ -84,6 +84,20 @@ def _store(db: DbOption) -> ServiceStore:
     return ServiceStore(db or default_db_path())
 
 
+def _check_agency(db: DbOption, agency: str) -> None:
+    """A reporter's agency must be one the fact log knows (else they could never report)."""
+    from kg.log import open_log
+
+    with open_log(db or default_db_path()) as log:
+        known = log.get("agency", agency) is not None
+    if not known:
+        raise StoreError(f"không có cơ quan '{agency}' trong sổ dữ kiện (xem GET "
+                         "/api/v1/agencies hoặc nạp dữ liệu trước: kehoach load)",
+                         f"no agency '{agency}' in the fact log (see GET /api/v1/agencies, "
+                         "or load the data first: kehoach load)",
+                         code="unknown_agency", text=agency)
+
+
 @command
 def user_add(username: Annotated[str, typer.Argument(help="Tên đăng nhập / username")],
              role: Annotated[str, typer.Option(help=f"Vai trò / role: {', '.join(ROLES)}")],
@@ -101,6 +115,8 @@ def user_add(username: Annotated[str, typer.Argument(help="Tên đăng nhập / 
         typer.echo(f"Lỗi / Error: mật khẩu tối thiểu {MIN_PASSWORD} ký tự / password needs "
                    f"at least {MIN_PASSWORD} characters", err=True)
         raise typer.Exit(2)
+    if agency is not None:
+        _check_agency(db, agency)
     store = _store(db)
     user = store.add_user(username, hash_password(password), role, agency)
     typer.echo(f"Đã thêm / added {user.username} ({user.role}"

@@ -9,7 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
-from service.deps import ensure_owner, indicator_owner
+from service.deps import ensure_owner, indicator_owner, write_observations
 from service.errors import ApiError, to_api_error
 from service.runtime import Runtime
 from service.schemas import ObservationCreate
@@ -63,5 +63,5 @@ async def submit_observation(rt: Runtime, user: User, fields: dict[str, str]) ->
     ensure_owner(user, indicator_owner(rt, body.indicator, "indicator"), body.indicator,
                  "indicator")
     fact = observation_fact(body, user.username)
-    outcome = await run_in_threadpool(rt.write, [fact], user.username, None)
+    outcome = await run_in_threadpool(write_observations, rt, user, [fact], ["indicator"], None)
     return {"ok": True, **outcome.to_dict()}

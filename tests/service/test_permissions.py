@@ -1,5 +1,7 @@
 """Who may do what: one parametrized test over a route × role table (401 without a token,
-403 for the wrong role or another agency's target/task), and refusals land in the audit log."""
+403 for the wrong role or another agency's target/task/observation — also when the body names
+the reporter's own indicator but the client ``id`` or the path names another agency's stored
+object), and refusals land in the audit log."""
 
 from __future__ import annotations
 
@@ -9,6 +11,11 @@ from tests.service.conftest import bearer
 
 OBS = {"indicator": "budget_revenue", "period": "9T/2024", "value": "5.900",
        "pct_of_plan": "59", "as_of": "2024-09-30"}
+# so-y-te's own indicator, but the id of so-tai-chinh's stored observation (mini dataset)
+FOREIGN_ID = {"indicator": "tourists", "period": "9T/2024", "value": "1.000",
+              "as_of": "2024-09-30", "id": "obs-001-001"}
+CSV = ("file", "so-lieu.csv", b"indicator;period;value;kind;as_of\n"
+       b"budget_revenue;9T/2024;5.900;actual;30/09/2024\n")
 ROLES = ["anon", "viewer", "auditor", "tc", "yte", "admin"]
 # name, method, path, json body, expected status per role (in ROLES order)
 TABLE = [
@@ -29,6 +36,15 @@ TABLE = [
      [401, 403, 403, 201, 403, 201]),
     ("other agency's task", "POST", "/api/v1/tasks/task-001-002/updates",
      {"status": "completed", "as_of": "2024-10-01"}, [401, 403, 403, 403, 201, 201]),
+    # writes through the client id of another agency's stored object: 403 for every reporter
+    # (the admin gets 409: an observation is never re-pointed to another indicator)
+    ("other agency's id", "POST", "/api/v1/observations", FOREIGN_ID,
+     [401, 403, 403, 403, 403, 409]),
+    ("other agency's id in batch", "POST", "/api/v1/observations/batch",
+     {"items": [FOREIGN_ID]}, [401, 403, 403, 403, 403, 409]),
+    ("import template", "POST", "/api/v1/imports", CSV, [401, 403, 403, 403, 403, 201]),
+    ("update own target", "PATCH", "/api/v1/targets/budget_revenue@2024", {"baseline": "9.000"},
+     [401, 403, 403, 403, 403, 200]),
     ("create target", "POST", "/api/v1/targets",
      {"indicator": "tourists", "period": "2025", "expression": "4.500"},
      [401, 403, 403, 403, 403, 201]),
@@ -45,11 +61,15 @@ CASES = [pytest.param(method, path, body, role, statuses[n], id=f"{name}-{role}"
 @pytest.mark.parametrize(("method", "path", "body", "role", "expected"), CASES)
 def test_route_role_matrix(client, method, path, body, role, expected):
     headers = {} if role == "anon" else bearer(role)
-    response = client.request(method, path, json=body, headers=headers)
+    if isinstance(body, tuple):  # a multipart upload
+        response = client.request(method, path, files={body[0]: body[1:]}, headers=headers)
+    else:
+        response = client.request(method, path, json=body, headers=headers)
     assert response.status_code == expected, response.text
     if expected >= 400:
-        assert response.json()["code"] in {"unauthorized", "role_forbidden", "not_owner"}
-    if method != "GET" and path != "/api/v1/sparql" and expected in (401, 403):
+        assert response.json()["code"] in {"unauthorized", "role_forbidden", "not_owner",
+                                           "id_other_indicator"}
+    if method != "GET" and path != "/api/v1/sparql" and expected in (401, 403, 409):
         records = client.get("/api/v1/audit", params={"outcome": "refused"},
                              headers=bearer("auditor")).json()["data"]
         last = records[-1]
