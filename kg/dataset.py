@@ -31,6 +31,7 @@ DATASET_FILES: dict[str, tuple[str, ...]] = {
     "verdict": ("verdicts.yaml",),
     "observation": ("observations/*.yaml",),
     "task": ("tasks/*.yaml",),
+    "task_update": ("task_updates/*.yaml",),
 }
 
 REQUIRED: dict[str, tuple[str, ...]] = {
@@ -41,6 +42,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "verdict": ("id", "table", "row", "indicator"),
     "observation": ("id", "period", "kind", "as_of"),
     "task": ("id", "summary", "lead_agency"),
+    "task_update": ("id", "task", "status", "as_of"),
 }
 
 DIRECTIONS = {"increase", "decrease", "band", "maintain"}
@@ -49,6 +51,8 @@ MEASURES = {"cumulative", "level", "growth_rate", "reduction", "per_capita"}
 GROUPS = {"economic", "social", "environment"}
 OBSERVATION_KINDS = {"actual", "estimate"}
 VERDICT_WORDS = {"Đạt", "Vượt", "Không đạt"}
+TASK_UPDATE_STATUSES = {"completed", "in_progress", "not_started"}
+BOOLEANS = {"True", "False"}
 
 
 @dataclass(frozen=True)
@@ -171,6 +175,7 @@ _REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
     "observation": (("indicator", "indicator"),),
     "task": (("lead_agency", "agency"), ("support", "agency"), ("assigned_by", "document"),
              ("indicator", "indicator")),
+    "task_update": (("task", "task"),),
 }
 
 
@@ -210,7 +215,10 @@ def _check_values(row: Row) -> list[KehoachError]:
                    ("yoy_change_pct", notation.parse_number),
                    ("kind", _member(OBSERVATION_KINDS)), ("as_of", date.fromisoformat)]
     elif row.kind == "task":
-        checks += [("deadline", date.fromisoformat)]
+        checks += [("deadline", date.fromisoformat), ("continuing", _member(BOOLEANS))]
+    elif row.kind == "task_update":
+        checks += [("status", _member(TASK_UPDATE_STATUSES)), ("as_of", date.fromisoformat),
+                   ("completed_on", date.fromisoformat)]
     out: list[KehoachError] = []
     for field, check in checks:
         value = d.get(field)
@@ -239,7 +247,7 @@ def rows_to_facts(rows: Iterable[Row]) -> list[Fact]:
     facts = []
     for row in rows:
         payload = {k: v for k, v in row.data.items() if k != "source"}
-        as_of = row.data.get("as_of") if row.kind == "observation" else None
+        as_of = row.data.get("as_of") if row.kind in ("observation", "task_update") else None
         facts.append(Fact(
             kind=row.kind,
             key=str(row.data["id"]),
