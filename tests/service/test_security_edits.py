@@ -1,9 +1,10 @@
 """Issue 13, cases 2, 3 and 8: edits carry a version precondition (ETag / If-Match) and never
 drop one another; ad-hoc SPARQL is bounded in time and per user; bad bodies are refused
-naming their cause."""
+naming their cause (the Markdown escaping of case 8 is tests/rules/test_report_escaping.py)."""
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 import time
@@ -15,6 +16,8 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from kg.errors import VersionConflict
@@ -22,7 +25,7 @@ from kg.log import Fact, open_log
 from service.app import create_app
 from service.cli.app import build_app
 from service.errors import ApiError
-from service.limits import query_slot, query_slots_dir
+from service.limits import MAX_JSON_DEPTH, body_problem, json_depth, query_slot, query_slots_dir
 from tests.service.conftest import bearer, make_settings, start_uvicorn
 
 ADMIN = bearer("admin")
@@ -262,3 +265,81 @@ def test_openapi_documents_the_sparql_refusals(client):
     responses = client.get("/openapi.json").json()["paths"]["/api/v1/sparql"]["post"][
         "responses"]
     assert {"422", "429"} <= set(responses)
+
+
+# --- case 8: a refused body names its cause ---------------------------------------------------
+
+JSON = {"Content-Type": "application/json"}
+OBSERVATION = {"indicator": "budget_revenue", "period": "9T/2024", "value": "5.900",
+               "kind": "actual", "as_of": "2024-09-30"}
+
+
+@pytest.mark.parametrize("depth", [65, 1_000, 100_000])
+def test_json_nested_too_deep_names_the_limit(client, depth):
+    nested = "[" * depth + "]" * depth
+    body = json.dumps({**OBSERVATION, "note": "x"})[:-1] + f', "extra": {nested}}}'
+    response = client.post("/api/v1/observations", content=body.encode(),
+                           headers={**ADMIN, **JSON})
+    assert response.status_code == 422 and response.headers["X-Error-Code"] == "json_too_deep"
+    problem = response.json()
+    assert "64" in problem["error_vi"] and "at most 64 levels" in problem["error_en"]
+    assert problem["errors"][0]["max_depth"] == MAX_JSON_DEPTH == 64
+
+
+def test_json_within_the_depth_limit_reaches_the_route(client):
+    nested = "[" * 60 + "]" * 60  # deep but allowed: the route's own validation answers
+    body = json.dumps(OBSERVATION)[:-1] + f', "extra": {nested}}}'
+    response = client.post("/api/v1/observations", content=body.encode(),
+                           headers={**ADMIN, **JSON})
+    assert response.json()["code"] == "validation_error"
+
+
+@pytest.mark.parametrize("content_type", ["application/json", "application/json; charset=utf-8",
+                                          None])
+def test_invalid_utf8_names_the_byte_offset(client, content_type):
+    body = json.dumps(OBSERVATION, ensure_ascii=False).encode("utf-8")
+    bad = body.replace(b'"5.900"', b'"5.9\xff0"')
+    headers = {**ADMIN, **({"Content-Type": content_type} if content_type else {})}
+    response = client.post("/api/v1/observations", content=bad, headers=headers)
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    assert problem["code"] == "invalid_encoding"
+    offset = bad.index(b"\xff")
+    assert problem["errors"][0]["offset"] == offset
+    assert f"offset {offset} (0xff)" in problem["error_en"] and f"byte thứ {offset}" in \
+        problem["error_vi"]
+
+
+def test_the_audit_log_records_the_cause(client):
+    client.post("/api/v1/observations", content=b'{"a": "\xc3"}', headers={**ADMIN, **JSON})
+    entries = client.get("/api/v1/audit", headers=ADMIN).json()["data"]
+    assert any(e["status"] == 422 and "invalid_encoding" in json.dumps(e) for e in entries)
+
+
+def test_a_good_body_with_vietnamese_text_passes_unchanged(client):
+    body = {**OBSERVATION, "note": "Số liệu ước tính của Sở Tài chính [ { \" ]"}
+    response = client.post("/api/v1/observations", json=body, headers=ADMIN)
+    assert response.status_code == 201, response.text
+
+
+def _depth(value: Any) -> int:
+    if isinstance(value, list):
+        return 1 + max((_depth(v) for v in value), default=0)
+    if isinstance(value, dict):
+        return 1 + max((_depth(v) for v in value.values()), default=0)
+    return 0
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(alphabet=st.characters(
+        codec="utf-8", categories=("L", "N", "P", "S", "Zs"))),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner,
+                                                                max_size=3),
+    max_leaves=30)
+
+
+@given(JSON_VALUES)
+def test_json_depth_counts_what_the_parser_nests(value):
+    data = json.dumps(value, ensure_ascii=False).encode("utf-8")
+    assert json_depth(data, stop=10_000) == _depth(value)
+    assert body_problem(data) is None or _depth(value) > MAX_JSON_DEPTH
