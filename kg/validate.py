@@ -88,8 +88,16 @@ def load_shapes() -> Graph:
     return shapes
 
 
+VOCABULARY_FILES = ("vocabularies.ttl", "cube.ttl")
+"""Beside kehoach.ttl: the reused vocabularies' axioms and the Data Cube structure."""
+
+
 def ontology_graph() -> Graph:
-    return Graph().parse(ONTOLOGY_DIR / "kehoach.ttl", format="turtle")
+    """The ontology with the vocabularies' axioms and the Data Cube structure (SHACL, export)."""
+    graph = Graph().parse(ONTOLOGY_DIR / "kehoach.ttl", format="turtle")
+    for name in VOCABULARY_FILES:
+        graph.parse(ONTOLOGY_DIR / name, format="turtle")
+    return graph
 
 
 def _node(node: Any) -> tuple[str | None, str | None]:
@@ -126,7 +134,7 @@ def shacl_findings(plan: Any) -> list[Finding]:
     if conforms:
         return []
     out = []
-    for result in results.subjects(SH.focusNode, None):
+    for result in results.objects(None, SH.result):  # top level, not sh:detail
         shape = results.value(result, SH.sourceConstraint) or results.value(
             result, SH.sourceShape)
         source_shape = results.value(result, SH.sourceShape)
@@ -159,8 +167,11 @@ def cycle_findings(plan: Any) -> list[Finding]:
 
 
 def reasoner_graph(plan: Any) -> Graph:
-    """The data graph as HermiT may see it: without ``xsd:date`` literals."""
-    out = Graph()
+    """The data graph as HermiT may see it: without ``xsd:date`` literals, with the reused
+    vocabularies' axioms (``ontology/vocabularies.ttl``: ORG, PROV, ELI, QB domains, ranges,
+    functional properties), so a term used against its definition makes the data inconsistent.
+    """
+    out = Graph().parse(ONTOLOGY_DIR / "vocabularies.ttl", format="turtle")
     for s, p, o in plan.graph:
         if isinstance(o, Literal) and o.datatype == XSD.date:
             continue

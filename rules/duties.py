@@ -13,7 +13,7 @@ from kg.log import StoredFact
 from rules import measures as ms
 from rules.loader import Rule, RuleBook, load_rules
 from rules.reporting import basis_text
-from rules.snapshot import Snapshot, as_date
+from rules.snapshot import Snapshot, as_date, document_dates
 from rules.subjects import (
     Measure,
     _base,
@@ -210,9 +210,21 @@ def _in_force(snap: Snapshot, indicator: str, year: int) -> StoredFact | None:
     return None
 
 
+def opens_reporting_year(fact: StoredFact, year: int, doc_dates: dict[str, date]) -> bool:
+    """Whether an observation of ``year`` is a report of that year's cycle. A figure quoted by
+    a document of a later year (the same period last year, cùng kỳ) belongs to that later
+    report: it says nothing about whether the earlier cycle was reported, so it opens none."""
+    issued = doc_dates.get(fact.source.doc) if fact.source is not None else None
+    return issued is None or issued.year <= year
+
+
 def active_years(snap: Snapshot) -> list[int]:
-    """Years in which the log holds any report: only those reporting cycles are checked."""
-    years = {p.year for o in snap.all("observation") if (p := _period(o.payload.get("period")))}
+    """Years in which the log holds a report of that year's cycle: only those reporting cycles
+    are checked (``opens_reporting_year``)."""
+    doc_dates = document_dates(snap.all("document"))
+    years = {p.year for o in snap.all("observation")
+             if (p := _period(o.payload.get("period"))) and opens_reporting_year(o, p.year,
+                                                                                doc_dates)}
     return sorted(years)
 
 

@@ -33,7 +33,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from kg.log import StoredFact
-from rules.duties import lagging_measures, report_deadlines
+from rules.duties import lagging_measures, opens_reporting_year, report_deadlines
 from rules.engine import Engine, get_engine
 from rules.loader import load_calendar
 from rules.outcomes import Alert, StatusChange
@@ -192,7 +192,7 @@ class RuleSession:
         self._years_cache.clear()
         for fact in observations:
             period = _period(fact.payload.get("period"))
-            if period is None:
+            if period is None or not opens_reporting_year(fact, period.year, self._doc_dates):
                 continue
             when = visible_from(fact, self._doc_dates) or date.min
             if when < self._opening.get(period.year, date.max):

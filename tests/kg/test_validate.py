@@ -11,7 +11,13 @@ import pytest
 from kg.dataset import load_into
 from kg.graph import PlanGraph
 from kg.log import Fact, Source, open_log
-from kg.validate import check_graph, cycle_findings, reasoner_graph, shacl_findings
+from kg.validate import (
+    check_graph,
+    cycle_findings,
+    reasoner_findings,
+    reasoner_graph,
+    shacl_findings,
+)
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "langson"
 SRC = Source("004", 1, "test")
@@ -131,3 +137,105 @@ def test_reasoner_reports_inconsistency(loaded):
             "set_by": "nq-bad-2023"}, SRC)])
     report = check_graph(plan, budget_s=300)
     assert [f.code for f in report.findings if f.check == "reasoner"] == ["inconsistent"]
+
+
+# --- issue 21: each misuse of a vocabulary, reintroduced, is reported -------------------------
+
+def _misused(loaded) -> PlanGraph:
+    """The shipped plan with one misuse of each kind added, each on its own node."""
+    from rdflib import RDF, Literal
+    from rdflib.namespace import ORG, PROV, QB
+
+    from kg.project import entity_iri
+    from ontology.namespace import ELI, KH
+
+    plan = PlanGraph.from_log(loaded)
+    g, agency = plan.graph, entity_iri("agency", "so-y-te")
+    alert, lost = entity_iri("alert", "bad-org"), entity_iri("alert", "bad-concerns")
+    g.add((alert, RDF.type, KH.Alert))
+    g.add((alert, KH.alertKind, KH.alert_target_at_risk))
+    g.add((alert, ORG.organization, agency))  # ORG's domain is org:Membership
+    g.add((lost, RDF.type, KH.Alert))  # no kind, and about an id that does not exist
+    g.add((lost, KH.concerns, entity_iri("target", "nothing@2024")))
+    g.add((entity_iri("indicator", "cpi"), PROV.wasAttributedTo, agency))  # authorship
+    law = next(iter(g.subjects(RDF.type, KH.Law)))
+    g.add((law, KH.sourceDocument, entity_iri("document", "seed-002")))  # law from a report
+    g.add((law, ELI.type_document, Literal("L")))  # a literal, not a concept
+    change = entity_iri("status_change", "bad-status")
+    g.add((change, RDF.type, KH.StatusChange))
+    g.add((change, KH.status, Literal("at_risk")))  # a status hidden in a string
+    obs = entity_iri("observation", "obs-001-002")
+    g.add((obs, KH.sourceQuote, Literal("không có thẻ ngôn ngữ")))
+    g.remove((entity_iri("observation", "obs-001-003"), QB.dataSet, None))  # IC-1
+    g.add((entity_iri("verdict", "verdict-2024-I.1"), RDF.type, QB.Observation))
+    g.add((entity_iri("dataset", "orphan"), RDF.type, QB.DataSet))  # IC-2: no structure
+    return plan
+
+
+@pytest.fixture(scope="module")
+def misuse(loaded) -> dict[str, list]:
+    by_node: dict[str, list] = {}
+    for finding in shacl_findings(_misused(loaded)):
+        by_node.setdefault(finding.node, []).append(finding)
+    return by_node
+
+
+def test_every_misuse_and_nothing_else_is_reported(misuse):
+    assert {node for node in misuse if node} >= {
+        "bad-org", "bad-concerns", "cpi", "bad-status", "obs-001-002", "obs-001-003",
+        "verdict-2024-I.1", "orphan"}
+    assert len([n for n in misuse if n]) == 9  # the eight above and the law
+
+
+def test_org_organization_on_an_alert_is_reported(misuse):
+    [finding] = misuse["bad-org"]
+    assert "org:Membership" in finding.en and finding.field == "agency"
+
+
+def test_untyped_subject_and_missing_alert_kind_are_reported(misuse):
+    fields = sorted(f.field for f in misuse["bad-concerns"])
+    assert fields == ["kind", "subject"]
+
+
+def test_lead_agency_as_authorship_is_reported(misuse):
+    [finding] = misuse["cpi"]
+    assert "prov:wasAttributedTo" in finding.en and finding.field == "lead_agency"
+
+
+def test_document_with_a_primary_source_and_literal_type_is_reported(misuse):
+    [law] = [n for n, fs in misuse.items() if any(f.kind == "document" for f in fs)]
+    assert {f.field for f in misuse[law]} == {"source.doc", "type"}
+    assert any("mentioned in" in f.en for f in misuse[law])
+
+
+def test_status_as_a_string_is_reported(misuse):
+    assert {f.field for f in misuse["bad-status"]} == {"status"}
+    assert "skos:notation" in misuse["bad-status"][0].en
+
+
+def test_untagged_quote_is_reported(misuse):
+    assert {f.field for f in misuse["obs-001-002"]} == {"source.quote"}
+    assert "@vi" in misuse["obs-001-002"][0].en
+
+
+def test_data_cube_integrity_constraints_are_reported(misuse):
+    assert ["QB IC-1" in f.en for f in misuse["obs-001-003"]] == [True]
+    assert {f.en[:7] for f in misuse["verdict-2024-I.1"]} == {"QB IC-1", "An offi"}
+    assert ["QB IC-2" in f.en for f in misuse["orphan"]] == [True]
+
+
+def test_reasoner_sees_the_vocabularies_axioms():
+    """org:organization has domain org:Membership (ontology/vocabularies.ttl), disjoint with
+    kh:Alert: HermiT finds the misuse inconsistent, and the same graph without it is not."""
+    from rdflib import RDF
+    from rdflib.namespace import ORG
+
+    from kg.project import entity_iri
+    from ontology.namespace import KH
+
+    plan = PlanGraph()
+    alert = entity_iri("alert", "a1")
+    plan.graph.add((alert, RDF.type, KH.Alert))
+    assert reasoner_findings(plan, budget_s=300) == []
+    plan.graph.add((alert, ORG.organization, entity_iri("agency", "so-y-te")))
+    assert [f.code for f in reasoner_findings(plan, budget_s=300)] == ["inconsistent"]
