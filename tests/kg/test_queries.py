@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -172,3 +175,53 @@ def test_an_evaluation_error_comes_back_with_its_code(plan):
     with pytest.raises(QueryError) as err:  # rdflib's evaluation raises: a clear refusal
         run_sparql(plan, "SELECT * WHERE { ?s ?p ?o FILTER(REGEX(STR(?o), '(')) } LIMIT 1")
     assert err.value.code == "query_failed" and "unterminated subpattern" in err.value.en
+
+
+PARENT = """
+import sys
+from pathlib import Path
+from kg.dataset import load_into
+from kg.graph import PlanGraph
+from kg.log import open_log
+from kg.queries import run_sparql
+log = open_log(Path(sys.argv[1]))
+load_into(log, Path(sys.argv[2]))
+plan = PlanGraph.from_log(log)
+print("ready", flush=True)
+run_sparql(plan, sys.argv[3], max_seconds=600)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state not in ("Z", "X")  # a zombie has stopped running
+
+
+def test_the_query_process_dies_with_a_killed_parent(tmp_path):
+    """A server SIGKILLed mid-query leaves no evaluation running (PR_SET_PDEATHSIG)."""
+    root = Path(__file__).resolve().parents[2]
+    script = tmp_path / "parent.py"
+    script.write_text(PARENT, encoding="utf-8")
+    parent = subprocess.Popen(
+        [sys.executable, str(script), str(tmp_path / "kh.db"),
+         str(root / "tests" / "service" / "data" / "mini"), NO_ROWS[0]],
+        stdout=subprocess.PIPE, text=True, cwd=root, env={**os.environ, "PYTHONPATH": str(root)})
+    try:
+        assert parent.stdout is not None and parent.stdout.readline() == "ready\n"
+        deadline = time.monotonic() + 60
+        children: list[str] = []
+        while not children and time.monotonic() < deadline:
+            children = " ".join(Path(f"/proc/{parent.pid}/task/{t}/children").read_text()
+                                for t in os.listdir(f"/proc/{parent.pid}/task")).split()
+        assert len(children) == 1
+        child = int(children[0])
+    finally:
+        parent.kill()
+        parent.wait()
+    deadline = time.monotonic() + 60  # the query's own limit is 600 s
+    while _alive(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(child)
