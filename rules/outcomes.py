@@ -46,6 +46,9 @@ class Alert:
     chain: list[dict[str, Any]] = field(default_factory=list)
     status: str | None = None
     details: dict[str, Any] = field(default_factory=dict)
+    # set when read (rules.replay.closed_alerts), stored None: the status it set is no longer
+    # its subject's current one — the alert is closed, this names what replaced it
+    superseded_by: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "kind": self.kind, "severity": self.severity,
@@ -54,7 +57,8 @@ class Alert:
                 "facts": list(self.facts), "thresholds": dict(self.thresholds),
                 "explanation_vi": self.explanation_vi, "explanation_en": self.explanation_en,
                 "sources": list(self.sources), "chain": list(self.chain),
-                "status": self.status, "details": dict(self.details)}
+                "status": self.status, "details": dict(self.details),
+                "superseded_by": self.superseded_by}
 
 
 @dataclass(frozen=True)

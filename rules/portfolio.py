@@ -10,23 +10,21 @@ from typing import Any
 
 from kg.graph import PlanGraph
 from rules.duties import task_scale
-from rules.replay import replay
+from rules.replay import closed_alerts, current_dimension, replay
 
 COMPLETED = ("completed_on_time", "completed_late", "completed")
-MAIN_DIMENSIONS = ("task", "pace", "progress", "verdict")
 
 
 def _status(entry: dict[str, Any] | None) -> dict[str, Any] | None:
-    if not entry:
+    """The subject's one current status (``rules.replay.STATUS_PRECEDENCE``)."""
+    dimension = current_dimension(entry) if entry else None
+    if dimension is None:
         return None
-    for dimension in MAIN_DIMENSIONS:
-        if dimension in entry:
-            main = entry[dimension]
-            return {"dimension": dimension, "status": main["status"],
-                    "period": main.get("period"), "rule": main.get("rule"),
-                    "explanation_vi": main.get("explanation_vi"),
-                    "explanation_en": main.get("explanation_en")}
-    return None
+    main = entry[dimension]
+    return {"dimension": dimension, "status": main["status"],
+            "period": main.get("period"), "rule": main.get("rule"),
+            "explanation_vi": main.get("explanation_vi"),
+            "explanation_en": main.get("explanation_en")}
 
 
 def _ageing(deadline: dict[str, Any] | None, status: dict[str, Any] | None,
@@ -43,11 +41,12 @@ def _ageing(deadline: dict[str, Any] | None, status: dict[str, Any] | None,
 
 
 def _open_alerts(alerts: list[Any], status: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """The latest alert of each kind on a subject, unless the subject is completed."""
+    """The latest open alert of each kind on a subject (a superseded one is closed), unless
+    the subject is completed."""
     if status and status["status"] in COMPLETED:
         return []
     latest: dict[str, Any] = {}
-    for alert in sorted(alerts, key=lambda a: a.as_of):
+    for alert in sorted((a for a in alerts if not a.superseded_by), key=lambda a: a.as_of):
         latest[alert.kind] = alert
     return [{"id": a.id, "kind": a.kind, "severity": a.severity, "as_of": a.as_of,
              "explanation_vi": a.explanation_vi, "explanation_en": a.explanation_en}
@@ -62,7 +61,7 @@ def portfolio(log: Any, agency: str, as_of: date | None = None,
     node = plan.agency(agency)
     result = replay(log, as_of, persist=False)
     alerts_of: dict[str, list[Any]] = {}
-    for alert in result.alerts:
+    for alert in closed_alerts(result):
         alerts_of.setdefault(alert.subject.id, []).append(alert)
     items = []
     for item in plan.responsibilities(node):

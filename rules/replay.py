@@ -13,7 +13,7 @@ back to the log (kinds ``alert`` / ``status_change``), so a second replay adds n
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -57,6 +57,7 @@ class ReplayResult:
 
     @property
     def alerts(self) -> list[Alert]:
+        """The alerts as raised (and persisted); ``closed_alerts`` marks the superseded ones."""
         return [o for o in self.outcomes if isinstance(o, Alert)]
 
     @property
@@ -302,25 +303,33 @@ def status_rows(statuses: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
-def mark_superseded(rows: list[dict[str, Any]], statuses: dict[str, dict[str, Any]]
-                    ) -> list[dict[str, Any]]:
-    """Alert rows with ``superseded_by``: an alert that set a status is open only while that
-    status (same dimension, period and status) is its subject's current one; otherwise it is
-    closed, naming the current status that superseded it. Alerts without a status (missing
-    reports, discrepancies, data quality, escalations) stay open."""
-    out = []
-    for row in rows:
-        by = None
-        if row.get("status"):
-            entry = statuses.get(row["subject"]["id"]) or {}
-            dimension = current_dimension(entry)
-            now = entry.get(dimension) if dimension else None
-            if now and not (now["status"] == row["status"] and now["rule"] == row["rule"]["id"]
-                            and (now.get("period") or None) == row.get("period")):
-                by = {"dimension": dimension, "status": now["status"],
-                      "period": now.get("period"), "rule": now["rule"]}
-        out.append({**row, "superseded_by": by})
-    return out
+def superseding(alert: Alert, statuses: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+    """What closed an alert: an alert that set a status is open only while that status (same
+    rule, period and status) is its subject's current one; otherwise the current status that
+    superseded it. Alerts without a status (missing reports, discrepancies, data quality,
+    escalations) stay open (None)."""
+    if not alert.status:
+        return None
+    entry = statuses.get(alert.subject.id) or {}
+    dimension = current_dimension(entry)
+    now = entry.get(dimension) if dimension else None
+    if now is None or (now["status"] == alert.status and now["rule"] == alert.rule["id"]
+                       and (now.get("period") or None) == alert.period):
+        return None
+    return {"dimension": dimension, "status": now["status"], "period": now.get("period"),
+            "rule": now["rule"]}
+
+
+def _closed(alert: Alert, statuses: dict[str, dict[str, Any]]) -> Alert:
+    by = superseding(alert, statuses)
+    return alert if by == alert.superseded_by else replace(alert, superseded_by=by)
+
+
+def closed_alerts(result: ReplayResult) -> list[Alert]:
+    """A result's alerts as shown to people: each marked ``superseded_by`` (closed, no longer
+    an open alert) when the status it set is no longer its subject's current status. The log
+    keeps them as raised."""
+    return [_closed(a, result.statuses) for a in result.alerts]
 
 
 def current_statuses(source: Any, as_of: date | None = None) -> list[dict[str, Any]]:
@@ -333,8 +342,7 @@ def alerts(source: Any, as_of: date | None = None, agency: str | None = None,
            kind: str | None = None) -> list[dict[str, Any]]:
     """Alerts as of a date, optionally for one agency (lead or supervisor) or one kind.
     ``source``: a fact log (replayed), a ``ReplayResult`` or a ``RuleSession``."""
-    result = _result_of(source, as_of)
-    rows = mark_superseded([a.to_dict() for a in result.alerts], result.statuses)
+    rows = [a.to_dict() for a in closed_alerts(_result_of(source, as_of))]
     return filter_alerts(rows, agency, kind)
 
 

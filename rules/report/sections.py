@@ -17,7 +17,7 @@ from rules.duties import task_measures, task_scale
 from rules.replay import ReplayResult
 from rules.report.sources import Footnotes
 from rules.snapshot import Snapshot, as_date, document_dates, visible_from
-from rules.subjects import Measure, pace_measures, progress_measures
+from rules.subjects import Measure, level_measures, pace_measures, progress_measures
 from rules.vocabulary import STATUSES
 
 LAGGING_STATUSES: tuple[str, ...] = ("off_track", "at_risk")
@@ -64,21 +64,26 @@ def _agency_name(snap: Snapshot, agency: str | None) -> str | None:
 
 def lagging_section(snap: Snapshot, result: ReplayResult, period: Period,
                     notes: Footnotes) -> list[dict[str, Any]]:
-    """Targets whose latest pace or multi-year progress is at risk / off track in ``period``."""
-    measures: dict[str, Measure] = {m.event["subject_id"]: m
-                                    for m in pace_measures(snap) + progress_measures(snap)}
+    """Targets whose current pace, level or multi-year progress is at risk / off track in
+    ``period`` (a status superseded by a verdict is not lagging any more)."""
+    measures: dict[str, Measure] = {
+        m.event["subject_id"]: m
+        for m in pace_measures(snap) + level_measures(snap) + progress_measures(snap)}
     out = []
     for subject_id, entry in sorted(result.statuses.items()):
-        for dimension in ("pace", "progress"):
+        for dimension in ("pace", "level", "progress"):
             status = entry.get(dimension)
             if not status or status["status"] not in LAGGING_STATUSES:
+                continue
+            if status.get("superseded_by"):
                 continue
             if not _within(status["period"], period):
                 continue
             measure = measures.get(subject_id)
             agency = entry["agency"] or (measure.event["agency"] if measure else None) or None
             cited = [n for f in (measure.facts if measure else []) if f.kind == "observation"
-                     for n in notes.cite(f, "tiến độ")]
+                     for n in notes.cite(f, "mức hiện tại" if dimension == "level"
+                                         else "tiến độ")]
             out.append({
                 "subject": subject_id, "name": entry["name"], "dimension": dimension,
                 "period": status["period"], "status": status["status"],

@@ -12,7 +12,7 @@ from kg.errors import KehoachError
 from kg.notation import parse_expression, parse_number, parse_period, parse_quantity
 from rules.filters import alert_concerns, resolve_alert_filters
 from rules.measures import expected_share
-from rules.replay import ReplayResult
+from rules.replay import ReplayResult, closed_alerts
 from rules.vocabulary import ALERT_KINDS, SEVERITIES, STATUSES
 from service.errors import not_found
 from service.runtime import Runtime
@@ -35,7 +35,7 @@ def labels() -> dict[str, Any]:
 
 def sorted_alerts(result: ReplayResult) -> list[dict[str, Any]]:
     """Every alert of an evaluation as a dict, most severe, then most recent, then by id."""
-    rows = [a.to_dict() for a in result.alerts]
+    rows = [a.to_dict() for a in closed_alerts(result)]
     rows.sort(key=lambda a: a["id"])
     rows.sort(key=lambda a: a["as_of"], reverse=True)
     rows.sort(key=lambda a: SEVERITY_ORDER.get(a["severity"], 9))
@@ -57,7 +57,7 @@ def alerts(rt: Runtime, as_of: date | None = None, *, agency: str | None = None,
 
 
 def alert(rt: Runtime, alert_id: str, as_of: date | None = None) -> dict[str, Any]:
-    for item in rt.evaluation(as_of).alerts:
+    for item in closed_alerts(rt.evaluation(as_of)):
         if item.id == alert_id:
             return item.to_dict()
     raise not_found("alert", alert_id)
@@ -90,7 +90,9 @@ def board(rt: Runtime, as_of: date | None = None) -> dict[str, Any]:
             "counts": {"targets": dict(Counter(t["status"] or t["verdict"] or "no_data"
                                                for t in targets)),
                        "tasks": dict(Counter(t["status"] or "no_data" for t in tasks)),
-                       "alerts": dict(Counter(a["severity"] for a in alerts(rt, when)))},
+                       # open alerts only: one whose status was superseded is closed
+                       "alerts": dict(Counter(a["severity"] for a in alerts(rt, when)
+                                              if not a.get("superseded_by")))},
             "last_report": report, "changes": changes[-200:],
             "changes_count": len(changes)}
 

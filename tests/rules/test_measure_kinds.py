@@ -161,3 +161,15 @@ def test_status_json_shows_one_status_per_target(db: Path) -> None:
     assert by_id["local_budget_expenditure@2024"]["status"] == "exceeded"
     assert by_id["grdp_growth@2024"]["status"] == "not_achieved"
     assert by_id["traffic_accident_reduction@2024"]["status"] == "not_achieved"
+
+
+def test_alerts_json_closes_superseded_alerts_and_keeps_open_ones(db: Path) -> None:
+    r = CliRunner().invoke(build_app(), ["alerts", "--json", "--as-of", "2024-12-31",
+                                         "--db", str(db)])
+    assert r.exit_code == 0, r.output
+    rows = {a["id"]: a for a in json.loads(r.output)}
+    closed = rows["at_risk:local_budget_expenditure@2024:9T/2024"]
+    assert closed["superseded_by"] == {"dimension": "verdict", "status": "exceeded",
+                                       "period": "2024", "rule": "verdicts.exceeded"}
+    assert rows["not_achieved:grdp_growth@2024:2024"]["superseded_by"] is None
+    assert not any(a.get("superseded_by") for a in rows.values() if not a["status"])
