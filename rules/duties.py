@@ -347,7 +347,8 @@ def reported_verdict_checks(snap: Snapshot) -> list[Measure]:
     """Đánh giá reported with a whole-period figure (template column, API field
     ``reported_verdict``) vs the computed verdict of what it judges — the same rule as the
     curated tables (``discrepancies.official_verdict``): the members sharing the target's table
-    row when the row has one cell (its worst member), the member alone when each has one."""
+    row (same row, period and setting document) when the row has one cell (its worst member),
+    the member alone when each has one."""
     groups: dict[tuple[str, str], list[tuple[StoredFact, dict[str, Any]]]] = {}
     for obs in snap.all("observation"):
         op = obs.payload
@@ -358,12 +359,13 @@ def reported_verdict_checks(snap: Snapshot) -> list[Measure]:
         target = snap.get("target", f"{op.get('indicator')}@{period.code}")
         if target is None or _figure(snap, op["indicator"], period.code) is not obs:
             continue
-        row = target.payload.get("row")
-        key = (period.code, f"row:{row}" if row else f"target:{target.key}")
+        row, set_by = target.payload.get("row"), target.payload.get("set_by")
+        key = (period.code, f"row:{set_by}|{row}" if row else f"target:{target.key}")
         if key in groups:
             continue
         members = [t for t in snap.with_field("target", "period", period.code)
-                   if t.key == target.key or (row and t.payload.get("row") == row)]
+                   if t.key == target.key or (row and t.payload.get("row") == row
+                                              and t.payload.get("set_by") == set_by)]
         groups[key] = [(fig, _as_row(fig, t)) for t in members
                        if (fig := _figure(snap, t.payload.get("indicator"), period.code))]
     out = []

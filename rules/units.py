@@ -2,8 +2,8 @@
 other, kept as a union-find over unit ids.
 
 - an indicator (chỉ tiêu) with its targets, observations and official verdict rows; indicators
-  whose verdict rows or targets share a table row (nhóm chỉ tiêu) are one unit; an observation
-  without an indicator forms a unit with the others of the same text;
+  whose verdict rows or targets share a row of one table (nhóm chỉ tiêu) are one unit; an
+  observation without an indicator forms a unit with the others of the same text;
 - a task (nhiệm vụ) with its updates.
 
 Agencies and documents belong to no unit: every unit reads them.
@@ -24,10 +24,11 @@ def unit_ids(fact: StoredFact) -> list[str]:
     if fact.kind == "indicator":
         return [f"i:{fact.key}"]
     if fact.kind == "target":
-        # targets sharing a table row are judged together (one Đánh giá cell for the row)
+        # targets sharing a row of one document's table are judged together (one Đánh giá
+        # cell for the row); the document keeps two places' tables apart
         return [f"i:{fact.key.split('@')[0]}"] + ([f"i:{p['indicator']}"]
                                                   if p.get("indicator") else []) + (
-            [f"row:{p.get('period')}|{p['row']}"] if p.get("row") else [])
+            [f"row:{p.get('set_by')}|{p.get('period')}|{p['row']}"] if p.get("row") else [])
     if fact.kind == "observation":
         return [f"i:{p['indicator']}" if p.get("indicator")
                 else f"i:text:{p.get('indicator_text') or fact.key}"]

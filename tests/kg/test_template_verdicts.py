@@ -16,6 +16,7 @@ from kg.dataset import DEFAULT_DATASET, load_dataset
 from kg.log import open_log
 from kg.template import import_file
 from rules.replay import ReplayResult, replay
+from rules.session import RuleSession
 
 AS_OF = date(2024, 12, 31)
 HEADER = ["Chỉ tiêu", "Kỳ báo cáo", "Giá trị", "Loại số liệu", "Tính đến ngày", "Đánh giá",
@@ -61,7 +62,11 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> ReplayResult:
                    submitted_by="dataset")
         result = import_file(log, write_table(tmp / "bang-2024.csv"))
         assert result.kinds() == {"observation": len(table_2024_rows())}
-        return replay(log, AS_OF, persist=False)
+        # judging unit by unit gives what judging everything on every date gives
+        sweep = RuleSession.start(log, AS_OF, sweep=True).result()
+        replayed = replay(log, AS_OF, persist=False)
+        assert {a.id for a in replayed.alerts} == {a.id for a in sweep.alerts}
+        return replayed
 
 
 def test_the_imported_table_raises_the_same_discrepancies_as_the_curated_one(
