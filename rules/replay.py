@@ -198,6 +198,8 @@ def _apply(state: EngineState, firing: Firing, measure: Measure, when: date) -> 
             notes["supersedes"] = supersedes
         if entry[dimension].get("superseded_by"):
             notes["superseded_by"] = entry[dimension]["superseded_by"]
+            if dimension == "pace":  # a superseded pace is no lagging period to escalate
+                state.pace_history[subject_id][event["period"]] = "superseded"
         if previous != status:
             state.current[key] = status
             state.result.outcomes.append(StatusChange(

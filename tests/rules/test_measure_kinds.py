@@ -173,3 +173,14 @@ def test_alerts_json_closes_superseded_alerts_and_keeps_open_ones(db: Path) -> N
                                        "period": "2024", "rule": "verdicts.exceeded"}
     assert rows["not_achieved:grdp_growth@2024:2024"]["superseded_by"] is None
     assert not any(a.get("superseded_by") for a in rows.values() if not a["status"])
+
+
+def test_a_pace_superseded_by_the_year_verdict_is_not_escalated(
+        results: dict[date, ReplayResult]) -> None:
+    """004 gives the 2024 year estimate (exceeded) before the 9-month report: the 6- and
+    9-month paces it superseded are no consecutive lagging to escalate."""
+    result = results[date(2024, 12, 31)]
+    assert not [a for a in _alerts(result, "local_budget_expenditure@2024")
+                if a["kind"] == "escalated"]
+    assert [a for a in _alerts(result, "local_budget_expenditure@2023")
+            if a["kind"] == "escalated"]
