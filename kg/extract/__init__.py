@@ -8,7 +8,8 @@ verbatim quote. Every number, period, date, deadline and document number is read
 
 Modules: ``text`` (files → logical lines, footnotes lifted), ``markers`` (glued footnote
 markers), ``spans`` (locating quantities and periods), ``bases`` (plan bases),
-``observations``, ``citations``, ``tasks``, ``matching``, ``ingest`` (facts for the log).
+``observations``, ``citations``, ``tasks``, ``progress`` (statements on earlier tasks and the
+tasks they report on), ``matching``, ``ingest`` (facts for the log).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from kg.extract.citations import citations_in
 from kg.extract.matching import IndicatorMatcher, load_indicator_matcher
 from kg.extract.model import Citation, Extraction, Observation, Task
 from kg.extract.observations import basis_at, observations_in, period_at
+from kg.extract.progress import statements_in
 from kg.extract.tasks import TaskReader
 from kg.extract.text import LogicalLine, TextError, logical_lines, read_document
 from kg.notation import Period, parse_period
@@ -109,6 +111,7 @@ def extract_lines(lines: list[LogicalLine], source: str = "<text>",
         result.observations.extend(observations_in(line, own or period, basis))
         result.citations.extend(citations_in(line))
         result.tasks.extend(tasks.read(line))
+    result.progress = statements_in(lines)
     if matcher is not None:
         for observation in result.observations:
             matcher.annotate(observation)

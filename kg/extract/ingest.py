@@ -1,9 +1,11 @@
 """Turn an extraction into facts for the log (ghi số liệu trích xuất vào sổ dữ kiện).
 
 Only observations whose indicator was matched become facts; the others are listed for review,
-never guessed. Each fact carries its provenance — ``Source(doc=file name, line, quote)`` —
-and ``as_of`` is the end of its period. Keys are stable per file and position
-(``obs-x-<file>-<nnn>``), so ingesting the same file twice asserts nothing new.
+never guessed. Progress statements linked to a known task (``kg.extract.progress``) become
+``task_update`` facts dated by the report's period end (the evidence date). Each fact carries
+its provenance — ``Source(doc=file name, line, quote)`` — and ``as_of`` is the end of its
+period. Keys are stable per file and position (``obs-x-<file>-<nnn>``, ``upd-x-<file>-<nnn>``),
+so ingesting the same file twice asserts nothing new.
 """
 
 from __future__ import annotations
@@ -13,12 +15,15 @@ from typing import Any
 
 from kg.errors import ParseError
 from kg.extract.model import Extraction, Observation
+from kg.extract.progress import report_date
 from kg.log import Fact, Source
 from kg.matching import slug
 from kg.notation import Period
 
 KEY_PREFIX = "obs-x"
 """Prefix of keys of extracted observations (hand-curated ones use ``obs-<doc>``)."""
+UPDATE_PREFIX = "upd-x"
+"""Prefix of keys of extracted task updates (hand-curated ones use ``upd-<doc>``)."""
 
 
 @dataclass
@@ -91,4 +96,23 @@ def plan_ingest(extraction: Extraction) -> IngestPlan:
             source=Source(extraction.source, observation.line, observation.quote),
             as_of=as_of,
         ))
+    plan.facts.extend(task_update_facts(extraction, stem))
     return plan
+
+
+def task_update_facts(extraction: Extraction, stem: str) -> list[Fact]:
+    """One ``task_update`` per progress statement linked to a task, dated by the report's
+    period end; none without a period (no evidence date)."""
+    when = report_date(extraction.period)
+    if when is None:
+        return []
+    facts = []
+    for number, link in enumerate(extraction.links, 1):
+        key = f"{UPDATE_PREFIX}-{stem}-{number:03d}"
+        statement = link.statement
+        facts.append(Fact("task_update", key, {
+            "id": key, "task": link.task, "status": statement.status,
+            "as_of": when.isoformat(), "completed_on": None, "phrase": statement.phrase,
+            "score": round(link.score, 3), "extracted": True,
+        }, Source(extraction.source, statement.line, statement.quote), when))
+    return facts

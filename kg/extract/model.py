@@ -78,6 +78,8 @@ class Extraction:
     observations: list[Observation] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
     tasks: list[Task] = field(default_factory=list)
+    progress: list[Any] = field(default_factory=list)  # ProgressStatement (kg.extract.progress)
+    links: list[Any] = field(default_factory=list)  # TaskLink: a statement → the task it reports on
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -86,4 +88,6 @@ class Extraction:
             "observations": [o.to_dict() for o in self.observations],
             "citations": [c.to_dict() for c in self.citations],
             "tasks": [t.to_dict() for t in self.tasks],
+            "progress": [s.to_dict() for s in self.progress],
+            "task_updates": [link.to_dict() for link in self.links],
         }

@@ -21,7 +21,9 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
+from kg.errors import ParseError
 from kg.extract.text import LogicalLine
+from kg.notation import Period
 
 COMPLETED = "completed"
 IN_PROGRESS = "in_progress"
@@ -30,19 +32,24 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     (r"đã\s+(?:được\s+)?hoàn\s+thành", COMPLETED),
     (r"đã\s+(?:tổ\s+chức\s+)?khởi\s+công", COMPLETED),
     (r"đã\s+(?:được\s+)?ban\s+hành", COMPLETED),
-    (r"đã\s+trình", COMPLETED),
+    (r"(?:đã|sau\s+đó)\s+(?:đệ\s+)?trình", COMPLETED),
     (r"đã\s+(?:được\s+)?(?:chính\s+thức\s+)?công\s+nhận", COMPLETED),
     (r"biểu\s+quyết\s+công\s+nhận", COMPLETED),
     (r"đã\s+(?:được\s+)?phê\s+duyệt", COMPLETED),
     (r"đã\s+(?:được\s+)?thành\s+lập", COMPLETED),
-    (r"đã\s+tổ\s+chức", COMPLETED),
+    (r"hoàn\s+thành\s+(?:phê\s+duyệt|trình|xây\s+dựng)", COMPLETED),
+    (r"trình\s+Thủ\s+tướng\s+Chính\s+phủ\s+phê\s+duyệt", COMPLETED),
     (r"đang\s+(?:triển\s+khai|thực\s+hiện|hoàn\s+thiện|xin\s+ý\s+kiến|được\s+xin\s+ý\s+kiến)",
      IN_PROGRESS),
+    (r"(?:đã\s+|xây\s+dựng\s+)dự\s+thảo|hoàn\s+thiện\s+hồ\s+sơ", IN_PROGRESS),
 )
 PROGRESS = re.compile("|".join(f"(?P<p{i}>{p})" for i, (p, _s) in enumerate(_PHRASES)),
                       re.IGNORECASE)
 """Statement phrases; ``đang ...`` is work in progress, never a completion."""
 
+_PART = re.compile(r"trong\s+đó|dự\s+thảo", re.IGNORECASE)
+"""Before a completion phrase: only a part is done ("trong đó"), or a draft is what goes up."""
+_YEARS = re.compile(r"(?<![0-9])20[0-9]{2}(?![0-9])")
 _BOUNDARY = re.compile(r"[.;:!?]\s|[.;:!?]$")
 _SECTION = re.compile(r"nhiệm\s+vụ|phương\s+hướng", re.IGNORECASE)
 _REVIEW = re.compile(r"tình\s+hình|kết\s+quả", re.IGNORECASE)
@@ -125,22 +132,34 @@ def _clause(text: str, start: int, end: int) -> tuple[int, int]:
     return (before[-1] if before else 0), (after.start() + 1 if after else len(text))
 
 
+def _clause_status(text: str, start: int, matches: list[re.Match[str]]) -> re.Match[str]:
+    """The phrase that says what a clause reports: a completion, unless it only concerns a
+    part ("trong đó đã hoàn thành ..." — among the work, one piece is done: in progress);
+    else the first phrase."""
+    for match in matches:
+        if _status(match) == COMPLETED and not _PART.search(text, start, match.start()):
+            return match
+    return matches[0]
+
+
 def statements_in_line(line: LogicalLine) -> list[ProgressStatement]:
-    """Progress statements of one logical line (a paragraph or a footnote)."""
+    """Progress statements of one logical line (a paragraph or a footnote), one per clause."""
     text = line.clean.text
-    out: list[ProgressStatement] = []
-    taken = -1
+    clauses: dict[tuple[int, int], list[re.Match[str]]] = {}
     for match in PROGRESS.finditer(text):
-        start, end = _clause(text, match.start(), match.end())
-        if start <= taken:
-            continue  # one statement per clause: its first phrase says what it is
-        taken = start
+        clauses.setdefault(_clause(text, match.start(), match.end()), []).append(match)
+    out: list[ProgressStatement] = []
+    for (start, end), matches in clauses.items():
         clause = " ".join(text[start:end].split()).rstrip(" ;.:")
         if len(clause.split()) < 4:
             continue
+        match = _clause_status(text, start, matches)
+        status = _status(match)
+        if status == COMPLETED and _PART.search(text, start, match.start()):
+            status = IN_PROGRESS
         quote, line_no = line.quote(start, end)
-        out.append(ProgressStatement(_status(match), " ".join(match[0].split()), clause,
-                                     line_no, quote.rstrip(" ;.:")))
+        out.append(ProgressStatement(status, " ".join(match[0].split()), clause, line_no,
+                                     quote.rstrip(" ;.:")))
     return out
 
 
@@ -188,12 +207,16 @@ class TaskLink:
                 "runner_up": round(self.runner_up, 3)}
 
 
-MIN_SCORE = 0.45
-"""Share of a clause's distinctive words a task must hold to be linked."""
+MIN_SCORE = 0.35
+"""How close (cosine of the weighted syllable pairs) a clause and a task must be to link."""
 MIN_SHARED = 3
 """At least this many shared syllable pairs (a name like "cao tốc cửa khẩu" is four)."""
-MARGIN = 0.15
-"""The best task must lead the runner-up by this much: an ambiguous clause is not linked."""
+COMPLETED_MIN_SCORE = 0.45
+"""A completion hides a task from the overdue list, so it needs a closer match than progress."""
+MARGIN = 0.1
+"""The best task must lead the runner-up by this much: an ambiguous clause is not linked.
+Both chosen on the curated gold set (docs/extract.md): the highest score and margin that keep
+task precision above 0.9."""
 
 
 class TaskIndex:
@@ -202,6 +225,7 @@ class TaskIndex:
     def __init__(self, tasks: Iterable[KnownTask]) -> None:
         self.tasks = list(tasks)
         self.pairs = {t.id: content_pairs(t.summary) for t in self.tasks}
+        self.years = {t.id: set(_YEARS.findall(t.summary)) for t in self.tasks}
         counts: dict[str, int] = {}
         for pairs in self.pairs.values():
             for pair in pairs:
@@ -210,24 +234,35 @@ class TaskIndex:
         self.weight = {p: math.log(1 + total / c) for p, c in counts.items()}
 
     def scores(self, clause: str, before: date | None = None) -> list[tuple[float, int, str]]:
-        """(score, shared pairs, task id) per candidate, best first. The score is the
-        weight of the shared pairs over the weight of the clause's known pairs."""
+        """(score, shared pairs, task id) per candidate, best first. The score is the cosine
+        of the weighted pairs: high only when the clause and the task share their distinctive
+        words (a long task naming three projects scores low on a clause naming one). A
+        task assigned on or after ``before`` (the report's date) and a task naming only other
+        years than the clause are no candidates."""
         pairs = content_pairs(clause) & set(self.weight)
-        total = sum(self.weight[p] for p in pairs)
+        total = sum(self.weight[p] ** 2 for p in pairs)
+        years = set(_YEARS.findall(clause))
         if total <= 0:
             return []
         out = []
         for task in self.tasks:
             if before is not None and task.assigned_on is not None and task.assigned_on >= before:
                 continue
+            if years and self.years[task.id] and not years & self.years[task.id]:
+                continue
             shared = pairs & self.pairs[task.id]
             if shared:
-                out.append((sum(self.weight[p] for p in shared) / total, len(shared), task.id))
+                own = sum(self.weight[p] ** 2 for p in self.pairs[task.id])
+                score = sum(self.weight[p] ** 2 for p in shared) / math.sqrt(total * own)
+                out.append((score, len(shared), task.id))
         return sorted(out, reverse=True)
 
     def link(self, statement: ProgressStatement, before: date | None = None,
-             min_score: float = MIN_SCORE) -> TaskLink | None:
+             min_score: float | None = None) -> TaskLink | None:
         """The task ``statement`` reports on, or None when no task clearly fits."""
+        min_score = MIN_SCORE if min_score is None else min_score
+        if statement.status == COMPLETED:
+            min_score = max(min_score, COMPLETED_MIN_SCORE)
         ranked = self.scores(statement.clause, before)
         if not ranked:
             return None
@@ -242,3 +277,51 @@ def link_statements(statements: Iterable[ProgressStatement], index: TaskIndex,
                     before: date | None = None) -> list[TaskLink]:
     """Links of the statements that clearly report on one known task (others are dropped)."""
     return [link for s in statements if (link := index.link(s, before)) is not None]
+
+
+def known_tasks(facts: Iterable[Any]) -> list[KnownTask]:
+    """The tasks of a set of facts (the dataset's or the log's current ones), each dated by
+    the document that assigned it (its source document, else ``assigned_by``)."""
+    facts = list(facts)
+    dates: dict[str, date] = {}
+    for fact in facts:
+        if fact.kind != "document":
+            continue
+        when = _date(fact.payload.get("date")) or _date(fact.payload.get("date_earliest"))
+        if when:
+            dates[fact.key] = when
+            if fact.key.startswith("seed-"):
+                dates[fact.key.removeprefix("seed-")] = when
+    out = []
+    for fact in facts:
+        if fact.kind != "task" or not fact.payload.get("summary"):
+            continue
+        doc = fact.source.doc if fact.source is not None else None
+        assigned = dates.get(doc or "") or dates.get(str(fact.payload.get("assigned_by") or ""))
+        out.append(KnownTask(fact.key, str(fact.payload["summary"]), assigned,
+                             _date(fact.payload.get("deadline"))))
+    return out
+
+
+def _date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def report_date(period: str | None) -> date | None:
+    """The evidence date of a report: the end of its own period ("9T/2024" → 2024-09-30)."""
+    try:
+        return Period.from_code(period).end if period else None
+    except ParseError:
+        return None
+
+
+def link_extraction(extraction: Any, tasks: Iterable[KnownTask]) -> list[TaskLink]:
+    """Link an extraction's progress statements to the known tasks assigned before the
+    report (``extraction.links`` is set and returned)."""
+    index = TaskIndex(tasks)
+    extraction.links = link_statements(extraction.progress, index,
+                                       report_date(extraction.period))
+    return extraction.links

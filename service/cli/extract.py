@@ -10,10 +10,12 @@ from typing import Annotated, Any
 
 import typer
 
-from kg.dataset import DEFAULT_DATASET
+from kg.dataset import DEFAULT_DATASET, load_dataset
+from kg.errors import KehoachError
 from kg.extract import Extraction, extract_file, load_indicator_matcher
 from kg.extract.ingest import IngestPlan, plan_ingest
 from kg.extract.matching import IndicatorMatcher, matcher_from_log
+from kg.extract.progress import KnownTask, known_tasks, link_extraction
 from kg.log import default_db_path, open_log
 from service.cli.options import AsOfOption, DbOption, JsonOption, command, emit_json, parse_as_of
 
@@ -49,6 +51,24 @@ def _print_extraction(result: Extraction) -> None:
         owner = t.agency if t.agency_stated else f"({t.agency})"
         typer.echo(f"  l{t.line:<5} {owner} | {t.deadline or t.condition or '-'} | "
                    f"{t.summary[:90]}")
+    linked = {id(link.statement): link.task for link in result.links}
+    typer.echo(f"Tiến độ nhiệm vụ / progress statements: {len(result.progress)} "
+               f"({len(result.links)} gắn với nhiệm vụ / linked to a task)")
+    for s in result.progress:
+        task = linked.get(id(s), "-")
+        typer.echo(f"  l{s.line:<5} {s.status:11} {task:24} {s.clause[:90]}")
+
+
+def _dataset_tasks(directory: Path) -> list[KnownTask]:
+    """Known tasks of a dataset directory (none when it holds no valid dataset)."""
+    try:
+        return known_tasks(load_dataset(directory))
+    except KehoachError:
+        return []
+
+
+def _log_tasks(log: Any) -> list[KnownTask]:
+    return known_tasks(log.current("document") + log.current("task"))
 
 
 @command
@@ -61,6 +81,7 @@ def extract(file: FileArgument, as_json: JsonOption = False,
     """
     matcher = load_indicator_matcher(indicators or DEFAULT_DATASET)
     result = extract_file(file, matcher=matcher)
+    link_extraction(result, _dataset_tasks(indicators or DEFAULT_DATASET))
     if as_json:
         emit_json(result.to_dict())
     else:
@@ -74,6 +95,13 @@ def _matcher(log: Any, indicators: Path | None) -> IndicatorMatcher:
     return matcher if matcher.names else load_indicator_matcher(DEFAULT_DATASET)
 
 
+def _extract(file: Path, log: Any, indicators: Path | None) -> Extraction:
+    """Extract ``file``, its progress statements linked to the log's tasks."""
+    result = extract_file(file, matcher=_matcher(log, indicators))
+    link_extraction(result, _log_tasks(log))
+    return result
+
+
 def _dry_run(file: Path, db: Path, indicators: Path | None,
              as_of: date | None) -> tuple[IngestPlan, list[dict[str, Any]]]:
     """Plan the ingest on a temporary copy of the log and replay the copy with and without
@@ -85,7 +113,7 @@ def _dry_run(file: Path, db: Path, indicators: Path | None,
         if db.exists():
             shutil.copyfile(db, copy)
         with open_log(copy) as log:
-            plan = plan_ingest(extract_file(file, matcher=_matcher(log, indicators)))
+            plan = plan_ingest(_extract(file, log, indicators))
             before = {a.id for a in replay(log, as_of=as_of, persist=False).alerts}
             log.append(plan.facts, submitted_by="extract-preview")
             after = replay(log, as_of=as_of, persist=False).alerts
@@ -93,8 +121,15 @@ def _dry_run(file: Path, db: Path, indicators: Path | None,
 
 
 def _print_plan(plan: IngestPlan, alerts: list[dict[str, Any]] | None, written: int | None) -> None:
-    typer.echo(f"Sẽ ghi / to assert: {len(plan.facts)} số liệu / observations")
+    updates = [f for f in plan.facts if f.kind == "task_update"]
+    typer.echo(f"Sẽ ghi / to assert: {len(plan.facts) - len(updates)} số liệu / observations, "
+               f"{len(updates)} cập nhật nhiệm vụ / task updates")
+    for fact in updates:
+        typer.echo(f"  {fact.key} {fact.payload['task']} {fact.payload['status']} "
+                   f"(l{fact.source.line if fact.source else '?'})")
     for fact in plan.facts:
+        if fact.kind != "observation":
+            continue
         p = fact.payload
         typer.echo(f"  {fact.key} {p['indicator']} {p['period']} {p['value'] or ''} "
                    f"{p['pct_of_plan']}% (l{fact.source.line if fact.source else '?'})")
@@ -134,7 +169,7 @@ def ingest(
         plan, alerts = _dry_run(file, path, indicators, parse_as_of(as_of))
     else:
         with open_log(path) as log:
-            plan = plan_ingest(extract_file(file, matcher=_matcher(log, indicators)))
+            plan = plan_ingest(_extract(file, log, indicators))
             outcomes = log.append(plan.facts, submitted_by="extract")
             written = sum(1 for o in outcomes if o.status != "duplicate")
     if as_json:
