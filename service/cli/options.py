@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from kg.errors import KehoachError
-from kg.notation import nfc_all
+from kg.notation import nfc_all, parse_date
 
 DbOption = Annotated[
     Path | None,
@@ -27,20 +27,23 @@ DbOption = Annotated[
 ]
 AsOfOption = Annotated[
     str | None,
-    typer.Option("--as-of", help="Đánh giá tại ngày / evaluate as of date (YYYY-MM-DD)."),
+    typer.Option("--as-of", help="Đánh giá tại ngày / evaluate as of date (dd/mm/yyyy or "
+                 "YYYY-MM-DD)."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="In JSON / print JSON.")]
 
 
 def parse_as_of(text: str | None) -> date | None:
+    """An --as-of date as people write it: 30/06/2024, 2024-06-30, "ngày 30 tháng 6 năm
+    2024" (``kg.notation.parse_date``)."""
     if text is None:
         return None
     try:
-        return date.fromisoformat(text)
-    except ValueError:
+        return parse_date(text)
+    except KehoachError:
         raise typer.BadParameter(
-            f"Ngày không hợp lệ '{text}', cần dạng YYYY-MM-DD / invalid date '{text}', "
-            "expected YYYY-MM-DD",
+            f"Ngày không hợp lệ '{text}', cần dạng dd/mm/yyyy hoặc YYYY-MM-DD / invalid date "
+            f"'{text}', expected dd/mm/yyyy or YYYY-MM-DD",
             param_hint="--as-of",
         ) from None
 

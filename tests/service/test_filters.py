@@ -75,3 +75,12 @@ def test_api_alerts_agency_by_name_and_unknown_values_422(client):
         r = client.get("/api/v1/alerts", params=params, headers=bearer("viewer"))
         assert r.status_code == 422, (params, r.text)
         assert r.json()["code"] == "unknown_name"
+
+
+def test_as_of_accepts_the_vietnamese_date_form(langson_db):
+    iso = run("status", "--json", "--as-of", "2024-06-30", "--db", langson_db)
+    vietnamese = run("status", "--json", "--as-of", "30/06/2024", "--db", langson_db)
+    assert iso.exit_code == vietnamese.exit_code == 0, vietnamese.output
+    assert json.loads(iso.output) == json.loads(vietnamese.output)
+    bad = run("status", "--as-of", "31/02/2024", "--db", langson_db)
+    assert bad.exit_code == 2 and "dd/mm/yyyy" in bad.output
