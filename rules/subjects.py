@@ -14,7 +14,6 @@ from typing import Any
 
 from kg.errors import KehoachError
 from kg.log import StoredFact
-from kg.matching import fold
 from kg.notation.expressions import TargetExpression, parse_expression
 from kg.notation.numbers import format_number, parse_number
 from kg.notation.periods import Period, parse_period
@@ -102,17 +101,12 @@ def indicator_info(snap: Snapshot, indicator: str | None, text: str | None = Non
 
 @lru_cache(maxsize=4096)
 def infer_kind(measure: str | None, unit: str | None, name: str) -> str:
-    """The measure kind of an indicator (cách đánh giá): as the data says, else inferred —
-    a name opening with "giảm" is a reduction; "bình quân đầu người", a unit per person or
-    per 10,000 people is a per-capita ratio; otherwise as the template infers it ("tốc độ
-    tăng" → growth rate; %, "tỷ lệ", "cơ cấu" → level; money, visits, tonnes → cumulative)."""
+    """The measure kind of an indicator (cách đánh giá): as the data says, else inferred as
+    the template infers it (``kg.template.facts.infer_measure``: "giảm …" → reduction;
+    "bình quân đầu người", a unit per person → per capita; "tốc độ tăng" → growth rate; %,
+    "tỷ lệ", "cơ cấu" → level; money, visits, tonnes → cumulative; else level)."""
     if measure in MEASURE_KINDS:
         return measure
-    folded, folded_unit = fold(name), fold(unit or "")
-    if folded.startswith("giam "):
-        return "reduction"
-    if "dau nguoi" in folded or "/nguoi" in folded_unit or "/van dan" in folded_unit:
-        return "per_capita"
     return infer_measure(unit, name)
 
 

@@ -63,7 +63,8 @@ class SheetKind:
 DIRECTIONS = {"increase": ("tăng",), "decrease": ("giảm",), "band": ("khoảng",),
               "maintain": ("duy trì",)}
 MEASURES = {"cumulative": ("lũy kế", "cộng dồn"), "level": ("mức",),
-            "growth_rate": ("tốc độ tăng",)}
+            "growth_rate": ("tốc độ tăng",), "reduction": ("mức giảm", "giảm"),
+            "per_capita": ("bình quân đầu người",)}
 GROUPS = {"economic": ("kinh tế",), "social": ("xã hội",), "environment": ("môi trường",)}
 OBSERVATION_KINDS = {"actual": ("thực hiện",), "estimate": ("ước", "ước thực hiện", "ước tính")}
 VERDICTS = {"Đạt": ("Đạt", "achieved"), "Vượt": ("Vượt", "exceeded"),
@@ -101,10 +102,12 @@ TARGETS = SheetKind("targets", "Chỉ tiêu - Mục tiêu", "Targets", (
            "As written: '7 - 7,5', '≥5', '4.060', 'trên 90'.", "7 - 7,5",
            ("kế hoạch", "chỉ tiêu kế hoạch"), width=14),
     Column("measure", "Cách tính", False,
-           "lũy kế (cộng dồn trong năm: thu ngân sách, khách du lịch) hoặc mức (tỷ lệ, độ "
-           "che phủ); để trống thì suy ra từ đơn vị và tên.",
-           "cumulative (summed through the year) or level; inferred from unit and name when "
-           "empty.", "mức", ("loại chỉ tiêu",), MEASURES, 14),
+           "lũy kế (cộng dồn trong năm: thu ngân sách, khách du lịch), mức (tỷ lệ, độ che "
+           "phủ), tốc độ tăng, mức giảm (giảm tai nạn ≥5%) hoặc bình quân đầu người; để trống "
+           "thì suy ra từ đơn vị và tên.",
+           "cumulative (summed through the year), level, growth rate, reduction or per "
+           "capita; inferred from unit and name when empty.", "mức", ("loại chỉ tiêu",),
+           MEASURES, 14),
     Column("baseline", "Giá trị gốc", False, "Giá trị kỳ gốc như văn bản viết.",
            "Baseline as written.", "7,0", ("cơ sở", "kỳ gốc"), width=12),
     Column("group", "Nhóm", False, "kinh tế, xã hội hoặc môi trường.",

@@ -28,6 +28,7 @@ from kg.template.read import RawRow, RawSheet
 LEVEL_NAME_STARTS = ("ty le", "co cau", "chi so", "do che phu", "binh quan", "so giuong",
                      "so bac sy", "so bac si")
 GROWTH_NAME_STARTS = ("toc do tang",)
+REDUCTION_NAME_STARTS = ("giam ",)
 CUMULATIVE_UNIT_WORDS = {"dong", "usd", "luot", "khach", "tan", "ha", "m3", "kwh", "cay",
                          "doanh nghiep", "lao dong", "nguoi", "du an", "hop tac xa", "km"}
 
@@ -35,13 +36,19 @@ CUMULATIVE_UNIT_WORDS = {"dong", "usd", "luot", "khach", "tan", "ha", "m3", "kwh
 def infer_measure(unit: str | None, name: str) -> str:
     """How an indicator adds up through the year when the row does not say (cách tính).
 
-    A name opening with "tốc độ tăng" is a growth rate; a percentage or per-unit rate ("%",
+    A name opening with "giảm" is a reduction (judged on the change against the same period,
+    rules/README.md); "bình quân đầu người" or a unit per person is a per-capita ratio; a name
+    opening with "tốc độ tăng" is a growth rate; a percentage or per-unit rate ("%",
     "bác sỹ/vạn dân") or a name opening with "tỷ lệ", "cơ cấu", "chỉ số", "độ che phủ",
     "bình quân" is a level; a unit of money, visits, mass, area, people or firms ("tỷ đồng",
     "triệu USD", "nghìn lượt", "tấn", "ha", "doanh nghiệp", "lao động") is a cumulative flow;
     anything else (counts of communes, schools: stocks) is a level.
     """
     folded_name, folded_unit = fold(name), fold(unit or "")
+    if folded_name.startswith(REDUCTION_NAME_STARTS):
+        return "reduction"
+    if "dau nguoi" in folded_name or ("/" in (unit or "") and folded_unit.endswith(" nguoi")):
+        return "per_capita"
     if folded_name.startswith(GROWTH_NAME_STARTS):
         return "growth_rate"
     if "%" in (unit or "") or "/" in (unit or "") or folded_name.startswith(LEVEL_NAME_STARTS):

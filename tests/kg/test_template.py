@@ -149,6 +149,9 @@ def test_infer_measure():
     assert infer_measure("bác sỹ/vạn dân", "Số bác sỹ") == "level"
     assert infer_measure("%", "Tốc độ tăng thu nội địa") == "growth_rate"
     assert infer_measure("xã", "Số xã đạt chuẩn nông thôn mới") == "level"
+    assert infer_measure("%", "Giảm tai nạn giao thông cả 3 tiêu chí") == "reduction"
+    assert infer_measure("triệu đồng", "GRDP bình quân đầu người") == "per_capita"
+    assert infer_measure("triệu đồng/người", "GRDP") == "per_capita"
 
 
 @pytest.mark.parametrize("rows", [OBSERVATIONS_EN, OBSERVATIONS_VI], ids=["en", "vi"])

@@ -140,6 +140,7 @@ def test_eleven_month_figure_replaces_the_six_month_pace(results: dict[date, Rep
 @pytest.mark.parametrize(("measure", "unit", "name", "kind"), [
     (None, "%", "Giảm tai nạn giao thông", "reduction"),
     (None, "triệu đồng/người", "GRDP bình quân đầu người", "per_capita"),
+    (None, "triệu đồng/người", "GRDP", "per_capita"),
     (None, "%", "Tốc độ tăng GRDP", "growth_rate"),
     (None, "%", "Tỷ lệ hộ nghèo", "level"),
     (None, "tỷ đồng", "Thu ngân sách", "cumulative"),
