@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.dataset import DEFAULT_DATASET, load_dataset
-from kg.log import open_log
+from kg.log import Fact, Source, open_log
 from rules.replay import ReplayResult, alerts, current_statuses, replay
 from rules.subjects import infer_kind
 from service.cli.app import build_app
@@ -185,3 +185,24 @@ def test_a_pace_superseded_by_the_year_verdict_is_not_escalated(
                 if a["kind"] == "escalated"]
     assert [a for a in _alerts(result, "local_budget_expenditure@2023")
             if a["kind"] == "escalated"]
+
+
+def test_an_imported_year_actual_replaces_the_pace(tmp_path: Path, db: Path) -> None:
+    """retail_sales@2024 stayed at risk after an actual of 101,3 % was imported: the actual
+    for the whole year is the latest evidence, its verdict the one current status."""
+    path = tmp_path / "copy.db"
+    path.write_bytes(db.read_bytes())
+    log = open_log(path)
+    log.append([Fact("observation", "obs-import-001", {
+        "id": "obs-import-001", "indicator": "retail_sales", "period": "2024",
+        "value": "41.018,1", "unit": "tỷ đồng", "pct_of_plan": "101,3", "plan_basis": "ke_hoach",
+        "kind": "actual", "as_of": "2024-12-31"},
+        Source(doc="template", line=2, quote="41.018,1"), date(2024, 12, 31))],
+        submitted_by="test")
+    result = replay(log, date(2025, 1, 10), persist=False)
+    log.close()
+    row = _row(result, "retail_sales@2024")
+    assert (row["status"], row["dimension"]) == ("exceeded", "verdict")
+    assert {"dimension": "pace", "status": "at_risk", "period": "9T/2024"} in row["superseded"]
+    assert all(a["superseded_by"] for a in _alerts(result, "retail_sales@2024")
+               if a["kind"] in ("at_risk", "not_achieved"))
