@@ -146,3 +146,20 @@ def test_the_task_scale_is_read_from_tasks_yaml() -> None:
     assert [scale.bucket(d) for d in (0, 1, 30, 31, 90, 91, 120, 121, 999)] == [
         None, "le_30", "le_30", "31_90", "31_90", "91_120", "91_120", "gt_120", "gt_120"]
     assert scale.offsets == (-14, 0, 1, 31, 91, 121)
+
+
+def test_every_deadline_source_is_verbatim_at_its_line() -> None:
+    from kg.provenance import check_rows
+
+    rows = [{"id": t.key, "source": t.payload["deadline_source"]} for t in TASKS.values()
+            if t.payload.get("deadline_source")]
+    assert len(rows) > 300 and check_rows(rows) == []
+    # the deadline's text is in the task's own quote or in its deadline source
+    for task in TASKS.values():
+        written = str(task.payload.get("deadline_text") or "").lower()
+        if not written or task.payload.get("condition"):
+            continue
+        quotes = [task.source.quote or ""] + [str(
+            (task.payload.get("deadline_source") or {}).get("quote") or "")]
+        heading = " ".join(quotes).lower()
+        assert written.removeprefix("trong ") in heading or task.source.doc == "000", task.key
