@@ -61,7 +61,9 @@ class Units:
         root = roots[0]
         self.parent.setdefault(root, root)
         for other in roots[1:]:
-            self.unions += 1
+            # a unit id never seen before (a target's first table row) re-roots nothing
+            if other in self.parent or other in self.keys:
+                self.unions += 1
             if root in self.keys and other in self.keys:
                 self.merged.add(root)
             self.parent[other] = root
