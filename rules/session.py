@@ -16,12 +16,16 @@ checkpoint, so a fact arriving on the clock date replaces that date's judgement.
 
 Backdated facts: when a new fact becomes visible before one of the unit's change points that
 is earlier than the clock, the unit's state (statuses, pace history, alerts, status changes)
-is dropped and the unit re-judged on all its change points up to the clock. Its alerts then
+is dropped and the unit re-judged on all its change points up to the clock — also every
+reporting indicator when a report opens, moves or closes a reporting year (its report dates
+move). A unit re-judged from a date after its last change point continues from its state
+before the clock; its clock checkpoint is then taken again. A re-judged unit's alerts
 carry the dates a full replay gives them; alerts a unit raised on the incomplete log and no
 longer raises leave the session's alert list. ``judge_facts`` says what changed —
 outcomes added, revised (same id, other content) and withdrawn (no longer concluded) — so
 the log's copy can follow (``rules.persist``).
-So the session's statuses and alert ids equal those of a full replay of the same log.
+So the session's statuses and outcomes (alerts and status changes, content included) equal
+those of a full replay of the same log.
 A fact visible after the clock is filed but judged only when ``advance`` reaches its date.
 """
 
@@ -367,14 +371,19 @@ class RuleSession:
                       for f in facts for u in unit_ids(f) if self.units.find(u) in self.units.keys}
         touched = self._file(facts)
         new_opening = self._opening_dates()
-        if new_opening != opening:
-            moved = [d for y, d in new_opening.items() if opening.get(y) != d]
-            for root in self._reporting_roots():
-                touched[root] = min([touched.get(root, date.max), *moved])
-        new_reports = self._report_dates(new_opening)
         old_by_root: dict[str, set[date]] = {}
         for unit, dates in old_points.items():  # units may have merged while filing
             old_by_root.setdefault(self.units.find(unit), set()).update(dates)
+        if new_opening != opening:  # a reporting year opened, moved or closed
+            moved = [d for y, d in new_opening.items() if opening.get(y) != d] + [
+                d for y, d in opening.items() if y not in new_opening]
+            for root in self._reporting_roots():
+                touched[root] = min([touched.get(root, date.max), *moved])
+                # judged on its old points from there on: re-judged from scratch, not on top
+                # of its later state (which made A → B → A status histories)
+                old_by_root.setdefault(root, set()).update(
+                    self._change_points(root, old_reports))
+        new_reports = self._report_dates(new_opening)
         plan: dict[str, list[date]] = {}
         for root, since in touched.items():
             if since > self.clock:
@@ -388,6 +397,8 @@ class RuleSession:
                 since = date.min
             elif (point := self._checkpoints.get(root)) and point.when == self.clock:
                 self._restore(root, point)
+                if since < self.clock:  # judged before the clock now: the checkpoint is
+                    del self._checkpoints[root]  # taken again when the clock's turn comes
             first = max(since, FIRST_DAY)
             plan[root] = sorted(d for d in points if first <= d < self.clock) + [self.clock]
         self._run(plan)

@@ -108,6 +108,9 @@ def _compare(session: RuleSession, full: ReplayResult) -> None:
     mine = session.result()
     assert {a.id for a in mine.alerts} == {a.id for a in full.alerts}
     assert mine.statuses == full.statuses
+    # every outcome with its content: status histories too (no A → B → A left by a re-judged
+    # unit), since the log keeps exactly these (rules.persist)
+    _same_outcomes(mine, full)
 
 
 def _reference(log: Any, as_of: date) -> ReplayResult:
@@ -251,3 +254,28 @@ def test_outcome_dicts_hold_every_field(fresh_log: Any) -> None:
         expected = asdict(outcome) | ({"kind": "status_change"}
                                       if outcome.kind == "status_change" else {})
         assert outcome.to_dict() == expected
+
+
+def test_a_reporting_year_opened_earlier_rejudges_other_indicators_from_scratch(
+        fresh_log: Any) -> None:
+    """An early report of one indicator moves the opening of 2023 for every reporting
+    indicator: the others are re-judged from scratch, not on top of their later state."""
+    fresh_log.append(BASE + [_indicator("ind-a", "so-a"), _target("ind-a", "100"),
+                             _indicator("ind-b", "so-b"), _target("ind-b", "100"),
+                             _observation(1, "ind-a", "6T/2023", 30, date(2023, 7, 5)),
+                             _observation(2, "ind-a", "9T/2023", 74, date(2023, 10, 5))])
+    session = RuleSession.start(fresh_log, date(2023, 12, 31))
+    early = fresh_log.append([_observation(3, "ind-b", "3T/2023", 25, date(2023, 3, 1))])
+    session.assert_facts([o.fact for o in early])
+    _compare(session, replay(fresh_log, date(2023, 12, 31), persist=False))
+
+
+def test_a_task_update_resent_later_keeps_the_first_completion_in_history(
+        fresh_log: Any) -> None:
+    """Both updates come after the task's last threshold (deadline + 121 days): the second
+    re-judges from its own date on, and must start from the state the first one left."""
+    fresh_log.append(BASE + [_task(1, date(2023, 6, 1), "so-a")])
+    session = RuleSession.start(fresh_log, date(2023, 12, 31))
+    for when in (date(2023, 10, 18), date(2023, 11, 28)):
+        session.assert_facts([o.fact for o in fresh_log.append([_done(1, when)])])
+        _compare(session, replay(fresh_log, date(2023, 12, 31), persist=False))
