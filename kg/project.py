@@ -73,8 +73,11 @@ TYPE_CLASSES = {"L": KH.Law, "NĐ": KH.Decree, "TT": KH.Circular}
 
 
 def _concepts(prefix: str) -> dict[str, URIRef]:
-    """``skos:notation`` → concept, for the concepts whose name starts with ``prefix``."""
-    return {code: KH[name] for name, code in NOTATIONS.items() if name.startswith(prefix)}
+    """``skos:notation`` → concept, for the concepts whose name starts with ``prefix`` (IRIs
+    built from the term table, not the generated namespace, so a stale ``namespace.py`` cannot
+    stop ``kehoach ontology build`` from regenerating it)."""
+    return {code: URIRef(f"{KH_IRI}{name}") for name, code in NOTATIONS.items()
+            if name.startswith(prefix)}
 
 
 STATUSES = {**_concepts("verdict_"), **_concepts("task_"), **_concepts("pace_")}
@@ -83,9 +86,17 @@ ALERT_KINDS = {k: v for k, v in _concepts("alert_").items() if "." not in k}
 PERIOD_KINDS = _concepts("period_")
 ROLES = _concepts("role_")
 OBSERVATION_STATUSES = _concepts("obs_")
-DOCUMENT_TYPES = {code: KH[f"doctype_{slug}"] for code, slug in DOCUMENT_TYPE_CODES.items()}
+DOCUMENT_TYPES = {code: URIRef(f"{KH_IRI}doctype_{slug}")
+                  for code, slug in DOCUMENT_TYPE_CODES.items()}
 REPORT_STRUCTURE = URIRef(f"{KH_IRI}ReportStructure")
 """The Data Cube structure of report figures (ontology/cube.ttl, outside the OWL ontology)."""
+TARGET_STRUCTURE = URIRef(f"{KH_IRI}TargetStructure")
+TARGET_DATASET = URIRef(f"{DATA_IRI}dataset/targets")
+_TARGET_DATASET_TRIPLES: tuple[Triple, ...] = (
+    (TARGET_DATASET, RDF.type, QB.DataSet), (TARGET_DATASET, QB.structure, TARGET_STRUCTURE),
+    (TARGET_STRUCTURE, RDF.type, QB.DataStructureDefinition))
+"""The one data set of the plan's targets (a target fact is its qb:Observation; a target a
+report merely implies is not: it has no value)."""
 
 PLAN_BASES = {"ke_hoach": KH.basis_plan, "ke_hoach_dau_nam": KH.basis_plan,
               "ke_hoach_dieu_chinh": KH.basis_adjusted_plan, "du_toan": KH.basis_budget,
@@ -313,7 +324,8 @@ def _responsibilities(node: URIRef, kind: str, key: str, p: dict[str, Any]) -> l
 
 def target_triples(fact: StoredFact, node: URIRef) -> list[Triple]:
     p = fact.payload
-    out: list[Triple] = [(node, RDF.type, KH.Target)]
+    out: list[Triple] = [(node, RDF.type, KH.Target), (node, RDF.type, QB.Observation),
+                         (node, QB.dataSet, TARGET_DATASET), *_TARGET_DATASET_TRIPLES]
     if p.get("indicator"):
         ind = ref_iri("indicator", str(p["indicator"]))
         out += [(node, KH.forIndicator, ind), (ind, KH.hasTarget, node)]

@@ -28,7 +28,7 @@ __all__ = [
 
 class KH(DefinedNamespace):
     """kehoach ontology terms; per kind:
-    30 class, 31 object_property, 24 data_property, 10 concept_scheme, 60 concept.
+    30 class, 31 object_property, 24 data_property, 10 concept_scheme, 61 concept.
     """
 
     _fail = True
@@ -419,6 +419,9 @@ class KH(DefinedNamespace):
     role_lead: URIRef
     # role_support — Support / Phối hợp: A supporting agency.
     role_support: URIRef
+    # task_completed — Completed (date not stated) / Hoàn thành (không rõ ngày): Done; the source
+    # states no day and reports after the deadline, so on time is unknown.
+    task_completed: URIRef
     # task_completed_late — Completed late / Hoàn thành quá hạn: Done after the deadline.
     task_completed_late: URIRef
     # task_completed_on_time — Completed on time / Hoàn thành đúng hạn: Done within the deadline.

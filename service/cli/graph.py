@@ -216,18 +216,53 @@ def _plan_prefixes() -> list[tuple[str, str]]:
     return [*PREFIXES.items(), ("khd", "https://kehoach.dev/id/")]
 
 
+def _replayed_plan(db: object, as_of: str | None) -> tuple[PlanGraph, int]:
+    """The graph a rules run would leave, without storing anything: the log's plan facts plus
+    the outcomes of a replay up to ``as_of`` (stored outcomes are left out: the replay's
+    replace them). Returns the graph and how many outcomes it holds."""
+    from datetime import UTC, datetime
+
+    from kg.log import StoredFact
+    from kg.project import OUTCOME_KINDS
+    from rules.persist import outcome_fact
+    from rules.replay import replay
+
+    with open_existing_log(db) as log:  # type: ignore[arg-type]
+        facts = [f for f in log.read() if f.kind not in OUTCOME_KINDS]
+        outcomes = [outcome_fact(o) for o in replay(log, parse_as_of(as_of),
+                                                    persist=False).outcomes]
+    plan = PlanGraph()
+    plan.apply(facts)
+    now, seq = datetime.now(UTC), plan.last_seq
+    plan.apply(StoredFact(seq + i, f.kind, f.key, 1, f.payload, f.source, "replay", now,
+                          f.as_of, "") for i, f in enumerate(outcomes, 1))
+    return plan, len(outcomes)
+
+
 @command
 def check(db: DbOption = None, as_json: JsonOption = False,
           reasoner: Annotated[bool, typer.Option(help="Chạy HermiT / run HermiT")] = True,
           budget: Annotated[float, typer.Option(help="Giới hạn giây cho HermiT")] = (
-              REASONER_BUDGET_S)) -> None:
+              REASONER_BUDGET_S),
+          replay: Annotated[bool, typer.Option(
+              help="Chạy lại luật (không lưu) và kiểm tra cả kết quả / replay the rules "
+                   "(nothing stored) and check their outcomes too")] = False,
+          as_of: AsOfOption = None) -> None:
     """Kiểm tra SHACL, suy luận OWL, vòng lặp / SHACL, reasoner, cycles (exit 1 on findings).
 
-    Example: kehoach check --json
+    The graph is the log's (with the outcomes a run stored); ``--replay`` checks the graph a
+    rules run up to ``--as-of`` would leave, outcomes included, without writing.
+
+    Example: kehoach check --json; kehoach check --replay --as-of 2024-12-31
     """
-    report = check_graph(_plan(db), reasoner=reasoner, budget_s=budget)
+    if replay:
+        plan, replayed = _replayed_plan(db, as_of)
+    else:
+        plan, replayed = _plan(db), None
+    report = check_graph(plan, reasoner=reasoner, budget_s=budget)
     if as_json:
-        emit_json(report.to_dict())
+        emit_json({**report.to_dict(), "graph": {"triples": len(plan),
+                                                 "replayed_outcomes": replayed}})
     else:
         for finding in report.findings:
             typer.echo(f"[{finding.check}/{finding.code}] {finding.message}")

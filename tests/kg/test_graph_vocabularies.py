@@ -13,7 +13,13 @@ from rdflib.namespace import ORG, PROV, QB, SKOS
 from kg.dataset import load_into
 from kg.graph import PlanGraph
 from kg.log import Fact, Source, StoredFact, open_log
-from kg.project import REPORT_STRUCTURE, entity_iri, fact_triples
+from kg.project import (
+    REPORT_STRUCTURE,
+    TARGET_DATASET,
+    TARGET_STRUCTURE,
+    entity_iri,
+    fact_triples,
+)
 from ontology.namespace import ELI, KH
 from tests.kg.test_validate import DATA
 
@@ -116,6 +122,16 @@ def test_figures_form_one_data_set_per_report(plan):
     assert g.value(obs, QB.dataSet) == entity_iri("dataset", "seed-001")
 
 
+def test_targets_form_one_data_set(plan):
+    g = plan.graph
+    targets = set(g.subjects(RDF.type, KH.Target))
+    assert len(targets) > 100
+    assert {g.value(t, QB.dataSet) for t in targets} == {TARGET_DATASET}
+    assert all((t, RDF.type, QB.Observation) in g for t in targets)
+    assert g.value(TARGET_DATASET, QB.structure) == TARGET_STRUCTURE
+    assert (TARGET_STRUCTURE, RDF.type, QB.DataStructureDefinition) in g
+
+
 def test_official_verdicts_are_not_observations(plan):
     g = plan.graph
     rows = set(g.subjects(RDF.type, KH.OfficialVerdict))
@@ -136,6 +152,16 @@ def _outcome(fact_kind: str, **payload) -> list:
     fact = _stored(fact_kind, "o1", {"rule": {"id": "r", "version": 1}, "as_of": "2024-06-30",
                                 "agency": "so-y-te", **payload})
     return fact_triples(fact)
+
+
+def test_every_status_and_alert_kind_of_the_rules_has_a_concept():
+    from kg.project import ALERT_KINDS, STATUSES
+    from rules.vocabulary import ALERT_KINDS as RULE_ALERT_KINDS
+    from rules.vocabulary import STATUSES as RULE_STATUSES
+
+    codes = {code for statuses in RULE_STATUSES.values() for code in statuses}
+    assert codes <= set(STATUSES), codes - set(STATUSES)
+    assert set(RULE_ALERT_KINDS) <= set(ALERT_KINDS), set(RULE_ALERT_KINDS) - set(ALERT_KINDS)
 
 
 def test_outcomes_use_concepts_and_a_kehoach_agency_property():
@@ -161,6 +187,7 @@ def test_an_implied_target_is_typed_and_keeps_its_type_across_versions(tmp_path)
     plan = PlanGraph.from_log(log)
     target = entity_iri("target", "ind@2025")
     assert (target, RDF.type, KH.Target) in plan.graph
+    assert plan.graph.value(target, QB.dataSet) is None  # implied: no value, no data set
     log.append([Fact("target", "ind@2025", {"id": "ind@2025", "period": "2025",
                                             "expression": "5"}, Source("001", 2, "y")),
                 Fact("alert", "a1", {**alert, "kind": "off_track",

@@ -119,8 +119,8 @@ def test_concept_schemes_hold_their_codes(committed: rdflib.Graph) -> None:
     assert codes("VerdictScheme") == {
         "verdict_exceeded", "verdict_achieved", "verdict_not_achieved"}
     assert codes("TaskStatusScheme") == {
-        "task_completed_on_time", "task_completed_late", "task_in_progress", "task_overdue",
-        "task_due_soon"}
+        "task_completed_on_time", "task_completed_late", "task_completed", "task_in_progress",
+        "task_overdue", "task_due_soon"}
     assert _langs(committed, KH.verdict_exceeded, SKOS.prefLabel) == {"vi", "en"}
 
 
