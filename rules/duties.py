@@ -165,10 +165,12 @@ def _deadline_source(task: StoredFact) -> dict[str, Any] | None:
     as "Nhiệm vụ trọng tâm quý IV") when the data gives one, else the task's own source."""
     src = task.payload.get("deadline_source")
     if isinstance(src, dict) and src.get("quote"):
-        return {"doc": str(src.get("doc")), "line": src.get("line"), "quote": src["quote"]}
+        return {"fact": task.id, "doc": str(src.get("doc")), "line": src.get("line"),
+                "quote": src["quote"], "role": "deadline"}
     if task.source is None:
         return None
-    return {"doc": task.source.doc, "line": task.source.line, "quote": task.source.quote}
+    return {"fact": task.id, "doc": task.source.doc, "line": task.source.line,
+            "quote": task.source.quote, "role": "deadline"}
 
 
 def _due_date(report: dict[str, Any], year: int, month: int) -> date:

@@ -118,6 +118,17 @@ def _subject(event: dict[str, Any]) -> Subject:
     return Subject(event["subject_id"], event["subject_name"], event["subject_kind"])
 
 
+def _sources(measure: Measure) -> list[dict[str, Any]]:
+    """The quotes of the facts used, and — for a task — where its deadline is written when
+    that is another place (the section heading "NHIỆM VỤ … QUÝ IV NĂM 2024")."""
+    out = [s for f in measure.facts for s in source_of(f)]
+    extra = measure.details.get("deadline_source")
+    if extra and not any((s["doc"], s["line"], s["quote"]) ==
+                         (extra["doc"], extra["line"], extra["quote"]) for s in out):
+        out.append(extra)
+    return out
+
+
 def _alert(firing: Firing, measure: Measure, when: date) -> Alert:
     rule, event = firing.rule, measure.event
     bucket = rule.then.get("bucket")  # an attribute: one overdue task has one alert
@@ -130,7 +141,7 @@ def _alert(firing: Firing, measure: Measure, when: date) -> Alert:
         facts=[f.id for f in measure.facts], thresholds=rule.thresholds,
         explanation_vi=_explain(rule.explanation["vi"], event),
         explanation_en=_explain(rule.explanation["en"], event),
-        sources=[s for f in measure.facts for s in source_of(f)], chain=measure.chain,
+        sources=_sources(measure), chain=measure.chain,
         status=rule.then.get("status"), details={**measure.details, "bucket": bucket},
     )
 

@@ -109,7 +109,12 @@ def test_one_overdue_alert_per_task_with_its_age_and_deadline_source(results, as
             date.fromisoformat(alert.as_of) - date.fromisoformat(task.payload["deadline"])).days
         assert any(s["quote"] == task.source.quote and s["line"] == task.source.line
                    for s in alert.sources), alert.id
-        assert details["deadline_source"]["quote"]
+        where = details["deadline_source"]  # where the deadline is written, among the quotes
+        assert any((s["doc"], s["line"], s["quote"]) == (where["doc"], where["line"],
+                                                         where["quote"]) for s in alert.sources)
+        written = str(task.payload["deadline_text"]).lower().removeprefix("trong ")
+        assert task.source.doc == "000" or any(
+            written in str(s["quote"]).lower() for s in alert.sources), alert.id
 
 
 def test_overdue_tasks_at_the_end_of_2024(results) -> None:
