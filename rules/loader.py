@@ -103,6 +103,7 @@ FILE_SCHEMA: dict[str, Any] = {
                    "rules": {"type": "array", "minItems": 1, "items": {"type": "object"}}},
     "additionalProperties": False,
 }
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)(?::(pct))?\}")
 
 
@@ -397,7 +398,7 @@ def load_rule_file(path: Path) -> list[Rule]:
     file = path.name
     text = path.read_text(encoding="utf-8")
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_YAML_LOADER)
     except yaml.YAMLError as err:
         raise RuleFileError(f"YAML không hợp lệ: {err}", f"invalid YAML: {err}",
                             file=file) from None
@@ -426,20 +427,34 @@ def _stringify_dates(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
+_BOOKS: dict[str, RuleBook] = {}
+"""Validated rule books by the digest of their files: every replay asks for the engine, and
+parsing and validating the YAML again for the same bytes was a measured cost."""
+
+
 def load_rules(directory: Path = DEFINITIONS_DIR) -> RuleBook:
-    """Load every ``*.yaml`` rule file of ``directory``; ids must be unique."""
-    rules: list[Rule] = []
-    digest = hashlib.sha256()
+    """Load every ``*.yaml`` rule file of ``directory``; ids must be unique. The same file
+    contents give the same (shared, read-only) book."""
     paths = sorted(Path(directory).glob("*.yaml"))
+    digest = hashlib.sha256()
     for path in paths:
         digest.update(path.name.encode() + path.read_bytes())
+    key = digest.hexdigest()
+    if key not in _BOOKS:
+        _BOOKS[key] = _load_book(paths, key[:16])
+    return _BOOKS[key]
+
+
+def _load_book(paths: list[Path], digest: str) -> RuleBook:
+    rules: list[Rule] = []
+    for path in paths:
         for rule in load_rule_file(path):
             if any(r.id == rule.id for r in rules):
                 raise RuleFileError(f"mã luật trùng: '{rule.id}'",
                                     f"duplicate rule id '{rule.id}'",
                                     file=path.name, rule_id=rule.id, line=rule.line)
             rules.append(rule)
-    return RuleBook(tuple(rules), digest.hexdigest()[:16], tuple(p.name for p in paths))
+    return RuleBook(tuple(rules), digest, tuple(p.name for p in paths))
 
 
 def load_calendar(path: Path = CALENDAR_FILE) -> dict[str, Any]:
