@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from kg.errors import ParseError
@@ -54,13 +55,18 @@ _BOUNDARY = re.compile(r"[.;:!?]\s|[.;:!?]$")
 _SECTION = re.compile(r"nhiệm\s+vụ|phương\s+hướng", re.IGNORECASE)
 _REVIEW = re.compile(r"tình\s+hình|kết\s+quả", re.IGNORECASE)
 
-CONTINUING_LEADS = ("tiếp tục", "duy trì", "đẩy mạnh", "tăng cường", "thường xuyên")
-"""A directive opening with one of these is a standing one (nhiệm vụ thường xuyên)."""
+CONTINUING_LEADS = ("tiếp tục", "duy trì", "đẩy mạnh", "tăng cường", "thường xuyên",
+                    "thực hiện tốt", "theo dõi", "nâng cao", "quản lý", "bảo đảm", "đảm bảo",
+                    "chủ động", "phòng, chống", "phòng chống")
+"""A directive opening with one of these is a standing one (nhiệm vụ thường xuyên): keep
+doing, keep up, manage, watch — a duty with no deliverable that would end it."""
 CONTINUING_ANYWHERE = ("thường xuyên", "kịp thời")
 """Words that make a directive a standing duty wherever they stand."""
 _END_WORDS = re.compile(
     r"\b(?:hoàn\s+thành|trước\s+ngày|hết\s+năm|trong\s+quý|trong\s+tháng|chậm\s+nhất|"
-    r"khởi\s+công|ban\s+hành|phê\s+duyệt|thành\s+lập|tổng\s+kết|sơ\s+kết)\b",
+    r"khởi\s+công|ban\s+hành|phê\s+duyệt|thành\s+lập|tổng\s+kết|sơ\s+kết|trình|đăng\s+cai|"
+    r"xây\s+dựng\s+(?:kế\s+hoạch|đề\s+án|nghị\s+quyết|chương\s+trình|quy\s+hoạch|"
+    r"phương\s+án)|tổ\s+chức\s+(?:hội\s+nghị|lễ|giải|cuộc\s+thi|hội\s+thi|đoàn|diễn\s+tập))\b",
     re.IGNORECASE,
 )
 """A deliverable or a date in the directive: it has an end, so it is not a standing one."""
@@ -90,11 +96,15 @@ def content_pairs(text: str) -> set[str]:
             if not (a in STOP_SYLLABLES and b in STOP_SYLLABLES)}
 
 
+@lru_cache(maxsize=65536)
 def continuing_directive(summary: str, target: str | None = None) -> bool:
-    """True for a standing directive: it opens with "tiếp tục", "duy trì", "đẩy mạnh",
-    "tăng cường", "thường xuyên", or says "thường xuyên" / "kịp thời" — and names no
-    quantified target and no deliverable or date that would end it."""
+    """True for a standing directive: it opens with one of ``CONTINUING_LEADS`` ("tiếp tục",
+    "duy trì", "đẩy mạnh", "tăng cường", "thực hiện tốt", "theo dõi", "quản lý" …) or says
+    "thường xuyên" / "kịp thời" (not "chi thường xuyên", recurrent spending) — and names no
+    quantified target and no deliverable or date that would end it (``_END_WORDS``: hoàn
+    thành, ban hành, khởi công, phê duyệt, trình, xây dựng kế hoạch/đề án …)."""
     text = " ".join(_fold(summary).split())
+    text = re.sub(r"\b(?:chi|kinh\s+phí)\s+thường\s+xuyên\b", " ", text)  # recurrent spending
     if target or not text:
         return False
     lead = text.startswith(CONTINUING_LEADS)
