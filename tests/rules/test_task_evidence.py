@@ -138,6 +138,10 @@ def test_kehoach_alerts_json_gives_one_alert_per_task(db: Path) -> None:
     done = _completed_by(date(2024, 12, 31))
     assert all(a["as_of"] < done[a["subject"]["id"]].isoformat()
                for a in alerts if a["subject"]["id"] in done)
+    # raised before the evidence, closed by it: superseded by the completion
+    closed = {a["subject"]["id"]: a["superseded_by"] for a in alerts if a["subject"]["id"] in done}
+    assert closed and all(by and by["status"].startswith("completed") for by in closed.values())
+    assert all(a["superseded_by"] is None for a in alerts if a["subject"]["id"] not in done)
     statuses = runner.invoke(build_app(), ["status", "--json", "--as-of", "2024-12-31",
                                            "--db", str(db)])
     rows = {row["id"]: row for row in json.loads(statuses.output)}
