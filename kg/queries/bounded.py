@@ -66,10 +66,13 @@ def run_bounded(compute: Callable[[], dict[str, Any]], max_seconds: float,
     read_fd, write_fd = os.pipe()
     parent = os.getpid()
     pid = os.fork()
-    if pid == 0:  # the child: evaluate, answer, leave
-        _close_inherited(keep=write_fd)
-        _die_with(parent, max_seconds)
-        _child(compute, write_fd)
+    if pid == 0:  # the child: evaluate, answer, leave — never return into the caller
+        try:
+            _close_inherited(keep=write_fd)
+            _die_with(parent, max_seconds)
+            _child(compute, write_fd)
+        finally:
+            os._exit(1)
     os.close(write_fd)
     try:
         data = _collect(read_fd, time.monotonic() + max_seconds, cancelled)
@@ -164,14 +167,15 @@ def _collect(read_fd: int, deadline: float,
              cancelled: Callable[[], bool] | None) -> bytes | None | bool:
     """The child's whole answer; None at the deadline, False when cancelled."""
     parts: list[bytes] = []
+    poller = select.poll()  # not select(): a busy server's descriptors pass 1024
+    poller.register(read_fd, select.POLLIN)
     while True:
         left = deadline - time.monotonic()
         if left <= 0:
             return None
         if cancelled is not None and cancelled():
             return False
-        ready, _, _ = select.select([read_fd], [], [], min(left, POLL_SECONDS))
-        if ready:
+        if poller.poll(math.ceil(min(left, POLL_SECONDS) * 1000)):
             chunk = os.read(read_fd, _CHUNK)
             if not chunk:
                 return b"".join(parts)
