@@ -51,6 +51,6 @@ def test_alerts_json_filters_kind(tmp_path: Path) -> None:
 
 
 def test_status_bad_as_of_is_a_usage_error(tmp_path: Path) -> None:
-    r = runner.invoke(build_app(), ["status", "--as-of", "31/12/2023", "--db",
+    r = runner.invoke(build_app(), ["status", "--as-of", "31/13/2023", "--db",
                                     str(_db(tmp_path))])
     assert r.exit_code == 2

@@ -49,7 +49,7 @@ def test_report_writes_the_indicator_sheet(db, tmp_path, period, count):
     (["--period", "2019"], "report_error"),
     (["--period", "năm 2024"], "period_code"),
     (["--period", "2024", "--format", "pdf"], "--format"),
-    (["--period", "2024", "--as-of", "31/12/2024"], "--as-of"),
+    (["--period", "2024", "--as-of", "32/12/2024"], "--as-of"),
 ])
 def test_report_errors_exit_2_with_a_bilingual_message(db, args, message):
     result = runner.invoke(build_app(), ["report", "--db", str(db), *args])
