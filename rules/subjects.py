@@ -124,11 +124,14 @@ def _target_chain(snap: Snapshot, target: dict[str, Any]) -> list[dict[str, Any]
 
 # --- verdicts ---------------------------------------------------------------------------
 
-def _evidence_rank(obs: StoredFact) -> tuple[str, str, bool, str]:
-    """Latest evidence first: period end, then report date, then an actual over an estimate."""
+def _evidence_rank(obs: StoredFact) -> tuple[str, int, str, bool, str]:
+    """Latest evidence first: period end (on the same end, the longer period: "11 tháng"
+    over "tháng 11" — a year target is met by the figure since January), then report date,
+    then an actual over an estimate."""
     op = obs.payload
     period = _period(op.get("period"))
-    return (period.end.isoformat() if period else "", str(op.get("as_of")),
+    return (period.end.isoformat() if period else "",
+            -period.start.toordinal() if period else 0, str(op.get("as_of")),
             op.get("kind") != "estimate", obs.key)
 
 
@@ -378,9 +381,9 @@ def level_measures(snap: Snapshot) -> list[Measure]:
         readings = [(o, r) for o in figures if (r := _level_reading(o, plan, kind, direction))]
         if not readings:
             continue
-        latest = max(_evidence_rank(o)[:2] for o, _r in readings)
+        latest = max(_evidence_rank(o)[:3] for o, _r in readings)
         obs, (outcome, wrong_way, shown, _rise) = _worst(
-            [(o, r) for o, r in readings if _evidence_rank(o)[:2] == latest])
+            [(o, r) for o, r in readings if _evidence_rank(o)[:3] == latest])
         event = _base(snap, "level", target.key, name, "target", obs.payload.get("period"),
                       agency)
         event.update(measure=kind, outcome=outcome, wrong_way=wrong_way, current=shown,
