@@ -3,9 +3,13 @@ overlap); wrong ones are refused at load naming the file and the line."""
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rules.errors import RuleFileError
 from rules.loader import DEFINITIONS_DIR, load_rule_file, load_rules
@@ -104,3 +108,57 @@ def _rule_block(name: str, rule_id: str) -> str:
     start = text.index(f"- id: {rule_id}\n")
     end = text.find("\n  - id:", start + 1)
     return text[start: end if end > 0 else None]
+
+
+def _scale_file(cuts: list[float]) -> str:
+    names = [f"b{i}" for i in range(len(cuts) + 1)]
+    scale = ", ".join([names[0]] + [f"{n}: {c!r}" for n, c in zip(names[1:], cuts, strict=True)])
+    rules = "".join(f"""  - id: pace.band_{n}
+    version: 1
+    title: {{vi: "{n}", en: "{n}"}}
+    description: {{vi: "{n}", en: "{n}"}}
+    basis: {{document: d, clause: c}}
+    effective_from: null
+    effective_until: null
+    severity: info
+    fact: pace
+    when:
+      - {{field: ratio, band: {n}}}
+    then: {{action: set_status, status: on_track}}
+    explanation: {{vi: "{n}", en: "{n}"}}
+""" for n in names)
+    return (f"family: pace\nbands:\n  r:\n    fact: pace\n    field: ratio\n"
+            f"    scale: [{scale}]\nrules:\n{rules}")
+
+
+def _holds(rule: Any, value: float) -> bool:
+    ops = {"gte": value.__ge__, "lt": value.__lt__}
+    return all(ops[c.op](c.value) for c in rule.when)
+
+
+@settings(max_examples=60, deadline=None)
+@given(cuts=st.lists(st.floats(-5, 5, allow_nan=False).map(lambda x: round(x, 3)),
+                     min_size=1, max_size=5, unique=True).map(sorted),
+       values=st.lists(st.floats(-10, 10, allow_nan=False), min_size=1, max_size=20))
+def test_a_scale_of_ordered_cuts_puts_every_value_in_exactly_one_band(
+        cuts: list[float], values: list[float]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "pace.yaml"
+        path.write_text(_scale_file(cuts), encoding="utf-8")
+        rules = load_rule_file(path)
+    for value in values + cuts:
+        assert sum(_holds(r, value) for r in rules) == 1
+
+
+@settings(max_examples=30, deadline=None)
+@given(cuts=st.lists(st.floats(-5, 5, allow_nan=False).map(lambda x: round(x, 3)),
+                     min_size=2, max_size=5, unique=True))
+def test_cuts_not_in_increasing_order_are_always_refused(cuts: list[float]) -> None:
+    if cuts == sorted(cuts):
+        cuts = cuts[::-1]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "pace.yaml"
+        path.write_text(_scale_file(cuts), encoding="utf-8")
+        with pytest.raises(RuleFileError) as info:
+            load_rule_file(path)
+    assert info.value.line == 3 and info.value.file == "pace.yaml"
