@@ -78,6 +78,7 @@ class PlanGraph:
         self.graph.bind("khd", "https://kehoach.dev/id/")
         self._shared: Counter = Counter()  # shared triple → how many facts add it
         self._shared_by: dict[URIRef, tuple] = {}  # fact node → the shared triples it adds
+        self._shared_types: set[URIRef] = set()  # nodes others type (implied targets)
         self._versions: dict[URIRef, int] = {}  # fact node → latest version applied
         self._interned: dict[tuple, tuple] = {}  # one copy of each shared-triple set
         # (kind, key) → [(version, lead agency, supporting agencies, submitted at)], one entry
@@ -131,16 +132,19 @@ class PlanGraph:
                 if self._shared[t] <= 0:
                     del self._shared[t]
                     self.store.remove_triple(t)
-        for t in owned:  # a type shared by others (an implied target) now owned by its fact
-            if t[1] == RDF.type and t in self._shared:
-                del self._shared[t]
+        if node in self._shared_types:  # a type shared by others (an implied target) is
+            for t in owned:              # now owned by its fact
+                if t in self._shared:
+                    del self._shared[t]
         self.store.add_subject(node, owned)
         if shared:
             self._shared_by[node] = self._interned.setdefault(key := tuple(shared), key)
             for t in shared:
                 if t not in self._shared:
-                    if t[1] == RDF.type and t[0] in self._versions and t in self.graph:
-                        continue  # the node's own fact asserts this type: it owns it
+                    if t[1] == RDF.type:
+                        if t[0] in self._versions and t in self.graph:
+                            continue  # the node's own fact asserts this type: it owns it
+                        self._shared_types.add(t[0])
                     self.store.add_triple(t)
                 self._shared[t] += 1
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -176,8 +176,27 @@ def _refs(s: Any, p: URIRef, kind: str, keys: Any) -> list[Triple]:
     return [(s, p, ref_iri(kind, str(k))) for k in values if k]
 
 
+@lru_cache(maxsize=1024)
+def _activity(agent: str, at: datetime) -> tuple[URIRef, tuple[Triple, ...]]:
+    """The write that stored a batch of facts (one ``append``: same agent, same time) as a
+    ``prov:Activity`` associated with its agent; built once and shared by the batch."""
+    node = entity_iri("activity", f"{agent}@{at.isoformat()}")
+    who = entity_iri("agent", agent)
+    return node, ((node, RDF.type, PROV.Activity),
+                  (node, PROV.startedAtTime, Literal(at, datatype=XSD.dateTime)),
+                  (node, PROV.wasAssociatedWith, who), (who, RDF.type, PROV.Agent),
+                  (who, RDFS.label, Literal(agent)))
+
+
+def _provenance(fact: StoredFact, node: URIRef) -> list[Triple]:
+    """The current version's number and the activity that generated it (who, when)."""
+    activity, triples = _activity(str(fact.submitted_by), fact.submitted_at)
+    return [(node, _VERSION, _line(fact.version)), (node, _GENERATED, activity), *triples]
+
+
 def _common(fact: StoredFact, node: URIRef, label: Any) -> list[Triple]:
     out: list[Triple] = [(node, DCTERMS.identifier, Literal(fact.key))]
+    out += _provenance(fact, node)
     if label and fact.kind not in UNLABELLED_KINDS:
         out += [(node, RDFS.label, Literal(str(label), lang="vi")),
                 (node, SKOS.prefLabel, Literal(str(label), lang="vi"))]
@@ -304,21 +323,27 @@ def indicator_triples(fact: StoredFact, node: URIRef) -> list[Triple]:
     return out + _responsibilities(node, fact.kind, fact.key, p)
 
 
+_AGENCY_AT = len(f"{DATA_IRI}agency/")
+# predicates of the hot paths, looked up once (a closed namespace's attribute costs a call)
+_TYPE, _QUALIFIED, _RESPONSIBILITY = RDF.type, KH.qualifiedResponsibility, KH.Responsibility
+_AGENCY, _ROLE, _VERSION, _GENERATED = KH.agency, KH.role, KH.version, PROV.wasGeneratedBy
+
+
 def _responsibilities(node: URIRef, kind: str, key: str, p: dict[str, Any]) -> list[Triple]:
     """Qualified roles: one ``kh:Responsibility`` (agency, role) per lead or supporting agency;
     its node is shared (not owned), like a task's deadline."""
-    lead = ROLES["implied_lead" if p.get("lead_implied") else "lead"]
-    roles = [(lead, p.get("lead_agency"))]
+    roles = [("implied_lead" if p.get("lead_implied") else "lead", p.get("lead_agency"))]
     support = p.get("support")
-    roles += [(ROLES["support"], a) for a in (support if isinstance(support, list)
-                                              else [support])]
+    roles += [("support", a) for a in (support if isinstance(support, list) else [support])]
     out: list[Triple] = []
+    here = str(node)[len(DATA_IRI):]  # kind/key, already quoted
     for role, agency in roles:
         if not agency:
             continue
-        r = entity_iri("responsibility", f"{kind}/{key}/{str(role).rsplit('_', 1)[-1]}/{agency}")
-        out += [(node, KH.qualifiedResponsibility, r), (r, RDF.type, KH.Responsibility),
-                (r, KH.agency, ref_iri("agency", str(agency))), (r, KH.role, role)]
+        who = ref_iri("agency", str(agency))
+        r = URIRef(f"{DATA_IRI}responsibility/{here}/{role}/{str(who)[_AGENCY_AT:]}")
+        out += [(node, _QUALIFIED, r), (r, _TYPE, _RESPONSIBILITY), (r, _AGENCY, who),
+                (r, _ROLE, ROLES[role])]
     return out
 
 

@@ -195,3 +195,52 @@ def test_an_implied_target_is_typed_and_keeps_its_type_across_versions(tmp_path)
     plan.refresh(log)
     assert (target, RDF.type, KH.Target) in plan.graph  # the target fact owns it now
     assert set(plan.graph) == set(PlanGraph.from_log(log).graph)
+
+
+def test_each_fact_says_which_version_and_which_write_produced_it(tmp_path):
+    log = open_log(tmp_path / "kh.db")
+    target = {"id": "ind@2025", "period": "2025", "expression": "5"}
+    log.append([Fact("target", "ind@2025", target, Source("001", 1, "x"))],
+               submitted_by="loader")
+    plan = PlanGraph.from_log(log)
+    g, node = plan.graph, entity_iri("target", "ind@2025")
+    first = g.value(node, PROV.wasGeneratedBy)
+    assert int(g.value(node, KH.version)) == 1
+    assert (first, RDF.type, PROV.Activity) in g
+    assert g.value(first, PROV.wasAssociatedWith) == entity_iri("agent", "loader")
+    assert g.value(first, PROV.startedAtTime).datatype.endswith("#dateTime")
+    log.append([Fact("target", "ind@2025", {**target, "expression": "6"},
+                     Source("001", 1, "x"))], submitted_by="an-editor")
+    plan.refresh(log)
+    second = g.value(node, PROV.wasGeneratedBy)
+    assert int(g.value(node, KH.version)) == 2 and second != first
+    assert g.value(second, PROV.wasAssociatedWith) == entity_iri("agent", "an-editor")
+    assert (first, None, None) not in g  # no fact's current version came from it any more
+    assert set(g) == set(PlanGraph.from_log(log).graph)
+
+
+def _docs_query(target: str) -> str:
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "ontology.md").read_text("utf-8")
+    query = text.split("```sparql", 1)[1].split("```", 1)[0]
+    return query.replace("grdp_growth@2024", target)
+
+
+def test_the_documented_query_answers_for_stated_and_implied_targets(tmp_path):
+    log = open_log(tmp_path / "kh.db")
+    load_into(log, DATA)
+    alert = {"rule": {"id": "pace.achieved_early", "version": 1}, "kind": "achieved_early",
+             "subject": {"id": "industrial_salt_output@2023", "kind": "target"},
+             "facts": ["observation:obs-002-018#v1"]}
+    log.append([Fact("alert", "a1", alert)], submitted_by="rules")
+    plan = PlanGraph.from_log(log)
+    stated = list(plan.graph.query(_docs_query("grdp_growth@2024")))
+    assert {(str(r.setBy).rsplit("/", 1)[-1], str(r.assignedBy).rsplit("/", 1)[-1])
+            for r in stated} == {("nq-hdnd-ke-hoach-2024", "qd-ubnd-giao-chi-tieu-2024")}
+    assert all(str(r.targetBy).endswith("/agent/dataset") for r in stated)
+    implied = list(plan.graph.query(_docs_query("industrial_salt_output@2023")))
+    figures = {(str(r.figure).rsplit("/", 1)[-1], str(r.report).rsplit("/", 1)[-1], int(r.line))
+               for r in implied}
+    assert ("obs-002-018", "seed-002", 51) in figures
+    assert all(r.setBy is None and str(r.figureBy).endswith("/agent/dataset") for r in implied)
