@@ -44,7 +44,7 @@ from rules.subjects import (
     verdict_checks,
     verdict_measures,
 )
-from rules.vocabulary import FACTS
+from rules.vocabulary import FACTS, STATUSES
 
 
 @dataclass
@@ -291,6 +291,13 @@ def _result_of(source: Any, as_of: date | None) -> ReplayResult:
     return replay(source, as_of, persist=False)
 
 
+def _status_label(dimension: str | None, status: str | None) -> dict[str, str] | None:
+    """The status as its own dimension names it ("Mức hiện tại chưa đạt mục tiêu" for a level
+    at risk, "Có nguy cơ chậm" for a pace): one code, several dimensions."""
+    label = STATUSES.get(dimension or "", {}).get(status or "")
+    return {"vi": label.vi, "en": label.en} if label else None
+
+
 def status_rows(statuses: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """One row per target and task from a result's statuses (see ``current_statuses``): ONE
     current status (``status``, of ``dimension``, by ``STATUS_PRECEDENCE``), its explanation,
@@ -304,6 +311,7 @@ def status_rows(statuses: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
             "id": subject_id, "kind": entry["kind"], "name": entry["name"],
             "period": main.get("period") or verdict.get("period"),
             "status": main.get("status"), "dimension": dimension,
+            "status_label": _status_label(dimension, main.get("status")),
             "verdict": verdict.get("status"),
             "expected": verdict.get("expected"), "agency": entry["agency"],
             "explanation": main.get("explanation_vi"),

@@ -52,6 +52,7 @@ def test_grdp_growth_is_judged_as_it_stands_not_paced(results: dict[date, Replay
     assert (row["status"], row["dimension"]) == ("at_risk", "level")
     assert "mức hiện tại 5,32%" in row["explanation"] and "7 - 7,5%" in row["explanation"]
     assert "kế hoạch" not in row["explanation"] and "73,4" not in row["explanation"]
+    assert row["status_label"]["vi"] == "Mức hiện tại chưa đạt mục tiêu"
     assert not any(a["rule"]["id"].startswith("pace.")
                    for a in _alerts(results[date(2023, 12, 31)], "grdp_growth@2023"))
 
