@@ -45,6 +45,7 @@ from rules.replay import (
     EngineState,
     ReplayResult,
     build_measures,
+    closed_alerts,
     evaluation_dates,
     filter_alerts,
     judge,
@@ -490,6 +491,7 @@ class RuleSession:
         return status_rows(self.state.result.statuses)
 
     def alerts(self, agency: str | None = None, kind: str | None = None) -> list[dict[str, Any]]:
-        """Alerts up to the clock, optionally for one agency (lead or supervisor) or kind."""
-        return filter_alerts([a.to_dict() for a in self.result().alerts], agency, kind)
+        """Alerts up to the clock, optionally for one agency (lead or supervisor) or kind; a
+        superseded one marked ``superseded_by`` (``rules.replay.closed_alerts``)."""
+        return filter_alerts([a.to_dict() for a in closed_alerts(self.result())], agency, kind)
 
