@@ -43,7 +43,7 @@ from kg.errors import KehoachError
 from kg.log import StoredFact
 from kg.notation import Period, parse_expression, parse_number, parse_quantity
 from kg.notation.docnumbers import parse_document_number
-from ontology.namespace import DCTERMS, ELI, KH, KH_IRI, PROV, QB, SKOS
+from ontology.namespace import DCTERMS, ELI, KH, KH_IRI, ORG, PROV, QB, SKOS
 from ontology.terms import DOCUMENT_TYPE_CODES, NOTATIONS
 
 Triple = tuple[URIRef | BNode, URIRef, URIRef | BNode | Literal]
@@ -258,6 +258,30 @@ def agency_triples(fact: StoredFact, node: URIRef) -> list[Triple]:
     out += _refs(node, KH.succeededBy, "agency", p.get("succeeded_by"))
     out += _opt(node, KH.validFrom, _date(p.get("valid_from")))
     out += _opt(node, KH.validUntil, _date(p.get("valid_until")))
+    return out + _changes(node, p)
+
+
+def _changes(node: URIRef, p: dict[str, Any]) -> list[Triple]:
+    """The agency's history (merged, absorbed, abolished) as ``org:ChangeEvent`` nodes: date,
+    what changed, the successor when merged into it, and the legal basis as the data words it
+    (the decree is named there; its text is not a document of the data set)."""
+    out: list[Triple] = []
+    here = str(node)[len(DATA_IRI):]
+    for i, entry in enumerate(p.get("history") or [], 1):
+        if not isinstance(entry, dict):
+            continue
+        change = URIRef(f"{DATA_IRI}change/{here}/{i}")
+        text = str(entry.get("change") or "")
+        out += [(node, ORG.changedBy, change), (change, _TYPE, ORG.ChangeEvent),
+                (change, ORG.originalOrganization, node)]
+        out += _opt(change, DCTERMS.date, _date(entry.get("date")))
+        out += _opt(change, DCTERMS.description, Literal(text, lang="en") if text else None)
+        if text.startswith("merged into") and p.get("succeeded_by"):
+            out.append((change, ORG.resultingOrganization,
+                        ref_iri("agency", str(p["succeeded_by"]))))
+        basis = (entry.get("source") or {}).get("basis") if isinstance(
+            entry.get("source"), dict) else None
+        out += _opt(change, RDFS.comment, Literal(str(basis), lang="en") if basis else None)
     return out
 
 

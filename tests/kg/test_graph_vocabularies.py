@@ -7,7 +7,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from rdflib import RDF, Literal
+from rdflib import RDF, RDFS, Literal
+from rdflib.namespace import DCTERMS as rdflib_dcterms
 from rdflib.namespace import ORG, PROV, QB, SKOS
 
 from kg.dataset import load_into
@@ -244,3 +245,14 @@ def test_the_documented_query_answers_for_stated_and_implied_targets(tmp_path):
                for r in implied}
     assert ("obs-002-018", "seed-002", 51) in figures
     assert all(r.setBy is None and str(r.figureBy).endswith("/agent/dataset") for r in implied)
+
+
+def test_agency_mergers_are_org_change_events(plan):
+    g = plan.graph
+    old = entity_iri("agency", "so-ke-hoach-va-dau-tu")
+    [change] = list(g.objects(old, ORG.changedBy))
+    assert (change, RDF.type, ORG.ChangeEvent) in g
+    assert g.value(change, ORG.originalOrganization) == old
+    assert g.value(change, ORG.resultingOrganization) == entity_iri("agency", "so-tai-chinh")
+    assert str(g.value(change, rdflib_dcterms.date)) == "2025-03-01"
+    assert "45/2025/NĐ-CP" in str(g.value(change, RDFS.comment))

@@ -239,3 +239,21 @@ def test_reasoner_sees_the_vocabularies_axioms():
     assert reasoner_findings(plan, budget_s=300) == []
     plan.graph.add((alert, ORG.organization, entity_iri("agency", "so-y-te")))
     assert [f.code for f in reasoner_findings(plan, budget_s=300)] == ["inconsistent"]
+
+
+def test_reasoner_refuses_a_document_as_a_primary_source_subject():
+    """kh:sourceDocument's domain is the facts read from a sentence (figures, targets, tasks,
+    indicators, verdict rows), all disjoint with kh:LegalDocument: a law with a primary source
+    is inconsistent."""
+    from rdflib import RDF
+
+    from kg.project import entity_iri
+    from ontology.namespace import KH
+
+    plan = PlanGraph()
+    law, report = entity_iri("document", "l-1"), entity_iri("document", "seed-002")
+    plan.graph.add((law, RDF.type, KH.Law))
+    plan.graph.add((report, RDF.type, KH.Report))
+    assert reasoner_findings(plan, budget_s=300) == []
+    plan.graph.add((law, KH.sourceDocument, report))
+    assert [f.code for f in reasoner_findings(plan, budget_s=300)] == ["inconsistent"]
