@@ -433,6 +433,8 @@ def pct_checks(snap: Snapshot) -> list[Measure]:
         period = _period(op.get("period"))
         if period is None or not op.get("indicator") or op.get("plan_basis") not in TARGET_BASES:
             continue
+        if not _comparable(obs):
+            continue  # another definition than the target's: value ÷ plan means nothing
         target_fact = snap.get("target", f"{op['indicator']}@{period.year}")
         if target_fact is None:
             continue

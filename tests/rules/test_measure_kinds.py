@@ -17,6 +17,7 @@ from kg.log import Fact, Source, open_log
 from rules.replay import ReplayResult, alerts, current_statuses, replay
 from rules.subjects import infer_kind
 from service.cli.app import build_app
+from tests.rules.factories import to_fact
 
 DATES = (date(2023, 7, 20), date(2023, 12, 31), date(2024, 10, 20), date(2024, 12, 31))
 
@@ -207,3 +208,26 @@ def test_an_imported_year_actual_replaces_the_pace(tmp_path: Path, db: Path) -> 
     assert {"dimension": "pace", "status": "at_risk", "period": "9T/2024"} in row["superseded"]
     assert all(a["superseded_by"] for a in _alerts(result, "retail_sales@2024")
                if a["kind"] in ("at_risk", "not_achieved"))
+
+
+@pytest.mark.parametrize(("comparable", "flagged"), [(None, True), (False, False)])
+def test_a_figure_of_another_definition_is_never_checked_or_judged_against_the_target(
+        fresh_log: Any, comparable: bool | None, flagged: bool) -> None:
+    obs = {"id": "obs-x", "indicator": "insured", "period": "9T/2024", "value": "20,3",
+           "unit": "%", "pct_of_plan": "90", "plan_basis": "ke_hoach", "kind": "actual",
+           "as_of": "2024-09-30"}
+    if comparable is not None:
+        obs["comparable_with_target"] = comparable
+    fresh_log.append([to_fact(r) for r in (
+        {"kind": "indicator", "key": "insured", "payload": {
+            "id": "insured", "name": "Tỷ lệ tham gia bảo hiểm xã hội", "unit": "%",
+            "direction": "increase", "measure": "level", "lead_agency": None}},
+        {"kind": "target", "key": "insured@2024", "payload": {
+            "id": "insured@2024", "indicator": "insured", "period": "2024",
+            "expression": "42", "unit": "%"}},
+        {"kind": "observation", "key": "obs-x", "as_of": "2024-09-30", "payload": obs,
+         "source": {"doc": "001", "line": 893, "quote": "đạt 20,3%"}})])
+    result = replay(fresh_log, date(2024, 10, 1), persist=False)
+    kinds = {a.kind for a in result.alerts}
+    assert ("discrepancy" in kinds) is flagged
+    assert ("level" in result.statuses.get("insured@2024", {})) is flagged
