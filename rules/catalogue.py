@@ -17,5 +17,6 @@ def export_catalogue(directory: Path = DEFINITIONS_DIR) -> dict[str, Any]:
         "files": list(book.files),
         **export_vocabulary(),
         "rules": [r.to_dict() for r in book.rules],
+        "scales": [s.to_dict() for s in book.scales],
         "calendar": load_calendar(),
     }

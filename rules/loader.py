@@ -157,9 +157,35 @@ class RuleBook:
     rules: tuple[Rule, ...]
     digest: str
     files: tuple[str, ...] = field(default_factory=tuple)
+    scales: tuple[Scale, ...] = field(default_factory=tuple)
 
     def by_id(self, rule_id: str) -> Rule:
         return next(r for r in self.rules if r.id == rule_id)
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A declared scale (thang): its bands low → high and the cuts between them."""
+
+    file: str
+    name: str
+    fact: str
+    field: str
+    bands: tuple[str, ...]
+    cuts: tuple[float, ...]
+
+    def describe(self, lang: str = "vi") -> str:
+        """"off_track < 0,8 ≤ at_risk < 0,95 ≤ on_track" — the text docs quote (a test checks
+        rules/README.md against it, so the docs cannot drift from the file)."""
+        parts = [self.bands[0]]
+        for band, cut in zip(self.bands[1:], self.cuts, strict=True):
+            parts.append(f"< {threshold_text(cut, lang)} ≤ {band}")
+        return " ".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "name": self.name, "fact": self.fact, "field": self.field,
+                "bands": list(self.bands), "cuts": list(self.cuts),
+                "text": {"vi": self.describe("vi"), "en": self.describe("en")}}
 
 
 @dataclass(frozen=True)
@@ -183,6 +209,7 @@ class FileContext:
     thresholds: dict[str, float] = field(default_factory=dict)
     bands: dict[tuple[str, str, str], Band] = field(default_factory=dict)
     used: set[tuple[str, str, str]] = field(default_factory=set)
+    scales: list[Scale] = field(default_factory=list)
 
     @property
     def banded_fields(self) -> set[tuple[str, str]]:
@@ -249,6 +276,8 @@ def _read_scales(data: dict[str, Any], ctx: FileContext) -> None:
             ctx.bands[(spec["fact"], spec["field"], name)] = Band(
                 scale, spec["fact"], spec["field"], name, names[i] if i else None,
                 names[i + 1] if i + 1 < len(names) else None)
+        ctx.scales.append(Scale(ctx.file, scale, spec["fact"], spec["field"], tuple(names),
+                                tuple(cuts)))
 
 
 def _check_scales_used(ctx: FileContext) -> None:
@@ -395,6 +424,10 @@ def _build_rule(raw: dict[str, Any], family: str, file: str, text: str,
 
 def load_rule_file(path: Path) -> list[Rule]:
     """Validated rules of one file; raises ``RuleFileError`` naming file, line and rule id."""
+    return _load_file(path)[0]
+
+
+def _load_file(path: Path) -> tuple[list[Rule], list[Scale]]:
     file = path.name
     text = path.read_text(encoding="utf-8")
     try:
@@ -415,7 +448,7 @@ def load_rule_file(path: Path) -> list[Rule]:
     _read_scales(data, ctx)
     rules = [_build_rule(raw, data["family"], file, text, ctx) for raw in data["rules"]]
     _check_scales_used(ctx)
-    return rules
+    return rules, ctx.scales
 
 
 def _stringify_dates(value: Any) -> Any:
@@ -447,14 +480,17 @@ def load_rules(directory: Path = DEFINITIONS_DIR) -> RuleBook:
 
 def _load_book(paths: list[Path], digest: str) -> RuleBook:
     rules: list[Rule] = []
+    scales: list[Scale] = []
     for path in paths:
-        for rule in load_rule_file(path):
+        file_rules, file_scales = _load_file(path)
+        scales += file_scales
+        for rule in file_rules:
             if any(r.id == rule.id for r in rules):
                 raise RuleFileError(f"mã luật trùng: '{rule.id}'",
                                     f"duplicate rule id '{rule.id}'",
                                     file=path.name, rule_id=rule.id, line=rule.line)
             rules.append(rule)
-    return RuleBook(tuple(rules), digest, tuple(p.name for p in paths))
+    return RuleBook(tuple(rules), digest, tuple(p.name for p in paths), tuple(scales))
 
 
 def load_calendar(path: Path = CALENDAR_FILE) -> dict[str, Any]:

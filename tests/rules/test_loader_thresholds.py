@@ -162,3 +162,24 @@ def test_cuts_not_in_increasing_order_are_always_refused(cuts: list[float]) -> N
         with pytest.raises(RuleFileError) as info:
             load_rule_file(path)
     assert info.value.line == 3 and info.value.file == "pace.yaml"
+
+
+def test_the_readme_quotes_every_scale_as_the_rule_files_declare_it() -> None:
+    """The docs are formatted from the thresholds: each scale's line in rules/README.md is its
+    ``describe()`` text, so moving a cut in a rule file without the docs fails here."""
+    readme = (DEFINITIONS_DIR.parent / "README.md").read_text(encoding="utf-8")
+    lines = {line.split("`")[1]: line for line in readme.splitlines()
+             if line.startswith("- `") and "≤" in line}
+    book = load_rules()
+    assert book.scales
+    for scale in book.scales:
+        assert scale.name in lines, f"rules/README.md has no line for scale {scale.name}"
+        assert lines[scale.name].endswith(scale.describe("vi")), lines[scale.name]
+
+
+def test_the_catalogue_exports_the_scales() -> None:
+    from rules.catalogue import export_catalogue
+
+    scales = {s["name"]: s for s in export_catalogue()["scales"]}
+    assert scales["pace_ratio"]["cuts"] == [0.8, 0.95]
+    assert scales["pace_ratio"]["text"]["en"] == "off_track < 0.8 ≤ at_risk < 0.95 ≤ on_track"
