@@ -91,6 +91,12 @@ DOCUMENT_TYPES = {code: URIRef(f"{KH_IRI}doctype_{slug}")
 REPORT_STRUCTURE = URIRef(f"{KH_IRI}ReportStructure")
 """The Data Cube structure of report figures (ontology/cube.ttl, outside the OWL ontology)."""
 TARGET_STRUCTURE = URIRef(f"{KH_IRI}TargetStructure")
+INDICATOR_SCHEME = URIRef(f"{DATA_IRI}scheme/indicators")
+"""The indicators as a code list (the Data Cube's ``kh:forIndicator`` dimension values)."""
+_INDICATOR_SCHEME_TRIPLES: tuple[Triple, ...] = (
+    (INDICATOR_SCHEME, RDF.type, SKOS.ConceptScheme),
+    (INDICATOR_SCHEME, RDFS.label, Literal("Chỉ tiêu", lang="vi")),
+    (INDICATOR_SCHEME, RDFS.label, Literal("Indicators", lang="en")))
 TARGET_DATASET = URIRef(f"{DATA_IRI}dataset/targets")
 _TARGET_DATASET_TRIPLES: tuple[Triple, ...] = (
     (TARGET_DATASET, RDF.type, QB.DataSet), (TARGET_DATASET, QB.structure, TARGET_STRUCTURE),
@@ -337,7 +343,9 @@ def document_triples(fact: StoredFact, node: URIRef) -> list[Triple]:
 
 def indicator_triples(fact: StoredFact, node: URIRef) -> list[Triple]:
     p = fact.payload
-    out: list[Triple] = [(node, RDF.type, KH.Indicator)]
+    out: list[Triple] = [(node, RDF.type, KH.Indicator), (node, RDF.type, SKOS.Concept),
+                         (node, SKOS.inScheme, INDICATOR_SCHEME),
+                         (node, SKOS.notation, Literal(fact.key)), *_INDICATOR_SCHEME_TRIPLES]
     out += _opt(node, SKOS.prefLabel, Literal(p["name_en"], lang="en") if p.get("name_en")
                 else None)
     out += [(node, SKOS.altLabel, Literal(str(a), lang="vi")) for a in p.get("aliases") or []]

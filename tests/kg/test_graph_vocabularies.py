@@ -256,3 +256,13 @@ def test_agency_mergers_are_org_change_events(plan):
     assert g.value(change, ORG.resultingOrganization) == entity_iri("agency", "so-tai-chinh")
     assert str(g.value(change, rdflib_dcterms.date)) == "2025-03-01"
     assert "45/2025/NĐ-CP" in str(g.value(change, RDFS.comment))
+
+
+def test_indicators_are_a_code_list(plan):
+    g = plan.graph
+    ind = entity_iri("indicator", "grdp_growth")
+    scheme = g.value(ind, SKOS.inScheme)
+    assert (scheme, RDF.type, SKOS.ConceptScheme) in g
+    assert (ind, RDF.type, SKOS.Concept) in g and str(g.value(ind, SKOS.notation)) == \
+        "grdp_growth"
+    assert set(g.subjects(SKOS.inScheme, scheme)) == set(g.subjects(RDF.type, KH.Indicator))
