@@ -37,7 +37,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from rdflib import RDF, RDFS, BNode, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib.namespace import TIME, XSD
 
 from kg.errors import KehoachError
 from kg.log import StoredFact
@@ -233,10 +233,25 @@ def _period_triples(code: str) -> tuple[URIRef | None, tuple[Triple, ...]]:
     cls = KH.Period if period.kind in ("year", "multi_year") else KH.ReportingPeriod
     kind = PERIOD_KINDS.get(f"{period.kind}_{period.months}" if period.kind == "cumulative"
                             else period.kind) or PERIOD_KINDS.get(period.kind)
-    return node, ((node, RDF.type, cls), (node, RDFS.label, Literal(period.code)),
-                  (node, KH.startDate, _date(period.start.isoformat())),
-                  (node, KH.endDate, _date(period.end.isoformat())),
-                  (node, KH.periodKind, kind))
+    start, end = _date(period.start.isoformat()), _date(period.end.isoformat())
+    triples = ((node, RDF.type, cls), (node, RDFS.label, Literal(period.code)),
+               (node, KH.startDate, start), (node, KH.endDate, end), (node, KH.periodKind, kind),
+               *_interval(node, start, end))
+    if period.kind not in ("year", "multi_year"):  # the year it falls in (OWL-Time)
+        year, year_triples = _period_triples(str(period.year))
+        triples += ((node, TIME.intervalIn, year), *year_triples) if year is not None else ()
+    return node, triples
+
+
+def _interval(node: URIRef, start: Literal | None, end: Literal | None) -> tuple[Triple, ...]:
+    """The period as an OWL-Time interval: beginning and end instants (one node per day)."""
+    out: list[Triple] = []
+    for link, day in ((TIME.hasBeginning, start), (TIME.hasEnd, end)):
+        if day is not None:
+            instant = URIRef(f"{DATA_IRI}instant/{day}")
+            out += [(node, link, instant), (instant, RDF.type, TIME.Instant),
+                    (instant, TIME.inXSDDate, day)]
+    return tuple(out)
 
 
 def _bounds(node: URIRef, text: Any) -> list[Triple]:

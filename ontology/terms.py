@@ -16,6 +16,7 @@ EXTERNAL: dict[str, str] = {
     "eli": "http://data.europa.eu/eli/ontology#",
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "dcterms": "http://purl.org/dc/terms/",
+    "time": "http://www.w3.org/2006/time#",
 }
 
 ND30 = "Nghị định 30/2020/NĐ-CP"
@@ -176,7 +177,7 @@ CLASSES: tuple[ClassTerm, ...] = (
        "có điều kiện ('sau khi Thủ tướng phê duyệt') không bao giờ quá hạn theo lịch.",
        "A completion deadline as written ('trong Quý IV', 'trước ngày 05/7/2023'); a "
        "conditional deadline is never overdue by the calendar.", QD42),
-    _c("Period", ("dcterms:PeriodOfTime",), "Kỳ kế hoạch", "Period",
+    _c("Period", ("dcterms:PeriodOfTime", "time:ProperInterval"), "Kỳ kế hoạch", "Period",
        "Khoảng thời gian của kế hoạch hoặc chỉ tiêu: năm, giai đoạn 5 năm (2021-2025).",
        "The time span of a plan or target: a year, a five-year period (2021-2025)."),
     _c("ReportingPeriod", ("Period",), "Kỳ báo cáo", "Reporting period",

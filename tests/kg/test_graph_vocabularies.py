@@ -266,3 +266,16 @@ def test_indicators_are_a_code_list(plan):
     assert (ind, RDF.type, SKOS.Concept) in g and str(g.value(ind, SKOS.notation)) == \
         "grdp_growth"
     assert set(g.subjects(SKOS.inScheme, scheme)) == set(g.subjects(RDF.type, KH.Indicator))
+
+
+def test_periods_are_owl_time_intervals_in_their_year(plan):
+    from rdflib.namespace import TIME
+
+    g = plan.graph
+    month, ytd = entity_iri("period", "T11/2023"), entity_iri("period", "11T/2023")
+    for period in (ytd,) + ((month,) if (month, None, None) in g else ()):
+        assert g.value(period, TIME.intervalIn) == entity_iri("period", "2023")
+    begin = g.value(ytd, TIME.hasBeginning)
+    assert (begin, RDF.type, TIME.Instant) in g
+    assert str(g.value(begin, TIME.inXSDDate)) == "2023-01-01"
+    assert str(g.value(g.value(ytd, TIME.hasEnd), TIME.inXSDDate)) == "2023-11-30"
