@@ -354,7 +354,12 @@ def _check_then(then: dict[str, str], fact: str, fail: Any) -> None:
 
 def _check_explanation(explanation: dict[str, str], fact: str, fail: Any) -> None:
     for text in explanation.values():
-        for _lit, name, _spec, _conv in string.Formatter().parse(text):
+        try:
+            parts = list(string.Formatter().parse(text))
+        except ValueError as err:  # a lone "{" or "}"
+            raise fail(f"giải thích không đúng mẫu: {err}",
+                       f"malformed explanation template: {err}") from None
+        for _lit, name, _spec, _conv in parts:
             if name and field_spec(fact, name) is None:
                 raise fail(f"chỗ trống không có trong từ vựng: '{{{name}}}'",
                            f"unknown placeholder '{{{name}}}' in the explanation")
@@ -409,14 +414,19 @@ def _build_rule(raw: dict[str, Any], family: str, file: str, text: str,
     when = tuple(c for raw_cond in raw["when"]
                  for c in _check_condition(raw_cond, fact, thresholds, fail, ctx))
     _check_then(raw["then"], fact, fail)
+    try:
+        period = (_date(raw["effective_from"]), _date(raw["effective_until"]))
+    except ValueError as err:
+        raise fail(f"ngày hiệu lực không hợp lệ: {err}",
+                   f"invalid effective date: {err}") from None
     texts = {k: _fill(raw[k], fact, thresholds) for k in ("title", "description", "explanation")}
     _check_explanation(texts["explanation"], fact, fail)
     used = {c.threshold: thresholds[c.threshold] for c in when if c.threshold}
     return Rule(
         id=rule_id or "", version=raw["version"], family=family, file=file,
         line=_line_of(text, rule_id), title=texts["title"], description=texts["description"],
-        basis=raw["basis"], effective_from=_date(raw["effective_from"]),
-        effective_until=_date(raw["effective_until"]), severity=raw["severity"], fact=fact,
+        basis=raw["basis"], effective_from=period[0], effective_until=period[1],
+        severity=raw["severity"], fact=fact,
         thresholds={**own, **used}, when=when, then=dict(raw["then"]),
         explanation=texts["explanation"],
     )

@@ -183,3 +183,49 @@ def test_the_catalogue_exports_the_scales() -> None:
     scales = {s["name"]: s for s in export_catalogue()["scales"]}
     assert scales["pace_ratio"]["cuts"] == [0.8, 0.95]
     assert scales["pace_ratio"]["text"]["en"] == "off_track < 0.8 ≤ at_risk < 0.95 ≤ on_track"
+
+
+@pytest.mark.parametrize("text", ["đạt {pct% kế hoạch", "đạt pct}% kế hoạch"])
+def test_a_malformed_explanation_is_refused_with_file_and_rule(tmp_path: Path,
+                                                               text: str) -> None:
+    old = '"{subject_name} kỳ {period} đạt {pct}% kế hoạch năm, hoàn thành trước hạn."'
+    assert old in PACE
+    with pytest.raises(RuleFileError) as info:
+        _load(tmp_path, PACE.replace(old, f'"{text}"'))
+    assert info.value.rule_id == "pace.achieved_early" and info.value.file == "pace.yaml"
+
+
+_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.floats(-2, 2),
+                     st.text(max_size=8), st.lists(st.integers(0, 3), max_size=3),
+                     st.dictionaries(st.text(max_size=3), st.integers(0, 2), max_size=2))
+
+
+def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    if isinstance(node, dict):
+        return [prefix] + [p for k, v in node.items() for p in _paths(v, (*prefix, k))]
+    if isinstance(node, list):
+        return [prefix] + [p for i, v in enumerate(node) for p in _paths(v, (*prefix, i))]
+    return [prefix]
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data(), value=_SCALARS)
+def test_any_bad_value_in_a_rule_file_loads_or_fails_cleanly(data: st.DataObject,
+                                                             value: Any) -> None:
+    """Whatever one value of pace.yaml becomes, loading gives rules or a RuleFileError."""
+    import yaml
+
+    doc = yaml.safe_load(PACE)
+    paths = [p for p in _paths(doc) if p]
+    path = data.draw(st.sampled_from(paths))
+    node = doc
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    with tempfile.TemporaryDirectory() as tmp:
+        file = Path(tmp) / "pace.yaml"
+        file.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+        try:
+            load_rule_file(file)
+        except RuleFileError as err:
+            assert err.file == "pace.yaml" and err.vi and err.en
