@@ -374,6 +374,7 @@ _AGENCY_AT = len(f"{DATA_IRI}agency/")
 # predicates of the hot paths, looked up once (a closed namespace's attribute costs a call)
 _TYPE, _QUALIFIED, _RESPONSIBILITY = RDF.type, KH.qualifiedResponsibility, KH.Responsibility
 _AGENCY, _ROLE, _VERSION, _GENERATED = KH.agency, KH.role, KH.version, PROV.wasGeneratedBy
+_USED_VERSION, _SPECIALIZES = KH.usedVersion, PROV.specializationOf
 
 
 def _responsibilities(node: URIRef, kind: str, key: str, p: dict[str, Any]) -> list[Triple]:
@@ -512,12 +513,25 @@ def _concern(node: URIRef, subject: Any) -> list[Triple]:
 
 
 def _derived(node: URIRef, fact_ids: Any) -> list[Triple]:
+    """``prov:wasDerivedFrom`` each fact used, and ``kh:usedVersion`` the exact version
+    (``kind:key#vN``): a version node, ``prov:specializationOf`` the fact, shared by every
+    outcome that used it (the fact's own node holds only its current ``kh:version``)."""
     out = []
     for fid in fact_ids or []:
         kind, _, rest = str(fid).partition(":")
         if rest:
-            out.append((node, PROV.wasDerivedFrom, ref_iri(kind, rest.split("#v")[0])))
+            key, _, number = rest.partition("#v")
+            fact = ref_iri(kind, key)
+            out.append((node, PROV.wasDerivedFrom, fact))
+            if number.isdigit():
+                out += _version(fact, int(number), node)
     return out
+
+
+def _version(fact: URIRef, number: int, user: URIRef) -> list[Triple]:
+    version = URIRef(f"{DATA_IRI}version/{str(fact)[len(DATA_IRI):]}/{number}")
+    return [(user, _USED_VERSION, version), (version, _TYPE, PROV.Entity),
+            (version, _SPECIALIZES, fact), (version, _VERSION, _line(number))]
 
 
 WITHDRAWN = "withdrawn"

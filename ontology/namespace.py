@@ -29,7 +29,7 @@ __all__ = [
 
 class KH(DefinedNamespace):
     """kehoach ontology terms; per kind:
-    30 class, 31 object_property, 25 data_property, 10 concept_scheme, 61 concept.
+    30 class, 32 object_property, 25 data_property, 10 concept_scheme, 61 concept.
     """
 
     _fail = True
@@ -213,6 +213,10 @@ class KH(DefinedNamespace):
     # this document, directly or through a chain of basedOn/implements/setBy/assignedBy (inferred by
     # the reasoner).
     tracesTo: URIRef
+    # usedVersion — used version / dùng phiên bản: The exact version of a fact the rule used
+    # (kind:key#vN in the fact log); the version node is prov:specializationOf the fact and carries
+    # kh:version.
+    usedVersion: URIRef
     # verdict — verdict / đánh giá: Exceeded/achieved/not achieved (VerdictScheme), as the document
     # says or computed.
     verdict: URIRef

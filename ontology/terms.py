@@ -315,6 +315,13 @@ OBJECT_PROPERTIES: tuple[PropertyTerm, ...] = (
        "Nguồn gốc: sự kiện (số liệu, văn bản) mà thực thể này được suy ra (PROV-O).",
        "Provenance: the facts this entity was derived from (PROV-O).",
        ("prov:wasDerivedFrom",)),
+    _o("usedVersion", ("Alert", "StatusChange"), "prov:Entity", "dùng phiên bản",
+       "used version",
+       "Phiên bản chính xác của sự kiện mà luật đã dùng (kind:key#vN trong sổ dữ kiện); nút "
+       "phiên bản là prov:specializationOf sự kiện và mang kh:version.",
+       "The exact version of a fact the rule used (kind:key#vN in the fact log); the version "
+       "node is prov:specializationOf the fact and carries kh:version.",
+       ("prov:wasDerivedFrom",)),
     _o("sourceDocument", SOURCED, "LegalDocument", "văn bản nguồn", "source document",
        "Văn bản chứa câu trích dẫn sinh ra sự kiện này (số liệu, chỉ tiêu, nhiệm vụ); văn bản "
        "và cơ quan không có văn bản nguồn mà được nêu trong văn bản (mentionedIn).",

@@ -279,3 +279,22 @@ def test_periods_are_owl_time_intervals_in_their_year(plan):
     assert (begin, RDF.type, TIME.Instant) in g
     assert str(g.value(begin, TIME.inXSDDate)) == "2023-01-01"
     assert str(g.value(g.value(ytd, TIME.hasEnd), TIME.inXSDDate)) == "2023-11-30"
+
+
+def test_an_outcome_names_the_exact_fact_version_it_used(tmp_path):
+    log = open_log(tmp_path / "kh.db")
+    obs = {"id": "o1", "indicator": "ind", "period": "6T/2025", "value": "10", "kind": "actual"}
+    log.append([Fact("observation", "o1", obs, Source("001", 1, "x"))])
+    log.append([Fact("alert", "a1", {"rule": {"id": "pace", "version": 1}, "kind": "at_risk",
+                                     "facts": ["observation:o1#v1"]})], submitted_by="rules")
+    log.append([Fact("observation", "o1", {**obs, "value": "12"}, Source("001", 1, "x"))])
+    plan = PlanGraph.from_log(log)
+    g, alert, fact = plan.graph, entity_iri("alert", "a1"), entity_iri("observation", "o1")
+    used = g.value(alert, KH.usedVersion)
+    assert g.value(used, PROV.specializationOf) == fact
+    assert int(g.value(used, KH.version)) == 1 and int(g.value(fact, KH.version)) == 2
+    stale = """PREFIX kh: <https://kehoach.dev/ontology#>
+        PREFIX prov: <http://www.w3.org/ns/prov#>
+        SELECT ?outcome WHERE { ?outcome kh:usedVersion ?v . ?v prov:specializationOf ?f ;
+            kh:version ?n . ?f kh:version ?now FILTER (?n < ?now) }"""
+    assert [r.outcome for r in g.query(stale)] == [alert]
