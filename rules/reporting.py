@@ -103,7 +103,10 @@ def _check_meaning(data: dict[str, Any], fail: Any) -> None:
             raise fail(["reports", i, "id"], f"mã kỳ báo cáo trùng: '{report['id']}'",
                        f"duplicate report id '{report['id']}'")
         seen.add(report["id"])
-        names = {n for _t, n, _s, _c in string.Formatter().parse(report["period"]) if n}
+        try:
+            names = {n for _t, n, _s, _c in string.Formatter().parse(report["period"]) if n}
+        except ValueError:  # a lone "{" or "}": not a template at all
+            names = set()
         if not names <= {"m", "y"} or "y" not in names:
             raise fail(["reports", i, "period"],
                        f"mẫu kỳ '{report['period']}' chỉ dùng {{m}}, {{y}} và phải có {{y}}",
