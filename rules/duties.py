@@ -78,6 +78,17 @@ def task_scale(book: RuleBook | None = None) -> TaskScale:
                      tuple(sorted(buckets, key=lambda b: b[1])))
 
 
+def bucket_labels() -> dict[str, str]:
+    """Overdue ageing buckets (tuổi quá hạn) → their Vietnamese heading ("Quá hạn 31–90
+    ngày"), from the scale in tasks.yaml."""
+    labels = {}
+    for name, first, last in task_scale().buckets:
+        if name == "not_overdue":
+            continue
+        labels[name] = f"Quá hạn {first}–{last} ngày" if last else f"Quá hạn > {first - 1} ngày"
+    return labels
+
+
 @cache
 def _default_scale() -> TaskScale:
     return task_scale(load_rules())

@@ -44,7 +44,12 @@ def resolve_alert_filters(log: Any, agency: str | None = None, kind: str | None 
         if severity else None)
 
 
-def alert_concerns(alert: dict[str, Any], agency: str) -> bool:
-    """An alert concerns an agency when it leads the subject or is the supervisor an
-    escalation is sent to (cơ quan chủ quản) — the one rule every alert list uses."""
-    return agency in (alert.get("agency"), (alert.get("details") or {}).get("supervisor"))
+def alert_concerns(alert: Any, agency: str) -> bool:
+    """An alert (an ``Alert`` or its dict) concerns an agency when it leads the subject or is
+    the supervisor an escalation is sent to (cơ quan chủ quản) — the one rule every alert list
+    uses (CLI, API, pages, portfolio)."""
+    if isinstance(alert, dict):
+        lead, details = alert.get("agency"), alert.get("details") or {}
+    else:
+        lead, details = alert.agency, alert.details or {}
+    return agency in (lead, details.get("supervisor"))

@@ -1,6 +1,11 @@
 """An agency's portfolio (danh mục việc của cơ quan): everything it leads (chủ trì) or supports
-(phối hợp) — from the graph — with statuses, overdue ageing and open alerts from a replay of
-the rules as of a date. Lives in ``rules`` because it needs both; ``kg`` stays free of rules.
+(phối hợp) — from the graph — with statuses, overdue ageing and open alerts from an evaluation
+of the rules as of a date. Lives in ``rules`` because it needs both; ``kg`` stays free of rules.
+
+One function per question, called by the CLI, the API and the pages alike:
+``agency_alerts`` (the open alerts that concern an agency — as lead, or as the supervisor an
+escalation goes to: ``rules.filters.alert_concerns``), ``overdue_ageing`` (its overdue tasks by
+age bucket, from the one overdue alert per task) and ``portfolio``.
 """
 
 from __future__ import annotations
@@ -9,8 +14,11 @@ from datetime import date
 from typing import Any
 
 from kg.graph import PlanGraph
-from rules.duties import task_scale
-from rules.replay import closed_alerts, current_dimension, replay
+from rules.duties import bucket_labels, task_scale
+from rules.filters import alert_concerns
+from rules.outcomes import Alert
+from rules.replay import ReplayResult, closed_alerts, current_dimension, replay
+from rules.vocabulary import STATUSES
 
 COMPLETED = ("completed_on_time", "completed_late", "completed")
 
@@ -53,29 +61,82 @@ def _open_alerts(alerts: list[Any], status: dict[str, Any] | None) -> list[dict[
             for a in latest.values()]
 
 
+def agency_alerts(evaluation: ReplayResult, agency: str) -> list[Alert]:
+    """The open alerts (not superseded) that concern ``agency`` (an id), in raising order."""
+    return [a for a in closed_alerts(evaluation)
+            if not a.superseded_by and alert_concerns(a, agency)]
+
+
+def overdue_ageing(evaluation: ReplayResult, agency: str) -> dict[str, int]:
+    """How many of the tasks ``agency`` leads are overdue, by age bucket (every bucket of the
+    scale in order, zeros included) — read from the one open overdue alert per task."""
+    counts = {name: 0 for name, _first, _last in task_scale().buckets
+              if name != "not_overdue"}
+    for alert in agency_alerts(evaluation, agency):
+        bucket = (alert.details or {}).get("bucket")
+        if alert.kind == "overdue" and alert.agency == agency and bucket in counts:
+            counts[bucket] += 1
+    return counts
+
+
+def _indicator_status(evaluation: ReplayResult, indicator: str,
+                      as_of: date) -> tuple[str | None, dict[str, Any] | None]:
+    """An indicator's status: that of its target for the as-of year, else its latest target
+    before it (the id, the status)."""
+    prefix = f"{indicator}@"
+    targets = sorted(k for k in evaluation.statuses if k.startswith(prefix))
+    year = str(as_of.year)
+    this_year = [k for k in targets if k.removeprefix(prefix) == year]
+    begun = [k for k in targets if k.removeprefix(prefix)[:4] <= year]
+    chosen = (this_year or begun or [None])[-1]
+    return chosen, _status(evaluation.statuses.get(chosen)) if chosen else None
+
+
 def portfolio(log: Any, agency: str, as_of: date | None = None,
-              plan: PlanGraph | None = None) -> dict[str, Any]:
-    """What ``agency`` (id, name or alias) leads or supports, with status, ageing and alerts."""
+              plan: PlanGraph | None = None,
+              evaluation: ReplayResult | None = None) -> dict[str, Any]:
+    """What ``agency`` (id, name or alias) leads or supports, with status, ageing and alerts.
+    ``plan`` and ``evaluation`` are built from ``log`` when not given (the service passes its
+    own, so the API, the pages and the CLI answer from the same evaluation)."""
     as_of = as_of or date.today()
     plan = plan or PlanGraph.from_log(log)
     node = plan.agency(agency)
-    result = replay(log, as_of, persist=False)
+    agency_id = plan.info(node)["id"]
+    result = evaluation if evaluation is not None else replay(log, as_of, persist=False)
     alerts_of: dict[str, list[Any]] = {}
     for alert in closed_alerts(result):
         alerts_of.setdefault(alert.subject.id, []).append(alert)
     items = []
     for item in plan.responsibilities(node):
         subject_id = item["subject"]["id"]
-        status = _status(result.statuses.get(subject_id))
+        status_of = subject_id
+        if item["subject"]["kind"] == "indicator":
+            status_of, status = _indicator_status(result, subject_id, as_of)
+        else:
+            status = _status(result.statuses.get(subject_id))
         items.append({"subject": item["subject"], "role": item["role"], "via": item["via"],
                       "assigned_by": (item["assigned_by"] or {}).get("id"),
-                      "deadline": item["deadline"], "status": status,
+                      "deadline": item["deadline"], "status": status, "status_of": status_of,
                       "ageing": _ageing(item["deadline"], status, as_of)
                       if item["subject"]["kind"] == "task" else None,
-                      "alerts": _open_alerts(alerts_of.get(subject_id, []), status)})
+                      "alerts": _open_alerts(alerts_of.get(status_of or subject_id, []),
+                                             status)})
     counts: dict[str, int] = {}
     for item in items:
         key = item["status"]["status"] if item["status"] else "no_status"
         counts[key] = counts.get(key, 0) + 1
     return {"agency": plan.agency_entry(node), "as_of": as_of.isoformat(),
-            "counts": counts, "items": items}
+            "counts": counts, "items": items,
+            "alerts": [a.to_dict() for a in agency_alerts(result, agency_id)],
+            "overdue_ageing": overdue_ageing(result, agency_id),
+            "ageing_labels": bucket_labels()}
+
+
+def status_label(status: str | None, lang: str = "vi") -> str:
+    """A status code in words ("Có nguy cơ chậm"); "chưa có số liệu" for none."""
+    if not status or status == "no_status":
+        return "chưa có số liệu" if lang != "en" else "no data yet"
+    for labels in STATUSES.values():
+        if status in labels:
+            return labels[status].vi if lang != "en" else labels[status].en
+    return status

@@ -13,7 +13,7 @@ from typing import Any
 
 from kg.errors import KehoachError
 from kg.notation.periods import Period, parse_period
-from rules.duties import task_measures, task_scale
+from rules.duties import bucket_labels, task_measures, task_scale
 from rules.replay import ReplayResult
 from rules.report.sources import Footnotes
 from rules.snapshot import Snapshot, as_date, document_dates, visible_from
@@ -35,14 +35,6 @@ TASK_STATES: dict[str, str] = {
 
 TASK_STATE_ORDER: tuple[str, ...] = ("completed_on_time", "completed_late", "completed",
                                      "in_progress", "overdue")
-
-
-def bucket_labels() -> dict[str, str]:
-    """Overdue ageing buckets (tuổi quá hạn) → Vietnamese column heading."""
-    labels = {}
-    for name, first, last in task_scale().buckets:
-        labels[name] = f"Quá hạn {first}–{last} ngày" if last else f"Quá hạn > {first - 1} ngày"
-    return labels
 
 
 def _within(code: str | None, period: Period) -> bool:

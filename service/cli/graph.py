@@ -12,7 +12,7 @@ from kg.graph import PlanGraph
 from kg.log import open_existing_log
 from kg.queries import MAX_SECONDS, QUERIES, bind_params, run_query, run_sparql
 from kg.validate import REASONER_BUDGET_S, check_graph
-from kg.wording import document_words
+from kg.wording import document_words, vn_date
 from service.cli.options import AsOfOption, DbOption, JsonOption, command, emit_json, parse_as_of
 
 EXPORT_FORMATS = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt"}
@@ -90,17 +90,28 @@ def agency(name: Annotated[str, typer.Argument(help="Mã hoặc tên cơ quan / 
 
     Example: kehoach agency "Sở Tài chính" --as-of 2024-12-31 --json
     """
-    from rules.portfolio import portfolio
+    from rules.portfolio import portfolio, status_label
 
     with open_existing_log(db) as log:
         data = portfolio(log, name, parse_as_of(as_of))
     if as_json:
         return emit_json(data)
-    typer.echo(f"{data['agency']['name']} ({data['agency']['id']}) — {data['as_of']}: "
-               f"{len(data['items'])} việc/items {data['counts']}")
+    ag = data["agency"]
+    typer.echo(f"{ag['name']} [{ag['id']}] — tại ngày {vn_date(data['as_of'])}: "
+               f"{len(data['items'])} việc, {len(data['alerts'])} cảnh báo đang mở")
+    typer.echo("  " + "; ".join(f"{status_label(k)}: {n}" for k, n in
+                                sorted(data["counts"].items(), key=lambda kv: -kv[1])))
+    ageing = [f"{data['ageing_labels'].get(k, k)}: {n}"
+              for k, n in data["overdue_ageing"].items() if n]
+    if ageing:
+        typer.echo("  quá hạn theo tuổi / overdue ageing: " + ", ".join(ageing))
+    roles = {"lead": "chủ trì", "implied_lead": "chủ trì (suy ra)", "support": "phối hợp"}
     for item in data["items"]:
-        status = (item["status"] or {}).get("status") or "—"
-        typer.echo(f"  [{item['role']:12}] {status:18} {item['subject']['id']}")
+        status = (item["status"] or {}).get("status")
+        typer.echo(f"  [{roles.get(item['role'], item['role']):16}] {status_label(status):22} "
+                   f"{item['subject']['name'] or item['subject']['id']}"
+                   + (f" ({item['status_of']})" if item.get("status_of") and
+                      item["status_of"] != item["subject"]["id"] else ""))
 
 
 class Lang(StrEnum):

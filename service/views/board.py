@@ -10,8 +10,10 @@ from typing import Any
 
 from kg.errors import KehoachError
 from kg.notation import parse_expression, parse_number, parse_period, parse_quantity
+from rules.duties import bucket_labels
 from rules.filters import alert_concerns, resolve_alert_filters
 from rules.measures import expected_share
+from rules.portfolio import agency_alerts, overdue_ageing
 from rules.replay import ReplayResult, closed_alerts
 from rules.vocabulary import ALERT_KINDS, SEVERITIES, STATUSES
 from service.errors import not_found
@@ -157,15 +159,15 @@ def indicator(rt: Runtime, indicator_id: str, as_of: date | None = None) -> dict
 
 
 def agency(rt: Runtime, agency_id: str, as_of: date | None = None) -> dict[str, Any]:
-    """An agency's portfolio: its tasks and targets, overdue ageing, open alerts."""
+    """An agency's page: its tasks and targets, and — from ``rules.portfolio``, as the CLI —
+    its open alerts (as lead or supervisor) and the overdue ageing of the tasks it leads."""
     info = catalog.get_record(rt, "agency", agency_id)
+    evaluation = rt.evaluation(as_of)
     tasks = catalog.tasks(rt, as_of, agency=agency_id)
     targets = catalog.targets(rt, as_of, agency=agency_id)
-    own = {t["id"] for t in tasks} | {t["id"] for t in targets}
-    open_alerts = [a for a in alerts(rt, as_of)
-                   if a["agency"] == agency_id or a["subject"]["id"] in own]
-    ageing = Counter((a.get("details") or {}).get("bucket") or "overdue"
-                     for a in open_alerts if a["kind"] == "overdue")
+    open_ids = {a.id for a in agency_alerts(evaluation, agency_id)}
+    open_alerts = [a for a in rt.derived("alerts", as_of, sorted_alerts) if a["id"] in open_ids]
     return {"agency": info, "tasks": tasks, "targets": targets, "alerts": open_alerts,
-            "overdue_ageing": dict(sorted(ageing.items())),
+            "overdue_ageing": overdue_ageing(evaluation, agency_id),
+            "ageing_labels": bucket_labels(),
             "task_counts": dict(Counter(t["status"] or "no_data" for t in tasks))}

@@ -84,3 +84,32 @@ def test_as_of_accepts_the_vietnamese_date_form(langson_db):
     assert json.loads(iso.output) == json.loads(vietnamese.output)
     bad = run("status", "--as-of", "31/02/2024", "--db", langson_db)
     assert bad.exit_code == 2 and "dd/mm/yyyy" in bad.output
+
+
+def test_agency_portfolio_alerts_and_ageing_agree_with_the_alert_list(langson_db):
+    """One rule for an agency's alerts (lead or supervisor) behind the CLI's portfolio, its
+    ageing and `kehoach alerts --agency` (issue 15)."""
+    portfolio = json.loads(run("agency", "Sở Công Thương", "--json", "--as-of", "2024-12-31",
+                               "--db", langson_db).output)
+    listed = json.loads(run("alerts", "--json", "--agency", "so-cong-thuong", "--as-of",
+                            "2024-12-31", "--db", langson_db).output)
+    open_listed = [a["id"] for a in listed if not a.get("superseded_by")]
+    assert open_listed and sorted(a["id"] for a in portfolio["alerts"]) == sorted(open_listed)
+    overdue = [a for a in listed if a["kind"] == "overdue" and not a.get("superseded_by")
+               and a["agency"] == "so-cong-thuong"]
+    assert sum(portfolio["overdue_ageing"].values()) == len(overdue)
+    text = run("agency", "Sở Công Thương", "--as-of", "2024-12-31", "--db", langson_db).output
+    assert "{" not in text and "no_status" not in text and "gt_120" not in text
+
+
+def test_api_agency_page_alerts_equal_the_alert_list(client):
+    alerts = client.get("/api/v1/alerts", params={"limit": 500},
+                        headers=bearer("viewer")).json()["data"]
+    agency = next(a["agency"] for a in alerts if a["agency"])
+    data = client.get(f"/api/v1/agencies/{agency}/portfolio", headers=bearer("viewer")).json()
+    expected = [a["id"] for a in alerts if not a.get("superseded_by")
+                and (a["agency"] == agency or (a["details"] or {}).get("supervisor") == agency)]
+    assert [a["id"] for a in data["alerts"]] == expected
+    buckets = [a["details"].get("bucket") for a in alerts if a["kind"] == "overdue"
+               and a["agency"] == agency and not a.get("superseded_by")]
+    assert sum(data["overdue_ageing"].values()) == len(buckets)
