@@ -140,3 +140,29 @@ def status_label(status: str | None, lang: str = "vi") -> str:
         if status in labels:
             return labels[status].vi if lang != "en" else labels[status].en
     return status
+
+
+def who(plan: PlanGraph, evaluation: ReplayResult | None, text: str, limit: int = 20,
+        offset: int = 0, as_of: date | None = None) -> dict[str, Any]:
+    """``PlanGraph.who_page`` with each subject's current status and open alerts from the
+    evaluation (the same one as the alert list, so their counts agree)."""
+    page = plan.who_page(text, limit, offset)
+    if evaluation is None:
+        return page
+    open_of: dict[str, list[str]] = {}
+    for alert in closed_alerts(evaluation):
+        if not alert.superseded_by:
+            open_of.setdefault(alert.subject.id, []).append(alert.id)
+    rows = []
+    for row in page["data"]:
+        subject = row["subject"]
+        status_of = subject["id"]
+        if subject["kind"] == "indicator":
+            status_of, status = _indicator_status(evaluation, subject["id"],
+                                                  as_of or date.today())
+        else:
+            status = _status(evaluation.statuses.get(subject["id"]))
+        rows.append({**row, "status": status, "status_of": status_of,
+                     "alerts": open_of.get(status_of or "", [])})
+    return {**page, "data": rows}
+

@@ -16,6 +16,7 @@ from fastapi.responses import Response
 from kg.draw import to_dot, to_svg
 from kg.queries import QUERIES, run_sparql
 from kg.validate import check_graph, ontology_graph
+from rules.portfolio import who as who_answer
 from service.deps import AsOf, Inspector, Reader, RuntimeDep
 from service.errors import error_responses
 from service.limits import query_slot, query_slots_dir
@@ -52,7 +53,7 @@ def who(rt: RuntimeDep, _: Reader, q: Text,
         limit: Annotated[int, Query(ge=1, le=100)] = 20,
         offset: Annotated[int, Query(ge=0)] = 0) -> Response:
     def build() -> dict[str, Any]:
-        page = rt.graph().who_page(q, limit, offset)
+        page = who_answer(rt.graph(), rt.evaluation(None), q, limit, offset, rt.as_of(None))
         return {**page, "count": len(page["data"])}
 
     return cached_json(rt, ("who", q, limit, offset), None, build)

@@ -57,15 +57,24 @@ def _names(entries: list[dict]) -> str:
 def who(text: Annotated[str, typer.Argument(help="Mã hoặc cụm từ / id or phrase")],
         db: DbOption = None, as_json: JsonOption = False,
         limit: Annotated[int, typer.Option(min=1, max=500, help="Số kết quả / results shown")] = 20,
-        offset: Annotated[int, typer.Option(min=0, help="Bỏ qua / results skipped")] = 0) -> None:
-    """Ai chịu trách nhiệm / who leads and supports a task, target or indicator.
+        offset: Annotated[int, typer.Option(min=0, help="Bỏ qua / results skipped")] = 0,
+        as_of: AsOfOption = None) -> None:
+    """Ai chịu trách nhiệm / who leads and supports a task, target or indicator, with its
+    current status and open alerts as of --as-of (the same evaluation as `kehoach alerts`).
 
     The phrase must appear as written (words together); typed with diacritics, they must
     match; without, they are ignored. Best matches first; the total is always said.
 
     Example: kehoach who "giải ngân vốn đầu tư công" --json --limit 5
     """
-    page = _plan(db).who_page(text, limit, offset)
+    from rules.portfolio import status_label
+    from rules.portfolio import who as who_answer
+    from rules.replay import replay
+
+    when = parse_as_of(as_of)
+    with open_existing_log(db) as log:
+        plan = PlanGraph.from_log(log)
+        page = who_answer(plan, replay(log, when, persist=False), text, limit, offset, when)
     if as_json:
         return emit_json(page)
     rows = page["data"]
@@ -78,9 +87,11 @@ def who(text: Annotated[str, typer.Argument(help="Mã hoặc cụm từ / id or 
         typer.echo(f"{r['subject']['id']}: {r['subject']['name']}\n"
                    f"  chủ trì/lead: {_names(r['lead'])}\n  phối hợp/support: "
                    f"{_names(r['support'])}\n  giao bởi/assigned by: "
-                   f"{(r['assigned_by'] or {}).get('id') or '—'}\n"
+                   f"{document_words(r['assigned_by']) if r['assigned_by'] else '—'}\n"
                    f"  thời hạn/deadline: {deadline.get('text') or '—'} "
-                   f"({deadline.get('date') or '—'})")
+                   f"({vn_date(deadline.get('date')) or '—'})\n"
+                   f"  trạng thái/status: {status_label((r['status'] or {}).get('status'))}"
+                   f"; cảnh báo đang mở/open alerts: {len(r['alerts'])}")
 
 
 @command

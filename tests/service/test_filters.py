@@ -113,3 +113,17 @@ def test_api_agency_page_alerts_equal_the_alert_list(client):
     buckets = [a["details"].get("bucket") for a in alerts if a["kind"] == "overdue"
                and a["agency"] == agency and not a.get("superseded_by")]
     assert sum(data["overdue_ageing"].values()) == len(buckets)
+
+
+def test_who_reads_the_same_evaluation_as_the_alert_list(langson_db):
+    page = json.loads(run("who", "giải ngân vốn đầu tư công", "--json", "--as-of",
+                          "2024-12-31", "--limit", "50", "--db", langson_db).output)
+    listed = json.loads(run("alerts", "--json", "--as-of", "2024-12-31",
+                            "--db", langson_db).output)
+    open_by_subject: dict[str, list[str]] = {}
+    for alert in listed:
+        if not alert.get("superseded_by"):
+            open_by_subject.setdefault(alert["subject"]["id"], []).append(alert["id"])
+    assert any(row["alerts"] for row in page["data"])
+    for row in page["data"]:
+        assert sorted(row["alerts"]) == sorted(open_by_subject.get(row["status_of"], []))

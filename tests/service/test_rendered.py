@@ -10,6 +10,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.testclient import TestClient
 from pydantic import TypeAdapter
 
+from rules.portfolio import who as who_answer
 from service.app import create_app
 from service.schemas import AlertPublic, Page, StatusPublic, TargetPublic, paged
 from service.views import board, catalog
@@ -69,8 +70,10 @@ def test_trace_and_who_render_as_before(client, app):
     expected = jsonable_encoder(graph.trace("budget_revenue@2024"))
     assert trace == json.dumps(expected, ensure_ascii=False, separators=(",", ":")).encode()
     who = json.loads(raw(client, "/api/v1/who", q="task-001-001", limit=1))
-    assert who == {"data": graph.who("task-001-001", 1), "count": 1, "total": 1, "limit": 1,
-                   "offset": 0}
+    expected = who_answer(graph, app.state.runtime.evaluation(None), "task-001-001", 1, 0,
+                          app.state.runtime.as_of(None))
+    assert who == jsonable_encoder({**expected, "count": 1})
+    assert who["total"] == 1 and who["data"][0]["subject"]["id"] == "task-001-001"
 
 
 def test_a_write_moves_every_cached_answer(client):
