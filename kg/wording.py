@@ -35,6 +35,7 @@ KIND_WORDS: dict[str, tuple[str, str]] = {
     "indicator": ("chỉ tiêu", "indicator"),
     "agency": ("cơ quan", "agency"),
     "task_update": ("cập nhật nhiệm vụ", "task update"),
+    "rule": ("luật", "rule"),
 }
 
 

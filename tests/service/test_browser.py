@@ -88,7 +88,13 @@ def test_alert_opens_explanation_and_trace_picture(browser, live_server):
     page.click("#trace-link")
     picture = page.locator("#trace-picture svg")
     picture.wait_for()
-    assert picture.locator("text", has_text="seed-001").count() >= 1
+    # the alert's own trace: its rule, the facts it used, the task and the documents, in words
+    assert picture.locator("text", has_text="theo luật").count() >= 1
+    assert picture.locator("title", has_text="[seed-").count() >= 1  # ids stay secondary
+    chain = page.locator("table").last.inner_text()
+    assert "theo luật" in chain and "dựa trên dữ kiện" in chain and "Nghị quyết" in chain
     page.goto(f"{live_server}/trace/budget_revenue@2024?lang=en")
     assert "Trace" in page.locator("h1").inner_text()
+    english = page.locator("table").last.inner_text()
+    assert "set by" in english and "setBy" not in english
     page.context.close()
