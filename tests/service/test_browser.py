@@ -20,8 +20,8 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+@pytest.fixture(scope="module")  # closed after this file: Playwright's event loop and the
+def browser() -> Iterator[Any]:    # browser's processes must not outlive it (later tests)
     if not shutil.which(CHROMIUM):
         pytest.fail(f"{CHROMIUM} missing: apt-get install -y chromium")
     with playwright_api.sync_playwright() as p:
