@@ -20,6 +20,7 @@ from kg import notation
 from kg.errors import KehoachError
 from kg.log import Fact, Source
 from kg.matching import Matcher, fold, matcher_from_log, slug
+from kg.notation.bounds import check_date, check_pct_of_plan, check_year
 from kg.search import search
 from kg.template.columns import SHEET_KINDS, Column
 from kg.template.errors import row_problem
@@ -175,8 +176,32 @@ def _expression_or_quantity(text: str) -> str:
     return text
 
 
-def _target_period(text: str) -> str:
+# Plausibility at the boundary (kg.notation.bounds), as for the API: dates and period years in
+# the plan span, a percentage of plan in a sane range.
+def _period_in_span(text: str) -> notation.Period:
     period = notation.parse_period(text)
+    check_year(period.start.year, text)
+    check_year(period.end.year, text)
+    return period
+
+
+def _date_in_span(text: str) -> date:
+    return check_date(notation.parse_date(text))
+
+
+def _pct_in_range(text: str) -> Any:
+    return check_pct_of_plan(notation.parse_number(text), text)
+
+
+def _deadline_in_span(text: str) -> Any:
+    deadline = notation.parse_deadline(text)
+    if deadline.due is not None:
+        check_year(deadline.due.year, text)
+    return deadline
+
+
+def _target_period(text: str) -> str:
+    period = _period_in_span(text)
     if period.kind not in ("year", "multi_year"):
         raise KehoachError(f"kỳ kế hoạch phải là năm hoặc giai đoạn, không phải '{text}'",
                            f"a target period must be a year or several years, not '{text}'",
@@ -251,12 +276,12 @@ def _observation_row(row: _Row, known: Known, out: _Built) -> None:
     name = row.text("indicator")
     indicator = (row.lookup("indicator", name, known.indicators, None,
                             ("chỉ tiêu", "indicator")) if name else None)
-    period = row.parse("period", notation.parse_period)
+    period = row.parse("period", _period_in_span)
     row.parse("value", _expression_or_quantity)
-    row.parse("pct_of_plan", notation.parse_number)
+    row.parse("pct_of_plan", _pct_in_range)
     kind, basis = row.choose("kind"), row.choose("plan_basis")
     verdict = row.choose("reported_verdict")
-    as_of: date | None = row.parse("as_of", notation.parse_date)
+    as_of: date | None = row.parse("as_of", _date_in_span)
     if period is not None and as_of is not None and as_of < period.start:
         row.fail("as_of", f"ngày số liệu {as_of:%d/%m/%Y} trước khi kỳ {period.code} bắt đầu",
                  f"as-of date {as_of} is before period {period.code} starts", "as_of_early")
@@ -279,8 +304,8 @@ def _task_row(row: _Row, known: Known, out: _Built) -> None:
     support_text = row.text("support") or ""
     support = [row.agency("support", part.strip(), known)
                for part in support_text.split(";") if part.strip()]
-    deadline = row.parse("deadline", notation.parse_deadline)
-    done: date | None = row.parse("completed_on", notation.parse_date)
+    deadline = row.parse("deadline", _deadline_in_span)
+    done: date | None = row.parse("completed_on", _date_in_span)
     if row.problems or summary is None or lead is None or deadline is None:
         return
     key = "task-" + _digest(fold(summary), lead)

@@ -466,3 +466,27 @@ def test_docs_list_every_column():
         assert kind.sheet in text
         for col in kind.columns:
             assert f"`{col.key}` | {col.vi}" in text, col.key
+
+
+def test_implausible_figures_and_dates_are_refused_like_the_api(log, tmp_path):
+    """Plausibility at the import boundary (issue 13, case 7): the same bounds as the API."""
+    rows = [OBSERVATIONS_EN[0],
+            ["GRDP", "2999", "5", "actual", "2024-12-31", "", "", "", ""],
+            ["GRDP", "2024", "5", "actual", "31/12/9999", "", "", "", ""],
+            ["GRDP", "2024", "5", "actual", "2024-12-31", "-500", "", "", ""],
+            ["GRDP", "2024", "5", "actual", "2024-12-31", "99999999999999", "", "", ""]]
+    before = log.last_seq()
+    problems = problems_of(lambda: import_file(log, write_csv(tmp_path / "odd.csv", rows)))
+    assert log.last_seq() == before
+    where = {(p.place.row, p.place.field, p.code) for p in problems}
+    assert (2, "period", "implausible_year") in where
+    assert (3, "as_of", "implausible_year") in where
+    assert (4, "pct_of_plan", "implausible_pct_of_plan") in where
+    assert (5, "pct_of_plan", "implausible_pct_of_plan") in where
+    tasks = [TASKS_VI[0], ["Việc xa", "Sở Tài chính", "", "31/12/2999", "", ""],
+             ["Việc cũ", "Sở Tài chính", "", "31/12/2024", "", "01/01/0001"]]
+    problems = problems_of(lambda: import_file(log, write_csv(tmp_path / "t.csv", tasks)))
+    where = {(p.place.row, p.place.field, p.code) for p in problems}
+    assert (2, "deadline", "implausible_year") in where
+    assert any(row == 3 and field == "completed_on" for row, field, _ in where)
+    assert log.last_seq() == before
