@@ -8,7 +8,6 @@ check that every rule id has at least one case. Errors name the file and the lin
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ import yaml
 
 from kg.errors import Place
 from rules.errors import CaseFileError
+from rules.loader import stringify_dates
 from rules.reporting import line_at
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"
@@ -68,20 +68,11 @@ CASE_FILE_SCHEMA: dict[str, Any] = {
 }
 
 
-def _stringify_dates(value: Any) -> Any:
-    """YAML reads 2023-10-20 as a date; the schema and the cases want ISO strings."""
-    if isinstance(value, dict):
-        return {k: _stringify_dates(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_stringify_dates(v) for v in value]
-    return value.isoformat() if isinstance(value, date) else value
-
-
 def load_case_file(path: Path) -> dict[str, Any]:
     """A validated case file (dates as ISO strings); ``CaseFileError`` names file and line."""
     text = path.read_text(encoding="utf-8")
     try:
-        data = _stringify_dates(yaml.safe_load(text))
+        data = stringify_dates(yaml.safe_load(text))
         root = yaml.compose(text)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)

@@ -445,7 +445,7 @@ def _load_file(path: Path) -> tuple[list[Rule], list[Scale]]:
     except yaml.YAMLError as err:
         raise RuleFileError(f"YAML không hợp lệ: {err}", f"invalid YAML: {err}",
                             file=file) from None
-    data = _stringify_dates(data)
+    data = stringify_dates(data)
     errors = list(jsonschema.Draft202012Validator(FILE_SCHEMA).iter_errors(data))
     if errors:
         where = "/".join(str(p) for p in errors[0].absolute_path)
@@ -461,12 +461,12 @@ def _load_file(path: Path) -> tuple[list[Rule], list[Scale]]:
     return rules, ctx.scales
 
 
-def _stringify_dates(value: Any) -> Any:
+def stringify_dates(value: Any) -> Any:
     """YAML reads 2021-01-01 as a date; the schema wants ISO strings."""
     if isinstance(value, dict):
-        return {k: _stringify_dates(v) for k, v in value.items()}
+        return {k: stringify_dates(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_stringify_dates(v) for v in value]
+        return [stringify_dates(v) for v in value]
     return value.isoformat() if isinstance(value, date) else value
 
 

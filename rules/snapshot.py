@@ -11,34 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from kg.dating import as_date, document_dates
 from kg.log import StoredFact
 
 RULE_OUTPUT_KINDS = ("alert", "status_change")
-
-
-def as_date(value: Any) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        return None
-
-
-def document_dates(facts: list[StoredFact]) -> dict[str, date]:
-    """Source doc code ("002") and document id → its date, from the document facts."""
-    dates: dict[str, date] = {}
-    for fact in facts:
-        if fact.kind != "document":
-            continue
-        # An undated document (an unsigned copy: "ngày  tháng 6 năm 2023") is known from the
-        # earliest date its text allows, so its tasks do not exist before it was written.
-        when = as_date(fact.payload.get("date")) or as_date(fact.payload.get("date_earliest"))
-        if when:
-            dates[fact.key] = when
-            if fact.key.startswith("seed-"):
-                dates[fact.key.removeprefix("seed-")] = when
-    return dates
 
 
 def visible_from(fact: StoredFact, doc_dates: dict[str, date]) -> date | None:

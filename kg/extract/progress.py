@@ -22,6 +22,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from kg.dating import document_dates
 from kg.errors import ParseError
 from kg.extract.text import LogicalLine
 from kg.notation import Period
@@ -293,15 +294,7 @@ def known_tasks(facts: Iterable[Any]) -> list[KnownTask]:
     """The tasks of a set of facts (the dataset's or the log's current ones), each dated by
     the document that assigned it (its source document, else ``assigned_by``)."""
     facts = list(facts)
-    dates: dict[str, date] = {}
-    for fact in facts:
-        if fact.kind != "document":
-            continue
-        when = _date(fact.payload.get("date")) or _date(fact.payload.get("date_earliest"))
-        if when:
-            dates[fact.key] = when
-            if fact.key.startswith("seed-"):
-                dates[fact.key.removeprefix("seed-")] = when
+    dates = document_dates(facts)
     out = []
     for fact in facts:
         if fact.kind != "task" or not fact.payload.get("summary"):
