@@ -16,8 +16,10 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
 from kg.errors import KehoachError
 
@@ -176,9 +178,29 @@ def _wants_html(request: Request) -> bool:
     return not request.url.path.startswith("/api") and request.url.path != "/openapi.json"
 
 
+def allowed_methods(request: Request) -> str:
+    """The ``Allow`` of a 405: every method some route of this path answers. Starlette names
+    only the first route whose path matched; a path served by several routes (``GET`` and
+    ``POST /agencies``) needs them all. Of the templates that match, the most literal wins
+    (``/observations/batch``, not ``/observations/{observation_id}``), as in the OpenAPI."""
+    path = request.scope.get("path", "")
+    found: dict[int, set[str]] = {}
+    for route in iter_route_contexts(request.app.routes):
+        methods = getattr(route, "methods", None)
+        if not methods:
+            continue
+        regex, _format, params = compile_path(route.path)
+        if regex.match(path):
+            found.setdefault(len(params), set()).update(methods)
+    methods = found[min(found)] if found else set()
+    return ", ".join(sorted(methods - {"HEAD"} if "GET" in methods else methods))
+
+
 async def handle(request: Request, exc: Exception) -> Response:
     """The one handler: every error becomes the one shape (JSON, or a page for the web)."""
     err = to_api_error(exc)
+    if err.status == 405:
+        err.headers = {**(err.headers or {}), "Allow": allowed_methods(request)}
     payload = body(err.status, err.code, err.vi, err.en, err.errors)
     request.state.error = payload  # the audit middleware records why a write was refused
     if _wants_html(request):

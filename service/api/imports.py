@@ -11,7 +11,7 @@ from fastapi import APIRouter, File, Query, Request, UploadFile
 
 from kg.template import check_file
 from service.deps import Admin, IdempotencyDep, RuntimeDep
-from service.errors import ApiError
+from service.errors import ApiError, error_responses
 from service.schemas import WriteResult
 
 router = APIRouter(prefix="/imports", tags=["imports"])
@@ -19,7 +19,10 @@ SUFFIXES = {".csv", ".xlsx"}
 
 
 @router.post("", response_model=WriteResult, status_code=201,
-             summary="Nhập tệp mẫu CSV/XLSX / import a template file")
+             summary="Nhập tệp mẫu CSV/XLSX / import a template file",
+             responses=error_responses({
+                 415: "Không phải tệp .csv hoặc .xlsx (unsupported_file) / not a .csv or .xlsx "
+                      "file"}))
 def import_template(request: Request, rt: RuntimeDep, user: Admin, idem: IdempotencyDep,
                     file: Annotated[UploadFile, File(description="CSV or XLSX template")],
                     kind: Annotated[str | None, Query(max_length=40)] = None) -> Any:
