@@ -72,15 +72,85 @@ def _last_report(rt: Runtime, when: date) -> dict[str, Any] | None:
     return max(reports, key=lambda d: str(d["date"])) if reports else None
 
 
-def board(rt: Runtime, as_of: date | None = None) -> dict[str, Any]:
-    """Targets by group and status, counts, and what changed since the last report."""
+# the order of the board's tiles: what needs action first, then no data, then the rest
+STATUS_ORDER = {"not_achieved": 0, "off_track": 1, "overdue": 1, "at_risk": 2, "due_soon": 3,
+                "no_data": 4, "in_progress": 5, "on_track": 6, "achieved": 7,
+                "achieved_early": 8, "exceeded": 8}
+
+
+def _latest_figure(observations: list[dict[str, Any]], target: dict[str, Any],
+                   when: date) -> dict[str, Any] | None:
+    """The most recent figure of the target's indicator inside its period, up to ``when``:
+    value as written, its period, its end and its % of plan (None when it cannot be said)."""
+    try:
+        span = parse_period(str(target["period"]))
+        plan = parse_expression(str(target["expression"])).representative
+    except (KehoachError, KeyError):
+        return None
+    best: tuple[str, dict[str, Any]] | None = None
+    for obs in observations:
+        if obs.get("indicator") != target.get("indicator"):
+            continue
+        try:
+            period = parse_period(str(obs["period"]))
+        except KehoachError:
+            continue
+        if not (span.start <= period.end <= span.end) or str(obs.get("as_of") or "") > \
+                when.isoformat():
+            continue
+        key = period.end.isoformat() + str(obs.get("as_of") or "")
+        if best is None or key > best[0]:
+            best = (key, obs)
+    if best is None:
+        return None
+    obs = best[1]
+    return {"observation": obs["id"], "value": obs.get("value"),
+            "unit": obs.get("unit") or target.get("unit"), "period": obs["period"],
+            "kind": obs.get("kind"), "pct_of_plan": _share_pct(obs, plan)}
+
+
+def _next_step(target: dict[str, Any], open_alerts: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Who must report or act, by when — only when the data says it: an open missing-report
+    alert on the target's indicator names the agency, the period and the due date."""
+    for a in open_alerts:
+        if a["kind"] == "missing_report" and a["subject"]["id"] == target.get("indicator") \
+                and (a.get("details") or {}).get("due"):
+            return {"kind": "report", "agency": (a.get("details") or {}).get("lead_agency")
+                    or a.get("agency"), "period": a.get("period"),
+                    "due": a["details"]["due"], "alert": a["id"]}
+    return None
+
+
+def board(rt: Runtime, as_of: date | None = None, *, period: str | None = None,
+          agency: str | None = None, group: str | None = None,
+          status: str | None = None) -> dict[str, Any]:
+    """The plan year's board (the as-of's year unless ``period`` names another): targets by
+    group, ``tiles`` sorted by severity then agency then indicator, each with its agency,
+    latest figure (period, % of plan), status and next step; counts; what changed since the
+    last report. ``agency``, ``group`` and ``status`` filter the tiles."""
     when = rt.as_of(as_of)
-    targets = catalog.targets(rt, when)
+    every = catalog.targets(rt, when)
+    periods = sorted({str(t["period"]) for t in every if t.get("period")},
+                     key=lambda p: (len(p) != 4, p))
+    chosen = period or str(when.year)
+    targets = [t for t in every if str(t.get("period")) == chosen]
+    open_alerts = [a for a in alerts(rt, when) if not a.get("superseded_by")]
+    observations = catalog.list_kind(rt, "observation")
+    tiles = []
+    for t in targets:
+        key = t["status"] or t["verdict"] or "no_data"
+        tiles.append({**t, "status_key": key, "latest": _latest_figure(observations, t, when),
+                      "next_step": _next_step(t, open_alerts)})
+    tiles.sort(key=lambda t: (STATUS_ORDER.get(t["status_key"], 9), t.get("agency") or "~",
+                              t.get("name") or t.get("indicator") or ""))
+    shown = [t for t in tiles if (not agency or t.get("agency") == agency)
+             and (not group or (t.get("group") or "other") == group)
+             and (not status or t["status_key"] == status)]
     groups: dict[str, dict[str, Any]] = {}
-    for group in [*GROUPS, None]:
-        members = [t for t in targets if t.get("group") == group]
+    for name in [*GROUPS, None]:
+        members = [t for t in targets if t.get("group") == name]
         if members:
-            groups[group or "other"] = {
+            groups[name or "other"] = {
                 "targets": members,
                 "counts": dict(Counter(t["status"] or t["verdict"] or "no_data"
                                        for t in members))}
@@ -88,13 +158,13 @@ def board(rt: Runtime, as_of: date | None = None) -> dict[str, Any]:
     report = _last_report(rt, when)
     since = str(report["date"]) if report else "0000"
     changes = [c.to_dict() for c in rt.evaluation(when).changes if c.as_of >= since]
-    return {"as_of": when.isoformat(), "groups": groups,
-            "counts": {"targets": dict(Counter(t["status"] or t["verdict"] or "no_data"
-                                               for t in targets)),
+    return {"as_of": when.isoformat(), "period": chosen, "periods": periods,
+            "filters": {"agency": agency, "group": group, "status": status},
+            "tiles": shown, "groups": groups,
+            "counts": {"targets": dict(Counter(t["status_key"] for t in tiles)),
                        "tasks": dict(Counter(t["status"] or "no_data" for t in tasks)),
                        # open alerts only: one whose status was superseded is closed
-                       "alerts": dict(Counter(a["severity"] for a in alerts(rt, when)
-                                              if not a.get("superseded_by")))},
+                       "alerts": dict(Counter(a["severity"] for a in open_alerts))},
             "last_report": report, "changes": changes[-200:],
             "changes_count": len(changes)}
 

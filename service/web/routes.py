@@ -20,7 +20,7 @@ from service.errors import ApiError, body, to_api_error
 from service.security import issue_token, log_in
 from service.views import board, catalog
 from service.views import trace as trace_views
-from service.web import forms
+from service.web import forms, wording
 from service.web.i18n import COOKIE, page_lang, translator
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
@@ -30,13 +30,18 @@ def build_web(app: FastAPI) -> APIRouter:
     """The page router; also registers the HTML rendering of the one error shape."""
     templates = Jinja2Templates(directory=TEMPLATES_DIR)
     templates.env.globals["labels"] = board.labels()
+    wording.install(templates.env)
     router = APIRouter(include_in_schema=False)
 
     def render(request: Request, name: str, data: dict[str, Any], status: int = 200,
                user: Any = None) -> HTMLResponse:
         lang = page_lang(request)
-        context = {"data": data, "user": user or getattr(request.state, "user", None),
-                   "lang": lang, "t": translator(lang), "path": request.url.path,
+        runtime = getattr(request.app.state, "runtime", None)
+        names = wording.agency_names(catalog.list_kind(runtime, "agency"), lang) \
+            if runtime is not None else {}
+        context = {"names": names, "data": data,
+                   "user": user or getattr(request.state, "user", None), "lang": lang,
+                   "t": translator(lang), "path": request.url.path,
                    "query": dict(request.query_params), "csrf_field": TOKEN_FIELD,
                    "csrf_token": page_token(request)}
         response = templates.TemplateResponse(request, name, context, status_code=status)
@@ -85,8 +90,13 @@ def build_web(app: FastAPI) -> APIRouter:
         return response
 
     @router.get("/")
-    def board_page(request: Request, rt: RuntimeDep, user: CurrentUser) -> HTMLResponse:
-        return render(request, "board.html", board.board(rt))
+    def board_page(request: Request, rt: RuntimeDep, user: CurrentUser, period: Filter = None,
+                   agency: Filter = None, group: Filter = None,
+                   status: Filter = None) -> HTMLResponse:
+        data = board.board(rt, period=period or None, agency=agency or None,
+                           group=group or None, status=status or None)
+        data["agencies"] = catalog.list_kind(rt, "agency")
+        return render(request, "board.html", data)
 
     @router.get("/alerts")
     def alerts_page(request: Request, rt: RuntimeDep, user: CurrentUser, agency: Filter = None,
@@ -95,6 +105,10 @@ def build_web(app: FastAPI) -> APIRouter:
         rows = board.alerts(rt, agency=agency or None, kind=kind or None,
                             severity=severity or None, period=period or None)
         data = catalog.page(rows, 50, (page - 1) * 50)
+        when = rt.as_of()
+        data["data"] = [{**a, "days_now": wording.days_overdue_on(a, when)}
+                        for a in data["data"]]
+        data["as_of"] = when.isoformat()
         data.update(page=page, agencies=catalog.list_kind(rt, "agency"),
                     filters={"agency": agency, "kind": kind, "severity": severity,
                              "period": period})

@@ -52,6 +52,34 @@ def test_wrong_password_stays_on_login(browser, live_server):
     page.close()
 
 
+RANK = {"no_data": 4, "on_track": 6}
+
+
+def test_board_reads_as_an_official_reads_it(browser, live_server):
+    page = login(browser, live_server, "viewer")
+    assert page.locator("#board-period").inner_text() == "2024"
+    assert page.locator("#board-as-of").inner_text() == "15/10/2024"
+    tiles = page.locator("#tiles .tile")
+    statuses = [tiles.nth(i).get_attribute("data-status") for i in range(tiles.count())]
+    assert statuses == sorted(statuses, key=lambda s: RANK.get(s or "", 9))  # worst first
+    budget = page.locator(".tile", has_text="Tổng thu ngân sách")
+    assert "Sở Tài chính" in budget.locator(".agency").inner_text()
+    assert "6T/2024" in budget.locator(".latest").inner_text()
+    assert "52% kế hoạch" in budget.locator(".latest").inner_text()
+    next_step = page.locator(".tile", has_text="Khách du lịch").locator(".next-step")
+    assert "Sở Y tế" in next_step.inner_text() and "15/07/2024" in next_step.inner_text()
+    page.select_option("#board-filters select[name=agency]", "so-tai-chinh")
+    page.click("#board-filters button")
+    page.wait_for_url("**agency=so-tai-chinh**")
+    assert page.locator("#tiles .tile").count() == 1
+    page.goto(f"{live_server}/alerts?kind=overdue")
+    row = page.locator("tr.alert-row").first
+    assert row.locator("td.agency").inner_text() == "Sở Y tế"
+    assert row.locator("td.date").inner_text() == "01/10/2024"
+    assert "tính đến 15/10/2024" in row.inner_text()
+    page.context.close()
+
+
 def test_reporter_submits_figure_and_sees_alert(browser, live_server):
     board = login(browser, live_server, "yte")
     assert "Bảng theo dõi mục tiêu" in board.locator("h1").inner_text()
