@@ -1,0 +1,112 @@
+"""The pages as an official reads them (issue 17): the board of the plan year sorted by
+severity then agency, each tile with its agency by name, latest figure and next step; the
+alerts list with agency and date columns and overdue age as of the page's date; and every
+page of the demo data free of leaked codes (snake_case words, ISO dates, agency ids, "None").
+Ids shown on purpose as secondary keys sit in ``<code>`` and are not read as text."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+
+from service.web.wording import agency_names, date_words, number_words, text_words
+from tests.service.conftest import bearer
+
+STRIP = re.compile(r"<script.*?</script>|<svg.*?</svg>|<code.*?</code>", re.S)
+LEAKS = {
+    "ISO date": re.compile(r"\b\d{4}-\d{2}-\d{2}\b"),
+    "None": re.compile(r"\bNone\b"),
+    "snake_case code": re.compile(r"\b[a-z]+_[a-z_]+\b"),
+    "agency id": re.compile(r"\b(?:so|ubnd)-[a-z-]+\b"),
+    "document id": re.compile(r"\bseed-\d+\b"),
+}
+
+
+def text_of(html: str) -> str:
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", STRIP.sub(" ", html))))
+
+
+@pytest.fixture
+def admin(client):
+    client.headers.update(bearer("admin"))
+    return client
+
+
+def every_page(client) -> list[str]:
+    paths = ["/", "/?period=2024&status=no_data", "/alerts", "/report"]
+    paths += [f"/agencies/{a['id']}" for a in client.get("/api/v1/agencies").json()["data"]]
+    paths += [f"/indicators/{i['id']}" for i in client.get("/api/v1/indicators").json()["data"]]
+    paths += [f"/alerts/{a['id']}" for a in client.get("/api/v1/alerts").json()["data"]]
+    for kind in ("targets", "tasks"):
+        paths += [f"/trace/{t['id']}" for t in client.get(f"/api/v1/{kind}").json()["data"]]
+    return paths
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_no_page_leaks_codes(admin, lang):
+    pages = every_page(admin)
+    assert len(pages) > 12
+    for path in pages:
+        reply = admin.get(path, params={"lang": lang})
+        assert reply.status_code == 200, path
+        text = text_of(reply.text)
+        for what, pattern in LEAKS.items():
+            assert not pattern.search(text), f"{path} ({lang}): {what} {pattern.findall(text)}"
+
+
+def test_board_is_the_plan_year_sorted_with_agency_figure_and_next_step(admin):
+    board = admin.get("/api/v1/board").json()
+    assert board["period"] == "2024" and "2024" in board["periods"]
+    order = [(t["status_key"], t["indicator"]) for t in board["tiles"]]
+    # no data (with a report owed) before on track; within a status, by agency
+    assert order == [("no_data", "tourists"), ("no_data", "forest_cover"),
+                     ("on_track", "budget_revenue")]
+    budget = board["tiles"][2]
+    assert budget["latest"]["period"] == "6T/2024" and budget["latest"]["pct_of_plan"] == 52.0
+    assert budget["next_step"] is None  # nothing the data says: nothing invented
+    tourists = board["tiles"][0]
+    assert tourists["next_step"] == {"kind": "report", "agency": "so-y-te", "period": "6T/2024",
+                                     "due": "2024-07-15",
+                                     "alert": "missing_report:tourists:6T/2024"}
+    page = text_of(admin.get("/").text)
+    assert "Sở Y tế báo cáo kỳ 6T/2024 (hạn 15/07/2024)" in page
+    assert "Mới nhất 6T/2024: 5.200 tỷ đồng · 52% kế hoạch" in page
+    assert "tại ngày 15/10/2024" in page and "kỳ 2024" in page
+
+
+def test_board_filters(admin):
+    def shown(**query):
+        return [t["indicator"] for t in admin.get("/api/v1/board").json()["tiles"]] \
+            if not query else re.findall(r'href="/indicators/([a-z_]+)"', admin.get(
+                "/", params=query).text)
+
+    assert shown() == ["tourists", "forest_cover", "budget_revenue"]
+    assert shown(agency="so-tai-chinh") == ["budget_revenue"]
+    assert shown(group="environment") == ["forest_cover"]
+    assert shown(status="no_data") == ["tourists", "forest_cover"]
+    assert shown(period="2023") == []
+
+
+def test_alerts_page_has_agency_date_and_age_as_of_the_page(admin):
+    rows = re.findall(r'<tr class="alert-row">(.*?)</tr>', admin.get("/alerts").text, re.S)
+    overdue = [text_of(r) for r in rows if "Nhiệm vụ quá hạn" in r]
+    assert len(overdue) == 1  # one line per overdue task
+    line = overdue[0]
+    assert "Sở Y tế" in line and "01/10/2024" in line
+    # raised 01/10/2024 at 1 day; the page is as of 15/10/2024: 15 days, not the stale 1
+    assert "Quá hạn 15 ngày tính đến 15/10/2024" in line and "quá hạn 1 ngày" not in line
+    closed = [text_of(r) for r in rows if "sắp đến hạn" in r.lower()]
+    assert closed and all("Đã đóng" in r for r in closed)
+
+
+def test_wording_helpers():
+    assert date_words("2024-07-15") == "15/07/2024" and date_words(None) == ""
+    assert number_words("1234.5") == "1.234,5" and number_words(10000) == "10.000"
+    assert number_words(None) == ""
+    names = agency_names([{"id": "so-a", "name": "Sở A", "succeeded_by": "so-b"},
+                          {"id": "so-b", "name": "Sở B"}])
+    assert names == {"so-a": "Sở B (trước đây Sở A)", "so-b": "Sở B"}
+    assert text_words("so-a chưa báo cáo (hạn 2024-07-15)", names) == \
+        "Sở B (trước đây Sở A) chưa báo cáo (hạn 15/07/2024)"
