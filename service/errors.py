@@ -139,9 +139,10 @@ _HTTP = {
 }
 
 
-# Library error codes answered with another status than 422.
-_LIBRARY_STATUS = {"log_busy": 503, "version_conflict": 409, "query_timeout": 422,
-                   "query_cancelled": 499}
+# Library error codes answered with another status than 422 (a trace or impact of no such
+# document is a 404, as any unknown id).
+_LIBRARY_STATUS = {"unknown_document": 404, "log_busy": 503, "version_conflict": 409,
+                   "query_timeout": 422, "query_cancelled": 499}
 
 
 def _from_library(err: KehoachError) -> ApiError:

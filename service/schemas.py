@@ -92,8 +92,28 @@ def plausible_date(value: dt.date | None) -> dt.date | None:
 
 StrictDate = Annotated[dt.date, BeforeValidator(strict_date)]
 """A date written ``YYYY-MM-DD`` (any year)."""
-PlanDate = Annotated[dt.date, BeforeValidator(strict_date), AfterValidator(plausible_date)]
-"""A date written ``YYYY-MM-DD`` within the plan span (``kg.notation.plan_years``)."""
+def plan_date_pattern() -> str:
+    """The ``pattern`` of a plan date in the schema: ``YYYY-MM-DD`` with the year in the plan
+    span (read when the OpenAPI document is built), so the schema refuses what validation
+    refuses (``0422-11-17``, ``0``)."""
+    first, last = notation.plan_years()
+    years = "|".join(str(year) for year in range(first, last + 1))
+    return rf"^({years})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+
+
+class _InPlanSpan:
+    """Schema-only marker: adds the plan-span ``pattern`` beside ``format: date``."""
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> dict[str, Any]:
+        schema = handler(core_schema)
+        schema["pattern"] = plan_date_pattern()
+        return schema
+
+
+PlanDate = Annotated[dt.date, BeforeValidator(strict_date), AfterValidator(plausible_date),
+                     _InPlanSpan()]
+"""A date written ``YYYY-MM-DD`` within the plan span (``kg.notation.plan_years``); the
+schema says so (``format: date`` and a ``pattern`` naming the span's years)."""
 
 
 class Body(BaseModel):

@@ -45,3 +45,29 @@ def test_a_405_names_every_method_of_the_path(client, method, path, allow):
     assert response.status_code == 405
     assert response.headers["allow"] == allow
     assert response.json()["code"] == "method_not_allowed"
+
+
+def test_the_schema_of_a_plan_date_refuses_what_validation_refuses(client):
+    import re
+
+    spec = client.get("/openapi.json").json()
+    as_of = next(p for p in spec["paths"]["/api/v1/alerts"]["get"]["parameters"]
+                 if p["name"] == "as_of")["schema"]["anyOf"][0]
+    assert as_of["format"] == "date"
+    pattern = re.compile(as_of["pattern"])
+    for text in ("0", "0422-11-17", "2138-05-06", "2024-13-01", "1700000000"):
+        assert not pattern.search(text), text
+        answer = client.get("/api/v1/alerts", params={"as_of": text}, headers=bearer("admin"))
+        assert answer.status_code == 422, text
+    assert pattern.search("2024-10-15")
+    assert client.get("/api/v1/alerts", params={"as_of": "2024-10-15"},
+                      headers=bearer("admin")).status_code == 200
+    body = spec["components"]["schemas"]["ObservationCreate"]["properties"]["as_of"]
+    assert body["pattern"] == as_of["pattern"] and body["format"] == "date"
+
+
+def test_a_trace_or_impact_of_no_such_document_is_a_404(client):
+    for path in ("/api/v1/trace/khong-co", "/api/v1/impact/khong-co"):
+        answer = client.get(path, headers=bearer("viewer"))
+        assert answer.status_code == 404, path
+        assert answer.json()["code"] == "unknown_document"

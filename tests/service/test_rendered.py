@@ -81,7 +81,7 @@ def test_a_write_moves_every_cached_answer(client):
     before = json.loads(raw(client, "/api/v1/targets", agency="so-tai-chinh"))
     assert before["data"][0]["status"] == "on_track"
     missing = client.get("/api/v1/trace/task-moi", headers=bearer("viewer"))
-    assert missing.status_code == 422 and missing.json()["code"] == "unknown_document"
+    assert missing.status_code == 404 and missing.json()["code"] == "unknown_document"
     unknown = client.get("/api/v1/who", params={"q": "task-moi"}, headers=bearer("viewer"))
     assert unknown.status_code == 404
 
