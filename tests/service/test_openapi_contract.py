@@ -71,3 +71,15 @@ def test_a_trace_or_impact_of_no_such_document_is_a_404(client):
         answer = client.get(path, headers=bearer("viewer"))
         assert answer.status_code == 404, path
         assert answer.json()["code"] == "unknown_document"
+
+
+@pytest.mark.parametrize(("fmt", "media"), [
+    ("ttl", "text/turtle"), ("nt", "application/n-triples"), ("jsonld", "application/ld+json"),
+    ("xml", "application/rdf+xml")])
+def test_every_export_format_answers_a_documented_media_type(client, fmt, media):
+    spec = client.get("/openapi.json").json()
+    documented = spec["paths"]["/api/v1/export"]["get"]["responses"]["200"]["content"]
+    answer = client.get("/api/v1/export", params={"format": fmt}, headers=bearer("admin"))
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].split(";")[0] == media
+    assert media in documented
