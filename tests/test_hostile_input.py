@@ -277,7 +277,10 @@ def test_xlsx_report_escapes_formula_injection(tmp_path):
     book = load_workbook(out)
     cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row]
     assert any("evil.example" in str(c.value) for c in cells)
-    dangerous = [c.coordinate for c in cells if c.data_type == "f" or (
-        isinstance(c.value, str) and (c.value[:1] in ("=", "+", "@") or (
-            c.value[:1] == "-" and not c.value[1:2].isdigit())))]
-    assert dangerous == []
+    # text that looks like a formula stays text as written: a string cell with the quote
+    # prefix, never a formula, and no apostrophe added to the text itself (issue 17)
+    risky = [c for c in cells if isinstance(c.value, str) and (c.value[:1] in ("=", "+", "@") or (
+        c.value[:1] == "-" and not c.value[1:2].isdigit()))]
+    assert any(c.value.startswith("=HYPERLINK") for c in risky)
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    assert [c.coordinate for c in risky if c.data_type != "s" or not c.quotePrefix] == []

@@ -64,18 +64,46 @@ class ReportInputs:
     as_of: date
     snapshot: Snapshot
     replay: ReplayResult
+    as_of_basis: str = "given"  # given | latest_report | today (no report in the log)
+
+
+def latest_report_date(log: Any) -> date | None:
+    """The date of the latest report (a document of class Report) in the log, if any."""
+    dates = [str(f.payload["date"])[:10] for f in log.current("document")
+             if f.payload.get("class") == "Report" and f.payload.get("date")]
+    return date.fromisoformat(max(dates)) if dates else None
+
+
+AS_OF_BASIS = {"given": ("", ""),
+               "latest_report": ("ngày của báo cáo gần nhất trong sổ dữ kiện",
+                                 "the date of the latest report in the log"),
+               "today": ("ngày lập; sổ dữ kiện chưa có báo cáo nào",
+                         "the day it was made; the log holds no report")}
+
+
+def as_of_words(report: dict[str, Any]) -> str:
+    """The cover's date line: "số liệu tính đến ngày 31/12/2024 (ngày của báo cáo gần nhất
+    trong sổ dữ kiện)" — the date dd/mm/yyyy and, when not given, where it came from."""
+    year, month, day = str(report["as_of"])[:10].split("-")
+    why = AS_OF_BASIS.get(report.get("as_of_basis") or "given", ("", ""))[0]
+    return f"số liệu tính đến ngày {day}/{month}/{year}" + (f" ({why})" if why else "")
 
 
 def gather(log: Any, as_of: date | None = None,
            periods: tuple[str, ...] = ()) -> ReportInputs:
-    """Snapshot the log and replay the rules (without persisting) as of ``as_of``; the
+    """Snapshot the log and replay the rules (without persisting) as of ``as_of`` — by default
+    the date of the latest report in the log (today only when it holds none); the
     ``periods`` to report are checked first, before the (slow) replay."""
-    as_of = as_of or date.today()
+    basis = "given"
+    if as_of is None:
+        as_of, basis = latest_report_date(log), "latest_report"
+        if as_of is None:
+            as_of, basis = date.today(), "today"
     facts = [f for f in log.read() if f.kind not in RULE_OUTPUT_KINDS]
     snap = take_snapshot(facts, as_of)
     for period in periods:
         _check_period(snap, period)
-    return ReportInputs(as_of, snap, replay(log, as_of, persist=False))
+    return ReportInputs(as_of, snap, replay(log, as_of, persist=False), basis)
 
 
 def build_report(log: Any, period: str, as_of: date | None = None) -> dict[str, Any]:
@@ -110,6 +138,7 @@ def assemble(inputs: ReportInputs, period: str) -> dict[str, Any]:
         "kind": kind,
         "title": _title(kind, period_obj),
         "as_of": inputs.as_of.isoformat(),
+        "as_of_basis": inputs.as_of_basis,
         "columns": _columns(kind, period_obj, members),
         "indicators": groups,
         "summary": _summary(members),
@@ -142,7 +171,8 @@ def _columns(kind: str, period: Period, members: list[dict[str, Any]]) -> list[d
             {"key": "plan", "vi": f"Kế hoạch {label}", "en": f"Plan {label}"}]
     bases = {m["previous"]["basis"] for m in members if m["previous"]}
     if bases == {"baseline"}:
-        cols.append({"key": "previous", "vi": "Cơ sở (kỳ trước)", "en": "Baseline"})
+        cols.append({"key": "previous", "vi": "Cơ sở (như bảng kế hoạch ghi)",
+                     "en": "Baseline (as the plan table writes it)"})
     elif len(bases) == 1:
         year = bases.pop()
         cols.append({"key": "previous", "vi": f"Ước TH năm {year}", "en": f"Estimate {year}"})

@@ -19,7 +19,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from rules.report.data import DISAGREE_MARK
+from rules.report.data import DISAGREE_MARK, as_of_words
 from rules.report.sources import describe
 
 FONT = "Times New Roman"
@@ -33,7 +33,7 @@ def write_docx(report: dict[str, Any], path: Path) -> None:
     _page(doc)
     _styles(doc)
     _heading(doc, report["title"].upper(), center=True)
-    _para(doc, f"(Kỳ {report['period_label']}; số liệu tính đến ngày {_vn_date(report['as_of'])}"
+    _para(doc, f"(Kỳ {report['period_label']}; {as_of_words(report)}"
           "; lập tự động bởi kehoach từ sổ dữ kiện)", italic=True, center=True)
     _heading(doc, "I. BẢNG CÁC CHỈ TIÊU CHỦ YẾU")
     _indicator_table(doc, report)
@@ -48,11 +48,6 @@ def write_docx(report: dict[str, Any], path: Path) -> None:
     doc.core_properties.title = report["title"]
     doc.core_properties.author = "kehoach"
     doc.save(str(path))
-
-
-def _vn_date(iso: str) -> str:
-    year, month, day = iso.split("-")
-    return f"{int(day):02d}/{int(month):02d}/{year}"
 
 
 def _page(doc: Any) -> None:

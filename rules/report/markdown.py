@@ -11,7 +11,7 @@ import re
 from html import escape
 from typing import Any
 
-from rules.report.data import DISAGREE_MARK
+from rules.report.data import DISAGREE_MARK, as_of_words
 from rules.report.sources import describe
 
 
@@ -61,8 +61,7 @@ def _md(text: Any) -> str:
 def render_markdown(report: dict[str, Any]) -> str:
     cols = report["columns"]
     out = [f"# {_md(report['title'])}", "",
-           f"*Kỳ {_md(report['period_label'])}; số liệu tính đến ngày "
-           f"{_md(report['as_of'])}.*", "",
+           f"*Kỳ {_md(report['period_label'])}; {_md(as_of_words(report))}.*", "",
            "## I. Các chỉ tiêu chủ yếu", "",
            "| " + " | ".join(_md(c["vi"]) for c in cols) + " |",
            "|" + "|".join("---" for _ in cols) + "|"]
@@ -127,8 +126,8 @@ def _tr(cells: list[str], tag: str = "td", cls: str = "") -> str:
 def render_html(report: dict[str, Any]) -> str:
     cols = report["columns"]
     parts = ['<section class="kh-report">', f"<h1>{escape(report['title'])}</h1>",
-             f"<p><em>Kỳ {escape(report['period_label'])}; số liệu tính đến ngày "
-             f"{escape(report['as_of'])}.</em></p>", "<h2>I. Các chỉ tiêu chủ yếu</h2>",
+             f"<p><em>Kỳ {escape(report['period_label'])}; "
+             f"{escape(as_of_words(report))}.</em></p>", "<h2>I. Các chỉ tiêu chủ yếu</h2>",
              "<table>", _tr([escape(c["vi"]) for c in cols], "th")]
     for group in report["indicators"]:
         parts.append(_tr([f"<strong>{escape(group['label'])}</strong>",

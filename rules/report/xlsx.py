@@ -26,7 +26,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from rules.report.data import DISAGREE_MARK
+from rules.report.data import DISAGREE_MARK, as_of_words
 
 FONT = "Times New Roman"
 NUMBER_FORMATS = {0: "#,##0", 1: "#,##0.0", 2: "#,##0.00", 3: "#,##0.000"}
@@ -58,8 +58,8 @@ def write_xlsx(report: dict[str, Any], path: Path) -> None:
 
 def _title(ws: Worksheet, title: str, report: dict[str, Any], width: int) -> None:
     ws.cell(row=1, column=1, value=title).font = Font(name=FONT, size=14, bold=True)
-    ws.cell(row=2, column=1, value=f"Kỳ: {report['period_label']} — số liệu tính đến ngày "
-            f"{report['as_of']} (kehoach)").font = Font(name=FONT, size=11, italic=True)
+    ws.cell(row=2, column=1, value=f"Kỳ: {report['period_label']} — {as_of_words(report)}"
+            " (kehoach)").font = Font(name=FONT, size=11, italic=True)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(width, 1))
 
 
@@ -77,19 +77,20 @@ def _header(ws: Worksheet, row: int, headings: list[tuple[str, str]]) -> None:
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def neutralise(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula ("=HYPERLINK(...)", "@SUM(...)") gets a leading
-    apostrophe (OWASP CSV/formula injection); numbers and figures like "-4,33" stay as they are."""
+def looks_like_formula(value: Any) -> bool:
+    """Text a spreadsheet could run as a formula ("=HYPERLINK(...)", "@SUM(...)", "- mục");
+    numbers and figures like "-4,33" are not."""
     if not isinstance(value, str) or not value.startswith(_FORMULA_STARTS):
-        return value
-    if value[0] in "+-" and value[1:2].isdigit():
-        return value
-    return "'" + value
+        return False
+    return not (value[0] in "+-" and value[1:2].isdigit())
 
 
 def _put(ws: Worksheet, row: int, col: int, value: Any, *, bold: bool = False,
          fmt: str | None = None, wrap: bool = True, align: str = "left") -> Any:
-    c = ws.cell(row=row, column=col, value=neutralise(value))
+    c = ws.cell(row=row, column=col, value=value)
+    if looks_like_formula(value):  # kept as text, as written: a string cell with Excel's
+        c.data_type = "s"           # quote prefix (OWASP formula injection), no apostrophe
+        c.quotePrefix = True        # added to the text itself
     c.font = Font(name=FONT, size=12, bold=bold)
     c.border = _BORDER
     c.alignment = Alignment(horizontal=align, vertical="center", wrap_text=wrap)

@@ -38,6 +38,16 @@ def indicator_rows(ws):
     return [r for r in range(5, ws.max_row + 1) if ws.cell(row=r, column=col).value], heads
 
 
+def test_xlsx_text_has_no_literal_apostrophe_and_a_dated_cover(reports, tmp_path):
+    wb = load_workbook(write_report(reports["2024"], "xlsx", tmp_path / "r.xlsx"))
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    assert [c.coordinate for c in cells if str(c.value or "").startswith("'")] == []
+    risky = [c for c in cells if isinstance(c.value, str) and c.value[:1] in "=+-@"
+             and not c.value[1:2].isdigit()]
+    assert risky and all(c.data_type == "s" and c.quotePrefix for c in risky)
+    assert "số liệu tính đến ngày 15/02/2025" in wb["Chỉ tiêu"]["A2"].value
+
+
 def test_xlsx_indicator_sheet(reports, tmp_path):
     path = write_report(reports["2024"], "xlsx", tmp_path / "r.xlsx")
     wb = load_workbook(path)
@@ -46,7 +56,8 @@ def test_xlsx_indicator_sheet(reports, tmp_path):
     rows, heads = indicator_rows(ws)
     assert len(rows) == 31
     assert ws.freeze_panes == "C5"
-    assert heads[:7] == ["TT", "Chỉ tiêu", "Kế hoạch 2024", "Cơ sở (kỳ trước)", "Ước TH 2024",
+    assert heads[:7] == ["TT", "Chỉ tiêu", "Kế hoạch 2024", "Cơ sở (như bảng kế hoạch ghi)",
+                         "Ước TH 2024",
                          "Đánh giá (tính toán)", "Đánh giá (văn bản)"]
     by_id = {ws.cell(row=r, column=len(heads)).value: r for r in rows}
     r = by_id["tourists@2024"]
