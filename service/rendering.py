@@ -21,6 +21,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
 from pydantic import TypeAdapter
 
+from service.figures import with_numbers
 from service.runtime import Runtime
 
 JSON = "application/json"
@@ -35,8 +36,9 @@ def render(content: Any, model: Any | None = None) -> bytes:
     """The bytes FastAPI would send for ``content``: through ``model`` (validated from
     attributes, dumped by alias) when the route has one, else ``jsonable_encoder`` +
     ``JSONResponse``. A content the model refuses raises (a 500, as FastAPI would)."""
+    content = with_numbers(jsonable_encoder(content))  # figures' numeric twins (API JSON)
     if model is None:
-        return bytes(JSONResponse(jsonable_encoder(content)).body)
+        return bytes(JSONResponse(content).body)
     adapter = _adapter(model)
     return adapter.dump_json(adapter.validate_python(content, from_attributes=True),
                              by_alias=True)

@@ -188,10 +188,20 @@ class IndicatorPublic(Public):
     lead_agency: str | None = None
 
 
+Figure = Field(default=None, description="Số đọc từ chữ bên cạnh / the number parsed from "
+               "the text beside it (service/figures.py)")
+
+
 class TargetPublic(Public):
     indicator: str | None = None
     period: str | None = None
     expression: str | None = None
+    expression_number: float | None = Figure
+    expression_low: float | None = Field(default=None, description="cận dưới / lower bound "
+                                         "(null: none)")
+    expression_high: float | None = Field(default=None, description="cận trên / upper bound "
+                                          "(null: none)")
+    baseline_number: float | None = Figure
     status: str | None = None
     verdict: str | None = None
     agency: str | None = None
@@ -208,7 +218,11 @@ class ObservationPublic(Public):
     indicator: str | None = None
     period: str | None = None
     value: str | None = None
+    value_number: float | None = Figure
     pct_of_plan: str | None = None
+    pct_of_plan_number: float | None = Figure
+    yoy_change_pct_number: float | None = Figure
+    same_period_last_year_pct_number: float | None = Figure
 
 
 class AlertPublic(BaseModel):

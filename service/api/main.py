@@ -12,6 +12,7 @@ from fastapi.routing import APIRoute
 
 from service.api import alerts, audit, auth, catalog, graph, imports, observations, targets, tasks
 from service.errors import error_responses
+from service.figures import FiguresJSONResponse
 
 ROUTERS = [auth.router, catalog.router, targets.router, tasks.router, observations.router,
            alerts.router, graph.router, audit.router, imports.router]
@@ -50,5 +51,5 @@ def build_router() -> APIRouter:
         for route in router.routes:
             if isinstance(route, APIRoute):
                 document_errors(route)
-        api.include_router(router)
+        api.include_router(router, default_response_class=FiguresJSONResponse)
     return api

@@ -12,6 +12,7 @@ from pydantic import TypeAdapter
 
 from rules.portfolio import who as who_answer
 from service.app import create_app
+from service.figures import with_numbers
 from service.schemas import AlertPublic, Page, StatusPublic, TargetPublic, paged
 from service.views import board, catalog
 from tests.service.conftest import bearer, make_settings
@@ -30,8 +31,10 @@ def raw(client, path, **params):
 
 
 def model_bytes(model, content) -> bytes:
+    """The model's rendering of a view, with its figures' numeric twins (service/figures.py)."""
     adapter = TypeAdapter(model)
-    return adapter.dump_json(adapter.validate_python(content), by_alias=True)
+    return adapter.dump_json(adapter.validate_python(with_numbers(jsonable_encoder(content))),
+                             by_alias=True)
 
 
 def test_pages_are_the_models_rendering_of_the_views(client, app):
