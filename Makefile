@@ -7,8 +7,10 @@ STAMP := $(VENV)/.installed-stamp
 .PHONY: demo test install ontology lint clean bench-tools
 
 $(STAMP): pyproject.toml
+	@echo "Cài đặt môi trường / installing into $(VENV) (khoảng 1 phút / about a minute)…"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	@echo "  pip: kehoach và các thư viện / kehoach and its libraries…"
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 

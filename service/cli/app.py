@@ -28,6 +28,17 @@ COMMAND_MODULES: list[str] = [
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
+_display_type_rich = typer.core.TyperOption.display_type_rich
+
+
+def _flag_without_type(self: typer.core.TyperOption, ctx: typer.Context) -> str | None:
+    """A flag (``--json``, ``--help``) takes no value: its help line shows no type ("<bool>"
+    was noise to a reader); options with a value keep theirs (``<path>``, ``<str>``)."""
+    return None if self.is_flag else _display_type_rich(self, ctx)
+
+
+typer.core.TyperOption.display_type_rich = _flag_without_type  # type: ignore[method-assign]
+
 
 def build_app() -> typer.Typer:
     app = typer.Typer(

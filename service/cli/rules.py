@@ -17,19 +17,30 @@ from rich.table import Table
 
 from kg.dataset import DEFAULT_DATASET, load_into
 from kg.log import open_existing_log, open_log
+from kg.wording import vn_date
 from rules.catalogue import export_catalogue
 from rules.filters import resolve_alert_filters
 from rules.outcomes import Alert, StatusChange
+from rules.portfolio import status_label
 from rules.replay import alerts, current_statuses, replay, summarize
+from rules.vocabulary import ALERT_KINDS
 from service.cli.options import AsOfOption, DbOption, JsonOption, command, emit_json, parse_as_of
+from service.web.wording import agency_names, text_words
 
 TASK_KIND = "task"
 
 
-def _timeline(console: Console, outcomes: list[Any]) -> None:
-    """One line per target event; task events counted per date, so the story stays readable."""
+def _names(log: Any) -> dict[str, str]:
+    """Agency id → the name a reader knows (a merged agency: its successor's, "trước đây …")."""
+    return agency_names([{**f.payload, "id": f.key} for f in log.current("agency")])
+
+
+def _timeline(console: Console, outcomes: list[Any], names: dict[str, str]) -> None:
+    """One line per target event and one per (date, task status) with its count, all in date
+    order; statuses and kinds in words, dates dd/mm/yyyy, agencies by name."""
     console.rule("Diễn biến / timeline")
     task_counts: dict[tuple[str, str], int] = {}
+    lines: list[tuple[str, int, str]] = []
     shown: set[tuple[str, str, str]] = set()
     for o in sorted(outcomes, key=lambda o: (o.as_of, isinstance(o, StatusChange), o.subject.id)):
         status = o.kind if isinstance(o, Alert) else o.status
@@ -42,23 +53,31 @@ def _timeline(console: Console, outcomes: list[Any]) -> None:
             continue  # the alert already told this status change
         shown.add((o.as_of, o.subject.id, status))
         mark = "⚠" if isinstance(o, Alert) and o.severity in ("high", "critical") else "•"
+        words = ALERT_KINDS[status].vi if isinstance(o, Alert) and status in ALERT_KINDS \
+            else status_label(status)
         period = f" {o.period}" if o.period else ""
-        console.print(f"{o.as_of} {mark} [bold]{status:<15}[/bold] {o.subject.name[:48]}{period}"
-                      f" — {o.agency or '—'}\n             {o.explanation_vi[:150]}",
-                      highlight=False)
-    for (day, status), count in sorted(task_counts.items()):
-        console.print(f"{day} • nhiệm vụ / tasks → [bold]{status}[/bold]: {count}",
-                      highlight=False)
+        agency = names.get(o.agency or "", o.agency or "—")
+        lines.append((o.as_of, len(lines), f"{vn_date(o.as_of)} {mark} [bold]{words}[/bold]: "
+                      f"{o.subject.name[:60]}{period} — {agency}\n             "
+                      f"{text_words(o.explanation_vi, names)[:150]}"))
+    for (day, status), count in task_counts.items():
+        lines.append((day, len(lines), f"{vn_date(day)} • nhiệm vụ / tasks → "
+                      f"[bold]{status_label(status)}[/bold]: {count}"))
+    for _day, _n, line in sorted(lines):
+        console.print(line, highlight=False)
 
 
-def _summary(console: Console, summary: dict[str, dict[str, int]]) -> None:
-    for title, counts in (("Cảnh báo theo loại / alerts by kind", summary["by_kind"]),
-                          ("Cảnh báo theo cơ quan / alerts by agency", summary["by_agency"])):
+def _summary(console: Console, summary: dict[str, dict[str, int]],
+             names: dict[str, str]) -> None:
+    kinds = {k: v.vi for k, v in ALERT_KINDS.items()}
+    for title, counts, words in (
+            ("Cảnh báo theo loại / alerts by kind", summary["by_kind"], kinds),
+            ("Cảnh báo theo cơ quan / alerts by agency", summary["by_agency"], names)):
         table = Table(title=title)
         table.add_column("")
         table.add_column("số/count", justify="right")
         for key, count in counts.items():
-            table.add_row(key, str(count))
+            table.add_row(words.get(key, key) if key else "Chưa xác định", str(count))
         console.print(table)
 
 
@@ -66,20 +85,28 @@ def demo(db: DbOption = None, as_of: AsOfOption = None,
          dataset: Annotated[Path, typer.Option(help="Thư mục dữ liệu / dataset")] = DEFAULT_DATASET,
          ) -> None:
     """Nạp dữ liệu Lạng Sơn vào CSDL mới, phát lại báo cáo theo thời gian / load
-    data/langson into a fresh db, replay the reports in date order.
+    data/langson into a fresh db, replay the reports in date order. Without --db the db is
+    made in a temporary folder; the last line says where, and how to remove it.
     Example: kehoach demo --as-of 2024-12-31"""
+    temporary = db is None
     path = db or Path(tempfile.mkdtemp(prefix="kehoach-demo-")) / "kehoach.db"
     console = Console()
     with open_log(path) as log:
-        load_into(log, dataset)
+        with console.status(f"Nạp dữ liệu / loading {dataset.name} → {path}"):
+            load_into(log, dataset)
         with Progress(console=console, transient=True) as bar:
             task = bar.add_task("Phát lại / replaying", total=None)
             result = replay(log, parse_as_of(as_of), persist=True,
                             progress=lambda d, i, n: bar.update(task, completed=i, total=n,
                                                                 description=f"{d}"))
-    _timeline(console, result.outcomes)
-    _summary(console, summarize(result.outcomes))
-    console.print(f"CSDL / db: {path} — {result.appended} kết quả mới / new outcomes stored")
+        names = _names(log)
+    _timeline(console, result.outcomes, names)
+    _summary(console, summarize(result.outcomes), names)
+    console.print(f"CSDL / db: {path} — {result.appended} kết quả mới / new outcomes stored",
+                  highlight=False)
+    if temporary:
+        console.print(f"CSDL tạm / temporary db: dùng tiếp với / use it with --db {path}; "
+                      f"xoá / remove: rm -r {path.parent}", highlight=False)
 
 
 def status(db: DbOption = None, as_of: AsOfOption = None, json: JsonOption = False) -> None:

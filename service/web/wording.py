@@ -12,6 +12,7 @@ from typing import Any
 from jinja2 import pass_context
 
 from kg.wording import vn_date
+from rules.vocabulary import STATUSES
 
 ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
@@ -54,11 +55,20 @@ def number_words(value: Any, digits: int = 1) -> str:
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
-def text_words(text: Any, names: dict[str, str]) -> str:
-    """An explanation as people read it: ISO dates as dd/mm/yyyy, agency ids as names."""
+def _status_words(lang: str) -> dict[str, str]:
+    """snake_case status codes (off_track, at_risk, …) → their label in ``lang``."""
+    return {code: (label.en if lang == "en" else label.vi) for dim in STATUSES.values()
+            for code, label in dim.items() if "_" in code}
+
+
+def text_words(text: Any, names: dict[str, str], lang: str = "vi") -> str:
+    """An explanation as people read it: ISO dates as dd/mm/yyyy, agency ids as names,
+    snake_case status codes a rule's text quotes ("11T/2023: off_track") as their label."""
     if text in (None, ""):
         return ""
     out = date_words(str(text))
+    words = _status_words(lang)
+    out = re.sub(r"\b[a-z]+(?:_[a-z]+)+\b", lambda m: words.get(m[0], m[0]), out)
     for ident in sorted(names, key=len, reverse=True):
         if "-" in ident and ident in out:
             out = re.sub(rf"(?<![\w-]){re.escape(ident)}(?![\w-])", names[ident], out)
@@ -81,7 +91,7 @@ def days_overdue_on(alert: dict[str, Any], when: date) -> int | None:
 
 @pass_context
 def _words(context: Any, text: Any) -> str:
-    return text_words(text, context.get("names") or {})
+    return text_words(text, context.get("names") or {}, context.get("lang") or "vi")
 
 
 @pass_context

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from kg.dataset import DEFAULT_DATASET, load_dataset
 from kg.log import open_log
+from rules.portfolio import status_label
 from rules.replay import ReplayResult, replay
 from service.cli.app import build_app
 
@@ -64,7 +65,8 @@ def test_demo_command_prints_timeline_and_summary(langson: ReplayResult, tmp_pat
     r = CliRunner().invoke(build_app(), ["demo", "--db", str(tmp_path / "demo.db"),
                                          "--as-of", "2024-12-31"], env={"COLUMNS": "200"})
     assert r.exit_code == 0, r.output
-    assert "off_track" in r.output and "by kind" in r.output
+    assert status_label("off_track") in r.output and "by kind" in r.output
+    assert "off_track" not in r.output  # statuses in words (issue 17)
 
 
 def test_official_verdict_discrepancies_are_exactly_the_known_contradictions(

@@ -35,6 +35,7 @@ def test_help_of_command_shows_an_example(path):
     result = CliRunner().invoke(APP, [*path, "--help"])
     assert result.exit_code == 0, result.output
     assert "Example" in result.output or "Ví dụ" in result.output, result.output
+    assert "<bool>" not in result.output  # flags take no value: no type shown (issue 17)
 
 
 @pytest.mark.parametrize("name", sorted({p[0] for p in PATHS}))

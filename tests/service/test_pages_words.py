@@ -110,3 +110,5 @@ def test_wording_helpers():
     assert names == {"so-a": "Sở B (trước đây Sở A)", "so-b": "Sở B"}
     assert text_words("so-a chưa báo cáo (hạn 2024-07-15)", names) == \
         "Sở B (trước đây Sở A) chưa báo cáo (hạn 15/07/2024)"
+    assert text_words("kỳ 11T/2023: off_track", {}) == "kỳ 11T/2023: Chậm tiến độ"
+    assert text_words("11T/2023: at_risk", {}, "en") == "11T/2023: at risk"
