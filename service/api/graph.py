@@ -129,8 +129,7 @@ async def _watch_disconnect(request: Request, gone: threading.Event) -> None:
 @router.get("/export", summary="Xuất đồ thị / export ontology + data", response_class=Response,
             responses={200: {
                 "description": "Đồ thị theo `format` / the graph in the asked `format`",
-                "content": {media: {"schema": {"type": "string"}}
-                            for _fmt, media in EXPORT.values()}}})
+                "content": {media: {} for _fmt, media in EXPORT.values()}}})
 def export(rt: RuntimeDep, _: Inspector, format: ExportFormat = ExportFormat.ttl) -> Response:
     fmt, media = EXPORT[format.value]
     whole = ontology_graph() + rt.graph().graph

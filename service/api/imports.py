@@ -21,6 +21,7 @@ SUFFIXES = {".csv", ".xlsx"}
 @router.post("", response_model=WriteResult, status_code=201,
              summary="Nhập tệp mẫu CSV/XLSX / import a template file",
              responses=error_responses({
+                 400: "Thân multipart hỏng (bad_request) / a malformed multipart body",
                  415: "Không phải tệp .csv hoặc .xlsx (unsupported_file) / not a .csv or .xlsx "
                       "file"}))
 def import_template(request: Request, rt: RuntimeDep, user: Admin, idem: IdempotencyDep,
