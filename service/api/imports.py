@@ -25,7 +25,9 @@ SUFFIXES = {".csv", ".xlsx"}
                  415: "Không phải tệp .csv hoặc .xlsx (unsupported_file) / not a .csv or .xlsx "
                       "file"}))
 def import_template(request: Request, rt: RuntimeDep, user: Admin, idem: IdempotencyDep,
-                    file: Annotated[UploadFile, File(description="CSV or XLSX template")],
+                    file: Annotated[UploadFile, File(
+                        description="CSV or XLSX template (a .csv or .xlsx file name)",
+                        json_schema_extra={"format": "binary"})],
                     kind: Annotated[str | None, Query(max_length=40)] = None) -> Any:
     name = Path(file.filename or "upload.csv").name
     suffix = Path(name).suffix.lower()
