@@ -29,16 +29,29 @@ window.kehoach = {
     withPoints.forEach(function (s, i) {
       var canvas = canvases[i];
       if (!canvas) { return; }
-      var labels = s.points.map(function (p) { return p.period; });
-      new Chart(canvas, {
+      var labels = s.points.map(function (p) { return p.period; });  // one per period, in order
+      var only = function (kind, field) {
+        return s.points.map(function (p) { return p.series === kind ? p[field] : null; });
+      };
+      var sets = [
+        { label: payload.labels.cumulative, data: only("cumulative", "actual_pct"), borderColor: "#8b1a1a", backgroundColor: "#8b1a1a", tension: 0.1, spanGaps: true },
+        { label: payload.labels.single, data: only("single", "actual_pct"), showLine: false, pointStyle: "rectRot", pointRadius: 6, borderColor: "#1f5fa8", backgroundColor: "#1f5fa8" },
+        { label: payload.labels.whole, data: only("whole", "actual_pct"), showLine: false, pointStyle: "triangle", pointRadius: 7, borderColor: "#6a1b9a", backgroundColor: "#6a1b9a" },
+        { label: payload.labels.expected, data: only("cumulative", "expected_pct"), borderColor: "#ef8f00", borderDash: [6, 4], pointRadius: 2, spanGaps: true }
+      ].filter(function (d) { return d.data.some(function (v) { return v !== null; }); });
+      if (s.band) {  // a range target: the band between its ends, with Chart.js's own fill
+        sets.push({ label: payload.labels.band_low, data: labels.map(function () { return s.band.low_pct; }), borderColor: "#2e7d32", pointRadius: 0, borderWidth: 1 });
+        sets.push({ label: payload.labels.band_high, data: labels.map(function () { return s.band.high_pct; }), borderColor: "#2e7d32", backgroundColor: "rgba(46,125,50,0.15)", pointRadius: 0, borderWidth: 1, fill: "-1" });
+      } else {
+        sets.push({ label: payload.labels.target, data: labels.map(function () { return 100; }), borderColor: "#2e7d32", pointRadius: 0 });
+      }
+      var chart = new Chart(canvas, {
         type: "line",
-        data: { labels: labels, datasets: [
-          { label: payload.labels.actual, data: s.points.map(function (p) { return p.actual_pct; }), borderColor: "#8b1a1a", backgroundColor: "#8b1a1a", tension: 0.1 },
-          { label: payload.labels.expected, data: s.points.map(function (p) { return p.expected_pct; }), borderColor: "#ef8f00", borderDash: [6, 4], pointRadius: 2 },
-          { label: payload.labels.target, data: s.points.map(function (p) { return p.target_pct; }), borderColor: "#2e7d32", pointRadius: 0 }
-        ] },
+        data: { labels: labels, datasets: sets },
         options: { animation: false, responsive: true, scales: { y: { beginAtZero: true, title: { display: true, text: "%" } } } }
       });
+      canvas.dataset.labels = JSON.stringify(chart.data.labels);
+      canvas.dataset.series = JSON.stringify(sets.map(function (d) { return d.label; }));
       canvas.dataset.ready = "true";
     });
   }

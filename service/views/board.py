@@ -190,38 +190,76 @@ def _share_pct(obs: dict[str, Any], plan: Decimal | None) -> float | None:
     return None if pct is None else float(round(pct, 2))
 
 
-def _series_point(obs: dict[str, Any], plan: Decimal | None) -> dict[str, Any] | None:
+SERIES_OF_KIND = {"cumulative": "cumulative", "month": "single", "quarter": "single",
+                  "year": "whole", "multi_year": "whole"}
+
+
+def _series_point(obs: dict[str, Any], plan: Decimal | None,
+                  span: Any = None) -> dict[str, Any] | None:
+    """One chart point of a figure: its series (``cumulative`` from the year's start,
+    ``single`` month or quarter, ``whole`` year or plan period), % of plan and, for a
+    cumulative figure, the expected path. The figure's own % of plan is used only when its
+    plan is the target's (same year, or the target's own period); else value ÷ plan."""
     try:
         period = parse_period(str(obs["period"]))
     except KehoachError:
         return None
-    months = period.end.month if period.end.year == period.start.year else 12
-    seasonal = _num(obs.get("same_period_last_year_pct"))
-    expected = float(round(expected_share(months, seasonal) * 100, 2))
+    series = SERIES_OF_KIND.get(period.kind, "single")
+    own_plan = span is None or period.code == span.code or (
+        span.kind == "year" and period.start.year == span.start.year)
+    pct = _share_pct(obs if own_plan else {**obs, "pct_of_plan": None}, plan)
+    expected = None
+    if series == "cumulative":
+        months = period.end.month if period.end.year == period.start.year else 12
+        seasonal = _num(obs.get("same_period_last_year_pct"))
+        expected = float(round(expected_share(months, seasonal) * 100, 2))
     return {"period": period.code, "end": period.end.isoformat(), "observation": obs["id"],
-            "value": obs.get("value"), "kind": obs.get("kind"),
-            "actual_pct": _share_pct(obs, plan), "expected_pct": expected, "target_pct": 100.0}
+            "value": obs.get("value"), "kind": obs.get("kind"), "series": series,
+            "as_of": obs.get("as_of"), "actual_pct": pct, "expected_pct": expected,
+            "target_pct": 100.0}
+
+
+def _one_per_period(points: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One point per period — the latest report of it, an actual before an estimate of the
+    same date — in period order (by end, then code)."""
+    best: dict[str, dict[str, Any]] = {}
+    for p in points:
+        key = (str(p.get("as_of") or ""), p.get("kind") == "actual", p["observation"])
+        old = best.get(p["period"])
+        if old is None or key > (str(old.get("as_of") or ""), old.get("kind") == "actual",
+                                 old["observation"]):
+            best[p["period"]] = p
+    return sorted(best.values(), key=lambda p: (p["end"], p["period"]))
 
 
 def indicator(rt: Runtime, indicator_id: str, as_of: date | None = None) -> dict[str, Any]:
-    """An indicator, its targets, its observations and, per target year, the series
-    actual % of plan vs expected path vs the target line (100 %)."""
+    """An indicator, its targets, its observations and, per target, the chart series: one
+    point per period inside the target's period, each marked ``cumulative``, ``single``
+    (one month or quarter) or ``whole`` (year or plan period), with % of plan, the expected
+    path for cumulative points, and the target line at 100 % — or a band for a range."""
     info = catalog.get_record(rt, "indicator", indicator_id)
     targets = catalog.targets(rt, as_of, indicator=indicator_id)
     observations = catalog.list_kind(rt, "observation", indicator=indicator_id)
     series = []
     for target in targets:
         try:
-            plan = parse_expression(str(target["expression"])).representative
+            expression = parse_expression(str(target["expression"]))
+            plan = expression.representative
             period = parse_period(str(target["period"]))
         except KehoachError:
             continue
         points = [p for o in observations
-                  if (p := _series_point(o, plan)) and period.start.isoformat() <= p["end"]
-                  <= period.end.isoformat() and p["actual_pct"] is not None]
+                  if (p := _series_point(o, plan, period)) and period.start.isoformat()
+                  <= p["end"] <= period.end.isoformat() and p["actual_pct"] is not None
+                  and (period.kind != "multi_year" or p["series"] == "whole")]
+        low, high = getattr(expression, "low", None), getattr(expression, "high", None)
+        band = ({"low_pct": float(round(low / plan * 100, 2)),
+                 "high_pct": float(round(high / plan * 100, 2))}
+                if getattr(expression, "kind", None) == "range" and low is not None
+                and high is not None and plan else None)
         series.append({"target": target["id"], "period": target["period"],
                        "expression": target["expression"], "unit": target.get("unit"),
-                       "points": sorted(points, key=lambda p: (p["end"], p["observation"]))})
+                       "band": band, "points": _one_per_period(points)})
     return {"indicator": info, "targets": targets, "observations": observations,
             "series": series,
             "alerts": [a for a in alerts(rt, as_of)

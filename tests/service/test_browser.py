@@ -104,7 +104,13 @@ def test_reporter_submits_figure_and_sees_alert(browser, live_server):
     assert "25,0%" in live.inner_text()
 
     form.goto(f"{live_server}/indicators/tourists")
-    form.wait_for_selector("canvas.series-chart[data-ready=true]")
+    canvas = form.locator("canvas.series-chart[data-ready=true]").first
+    canvas.wait_for()
+    labels = canvas.get_attribute("data-labels")
+    assert labels == '["9T/2024"]'  # one x label per period
+    series = canvas.get_attribute("data-series") or ""
+    assert "Lũy kế từ đầu năm" in series and "Mục tiêu (100%)" in series
+    assert "Một tháng" not in series  # no one-month figure: no such series drawn
     form.context.close()
 
 
