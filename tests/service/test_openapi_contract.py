@@ -3,6 +3,8 @@ documented in the one error shape, and a 405 names every method the path answers
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.service.conftest import bearer
@@ -48,8 +50,6 @@ def test_a_405_names_every_method_of_the_path(client, method, path, allow):
 
 
 def test_the_schema_of_a_plan_date_refuses_what_validation_refuses(client):
-    import re
-
     spec = client.get("/openapi.json").json()
     as_of = next(p for p in spec["paths"]["/api/v1/alerts"]["get"]["parameters"]
                  if p["name"] == "as_of")["schema"]["anyOf"][0]
@@ -83,3 +83,15 @@ def test_every_export_format_answers_a_documented_media_type(client, fmt, media)
     assert answer.status_code == 200
     assert answer.headers["content-type"].split(";")[0] == media
     assert media in documented
+
+
+def test_every_path_answers_an_undocumented_method_with_405_and_its_documented_allow(client):
+    paths = client.get("/openapi.json").json()["paths"]
+    for path, item in paths.items():
+        documented = {m.upper() for m in item}
+        other = next(m for m in ("DELETE", "PUT", "PATCH", "POST", "GET") if m not in documented)
+        concrete = re.sub(r"\{[^}]+\}", "x", path)
+        answer = client.request(other, concrete, headers=bearer("admin"))
+        assert answer.status_code == 405, (other, path, answer.status_code)
+        allowed = {m.strip() for m in answer.headers["allow"].split(",")}
+        assert allowed == documented, (path, allowed, documented)
