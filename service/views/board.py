@@ -104,17 +104,31 @@ def _latest_figure(observations: list[dict[str, Any]], target: dict[str, Any],
     if best is None:
         return None
     obs = best[1]
-    return {"observation": obs["id"], "value": obs.get("value"),
-            "unit": obs.get("unit") or target.get("unit"), "period": obs["period"],
-            "kind": obs.get("kind"), "pct_of_plan": _share_pct(obs, plan)}
+    unit = obs.get("unit") or target.get("unit")
+    # % of plan as the report gives it; computed (value ÷ plan) only for an amount in the
+    # plan's own unit — never for a rate or a change ("giảm ≥ 5 %"), where it means nothing
+    comparable = unit == target.get("unit") and unit not in (None, "%") and \
+        parse_expression(str(target["expression"])).kind == "point"
+    pct = _share_pct(obs, plan if comparable else None)
+    return {"observation": obs["id"], "value": obs.get("value"), "unit": unit,
+            "period": obs["period"], "kind": obs.get("kind"), "pct_of_plan": pct}
+
+
+def _in_period(code: Any, target: dict[str, Any]) -> bool:
+    try:
+        span, period = parse_period(str(target["period"])), parse_period(str(code))
+    except (KehoachError, KeyError):
+        return False
+    return span.start <= period.end <= span.end
 
 
 def _next_step(target: dict[str, Any], open_alerts: list[dict[str, Any]]) -> dict[str, Any] | None:
     """Who must report or act, by when — only when the data says it: an open missing-report
-    alert on the target's indicator names the agency, the period and the due date."""
+    alert on the target's indicator, for a period inside the target's, names the agency, the
+    period and the due date."""
     for a in open_alerts:
         if a["kind"] == "missing_report" and a["subject"]["id"] == target.get("indicator") \
-                and (a.get("details") or {}).get("due"):
+                and (a.get("details") or {}).get("due") and _in_period(a.get("period"), target):
             return {"kind": "report", "agency": (a.get("details") or {}).get("lead_agency")
                     or a.get("agency"), "period": a.get("period"),
                     "due": a["details"]["due"], "alert": a["id"]}

@@ -112,3 +112,19 @@ def test_wording_helpers():
         "Sở B (trước đây Sở A) chưa báo cáo (hạn 15/07/2024)"
     assert text_words("kỳ 11T/2023: off_track", {}) == "kỳ 11T/2023: Chậm tiến độ"
     assert text_words("11T/2023: at_risk", {}, "en") == "11T/2023: at risk"
+
+
+def test_tile_never_invents_a_share_or_a_stale_next_step():
+    from datetime import date
+
+    from service.views.board import _latest_figure, _next_step
+
+    rate = {"indicator": "accidents", "period": "2024", "expression": "≥5", "unit": "%"}
+    obs = [{"id": "o1", "indicator": "accidents", "period": "9T/2024", "value": "333",
+            "unit": "vụ", "as_of": "2024-10-01"}]
+    latest = _latest_figure(obs, rate, date(2024, 12, 31))
+    assert latest and latest["period"] == "9T/2024" and latest["pct_of_plan"] is None
+    old = {"kind": "missing_report", "subject": {"id": "accidents"}, "period": "2023",
+           "agency": "cong-an", "details": {"due": "2023-12-15"}, "id": "m"}
+    assert _next_step(rate, [old]) is None  # a 2023 report is not the 2024 board's next step
+    assert _next_step({**rate, "period": "2023"}, [old])["due"] == "2023-12-15"
