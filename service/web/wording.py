@@ -61,6 +61,11 @@ def _status_words(lang: str) -> dict[str, str]:
             for code, label in dim.items() if "_" in code}
 
 
+def _quoted_words(lang: str) -> dict[str, str]:
+    return {code: (label.en if lang == "en" else label.vi) for dim in STATUSES.values()
+            for code, label in dim.items()}
+
+
 def text_words(text: Any, names: dict[str, str], lang: str = "vi") -> str:
     """An explanation as people read it: ISO dates as dd/mm/yyyy, agency ids as names,
     snake_case status codes a rule's text quotes ("11T/2023: off_track") as their label."""
@@ -69,6 +74,10 @@ def text_words(text: Any, names: dict[str, str], lang: str = "vi") -> str:
     out = date_words(str(text))
     words = _status_words(lang)
     out = re.sub(r"\b[a-z]+(?:_[a-z]+)+\b", lambda m: words.get(m[0], m[0]), out)
+    quoted = _quoted_words(lang)  # "số liệu cho "achieved"": a one-word code in quotes
+    out = re.sub(r'"([a-z]+)"', lambda m: f'"{quoted.get(m[1], m[1])}"', out)
+    if lang != "en":  # "(tỷ lệ 0.870)": a ratio with a decimal comma, as the % beside it
+        out = re.sub(r"(tỷ lệ )(\d+)\.(\d+)", r"\1\2,\3", out)
     for ident in sorted(names, key=len, reverse=True):
         if "-" in ident and ident in out:
             out = re.sub(rf"(?<![\w-]){re.escape(ident)}(?![\w-])", names[ident], out)

@@ -111,6 +111,8 @@ def test_wording_helpers():
     assert text_words("so-a chưa báo cáo (hạn 2024-07-15)", names) == \
         "Sở B (trước đây Sở A) chưa báo cáo (hạn 15/07/2024)"
     assert text_words("kỳ 11T/2023: off_track", {}) == "kỳ 11T/2023: Chậm tiến độ"
+    assert text_words('số liệu cho "achieved" (tỷ lệ 0.870)', {}) == \
+        'số liệu cho "Đạt" (tỷ lệ 0,870)'
     assert text_words("11T/2023: at_risk", {}, "en") == "11T/2023: at risk"
 
 
