@@ -25,7 +25,7 @@ from rules.portfolio import status_label
 from rules.replay import alerts, current_statuses, replay, summarize
 from rules.vocabulary import ALERT_KINDS
 from service.cli.options import AsOfOption, DbOption, JsonOption, command, emit_json, parse_as_of
-from service.web.wording import agency_names, text_words
+from service.web.wording import agency_names, date_words, text_words
 
 TASK_KIND = "task"
 
@@ -114,12 +114,16 @@ def status(db: DbOption = None, as_of: AsOfOption = None, json: JsonOption = Fal
     Example: kehoach status --json --as-of 2023-12-31"""
     with open_existing_log(db) as log:
         rows = current_statuses(log, parse_as_of(as_of))
+        names = _names(log)
     if json:
         emit_json(rows)
         return
-    for row in rows:
-        typer.echo(f"{row['id']}\t{row['status'] or '—'}\t{row['verdict'] or '—'}\t"
-                   f"{row['agency'] or '—'}")
+    for row in rows:  # in words: name, period, status, verdict, agency (id last, a key)
+        verdict = status_label(row["verdict"]) if row["verdict"] else "—"
+        typer.echo(f"{row['name'] or row['id']}\t{date_words(row['period']) or '—'}\t"
+                   f"{status_label(row['status'])}\t{verdict}\t"
+                   f"{names.get(row['agency'] or '', row['agency'] or 'Chưa xác định')}\t"
+                   f"[{row['id']}]")
 
 
 def alerts_command(db: DbOption = None, as_of: AsOfOption = None, json: JsonOption = False,
@@ -133,12 +137,15 @@ def alerts_command(db: DbOption = None, as_of: AsOfOption = None, json: JsonOpti
     with open_existing_log(db) as log:
         wanted = resolve_alert_filters(log, agency, kind)
         rows = alerts(log, parse_as_of(as_of), agency=wanted.agency, kind=wanted.kind)
+        names = _names(log)
     if json:
         emit_json(rows)
         return
-    for row in rows:
-        typer.echo(f"{row['as_of']}\t{row['kind']}\t{row['subject']['id']}\t"
-                   f"{row['explanation_vi']}")
+    for row in rows:  # in words: date, kind, subject, agency, explanation
+        kind_words = ALERT_KINDS[row["kind"]].vi if row["kind"] in ALERT_KINDS else row["kind"]
+        typer.echo(f"{vn_date(row['as_of'])}\t{kind_words}\t{row['subject']['name']}\t"
+                   f"{names.get(row['agency'] or '', row['agency'] or 'Chưa xác định')}\t"
+                   f"{text_words(row['explanation_vi'], names)}")
 
 
 def rules_command(json: JsonOption = False) -> None:

@@ -42,3 +42,17 @@ def test_temporary_db_is_named_with_how_to_remove_it():
     for item in folder.iterdir():
         item.unlink()
     folder.rmdir()
+
+
+def test_status_and_alerts_text_read_in_words(tmp_path: Path):
+    db = str(tmp_path / "demo.db")
+    run_demo("--db", db)
+    runner = CliRunner()
+    for command in ("status", "alerts"):
+        result = runner.invoke(build_app(), [command, "--db", db, "--as-of", "15/10/2024"],
+                               env={"COLUMNS": "200"})
+        assert result.exit_code == 0, result.output
+        text = re.sub(r"\[[^\]]+\]$", "", result.output, flags=re.M)  # the id, a key, last
+        assert not re.search(r"\d{4}-\d\d-\d\d|\b[a-z]+_[a-z_]+\b|\bso-[a-z-]+|\bNone\b", text)
+    status = runner.invoke(build_app(), ["status", "--db", db, "--as-of", "15/10/2024"]).output
+    assert "Quảng bá du lịch Lạng Sơn\t30/09/2024\tQuá hạn\t—\tSở Y tế\t[task-001-002]" in status
