@@ -186,7 +186,7 @@ def _lagging(doc: Any, report: dict[str, Any]) -> None:
     for i, item in enumerate(report["lagging"], start=1):
         cells = _add(table, widths)
         values = [str(i), item["name"], item["period"], item["status_vi"], item["explanation"],
-                  item["agency_name"] or "Chưa xác định"]
+                  item["agency_name"] or f"Chưa xác định ({item['agency_reason']})"]
         for j, value in enumerate(values):
             _cell(cells[j], value, item["notes"] if j == 4 else None,
                   align="center" if j in (0, 2) else "left")

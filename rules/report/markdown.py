@@ -82,7 +82,7 @@ def render_markdown(report: dict[str, Any]) -> str:
                 "|---|---|---|---|---|---|"]
         out += [f"| {i} | {_md(x['name'])} | {_md(x['period'])} | {_md(x['status_vi'])} | "
                 f"{_md(x['explanation'])}{_refs(x['notes'])} | "
-                f"{_md(x['agency_name'] or 'Chưa xác định')} |"
+                f"{_md(x['agency_name'] or 'Chưa xác định (' + str(x['agency_reason']) + ')')} |"
                 for i, x in enumerate(report["lagging"], start=1)]
     else:
         out.append("Không có chỉ tiêu nào có nguy cơ chậm hoặc chậm tiến độ.")
@@ -148,7 +148,7 @@ def render_html(report: dict[str, Any]) -> str:
               _tr(["TT", "Chỉ tiêu", "Kỳ", "Trạng thái", "Giải thích", "Cơ quan chủ trì"], "th")]
     parts += [_tr([str(i), escape(x["name"]), escape(x["period"]), escape(x["status_vi"]),
                    escape(x["explanation"]) + _sup(x["notes"]),
-                   escape(x["agency_name"] or "Chưa xác định")])
+                   escape(x["agency_name"] or f"Chưa xác định ({x['agency_reason']})")])
               for i, x in enumerate(report["lagging"], start=1)]
     parts += ["</table>", "<h2>III. Tình hình thực hiện nhiệm vụ</h2>"]
     parts += _html_tasks(report["tasks"])

@@ -82,9 +82,18 @@ def lagging_section(snap: Snapshot, result: ReplayResult, period: Period,
                 "status_vi": STATUSES[dimension][status["status"]].vi, "rule": status["rule"],
                 "explanation": status["explanation_vi"], "agency": agency,
                 "agency_name": _agency_name(snap, agency), "notes": cited,
+                "agency_reason": None if agency else _no_agency_reason(snap, subject_id),
             })
     out.sort(key=lambda r: (LAGGING_STATUSES.index(r["status"]), r["name"]))
     return out
+
+
+def _no_agency_reason(snap: Snapshot, subject_id: str) -> str:
+    """Why a lagging row has no agency: what the data lacks, said once per row."""
+    if snap.get("target", subject_id) is None:
+        return ("chỉ tiêu chỉ có trong báo cáo, không có trong văn bản giao chỉ tiêu; "
+                "nguồn không nêu cơ quan chủ trì")
+    return "văn bản giao chỉ tiêu và danh mục chỉ tiêu không nêu cơ quan chủ trì"
 
 
 # --- tasks ---------------------------------------------------------------------------------

@@ -170,7 +170,7 @@ def _lagging_sheet(ws: Worksheet, report: dict[str, Any]) -> None:
     _header(ws, 4, heads)
     for i, item in enumerate(report["lagging"], start=1):
         values = [i, item["name"], item["period"], item["status_vi"], item["explanation"],
-                  item["agency_name"] or "Chưa xác định (nguồn không nêu)",
+                  item["agency_name"] or f"Chưa xác định ({item['agency_reason']})",
                   " ".join(f"[{n}]" for n in item["notes"]) or None]
         for col, value in enumerate(values, start=1):
             _put(ws, 4 + i, col, value, align="center" if col == 1 else "left")

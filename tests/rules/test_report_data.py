@@ -149,6 +149,9 @@ def test_lagging_section_lists_at_risk_and_off_track_of_the_period(reports):
     assert statuses == sorted(statuses, key=["off_track", "at_risk"].index)
     ntp = next(x for x in lagging if x["subject"] == "ntp_disbursement@2024")
     assert ntp["status_vi"] == "Chậm tiến độ" and ntp["notes"]
+    # every row names its agency, or says why there is none (issue 17)
+    assert all(bool(x["agency_name"]) != bool(x["agency_reason"]) for x in lagging)
+    assert any(x["agency_reason"] for x in lagging)
 
 
 def test_task_section_counts_states_and_overdue_ageing(inputs, reports):
