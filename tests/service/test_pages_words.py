@@ -130,3 +130,19 @@ def test_tile_never_invents_a_share_or_a_stale_next_step():
            "agency": "cong-an", "details": {"due": "2023-12-15"}, "id": "m"}
     assert _next_step(rate, [old]) is None  # a 2023 report is not the 2024 board's next step
     assert _next_step({**rate, "period": "2023"}, [old])["due"] == "2023-12-15"
+
+
+def test_reporter_result_in_words(client):
+    client.headers.update(bearer("tc"))
+    page = client.get("/report").text
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page)
+    fields = {"indicator": "budget_revenue", "period": "9T/2024", "value": "5.595,5",
+              "as_of": "2024-09-30"}
+    if token:
+        fields["csrf_token"] = token[1]
+    reply = client.post("/report", data=fields)
+    assert reply.status_code == 201, reply.text[:500]
+    text = text_of(reply.text)
+    assert "(mới)" in text and "(new)" not in text
+    for what, pattern in LEAKS.items():
+        assert not pattern.search(text), f"{what} {pattern.findall(text)}"
