@@ -12,24 +12,19 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from kg.dataset import load_into
 from kg.graph import PlanGraph
 from kg.log import open_log
 from rules.replay import ReplayResult, replay
 from rules.trace import impact, trace
 from service.cli.app import build_app
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "langson"
 AS_OF = (date(2023, 6, 30), date(2023, 12, 31), date(2024, 12, 31))
 RESOLUTIONS = ("Resolution", "PartyResolution")
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("trace") / "kh.db"
-    with open_log(path) as log:
-        load_into(log, DATA)
-    return path
+def db(langson_db: Path) -> Path:
+    return langson_db
 
 
 @pytest.fixture(scope="module")

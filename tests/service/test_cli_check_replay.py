@@ -9,20 +9,15 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kg.dataset import load_into
 from kg.log import open_log
 from service.cli.app import build_app
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "langson"
 runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory) -> str:
-    path = tmp_path_factory.mktemp("replay") / "kh.db"
-    with open_log(path) as log:
-        load_into(log, DATA)
-    return str(path)
+def db(langson_db: Path) -> str:
+    return str(langson_db)
 
 
 def _check(db: str, *extra: str):

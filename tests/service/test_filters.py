@@ -10,21 +10,15 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kg.dataset import load_into
-from kg.log import open_log
 from service.cli.app import build_app
 from tests.service.conftest import bearer
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "langson"
 runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def langson_db(tmp_path_factory) -> str:
-    path = tmp_path_factory.mktemp("filters") / "kh.db"
-    with open_log(path) as log:
-        load_into(log, DATA)
-    return str(path)
+def langson_db(langson_db: Path) -> str:  # the session's loaded data/langson, as a CLI argument
+    return str(langson_db)
 
 
 def run(*args: str):

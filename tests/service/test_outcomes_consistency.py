@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.dataset import DEFAULT_DATASET, load_into
+from kg.dataset import load_into
 from kg.graph import GraphError
 from kg.log import Fact, Source, open_log
 from kg.project import split_iri
@@ -37,14 +37,6 @@ def _runtime(db: Path) -> Runtime:
     rt = Runtime(Settings(db=db, secret_key=SECRET, as_of=AS_OF))
     rt.start()
     return rt
-
-
-@pytest.fixture(scope="module")
-def langson_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("langson") / "kehoach.db"
-    with open_log(path) as log:
-        load_into(log, DEFAULT_DATASET)
-    return path
 
 
 @pytest.fixture(scope="module")
