@@ -20,9 +20,10 @@ from pathlib import Path
 from kg.errors import ParseError
 from kg.extract.citations import citations_in
 from kg.extract.matching import IndicatorMatcher, load_indicator_matcher
-from kg.extract.model import Citation, Extraction, Observation, Task
+from kg.extract.model import Citation, Extraction, Observation, Target, Task
 from kg.extract.observations import basis_at, observations_in, period_at
 from kg.extract.progress import statements_in
+from kg.extract.targets import targets_in
 from kg.extract.tasks import TaskReader
 from kg.extract.text import LogicalLine, TextError, logical_lines, read_document
 from kg.notation import Period, parse_period
@@ -33,6 +34,7 @@ __all__ = [
     "IndicatorMatcher",
     "LogicalLine",
     "Observation",
+    "Target",
     "Task",
     "TextError",
     "document_period",
@@ -112,9 +114,12 @@ def extract_lines(lines: list[LogicalLine], source: str = "<text>",
         result.citations.extend(citations_in(line))
         result.tasks.extend(tasks.read(line))
     result.progress = statements_in(lines)
+    result.targets = targets_in(lines, period)
     if matcher is not None:
         for observation in result.observations:
             matcher.annotate(observation)
+        for target in result.targets:
+            matcher.annotate(target)
     return result
 
 

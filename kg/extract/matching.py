@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from kg.errors import DatasetError, Place
-from kg.extract.model import Observation
+from kg.extract.model import Observation, Target
 from kg.search import fold, score
 
 INDICATOR_FILES: tuple[str, ...] = ("indicators.yaml", "indicators_*.yaml")
@@ -93,7 +93,7 @@ class IndicatorMatcher:
         ranked = sorted((s, k) for k, s in scored.items() if s >= 0.2)
         return [k for _, k in sorted(ranked, key=lambda p: (-p[0], p[1]))][:CANDIDATES]
 
-    def annotate(self, observation: Observation) -> None:
+    def annotate(self, observation: Observation | Target) -> None:
         """Fill ``indicator_id`` or ``candidates`` of ``observation``."""
         key, candidates = self.match(observation.indicator)
         observation.indicator_id = key

@@ -64,6 +64,30 @@ class Task:
     target: str | None
     line: int
     quote: str
+    support: list[str] = field(default_factory=list)
+    """Agencies that phối hợp (support), as written."""
+    continuing: bool = False
+    """A standing directive ("thường xuyên", "tiếp tục") with no date to fall due."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Target:
+    """A target a plan, resolution or decision sets (chỉ tiêu, mục tiêu): the indicator as
+    written (matched to a known one like observations, never guessed), the expression as
+    written ("trên 90", "7 - 7,5", "≥ 95") without the unit, the unit, and the period code
+    ("2025", "2026-2030")."""
+
+    indicator: str
+    indicator_id: str | None
+    candidates: list[str]
+    expression: str
+    unit: str | None
+    period: str | None
+    line: int
+    quote: str
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -78,6 +102,7 @@ class Extraction:
     observations: list[Observation] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
     tasks: list[Task] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
     progress: list[Any] = field(default_factory=list)  # ProgressStatement (kg.extract.progress)
     links: list[Any] = field(default_factory=list)  # TaskLink: a statement → the task it reports on
 
@@ -88,6 +113,7 @@ class Extraction:
             "observations": [o.to_dict() for o in self.observations],
             "citations": [c.to_dict() for c in self.citations],
             "tasks": [t.to_dict() for t in self.tasks],
+            "targets": [t.to_dict() for t in self.targets],
             "progress": [s.to_dict() for s in self.progress],
             "task_updates": [link.to_dict() for link in self.links],
         }
