@@ -28,6 +28,9 @@ class Observation:
     footnote: int | None
     line: int
     quote: str
+    subject: str | None = None
+    """Whose figure it is when the sentence or table row names someone other than the
+    issuer ("Bộ Y tế", "tỉnh Đắk Lắk"), as written; None for the issuer's own figures."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
