@@ -21,10 +21,12 @@ offending ``text``); values are ``Decimal``.
 - ``parse_date``: "10/12/2022", "ngày 05/7/2023", "ngày 10 tháng 12 năm 2022", "2023-07-05".
 - ``parse_period`` (``default_year`` fills a missing year): month "tháng 6/2023", "tháng 11",
   "T11/2023"; cumulative "9 tháng", "6 tháng đầu năm 2024", "lũy kế 11 tháng", "11 tháng năm
-  2023", "9T/2024"; half "6 tháng cuối năm 2023", "H2/2023"; quarter "quý III/2023", "Quý IV",
-  "Q3/2023"; year "năm 2024", "2024", "cả năm 2024"; multi-year "2021 - 2025", "giai đoạn
-  2021-2025". ``Period.code`` is the normal form (T11/2023, 11T/2023, Q3/2023, H2/2023, 2024,
-  2021-2025), read back by ``Period.from_code``.
+  2023", "9T/2024"; to a day (from 1 January) "từ đầu năm đến hết ngày 20/11/2025", "lũy kế
+  đến ngày 27/11/2025", "LK27/11/2025" (a month's last day gives the cumulative period: "đến
+  31/10/2025" → 10T/2025); half "6 tháng cuối năm 2023", "H2/2023"; quarter "quý III/2023",
+  "Quý IV", "Q3/2023"; year "năm 2024", "2024", "cả năm 2024"; multi-year "2021 - 2025", "giai
+  đoạn 2021-2025". ``Period.code`` is the normal form (T11/2023, 11T/2023, LK27/11/2025,
+  Q3/2023, H2/2023, 2024, 2021-2025), read back by ``Period.from_code``.
 - ``parse_deadline``: date "trước ngày 05/7/2023", "ngày 05/7/2023"; period end "hết năm
   2023", "trong năm 2023", "trong Quý IV", "quý III/2024", "tháng 12/2023", "6 tháng cuối năm
   2024" ("trước" + a period = the day before it starts); condition "sau khi Thủ tướng phê

@@ -1,8 +1,10 @@
 """Dates (ngày), reporting periods (kỳ báo cáo) and deadlines (thời hạn) written the Vietnamese way.
 
 A period has a normal form ``code``: month "T11/2023", cumulative from January (lũy kế)
-"11T/2023", quarter (quý) "Q3/2023", second half-year (6 tháng cuối năm) "H2/2023", year
-"2024", several years (giai đoạn) "2021-2025". "6 tháng đầu năm" is cumulative "6T/...".
+"11T/2023", cumulative from January to a day (lũy kế đến ngày) "LK27/11/2025", quarter (quý)
+"Q3/2023", second half-year (6 tháng cuối năm) "H2/2023", year "2024", several years (giai
+đoạn) "2021-2025". "6 tháng đầu năm" is cumulative "6T/..."; a figure "to a date" that is a
+month's last day ("đến hết ngày 31/10/2025") is the cumulative "10T/2025".
 """
 
 from __future__ import annotations
@@ -15,8 +17,20 @@ from datetime import date, timedelta
 from kg.errors import ParseError
 from kg.notation.text import nfc
 
-PERIOD_KINDS: tuple[str, ...] = ("month", "cumulative", "quarter", "half", "year", "multi_year")
-"""Kinds of period: tháng, lũy kế từ đầu năm, quý, nửa năm, năm, giai đoạn nhiều năm."""
+PERIOD_KINDS: tuple[str, ...] = ("month", "cumulative", "to_date", "quarter", "half", "year",
+                                 "multi_year")
+"""Kinds of period: tháng, lũy kế từ đầu năm (đến hết tháng), lũy kế từ đầu năm đến một ngày,
+quý, nửa năm, năm, giai đoạn nhiều năm. ``cumulative`` and ``to_date`` both start on 1
+January (a cumulative flow is paced by the day they end)."""
+
+CUMULATIVE_KINDS: frozenset[str] = frozenset({"cumulative", "to_date"})
+"""Kinds that run from 1 January of their year (lũy kế từ đầu năm)."""
+
+TO_DATE_PREFIXES: tuple[str, ...] = (
+    "lũy kế từ đầu năm đến", "luỹ kế từ đầu năm đến", "lũy kế đến", "luỹ kế đến",
+    "từ đầu năm đến", "tính từ đầu năm đến", "tính đến", "đến",
+)
+"""Words before the day a to-date figure runs to ("từ đầu năm đến hết ngày 20/11/2025")."""
 
 DEADLINE_KINDS: tuple[str, ...] = ("date", "period_end", "condition", "event")
 """Kinds of deadline: a calendar date, the end of a period, a condition, an event."""
@@ -50,6 +64,11 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("half", rf"h(?P<h>[12])(?:\s*/\s*{_Y})?"),
         ("quarter", rf"(?:quý\s*|q)(?P<q>iv|iii|ii|i|[1-4]){_TAIL}"),
     )
+)
+_TO_DATE_CODE = re.compile(r"lk\s*(?P<d>[0-9]{1,2})/(?P<m>[0-9]{1,2})/(?P<year>[0-9]{4})")
+_TO_DATE_DAY = re.compile(
+    r"(?:hết\s+)?(?:ngày\s+)?(?P<d>[0-9]{1,2})\s*(?:/|-|\.|\s+tháng\s+)\s*(?P<m>[0-9]{1,2})"
+    r"(?:\s*(?:/|-|\.|\s+năm\s+)\s*(?P<year>[0-9]{4}))?"
 )
 _DATE_DMY = re.compile(r"(?:ngày\s+)?([0-9]{1,2})\s*([/.-])\s*([0-9]{1,2})\s*\2\s*([0-9]{4})")
 _DATE_WORDS = re.compile(r"(?:ngày\s+)?([0-9]{1,2})\s+tháng\s+([0-9]{1,2})\s+năm\s+([0-9]{4})")
@@ -101,8 +120,9 @@ def parse_date(text: str) -> date:
 class Period:
     """A reporting period (kỳ báo cáo) with its first and last day.
 
-    ``month`` is the calendar month a month or cumulative period ends in; ``months`` is the
-    period's length in months; ``quarter`` is set for quarters; ``end_year`` for multi-year.
+    ``month`` is the calendar month a month, cumulative or to-date period ends in; ``months``
+    is the period's length in whole months (None for a to-date period, which ends on a day
+    inside its month); ``quarter`` is set for quarters; ``end_year`` for multi-year.
     """
 
     kind: str
@@ -117,11 +137,14 @@ class Period:
 
     @property
     def code(self) -> str:
-        """The normal form: "T11/2023", "11T/2023", "Q3/2023", "H2/2023", "2024", "2021-2025"."""
+        """The normal form: "T11/2023", "11T/2023", "LK27/11/2025", "Q3/2023", "H2/2023",
+        "2024", "2021-2025"."""
         if self.kind == "month":
             return f"T{self.month}/{self.year}"
         if self.kind == "cumulative":
             return f"{self.month}T/{self.year}"
+        if self.kind == "to_date":
+            return f"LK{self.end.day}/{self.end.month}/{self.year}"
         if self.kind == "quarter":
             return f"Q{self.quarter}/{self.year}"
         if self.kind == "half":
@@ -195,13 +218,45 @@ def _build(kind: str, match: re.Match[str], year: int, text: str) -> Period:
     return Period("year", year, None, None, 12, None, date(year, 1, 1), date(year, 12, 31), text)
 
 
+def _to_date_match(norm: str) -> re.Match[str] | None:
+    code = _TO_DATE_CODE.fullmatch(norm)
+    if code:
+        return code
+    for prefix in TO_DATE_PREFIXES:
+        if norm.startswith(prefix + " "):
+            return _TO_DATE_DAY.fullmatch(norm[len(prefix):].strip())
+    return None
+
+
+def _to_date(norm: str, default_year: int | None, text: str) -> Period | None:
+    """A period from 1 January to a day ("lũy kế đến hết ngày 27/11/2025", "LK27/11/2025");
+    a month's last day gives the cumulative period of that month ("đến 31/10/2025" → 10T)."""
+    match = _to_date_match(norm)
+    if match is None:
+        return None
+    year, month = _year(match, default_year, text), _month(match, text)
+    try:
+        day = date(year, month, int(match["d"]))
+    except ValueError:
+        raise _period_error("period_day_invalid", text,
+                            f"không có ngày {match['d']} tháng {month} năm {year}",
+                            f"there is no day {match['d']} in month {month} of {year}") from None
+    if day == _last_day(year, month):
+        return Period("cumulative", year, None, month, month, None, date(year, 1, 1), day, text)
+    return Period("to_date", year, None, month, None, None, date(year, 1, 1), day, text)
+
+
 def parse_period(text: str, default_year: int | None = None) -> Period:
     """Read a period: "tháng 6/2023", "T11/2023", "quý III/2023", "Q3/2023", "9 tháng",
     "6 tháng đầu năm 2024", "lũy kế 11 tháng", "11T/2023", "6 tháng cuối năm 2023",
-    "năm 2024", "2024", "giai đoạn 2021-2025". ``default_year`` fills a missing year."""
+    "năm 2024", "2024", "giai đoạn 2021-2025", to a day "từ đầu năm đến hết ngày 20/11/2025",
+    "lũy kế đến ngày 27/11/2025", "LK27/11/2025". ``default_year`` fills a missing year."""
     norm = _normal(text)
     if not norm:
         raise _period_error("period_empty", str(text), "chuỗi rỗng", "the text is empty")
+    to_date = _to_date(norm, default_year, text)
+    if to_date is not None:
+        return to_date
     for kind, pattern in _PATTERNS:
         match = pattern.fullmatch(norm)
         if match:

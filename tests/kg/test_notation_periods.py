@@ -1,5 +1,6 @@
 """Dates, reporting periods and deadlines (kg.notation.periods)."""
 
+import calendar
 from datetime import date
 
 import pytest
@@ -8,6 +9,7 @@ from hypothesis import strategies as st
 
 from kg.errors import ParseError
 from kg.notation import Period, parse_date, parse_deadline, parse_period
+from kg.notation.periods import CUMULATIVE_KINDS, PERIOD_KINDS
 
 
 @pytest.mark.parametrize(
@@ -72,6 +74,25 @@ def test_parse_date_rejects_invalid(text: str, code: str) -> None:
         ("2021 - 2025", None, "2021-2025", "multi_year", date(2021, 1, 1), date(2025, 12, 31)),
         ("giai đoạn 2021-2025", None, "2021-2025", "multi_year", date(2021, 1, 1),
          date(2025, 12, 31)),
+        # Bộ Tài chính, CV 18590/BTC-PTHT: "Số giải ngân thực tế từ đầu năm đến hết ngày
+        # 20/11/2025 là 516.793,3 tỷ đồng"
+        ("từ đầu năm đến hết ngày 20/11/2025", None, "LK20/11/2025", "to_date",
+         date(2025, 1, 1), date(2025, 11, 20)),
+        ("lũy kế đến hết ngày 27/11/2025", None, "LK27/11/2025", "to_date", date(2025, 1, 1),
+         date(2025, 11, 27)),
+        ("Tính đến hết 27/11/2025", None, "LK27/11/2025", "to_date", date(2025, 1, 1),
+         date(2025, 11, 27)),
+        ("đến ngày 15 tháng 10 năm 2025", None, "LK15/10/2025", "to_date", date(2025, 1, 1),
+         date(2025, 10, 15)),
+        ("đến ngày 20/11", 2025, "LK20/11/2025", "to_date", date(2025, 1, 1),
+         date(2025, 11, 20)),
+        ("LK27/11/2025", None, "LK27/11/2025", "to_date", date(2025, 1, 1),
+         date(2025, 11, 27)),
+        # a month's last day is the cumulative period of the month
+        ("đến ngày 31 tháng 10 năm 2025", None, "10T/2025", "cumulative", date(2025, 1, 1),
+         date(2025, 10, 31)),
+        ("lũy kế đến hết ngày 29/02/2024", None, "2T/2024", "cumulative", date(2024, 1, 1),
+         date(2024, 2, 29)),
     ],
 )
 def test_parse_period_reads_vietnamese_forms(
@@ -89,6 +110,23 @@ def test_parse_period_fills_fields_per_kind() -> None:
     assert (quarter.quarter, quarter.months, quarter.month) == (3, 3, None)
     multi = parse_period("2021 - 2025")
     assert (multi.year, multi.end_year, multi.months) == (2021, 2025, 60)
+
+
+def test_to_date_period_runs_from_january_and_has_no_whole_months() -> None:
+    period = parse_period("từ đầu năm đến hết ngày 27/11/2025")
+    assert (period.kind, period.month, period.months, period.year) == ("to_date", 11, None, 2025)
+    assert period.kind in CUMULATIVE_KINDS and "to_date" in PERIOD_KINDS
+
+
+@pytest.mark.parametrize(("text", "code"), [("đến hết ngày 31/11/2025", "period_day_invalid"),
+                                            ("LK30/2/2025", "period_day_invalid"),
+                                            ("đến ngày 5/13/2025", "period_month_range"),
+                                            ("đến hết ngày 27/11", "period_year_missing")])
+def test_to_date_period_rejects_impossible_days(text: str, code: str) -> None:
+    with pytest.raises(ParseError) as caught:
+        parse_period(text)
+    assert caught.value.code == code
+    assert caught.value.vi and caught.value.en
 
 
 def test_parse_period_prefers_written_year_over_default() -> None:
@@ -118,13 +156,14 @@ def test_parse_period_rejects_malformed(text: str, code: str) -> None:
     assert caught.value.vi and caught.value.en
 
 
-@pytest.mark.parametrize("code", ["T11/2023", "11T/2023", "Q3/2023", "H2/2023", "2024",
-                                  "2021-2025"])
+@pytest.mark.parametrize("code", ["T11/2023", "11T/2023", "LK27/11/2025", "Q3/2023", "H2/2023",
+                                  "2024", "2021-2025"])
 def test_period_from_code_reads_normal_form(code: str) -> None:
     assert Period.from_code(code).code == code
 
 
-@pytest.mark.parametrize("text", ["tháng 11/2023", "T06/2023", "quý III/2023"])
+@pytest.mark.parametrize("text", ["tháng 11/2023", "T06/2023", "quý III/2023", "LK05/7/2025",
+                                  "LK31/10/2025"])
 def test_period_from_code_refuses_other_forms(text: str) -> None:
     with pytest.raises(ParseError) as caught:
         Period.from_code(text)
@@ -134,10 +173,14 @@ def test_period_from_code_refuses_other_forms(text: str) -> None:
 @st.composite
 def periods(draw: st.DrawFn) -> Period:
     year = draw(st.integers(1900, 2100))
-    kind = draw(st.sampled_from(["month", "cumulative", "quarter", "half", "year", "multi"]))
+    kind = draw(st.sampled_from(["month", "cumulative", "to_date", "quarter", "half", "year",
+                                 "multi"]))
+    month = draw(st.integers(1, 12))
+    day = draw(st.integers(1, calendar.monthrange(year, month)[1] - 1))
     code = {
         "month": lambda: f"T{draw(st.integers(1, 12))}/{year}",
         "cumulative": lambda: f"{draw(st.integers(1, 12))}T/{year}",
+        "to_date": lambda: f"LK{day}/{month}/{year}",
         "quarter": lambda: f"Q{draw(st.integers(1, 4))}/{year}",
         "half": lambda: f"H{draw(st.integers(1, 2))}/{year}",
         "year": lambda: str(year),
@@ -152,6 +195,20 @@ def test_period_code_round_trips(period: Period) -> None:
     again = Period.from_code(period.code)
     assert again == period
     assert period.start <= period.end
+    if period.kind in CUMULATIVE_KINDS:
+        assert period.start == date(period.year, 1, 1)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dates(date(1900, 1, 1), date(2100, 12, 31)),
+       st.sampled_from(["từ đầu năm đến hết ngày {d}/{m}/{y}", "lũy kế đến ngày {d}/{m}/{y}",
+                        "tính đến hết ngày {d} tháng {m} năm {y}", "đến {d}/{m}/{y}"]))
+def test_to_date_phrases_end_on_their_day(day: date, form: str) -> None:
+    period = parse_period(form.format(d=day.day, m=day.month, y=day.year))
+    assert (period.start, period.end) == (date(day.year, 1, 1), day)
+    last = day.day == calendar.monthrange(day.year, day.month)[1]
+    assert period.kind == ("cumulative" if last else "to_date")
+    assert Period.from_code(period.code) == parse_period(period.code)
 
 
 @pytest.mark.parametrize(
