@@ -7,18 +7,18 @@ verbatim quote. Every number, period, date, deadline and document number is read
 (diacritics-insensitive); an unmatched name is left null with candidates, never guessed.
 
 Modules: ``text`` (files → logical lines, footnotes lifted), ``markers`` (glued footnote
-markers), ``spans`` (locating quantities and periods), ``bases`` (plan bases),
-``observations``, ``citations``, ``tasks``, ``progress`` (statements on earlier tasks and the
-tasks they report on), ``matching``, ``ingest`` (facts for the log).
+markers), ``header`` (the document's own period and date), ``spans`` (locating quantities
+and periods), ``bases`` (plan bases), ``observations``, ``citations``, ``tasks``,
+``progress`` (statements on earlier tasks and the tasks they report on), ``matching``,
+``ingest`` (facts for the log).
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-from kg.errors import ParseError
 from kg.extract.citations import citations_in
+from kg.extract.header import HEADER_LINES, DocumentHeader, document_period, read_header
 from kg.extract.matching import IndicatorMatcher, load_indicator_matcher
 from kg.extract.model import Citation, Extraction, Observation, Target, Task
 from kg.extract.observations import basis_at, observations_in, period_at
@@ -29,7 +29,9 @@ from kg.extract.text import LogicalLine, TextError, logical_lines, read_document
 from kg.notation import Period, parse_period
 
 __all__ = [
+    "HEADER_LINES",
     "Citation",
+    "DocumentHeader",
     "Extraction",
     "IndicatorMatcher",
     "LogicalLine",
@@ -43,43 +45,8 @@ __all__ = [
     "load_indicator_matcher",
     "logical_lines",
     "read_document",
+    "read_header",
 ]
-
-HEADER_LINES = 12
-"""How many logical lines from the top may state the report's period."""
-
-_HEADER_PERIOD = re.compile(
-    r"(?P<months>[0-9]{1,2})\s+tháng(?:\s+đầu\s+năm)?"
-    r"|(?:quý|QUÝ)\s+(?P<q>IV|III|II|I)\b"
-    r"|tháng\s+(?P<month>[0-9]{1,2})\b",
-    re.IGNORECASE,
-)
-_YEAR = re.compile(r"(?<![0-9])(20[0-9]{2})(?![0-9])")
-
-
-def document_period(lines: list[LogicalLine]) -> Period | None:
-    """The report's own period from its title: "9 THÁNG ĐẦU NĂM 2024" → 9T/2024; "tháng 11
-    và 11 tháng đầu năm ... 2023" → 11T/2023 (the cumulative period wins)."""
-    for line in lines[:HEADER_LINES]:
-        header = " ".join(line.text.split())
-        years = _YEAR.findall(header)
-        next_years = [y for other in lines[:HEADER_LINES] for y in _YEAR.findall(other.text)]
-        year = years[0] if years else (next_years[0] if next_years else None)
-        match = _HEADER_PERIOD.search(header)
-        if not match or year is None:
-            continue
-        phrase = (f"{match['months']} tháng năm {year}" if match["months"]
-                  else f"quý {match['q']}/{year}" if match["q"]
-                  else f"tháng {match['month']}/{year}")
-        if match["month"]:
-            later = _HEADER_PERIOD.search(header, match.end())
-            if later and later["months"]:
-                phrase = f"{later['months']} tháng năm {year}"
-        try:
-            return parse_period(phrase)
-        except ParseError:
-            continue
-    return None
 
 
 def _footnote_contexts(lines: list[LogicalLine], period: Period | None,
@@ -97,13 +64,19 @@ def _footnote_contexts(lines: list[LogicalLine], period: Period | None,
     return contexts
 
 
+def _year_of(header: DocumentHeader) -> Period | None:
+    """The document's year as a period (a deadline "trong Quý IV" takes its year)."""
+    return parse_period(str(header.year)) if header.year else None
+
+
 def extract_lines(lines: list[LogicalLine], source: str = "<text>",
                   matcher: IndicatorMatcher | None = None) -> Extraction:
     """Extract from logical lines (see ``logical_lines``)."""
-    period = document_period(lines)
+    header = read_header(lines)
+    period = header.period
     inherited = _footnote_contexts(lines, period)
     result = Extraction(source=source, period=period.code if period else None)
-    tasks = TaskReader(period)
+    tasks = TaskReader(period or _year_of(header))
     for line in lines:
         if line.heading:
             result.tasks.extend(tasks.heading(line))

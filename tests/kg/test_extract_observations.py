@@ -3,7 +3,9 @@ data/langson/sources (file and line given), read through the public ``extract_te
 
 from __future__ import annotations
 
-from kg.extract import IndicatorMatcher, extract_text
+from datetime import date
+
+from kg.extract import IndicatorMatcher, extract_text, logical_lines, read_header
 
 HEADER = "TÌNH HÌNH KINH TẾ - XÃ HỘI 9 THÁNG ĐẦU NĂM 2024\n\n"
 HEADER_11 = ("Tình hình kinh tế - xã hội tháng 11 và 11 tháng đầu năm,\n"
@@ -192,3 +194,44 @@ def test_year_estimate_and_a_bracketed_footnote_inherit_period_and_basis() -> No
         ("3.000", "100", "2024", "actual", 3),
         ("2.800", "133,3", "2024", "actual", 3),
     ]
+
+
+# --- the document's own period and date (kg.extract.header) --------------------------------
+
+def test_a_title_to_a_day_gives_a_to_date_report_period() -> None:
+    # data/corpus/2025_giai-ngan-den-27-11.md, line 1
+    text = ("# Tính đến hết 27/11/2025 cả nước có 25 bộ và 13 địa phương có tỷ lệ giải ngân đạt "
+            "dưới bình quân chung cả nước chi tiết ra sao?\n")
+    assert extract_text(text).period == "LK27/11/2025"
+
+
+def test_a_lead_sentence_to_a_day_gives_the_period_and_the_issue_date() -> None:
+    # data/corpus/BTC_2025_CV-18590-BTC-PTHT_giai-ngan-von-dau-tu-cong.md, lines 1 and 7
+    # (the source's misspelling "lűy kế" kept)
+    text = ("# Toàn văn Công văn 18590/BTC-PTHT năm 2025 về tình hình phân bổ và giải ngân vốn "
+            "đầu tư công nguồn ngân sách nhà nước năm 2025?\n\n"
+            "Ngày 28/11/2025, Bộ Tài chính đã ban hành Công văn 18590/BTC-PTHT năm 2025 về thực "
+            "hiện chế độ báo cáo nhanh theo tuần tình hình phân bổ và giải ngân vốn đầu tư công "
+            "nguốn ngân sách nhà nước năm 2025 - lűy kế đến hết ngày 27/11/2025.\n")
+    header = read_header(logical_lines(text))
+    assert header.period is not None and header.period.code == "LK27/11/2025"
+    assert (header.date, header.year) == (date(2025, 11, 28), 2025)
+
+
+def test_dates_and_deadlines_in_a_directive_are_not_its_period() -> None:
+    # data/corpus/TTg_2025_CD-159-CD-TTg_chinh-sach-tai-khoa.md, lines 7 and 25
+    text = ("Ngày 7/9/2025, Thủ tướng Chính phủ ban hành Công điện 159/CĐ-TTg 2025 về định "
+            "hướng chỉ đạo, điều hành chính sách tài khóa, chính sách tiền tệ.\n\n"
+            "- Khẩn trương chủ trì, phối hợp với các cơ quan liên quan hoàn thiện báo cáo, báo "
+            "cáo Ban Thường vụ Đảng ủy Chính phủ trước ngày 10 tháng 9 năm 2025.\n")
+    header = read_header(logical_lines(text))
+    assert (header.period, header.date, header.year) == (None, date(2025, 9, 7), 2025)
+
+
+def test_the_place_and_date_line_dates_a_plan_without_giving_it_a_period() -> None:
+    # data/corpus/DongNai_2025_KH-179-UBND.md, lines 12-25 (table cells of the header)
+    text = ("Số: 179/KH-UBND\n|\n*Đồng Nai, ngày 18\ntháng 11 năm 2025*\n|\n\n\n**KẾ HOẠCH**\n\n"
+            "PHÁT\nTRIỂN KINH TẾ SỐ VÀ XÃ HỘI SỐ TRÊN ĐỊA BÀN TỈNH ĐỒNG NAI GIAI ĐOẠN 2026 - "
+            "2030\n")
+    header = read_header(logical_lines(text))
+    assert (header.period, header.date) == (None, date(2025, 11, 18))
