@@ -4,6 +4,10 @@ Layout and row shapes: ``data/langson/README.md``. Every row is checked before a
 written — required fields, id uniqueness, references between files, and every value parses with
 ``kg.notation`` — and all problems are reported together, each naming file, row and field.
 Loading is all-or-nothing: one transaction.
+
+``dataset.yaml`` (optional) says whose dataset it is: ``jurisdiction`` (a code of
+``data/jurisdictions.yaml``), ``name``, ``plan_years``; ``load_into`` writes the facts into that
+jurisdiction of the database (``kg.log``) and refuses a log confined to another one.
 """
 
 from __future__ import annotations
@@ -17,10 +21,11 @@ from typing import Any
 import yaml
 
 from kg.errors import DatasetError, KehoachError, Place
-from kg.log import AppendOutcome, Fact, Source
+from kg.log import AppendOutcome, Fact, Source, check_code
 from kg.notation import nfc_all
 
 DEFAULT_DATASET = Path(__file__).resolve().parents[1] / "data" / "langson"
+MANIFEST = "dataset.yaml"
 
 # kind → file patterns (relative to the dataset directory), read in this order.
 DATASET_FILES: dict[str, tuple[str, ...]] = {
@@ -280,7 +285,97 @@ def load_dataset(directory: str | Path = DEFAULT_DATASET) -> list[Fact]:
     return rows_to_facts(rows)
 
 
+@dataclass(frozen=True)
+class Manifest:
+    """A dataset's ``dataset.yaml``: whose it is (bộ dữ liệu của địa bàn nào)."""
+
+    jurisdiction: str
+    name: str | None = None
+    plan_years: tuple[int, ...] = ()
+
+
+def read_manifest(directory: str | Path) -> Manifest | None:
+    """The dataset's ``dataset.yaml``, None when it has none (a dataset of the legacy,
+    unscoped log); a malformed one is a ``DatasetError`` naming the field."""
+    path = Path(directory) / MANIFEST
+    if not path.is_file():
+        return None
+    try:
+        data = nfc_all(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        raise DatasetError(f"Tệp YAML không đọc được: {err}", f"Unreadable YAML: {err}",
+                           code="yaml_error", place=Place(document=MANIFEST)) from err
+    if not isinstance(data, dict):
+        raise _manifest_error("Tệp phải là một bảng khóa: giá trị",
+                              "File must be a mapping of key: value", None, data)
+    return Manifest(_manifest_code(data.get("jurisdiction")),
+                    _manifest_name(data.get("name")), _manifest_years(data.get("plan_years")))
+
+
+def _manifest_error(vi: str, en: str, field: str | None, text: Any) -> DatasetError:
+    return DatasetError(vi, en, code="bad_manifest", text=str(text)[:200],
+                        place=Place(document=MANIFEST, field=field))
+
+
+def _manifest_code(value: Any) -> str:
+    if not value:
+        raise _manifest_error("Thiếu mã địa bàn", "Missing jurisdiction code",
+                              "jurisdiction", value)
+    try:
+        return check_code(str(value))
+    except KehoachError as err:
+        raise _manifest_error(err.vi, err.en, "jurisdiction", value) from None
+
+
+def _manifest_name(value: Any) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise _manifest_error("Tên phải là một chuỗi", "Name must be a string", "name", value)
+    return value
+
+
+def _manifest_years(value: Any) -> tuple[int, ...]:
+    items = value if isinstance(value, list) else [value] if value is not None else []
+    if not all(isinstance(v, int) and not isinstance(v, bool) and 1900 < v < 2200
+               for v in items):
+        raise _manifest_error("Năm kế hoạch phải là danh sách năm, ví dụ [2024, 2025]",
+                              "Plan years must be a list of years, e.g. [2024, 2025]",
+                              "plan_years", value)
+    return tuple(items)
+
+
+def dataset_log(log: Any, manifest: Manifest | None) -> Any:
+    """The handle of ``log``'s database a dataset is written through: the dataset's own
+    jurisdiction (set as the database's default when it has none, so the rows written
+    before jurisdictions become its, unless they clash with facts already written for it).
+    A log confined
+    explicitly to another jurisdiction is a ``DatasetError`` (``jurisdiction_mismatch``)."""
+    if manifest is None:
+        return log
+    code, asked = manifest.jurisdiction, log.asked_jurisdiction
+    if asked and asked != code:
+        raise DatasetError(
+            f"Bộ dữ liệu thuộc địa bàn '{code}' nhưng lệnh đang làm việc với địa bàn "
+            f"'{asked}'; bỏ --jurisdiction / $KEHOACH_JURISDICTION hoặc chọn '{code}'",
+            f"The dataset belongs to jurisdiction '{code}' but the command works on "
+            f"'{asked}'; drop --jurisdiction / $KEHOACH_JURISDICTION or choose '{code}'",
+            code="jurisdiction_mismatch", text=asked,
+            place=Place(document=MANIFEST, field="jurisdiction"))
+    if log.default_jurisdiction() is None:
+        try:
+            log.set_default_jurisdiction(code)
+        except KehoachError as err:
+            # legacy rows that share keys with facts already written for ``code`` stay the
+            # unscoped log's (still read without a jurisdiction) rather than merge two
+            # histories; the dataset still goes into ``code``
+            if err.code != "default_jurisdiction_conflict":
+                raise
+    return log if log.jurisdiction == code else log.within(code)
+
+
 def load_into(log: Any, directory: str | Path = DEFAULT_DATASET,
               submitted_by: str = "dataset") -> list[AppendOutcome]:
-    """Validate and append a dataset to ``log`` in one transaction (idempotent)."""
-    return log.append(load_dataset(directory), submitted_by=submitted_by)
+    """Validate and append a dataset to ``log`` in one transaction (idempotent), into the
+    jurisdiction its ``dataset.yaml`` names (``dataset_log``)."""
+    facts = load_dataset(directory)
+    target = dataset_log(log, read_manifest(directory))
+    return target.append(facts, submitted_by=submitted_by)

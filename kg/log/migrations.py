@@ -54,10 +54,65 @@ def _add_batch(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX facts_batch ON facts (batch)")
 
 
+_FACT_COLUMNS = ("seq, kind, key, version, payload, source_doc, source_line, source_quote, "
+                 "submitted_by, submitted_at, as_of, content_hash, batch")
+
+
+def _add_jurisdiction(conn: sqlite3.Connection) -> None:
+    # A fact's identity becomes (jurisdiction, kind, key): the same key may exist in two
+    # jurisdictions. SQLite cannot change a table's UNIQUE constraint, so the table is
+    # rebuilt (its documented procedure): every row copied with its seq, in '' (written
+    # before jurisdictions: the default jurisdiction's, see kg.log.sqlite), the sequence
+    # kept, the indexes and the append-only triggers made again.
+    conn.execute(
+        """
+        CREATE TABLE facts_scoped (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            jurisdiction TEXT NOT NULL DEFAULT '',
+            kind TEXT NOT NULL,
+            key TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            payload TEXT NOT NULL,
+            source_doc TEXT,
+            source_line INTEGER,
+            source_quote TEXT,
+            submitted_by TEXT NOT NULL,
+            submitted_at TEXT NOT NULL,
+            as_of TEXT,
+            content_hash TEXT NOT NULL,
+            batch TEXT,
+            UNIQUE (jurisdiction, kind, key, version)
+        )
+        """
+    )
+    conn.execute(f"INSERT INTO facts_scoped ({_FACT_COLUMNS}) "
+                 f"SELECT {_FACT_COLUMNS} FROM facts ORDER BY seq")
+    last = conn.execute("SELECT seq FROM sqlite_sequence WHERE name='facts'").fetchone()
+    conn.execute("DROP TABLE facts")  # its indexes and triggers go with it
+    conn.execute("ALTER TABLE facts_scoped RENAME TO facts")
+    if last is not None:  # never reuse a seq, even one of a rolled-back past
+        conn.execute("UPDATE sqlite_sequence SET seq = MAX(seq, ?) WHERE name='facts'",
+                     (last[0],))
+    conn.execute("CREATE INDEX facts_batch ON facts (batch)")
+    _append_only_triggers(conn)
+    # The database's own settings (its default jurisdiction), each written once: the
+    # jurisdiction legacy rows belong to must never move once facts were read as its.
+    conn.execute("CREATE TABLE log_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    conn.execute(
+        "CREATE TRIGGER log_meta_no_update BEFORE UPDATE ON log_meta "
+        "BEGIN SELECT RAISE(ABORT, 'log settings are written once'); END"
+    )
+    conn.execute(
+        "CREATE TRIGGER log_meta_no_delete BEFORE DELETE ON log_meta "
+        "BEGIN SELECT RAISE(ABORT, 'log settings are written once'); END"
+    )
+
+
 MIGRATIONS: list[Migration] = [
     ("0001_create_facts", _create_facts),
     ("0002_append_only_triggers", _append_only_triggers),
     ("0003_add_batch", _add_batch),
+    ("0004_add_jurisdiction", _add_jurisdiction),
 ]
 
 

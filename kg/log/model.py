@@ -69,7 +69,7 @@ class Fact:
 
 @dataclass(frozen=True)
 class StoredFact:
-    """A fact as recorded: one version of one (kind, key)."""
+    """A fact as recorded: one version of one (kind, key) of one jurisdiction."""
 
     seq: int
     kind: str
@@ -82,6 +82,7 @@ class StoredFact:
     as_of: date | None
     content_hash: str
     batch: str | None = field(default=None)
+    jurisdiction: str = field(default="")  # whose fact: the scope it was read in
 
     @property
     def id(self) -> str:

@@ -7,29 +7,59 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from kg.errors import LogError, VersionConflict
 from kg.log.migrations import migrate
 from kg.log.model import FACT_KINDS, AppendOutcome, Fact, Source, StoredFact
+from kg.log.scope import LEGACY, check_code, chosen_jurisdiction
 
 _COLUMNS = (
     "seq, kind, key, version, payload, source_doc, source_line, source_quote, "
-    "submitted_by, submitted_at, as_of, content_hash, batch"
+    "submitted_by, submitted_at, as_of, content_hash, batch, jurisdiction"
 )
 _CHUNK = 400  # (kind, key) pairs per lookup query: 800 parameters, under SQLite's 999
+_DEFAULT = "default_jurisdiction"  # log_meta row naming the database's default jurisdiction
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """What a handle sees: its jurisdiction ``code`` and the codes of the rows that are that
+    jurisdiction's (``code``, plus ``''`` — rows written before jurisdictions — when ``code``
+    is the database's default); ``settled`` once the database has a default (it never
+    changes after), so the scope need not be read again."""
+
+    code: str
+    rows: tuple[str, ...]
+    settled: bool
+
+    def where(self, alias: str = "") -> tuple[str, list[object]]:
+        column = f"{alias}jurisdiction"
+        if len(self.rows) == 1:
+            return f"{column} = ?", list(self.rows)
+        return f"{column} IN ({','.join('?' * len(self.rows))})", list(self.rows)
 
 
 class SqliteFactLog:
-    """Append-only fact log in one SQLite file.
+    """Append-only fact log in one SQLite file, confined to one jurisdiction.
 
-    Idempotent: a fact whose (kind, key) already has the same content as its latest version is
-    a duplicate and writes nothing; changed content becomes a new version, never an overwrite.
+    A fact's identity is (jurisdiction, kind, key): the handle reads and writes only its
+    jurisdiction's facts (``jurisdiction``: the code given, else ``kg.log.scope``'s choice —
+    the CLI option, ``$KEHOACH_JURISDICTION`` — else the database's default, else ``''``).
+    Rows written before the log knew jurisdictions (``''``) are the default jurisdiction's;
+    while the database has no default they are the ``''`` scope's (the legacy, unscoped log).
+
+    Idempotent: a fact whose (kind, key) already has the same content as its latest version in
+    the jurisdiction is a duplicate and writes nothing; changed content becomes a new version,
+    never an overwrite.
     """
 
-    def __init__(self, path: Path, busy_timeout_ms: int = 10_000) -> None:
+    def __init__(self, path: Path, busy_timeout_ms: int = 10_000,
+                 jurisdiction: str | None = None) -> None:
         self.path = path
+        self._asked = check_code(jurisdiction) if jurisdiction else chosen_jurisdiction()
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
@@ -44,6 +74,123 @@ class SqliteFactLog:
                 code="log_open_failed",
             ) from err
         self._lock = threading.Lock()
+        self._owner = True
+        self._scope_cache = self._resolve(self._read_default())
+
+    # -- jurisdiction --------------------------------------------------------------------------
+
+    @property
+    def jurisdiction(self) -> str:
+        """The code of the jurisdiction this handle is confined to (``''``: unscoped legacy
+        log, a database without a default jurisdiction)."""
+        return self._scope().code
+
+    @property
+    def asked_jurisdiction(self) -> str | None:
+        """The jurisdiction chosen for this handle (argument, CLI option, environment), None
+        when it only follows the database's default."""
+        return self._asked
+
+    def within(self, jurisdiction: str) -> SqliteFactLog:
+        """A handle on the same database (connection, lock) confined to ``jurisdiction``;
+        closing it leaves this one open."""
+        view = object.__new__(SqliteFactLog)
+        view.path, view._conn, view._lock, view._owner = self.path, self._conn, self._lock, False
+        view._asked = check_code(jurisdiction)
+        view._scope_cache = view._resolve(self.default_jurisdiction())
+        return view
+
+    def default_jurisdiction(self) -> str | None:
+        """The database's default jurisdiction (set once, by the first dataset load or
+        ``set_default_jurisdiction``), None when none is set."""
+        with self._lock:
+            return self._read_default()
+
+    def set_default_jurisdiction(self, code: str) -> None:
+        """Make ``code`` the database's default jurisdiction: the scope of a handle opened
+        without one, and the owner of the rows written before jurisdictions (''). Set once:
+        another default already set, or '' rows whose keys ``code`` already has (two
+        histories of one fact), are ``LogError`` (``default_jurisdiction_set`` /
+        ``default_jurisdiction_conflict``); setting the same again does nothing."""
+        check_code(code)
+        with self._lock, _busy_is_log_error():
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._write_default(code)
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+            self._scope_cache = self._resolve(self._read_default())
+
+    def _write_default(self, code: str) -> None:
+        current = self._read_default()
+        if current == code:
+            return
+        if current is not None:
+            raise LogError(
+                f"Cơ sở dữ liệu đã có địa bàn mặc định '{current}'; không đổi sang '{code}'",
+                f"The database's default jurisdiction is already '{current}'; it is not "
+                f"changed to '{code}'",
+                code="default_jurisdiction_set", text=code)
+        clash = self._conn.execute(
+            "SELECT a.kind, a.key FROM facts a JOIN facts b ON a.kind=b.kind AND a.key=b.key "
+            "WHERE a.jurisdiction='' AND b.jurisdiction=? LIMIT 1", (code,)).fetchone()
+        if clash is not None:
+            raise LogError(
+                f"Không đặt được '{code}' làm địa bàn mặc định: dữ kiện cũ (chưa gắn địa bàn) "
+                f"{clash[0]} '{clash[1]}' trùng khóa với dữ kiện đã ghi cho '{code}'",
+                f"Cannot make '{code}' the default jurisdiction: the legacy (unscoped) fact "
+                f"{clash[0]} '{clash[1]}' has the key of a fact already written for '{code}'",
+                code="default_jurisdiction_conflict", text=f"{clash[0]}:{clash[1]}")
+        self._conn.execute("INSERT INTO log_meta (name, value) VALUES (?, ?)", (_DEFAULT, code))
+
+    def jurisdictions(self) -> dict[str, dict[str, int]]:
+        """Every jurisdiction of the database (the national view's starting point): code →
+        number of distinct keys per kind, by code. Legacy rows count as the default
+        jurisdiction's ('' while there is none)."""
+        with self._lock:
+            default = self._read_default() or LEGACY
+            cursor = self._conn.execute(
+                "SELECT CASE WHEN jurisdiction = '' THEN ? ELSE jurisdiction END AS owner, "
+                "kind, COUNT(DISTINCT key) FROM facts GROUP BY owner, kind ORDER BY owner, kind",
+                (default,))
+            try:
+                rows = cursor.fetchall()
+            finally:
+                cursor.close()
+        found: dict[str, dict[str, int]] = {}
+        for code, kind, n in rows:
+            found.setdefault(code, {})[kind] = n
+        return found
+
+    def _read_default(self) -> str | None:
+        """The default jurisdiction (caller holds the lock)."""
+        cursor = self._conn.execute("SELECT value FROM log_meta WHERE name=?", (_DEFAULT,))
+        try:
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+        return row[0] if row else None
+
+    def _resolve(self, default: str | None) -> _Scope:
+        code = self._asked or default or LEGACY
+        rows = (code, LEGACY) if code == default else (code,)
+        return _Scope(code, rows, settled=default is not None)
+
+    def _scope(self) -> _Scope:
+        """The handle's scope; read again while the database has no default (another process
+        may set it), fixed once it has."""
+        if not self._scope_cache.settled:
+            with self._lock:
+                self._scope_cache = self._resolve(self._read_default())
+        return self._scope_cache
+
+    def _scope_locked(self) -> _Scope:
+        """``_scope`` for a caller already holding the lock (inside a transaction)."""
+        if not self._scope_cache.settled:
+            self._scope_cache = self._resolve(self._read_default())
+        return self._scope_cache
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -64,9 +211,11 @@ class SqliteFactLog:
         with self._lock, _busy_is_log_error():
             self._conn.execute("BEGIN IMMEDIATE")
             try:
-                latest = self._latest({(f.kind, f.key) for f in facts})
+                scope = self._scope_locked()
+                latest = self._latest(scope, {(f.kind, f.key) for f in facts})
                 for fact in facts:
-                    outcome = self._append_one(fact, latest.get((fact.kind, fact.key)),
+                    outcome = self._append_one(scope.code, fact,
+                                               latest.get((fact.kind, fact.key)),
                                                submitted_by, when, batch)
                     latest[(fact.kind, fact.key)] = outcome.fact
                     outcomes.append(outcome)
@@ -76,26 +225,30 @@ class SqliteFactLog:
             self._conn.execute("COMMIT")
         return outcomes
 
-    def _latest(self, keys: set[tuple[str, str]]) -> dict[tuple[str, str], StoredFact]:
-        """The latest stored version of each (kind, key): one query per chunk of keys, not
-        one per fact (inside the append's transaction)."""
+    def _latest(self, scope: _Scope, keys: set[tuple[str, str]]
+                ) -> dict[tuple[str, str], StoredFact]:
+        """The latest stored version of each (kind, key) in the scope: one query per chunk
+        of keys, not one per fact (inside the append's transaction)."""
         found: dict[tuple[str, str], StoredFact] = {}
         pairs = sorted(keys)
+        outer, outer_args = scope.where("f.")
+        inner, inner_args = scope.where("g.")
         for start in range(0, len(pairs), _CHUNK):
             chunk = pairs[start:start + _CHUNK]
             values = ",".join("(?,?)" for _ in chunk)
             rows = self._conn.execute(
                 f"WITH wanted(kind, key) AS (VALUES {values}) "
-                f"SELECT {_COLUMNS} FROM facts f WHERE (kind, key) IN wanted AND version = "
-                "(SELECT MAX(version) FROM facts g WHERE g.kind=f.kind AND g.key=f.key)",
-                [item for pair in chunk for item in pair],
+                f"SELECT {_COLUMNS} FROM facts f WHERE {outer} AND (kind, key) IN wanted "
+                f"AND version = (SELECT MAX(version) FROM facts g WHERE {inner} "
+                "AND g.kind=f.kind AND g.key=f.key)",
+                [item for pair in chunk for item in pair] + outer_args + inner_args,
             ).fetchall()
             for row in rows:
-                found[(row[1], row[2])] = _row_to_fact(row)
+                found[(row[1], row[2])] = _row_to_fact(row, scope.code)
         return found
 
     def _append_one(
-        self, fact: Fact, latest: StoredFact | None, submitted_by: str, when: str,
+        self, code: str, fact: Fact, latest: StoredFact | None, submitted_by: str, when: str,
         batch: str | None,
     ) -> AppendOutcome:
         if fact.replaces is not None and (latest.version if latest else 0) != fact.replaces:
@@ -106,10 +259,11 @@ class SqliteFactLog:
         version = 1 if latest is None else latest.version + 1
         src = fact.source
         cursor = self._conn.execute(
-            "INSERT INTO facts (kind, key, version, payload, source_doc, source_line, "
-            "source_quote, submitted_by, submitted_at, as_of, content_hash, batch) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO facts (jurisdiction, kind, key, version, payload, source_doc, "
+            "source_line, source_quote, submitted_by, submitted_at, as_of, content_hash, batch) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
+                code,
                 fact.kind,
                 fact.key,
                 version,
@@ -136,6 +290,7 @@ class SqliteFactLog:
             as_of=fact.as_of,
             content_hash=digest,
             batch=batch,
+            jurisdiction=code,
         )
         return AppendOutcome("new" if version == 1 else "version", stored)
 
@@ -144,9 +299,12 @@ class SqliteFactLog:
     def read(self, kinds: Iterable[str] | None = None, after_seq: int = 0,
              upto_seq: int | None = None, skip_kinds: Iterable[str] = ()
              ) -> Iterator[StoredFact]:
-        """Every version of every fact, in the order they were recorded (of ``kinds``, not
-        of ``skip_kinds``, with ``after_seq`` < seq ≤ ``upto_seq``)."""
-        sql, args = f"SELECT {_COLUMNS} FROM facts WHERE seq > ?", [after_seq]
+        """Every version of every fact of the jurisdiction, in the order they were recorded
+        (of ``kinds``, not of ``skip_kinds``, with ``after_seq`` < seq ≤ ``upto_seq``)."""
+        scope = self._scope()
+        where, args = scope.where()
+        sql = f"SELECT {_COLUMNS} FROM facts WHERE seq > ? AND {where}"
+        args = [after_seq, *args]
         kinds = list(kinds) if kinds is not None else None
         if kinds is not None:
             sql += f" AND kind IN ({','.join('?' * len(kinds))})"
@@ -159,43 +317,59 @@ class SqliteFactLog:
             sql += " AND seq <= ?"
             args.append(upto_seq)
         for row in self._rows(sql + " ORDER BY seq", args):
-            yield _row_to_fact(row)
+            yield _row_to_fact(row, scope.code)
 
     def current(self, kind: str) -> list[StoredFact]:
         """The latest version of each key of ``kind``, in first-recorded order."""
+        scope = self._scope()
+        outer, outer_args = scope.where("f.")
+        inner, inner_args = scope.where("g.")
         rows = self._rows(
-            f"SELECT {_COLUMNS} FROM facts f WHERE kind=? AND version = "
-            "(SELECT MAX(version) FROM facts g WHERE g.kind=f.kind AND g.key=f.key) ORDER BY seq",
-            (kind,),
+            f"SELECT {_COLUMNS} FROM facts f WHERE {outer} AND kind=? AND version = "
+            f"(SELECT MAX(version) FROM facts g WHERE {inner} AND g.kind=f.kind "
+            "AND g.key=f.key) ORDER BY seq",
+            [*outer_args, kind, *inner_args],
         )
-        return [_row_to_fact(row) for row in rows]
+        return [_row_to_fact(row, scope.code) for row in rows]
 
     def get(self, kind: str, key: str) -> StoredFact | None:
+        scope = self._scope()
+        where, args = scope.where()
         rows = self._rows(
-            f"SELECT {_COLUMNS} FROM facts WHERE kind=? AND key=? ORDER BY version DESC LIMIT 1",
-            (kind, key),
+            f"SELECT {_COLUMNS} FROM facts WHERE {where} AND kind=? AND key=? "
+            "ORDER BY version DESC LIMIT 1", [*args, kind, key],
         )
-        return _row_to_fact(rows[0]) if rows else None
+        return _row_to_fact(rows[0], scope.code) if rows else None
 
     def history(self, kind: str, key: str) -> list[StoredFact]:
+        scope = self._scope()
+        where, args = scope.where()
         rows = self._rows(
-            f"SELECT {_COLUMNS} FROM facts WHERE kind=? AND key=? ORDER BY version", (kind, key)
+            f"SELECT {_COLUMNS} FROM facts WHERE {where} AND kind=? AND key=? ORDER BY version",
+            [*args, kind, key],
         )
-        return [_row_to_fact(row) for row in rows]
+        return [_row_to_fact(row, scope.code) for row in rows]
 
     def counts(self) -> dict[str, int]:
-        """Number of distinct keys per kind (current facts, not versions)."""
-        rows = self._rows("SELECT kind, COUNT(DISTINCT key) FROM facts GROUP BY kind")
+        """Number of distinct keys per kind in the jurisdiction (current facts, not
+        versions)."""
+        where, args = self._scope().where()
+        rows = self._rows(
+            f"SELECT kind, COUNT(DISTINCT key) FROM facts WHERE {where} GROUP BY kind", args)
         return {kind: n for kind, n in rows}
 
     def last_seq(self) -> int:
-        return int(self._rows("SELECT COALESCE(MAX(seq), 0) FROM facts")[0][0])
+        """The sequence number of the jurisdiction's last recorded fact (0: none)."""
+        where, args = self._scope().where()
+        return int(self._rows(f"SELECT COALESCE(MAX(seq), 0) FROM facts WHERE {where}",
+                              args)[0][0])
 
     def _rows(self, sql: str, args: Sequence[object] = ()) -> list[tuple]:
         return fetch_all(self._conn, self._lock, sql, args)
 
     def close(self) -> None:
-        self._conn.close()
+        if self._owner:
+            self._conn.close()
 
     def __enter__(self) -> SqliteFactLog:
         return self
@@ -252,8 +426,11 @@ def _check(fact: Fact) -> None:
         )
 
 
-def _row_to_fact(row: tuple) -> StoredFact:
-    (seq, kind, key, version, payload, doc, line, quote, by, at, as_of, digest, batch) = row
+def _row_to_fact(row: tuple, scope: str) -> StoredFact:
+    """A stored row as a fact of the ``scope`` it was read in (a legacy '' row read in the
+    default jurisdiction is that jurisdiction's)."""
+    (seq, kind, key, version, payload, doc, line, quote, by, at, as_of, digest, batch,
+     _stamped) = row
     return StoredFact(
         seq=seq,
         kind=kind,
@@ -266,4 +443,5 @@ def _row_to_fact(row: tuple) -> StoredFact:
         as_of=date.fromisoformat(as_of) if as_of else None,
         content_hash=digest,
         batch=batch,
+        jurisdiction=scope,
     )

@@ -1,0 +1,67 @@
+"""Which jurisdiction (địa bàn, cơ quan: tỉnh, bộ, cả nước) a fact log handle is confined to.
+
+A handle's scope is resolved, first match wins: the code passed to ``open_log`` → the code the
+running command chose (``use_jurisdiction``: the CLI's global ``--jurisdiction``) →
+``$KEHOACH_JURISDICTION`` → the database's default jurisdiction → ``''`` (a database that has
+none yet: the legacy, unscoped log).
+
+Codes are kebab-case ASCII (``lang-son``, ``bo-tai-chinh``, ``viet-nam``; the reference list is
+``data/jurisdictions.yaml``); the log only checks their form.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from kg.errors import LogError
+
+ENV_JURISDICTION = "KEHOACH_JURISDICTION"
+LEGACY = ""  # rows written before the log knew jurisdictions
+
+_CODE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_chosen: str | None = None  # the running command's choice (CLI global option)
+
+
+def check_code(code: str, field: str = "jurisdiction") -> str:
+    """``code`` if it is a well-formed jurisdiction code, else ``LogError``
+    (``bad_jurisdiction``)."""
+    if not isinstance(code, str) or len(code) > 64 or not _CODE.fullmatch(code):
+        raise LogError(
+            f"Mã địa bàn '{code}' không hợp lệ ({field}): chỉ gồm chữ thường không dấu, số và "
+            "dấu gạch ngang, ví dụ 'lang-son', 'bo-tai-chinh'",
+            f"Invalid jurisdiction code '{code}' ({field}): lowercase ASCII letters, digits and "
+            "hyphens only, e.g. 'lang-son', 'bo-tai-chinh'",
+            code="bad_jurisdiction", text=str(code)[:100],
+        )
+    return code
+
+
+def use_jurisdiction(code: str | None) -> None:
+    """Set (or clear, with None) the jurisdiction every log opened from now on without one is
+    confined to — the CLI's global ``--jurisdiction``. Checked here, so a bad code fails
+    before any command runs."""
+    global _chosen
+    _chosen = check_code(code, "--jurisdiction") if code else None
+
+
+def chosen_jurisdiction() -> str | None:
+    """The scope asked for without a database: ``use_jurisdiction``, else the environment."""
+    if _chosen:
+        return _chosen
+    env = os.environ.get(ENV_JURISDICTION, "").strip()
+    return check_code(env, ENV_JURISDICTION) if env else None
+
+
+@contextmanager
+def jurisdiction_chosen(code: str | None) -> Iterator[None]:
+    """``use_jurisdiction(code)`` for the duration of a block, then back to what it was."""
+    global _chosen
+    before = _chosen
+    use_jurisdiction(code)
+    try:
+        yield
+    finally:
+        _chosen = before

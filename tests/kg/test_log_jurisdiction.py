@@ -1,0 +1,253 @@
+"""One database, several jurisdictions: the fact log confined to one of them (kg.log)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from kg.dataset import DEFAULT_DATASET, load_dataset, load_into
+from kg.errors import DatasetError, LogError, VersionConflict
+from kg.log import Fact, Source, jurisdiction_chosen, open_existing_log, open_log
+from kg.log.migrations import MIGRATIONS, migrate
+from rules.replay import alerts, current_statuses, replay
+
+AS_OF = date(2024, 12, 31)
+
+
+def obs(key: str = "obs-1", value: str = "4.595,5") -> Fact:
+    return Fact("observation", key, {"indicator": "import_export_turnover", "value": value},
+                Source("002", 33, "đạt 76,6% kế hoạch"), as_of=date(2023, 11, 30))
+
+
+def dong_nai_facts() -> list[Fact]:
+    """Facts of Đồng Nai under the keys Lạng Sơn uses: its finance department, the budget
+    revenue indicator, a 2024 target and a 9-month figure far behind it (an alert)."""
+    langson = {(f.kind, f.key): f for f in load_dataset(DEFAULT_DATASET)}
+    agency = langson[("agency", "so-tai-chinh")]
+    indicator = langson[("indicator", "budget_revenue")]
+    target = langson[("target", "budget_revenue@2024")]
+    seen = langson[("observation", "obs-001-036")]
+    quote = Source("dong-nai-bc", 12, "tổng thu ngân sách ước 5.000 tỷ đồng, đạt 20% dự toán")
+    return [
+        Fact("agency", agency.key, {**agency.payload, "name": "Sở Tài chính tỉnh Đồng Nai"},
+             Source("dong-nai-bc", 1, "Sở Tài chính tỉnh Đồng Nai")),
+        Fact("indicator", indicator.key, indicator.payload, indicator.source),
+        Fact("target", target.key, {**target.payload, "expression": "25.000"},
+             Source("dong-nai-kh", 40, "thu ngân sách 25.000 tỷ đồng")),
+        Fact("observation", seen.key,
+             {**seen.payload, "value": "5.000", "pct_of_plan": "20"}, quote, as_of=seen.as_of),
+    ]
+
+
+@pytest.fixture
+def two_dbs(tmp_path: Path, langson_db: Path) -> tuple[Path, Path]:
+    """Lạng Sơn alone, and the same database with Đồng Nai's facts beside it."""
+    alone, both = tmp_path / "alone.db", tmp_path / "both.db"
+    shutil.copy(langson_db, alone)
+    shutil.copy(langson_db, both)
+    with open_log(both, jurisdiction="dong-nai") as log:
+        assert {o.status for o in log.append(dong_nai_facts())} == {"new"}
+    return alone, both
+
+
+def evaluation(path: Path, jurisdiction: str | None = None) -> tuple[list, list]:
+    with open_log(path, jurisdiction=jurisdiction) as log:
+        result = replay(log, AS_OF, persist=False)
+    return current_statuses(result), alerts(result)
+
+
+def test_dataset_declares_its_jurisdiction_and_becomes_the_default(langson_db):
+    with open_log(langson_db) as log:
+        assert log.jurisdiction == "lang-son"
+        assert log.default_jurisdiction() == "lang-son"
+        assert set(log.jurisdictions()) == {"lang-son"}
+        assert log.jurisdictions()["lang-son"] == log.counts()
+        assert {f.jurisdiction for f in log.read(kinds=["agency"])} == {"lang-son"}
+
+
+def test_same_keys_in_another_jurisdiction_do_not_touch_lang_son(two_dbs):
+    alone, both = two_dbs
+    assert evaluation(both) == evaluation(alone)
+    assert evaluation(both, "lang-son") == evaluation(alone)
+    with open_log(both) as log:
+        assert log.get("target", "budget_revenue@2024").payload["expression"] == "7.485"
+        assert set(log.jurisdictions()) == {"dong-nai", "lang-son"}
+        assert log.jurisdictions()["dong-nai"] == {"agency": 1, "indicator": 1,
+                                                    "observation": 1, "target": 1}
+
+
+def test_the_other_jurisdiction_sees_only_its_own_facts_and_alerts(two_dbs):
+    _alone, both = two_dbs
+    with open_log(both, jurisdiction="dong-nai") as log:
+        assert log.get("target", "budget_revenue@2024").payload["expression"] == "25.000"
+        assert log.counts() == {"agency": 1, "indicator": 1, "observation": 1, "target": 1}
+        assert [f.key for f in log.current("agency")] == ["so-tai-chinh"]
+    statuses, fired = evaluation(both, "dong-nai")
+    assert [(row["id"], row["status"]) for row in statuses] == \
+        [("budget_revenue@2024", "off_track")]
+    assert "off_track:budget_revenue@2024:9T/2024" in {a["id"] for a in fired}
+    langson_statuses, langson_alerts = evaluation(both)
+    assert "off_track:budget_revenue@2024:9T/2024" not in {a["id"] for a in langson_alerts}
+    row = next(r for r in langson_statuses if r["id"] == "budget_revenue@2024")
+    assert row["status"] != "off_track" and "20,0%" not in row["explanation"]
+
+
+def test_idempotency_versions_and_replaces_are_per_jurisdiction(tmp_path):
+    path = tmp_path / "kh.db"
+    with open_log(path, jurisdiction="lang-son") as ls, \
+            open_log(path, jurisdiction="dong-nai") as dn:
+        assert ls.append([obs()])[0].status == "new"
+        assert dn.append([obs()])[0].status == "new"  # same content, other jurisdiction
+        assert ls.append([obs()])[0].status == "duplicate"
+        assert dn.append([obs()])[0].status == "duplicate"
+        assert dn.append([obs(value="1")])[0].fact.version == 2
+        assert ls.get("observation", "obs-1").version == 1
+        with pytest.raises(VersionConflict):
+            ls.append([Fact("observation", "obs-1", {"v": 2}, replaces=2)])
+        edited = ls.append([Fact("observation", "obs-1", {"v": 2}, replaces=1)])
+        assert edited[0].fact.version == 2 and edited[0].fact.jurisdiction == "lang-son"
+        assert [h.payload.get("value") for h in dn.history("observation", "obs-1")] == \
+            ["4.595,5", "1"]
+        assert ls.last_seq() > dn.last_seq()
+
+
+def test_append_only_per_database_after_the_migration(tmp_path):
+    path = tmp_path / "kh.db"
+    with open_log(path, jurisdiction="dong-nai") as log:
+        log.append([obs()])
+        log.set_default_jurisdiction("dong-nai")
+    raw = sqlite3.connect(path)
+    for sql in ("UPDATE facts SET jurisdiction='lang-son'", "DELETE FROM facts",
+                "UPDATE log_meta SET value='x'"):
+        with pytest.raises(sqlite3.DatabaseError, match="append-only|written once"):
+            raw.execute(sql)
+    raw.close()
+
+
+def test_environment_and_command_choice_scope_handles(tmp_path, monkeypatch):
+    path = tmp_path / "kh.db"
+    monkeypatch.setenv("KEHOACH_JURISDICTION", "dong-nai")
+    with open_log(path) as log:
+        assert log.jurisdiction == "dong-nai"
+        log.append([obs()])
+    with jurisdiction_chosen("ha-noi"), open_log(path) as log:
+        assert log.jurisdiction == "ha-noi" and log.counts() == {}
+    with open_log(path, jurisdiction="lang-son") as log:  # the argument wins
+        assert log.jurisdiction == "lang-son" and log.counts() == {}
+    monkeypatch.delenv("KEHOACH_JURISDICTION")
+    with open_log(path) as log:  # no choice, no default: the unscoped log
+        assert log.jurisdiction == "" and log.counts() == {}
+        assert log.within("dong-nai").counts() == {"observation": 1}
+        assert log.jurisdiction == ""  # within() leaves the handle as it was
+
+
+@pytest.mark.parametrize("code", ["Lạng Sơn", "lang_son", "LANG-SON", "-x", "a--b", "x" * 65])
+def test_a_malformed_code_is_a_clear_error(tmp_path, code):
+    with pytest.raises(LogError) as err:
+        open_log(tmp_path / "kh.db", jurisdiction=code)
+    assert err.value.code == "bad_jurisdiction"
+    assert "Mã địa bàn" in err.value.vi and "jurisdiction code" in err.value.en
+
+
+def test_reading_a_jurisdiction_the_database_does_not_hold_is_an_error(langson_db):
+    with pytest.raises(LogError) as err:
+        open_existing_log(langson_db, jurisdiction="lang-sn")
+    assert err.value.code == "unknown_jurisdiction" and "lang-son" in err.value.en
+    with open_existing_log(langson_db, jurisdiction="lang-son") as log:
+        assert log.counts()
+
+
+def test_a_dataset_refuses_a_log_of_another_jurisdiction(tmp_path):
+    path = tmp_path / "kh.db"
+    with open_log(path, jurisdiction="dong-nai") as log:
+        with pytest.raises(DatasetError) as err:
+            load_into(log, DEFAULT_DATASET)
+        assert err.value.code == "jurisdiction_mismatch"
+        assert "lang-son" in err.value.vi and "dong-nai" in err.value.en
+        assert log.last_seq() == 0 and log.jurisdictions() == {}
+
+
+def test_a_dataset_goes_to_its_jurisdiction_when_the_default_is_another(tmp_path):
+    path = tmp_path / "kh.db"
+    with open_log(path) as log:
+        log.set_default_jurisdiction("dong-nai")
+        assert log.jurisdiction == "dong-nai"
+        load_into(log, DEFAULT_DATASET)
+        assert log.counts() == {}
+        assert log.default_jurisdiction() == "dong-nai"
+        assert log.jurisdictions()["lang-son"]["target"] > 100
+
+
+def test_the_default_is_set_once(tmp_path):
+    with open_log(tmp_path / "kh.db") as log:
+        log.set_default_jurisdiction("lang-son")
+        log.set_default_jurisdiction("lang-son")  # the same again: nothing to do
+        with pytest.raises(LogError) as err:
+            log.set_default_jurisdiction("dong-nai")
+        assert err.value.code == "default_jurisdiction_set"
+
+
+# -- a database written before jurisdictions --------------------------------------------------
+
+def legacy_db(path: Path, facts: list[Fact]) -> None:
+    """A database as the schema before 0004 wrote it (its migrations, its INSERT)."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrate(conn, [m for m in MIGRATIONS if m[0] < "0004"])
+    versions: dict[tuple[str, str], int] = {}
+    for fact in facts:
+        payload, digest = fact.serialized()
+        version = versions[(fact.kind, fact.key)] = versions.get((fact.kind, fact.key), 0) + 1
+        src = fact.source
+        conn.execute(
+            "INSERT INTO facts (kind, key, version, payload, source_doc, source_line, "
+            "source_quote, submitted_by, submitted_at, as_of, content_hash, batch) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (fact.kind, fact.key, version, payload, src.doc if src else None,
+             src.line if src else None, src.quote if src else None, "dataset",
+             datetime(2024, 1, 1, tzinfo=UTC).isoformat(),
+             fact.as_of.isoformat() if fact.as_of else None, digest, None))
+    conn.close()
+
+
+def test_a_legacy_database_keeps_every_fact_after_migrating(tmp_path, langson_db):
+    path = tmp_path / "old.db"
+    facts = load_dataset(DEFAULT_DATASET)
+    legacy_db(path, [*facts, obs("obs-extra"), obs("obs-extra", value="2")])
+    raw = sqlite3.connect(path)
+    before = raw.execute("SELECT seq, kind, key, version, payload FROM facts ORDER BY seq")
+    before = before.fetchall()
+    raw.close()
+    with open_log(path) as log:  # migrated; no default yet: the unscoped log
+        assert log.jurisdiction == "" and log.jurisdictions().keys() == {""}
+        stored = list(log.read())
+        assert [(f.seq, f.kind, f.key, f.version, json.dumps(f.payload, sort_keys=True,
+                 ensure_ascii=False)) for f in stored] == before
+        assert evaluation(path) == evaluation(langson_db)
+        outcomes = load_into(log, DEFAULT_DATASET)  # claims the legacy rows for lang-son
+        assert {o.status for o in outcomes} == {"duplicate"}
+        assert log.jurisdiction == "lang-son"
+        assert log.jurisdictions().keys() == {"lang-son"}
+        assert [f.seq for f in log.read()] == [seq for seq, *_ in before]
+        assert log.get("observation", "obs-extra").version == 2
+        new = log.append([obs("obs-extra", value="3")])[0].fact
+        assert new.version == 3 and new.seq > before[-1][0]
+    assert evaluation(path) == evaluation(langson_db)
+    with open_log(path, jurisdiction="lang-son") as log:
+        assert [h.version for h in log.history("observation", "obs-extra")] == [1, 2, 3]
+
+
+def test_legacy_rows_are_not_claimed_over_facts_of_the_same_keys(tmp_path):
+    path = tmp_path / "old.db"
+    legacy_db(path, [obs()])
+    with open_log(path, jurisdiction="lang-son") as log:
+        log.append([obs(value="9")])
+        with pytest.raises(LogError) as err:
+            log.set_default_jurisdiction("lang-son")
+        assert err.value.code == "default_jurisdiction_conflict"
+    with open_log(path) as log:  # still there, in the unscoped log
+        assert log.jurisdiction == "" and log.get("observation", "obs-1").version == 1
