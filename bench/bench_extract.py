@@ -489,9 +489,10 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", " ", str(text).replace("*", "")).strip().lower()
 
 
-def validate_gold(path: Path) -> list[str]:
+def validate_gold(path: Path, root: Path = ROOT) -> list[str]:
     """Problems of one gold file (empty when it is sound): keys, period codes, expressions,
-    numbers, dates, lines inside the document and quotes found on their line or just after."""
+    numbers, dates, lines inside the document (``document`` is relative to ``root``) and
+    quotes found on their line or just after."""
     problems: list[str] = []
     try:
         gold = yaml.safe_load(path.read_text("utf-8"))
@@ -500,7 +501,7 @@ def validate_gold(path: Path) -> list[str]:
     if not isinstance(gold, dict):
         return [f"{path.name}: không phải một bảng khóa / not a mapping"]
     problems += [f"{path.name}: thiếu khóa / missing key {k!r}" for k in GOLD_KEYS if k not in gold]
-    doc = ROOT / str(gold.get("document", ""))
+    doc = root / str(gold.get("document", ""))
     if not doc.is_file():
         return problems + [f"{path.name}: không có tệp / no document {gold.get('document')!r}"]
     if doc.stem != path.stem:
