@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from kg.errors import LogError, VersionConflict
 from kg.log.migrations import migrate
@@ -40,6 +41,12 @@ class _Scope:
         if len(self.rows) == 1:
             return f"{column} = ?", list(self.rows)
         return f"{column} IN ({','.join('?' * len(self.rows))})", list(self.rows)
+
+
+def _scope_of(code: str, default: str | None) -> _Scope:
+    """The scope of jurisdiction ``code`` in a database whose default is ``default``."""
+    rows = (code, LEGACY) if code == default else (code,)
+    return _Scope(code, rows, settled=default is not None)
 
 
 class SqliteFactLog:
@@ -174,9 +181,7 @@ class SqliteFactLog:
         return row[0] if row else None
 
     def _resolve(self, default: str | None) -> _Scope:
-        code = self._asked or default or LEGACY
-        rows = (code, LEGACY) if code == default else (code,)
-        return _Scope(code, rows, settled=default is not None)
+        return _scope_of(self._asked or default or LEGACY, default)
 
     def _scope(self) -> _Scope:
         """The handle's scope; read again while the database has no default (another process
@@ -204,25 +209,60 @@ class SqliteFactLog:
         """Record ``facts`` in one transaction: all of them or none (one commit, one fsync,
         however many facts: group a stream into batches to write fast). A fact's ``replaces``
         precondition is checked inside that transaction, so it holds across processes."""
-        for fact in facts:
-            _check(fact)
+        return self._append_groups({None: facts}, submitted_by, batch, submitted_at)[None]
+
+    def append_routed(
+        self,
+        groups: Mapping[str, Sequence[Fact]],
+        submitted_by: str = "system",
+        batch: str | None = None,
+        submitted_at: datetime | None = None,
+    ) -> dict[str, list[AppendOutcome]]:
+        """Record each group of facts in its jurisdiction (code → facts), all of them in one
+        transaction: every group or none (a document whose tasks belong to several
+        jurisdictions is never half-written). Same identity, idempotency and ``replaces``
+        rules as ``append``, per jurisdiction; the outcomes by code."""
+        for code in groups:
+            check_code(code)
+        return self._append_groups(groups, submitted_by, batch, submitted_at)
+
+    def _append_groups(
+        self,
+        groups: Mapping[str | None, Sequence[Fact]],
+        submitted_by: str,
+        batch: str | None,
+        submitted_at: datetime | None,
+    ) -> dict[Any, list[AppendOutcome]]:
+        """Append each group (None: this handle's jurisdiction) in one transaction."""
+        for facts in groups.values():
+            for fact in facts:
+                _check(fact)
         when = (submitted_at or datetime.now(UTC)).isoformat()
-        outcomes: list[AppendOutcome] = []
+        done: dict[Any, list[AppendOutcome]] = {}
         with self._lock, _busy_is_log_error():
             self._conn.execute("BEGIN IMMEDIATE")
             try:
-                scope = self._scope_locked()
-                latest = self._latest(scope, {(f.kind, f.key) for f in facts})
-                for fact in facts:
-                    outcome = self._append_one(scope.code, fact,
-                                               latest.get((fact.kind, fact.key)),
-                                               submitted_by, when, batch)
-                    latest[(fact.kind, fact.key)] = outcome.fact
-                    outcomes.append(outcome)
+                mine = self._scope_locked()
+                default = self._read_default()
+                for code, facts in groups.items():
+                    scope = mine if code is None else _scope_of(code, default)
+                    done[code] = self._append_in(scope, facts, submitted_by, when, batch)
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
             self._conn.execute("COMMIT")
+        return done
+
+    def _append_in(self, scope: _Scope, facts: Sequence[Fact], submitted_by: str, when: str,
+                   batch: str | None) -> list[AppendOutcome]:
+        """Append ``facts`` into ``scope`` (inside the caller's transaction)."""
+        outcomes: list[AppendOutcome] = []
+        latest = self._latest(scope, {(f.kind, f.key) for f in facts})
+        for fact in facts:
+            outcome = self._append_one(scope.code, fact, latest.get((fact.kind, fact.key)),
+                                       submitted_by, when, batch)
+            latest[(fact.kind, fact.key)] = outcome.fact
+            outcomes.append(outcome)
         return outcomes
 
     def _latest(self, scope: _Scope, keys: set[tuple[str, str]]

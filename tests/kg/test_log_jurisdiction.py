@@ -251,3 +251,31 @@ def test_legacy_rows_are_not_claimed_over_facts_of_the_same_keys(tmp_path):
         assert err.value.code == "default_jurisdiction_conflict"
     with open_log(path) as log:  # still there, in the unscoped log
         assert log.jurisdiction == "" and log.get("observation", "obs-1").version == 1
+
+
+def test_routed_append_writes_every_jurisdiction_or_none(tmp_path):
+    path = tmp_path / "kh.db"
+    with open_log(path, jurisdiction="lang-son") as log:
+        log.set_default_jurisdiction("lang-son")
+        task = Fact("task", "task-1", {"summary": "Hoàn thiện hồ sơ"})
+        done = log.append_routed({"bo-tai-chinh": [task, obs()], "dong-nai": [task]},
+                                 submitted_by="ingest")
+        assert {code: [o.status for o in outs] for code, outs in done.items()} == \
+            {"bo-tai-chinh": ["new", "new"], "dong-nai": ["new"]}
+        assert done["dong-nai"][0].fact.jurisdiction == "dong-nai"
+        assert log.counts() == {}  # the handle's own jurisdiction is untouched
+        before = log.jurisdictions()
+        with pytest.raises(LogError) as err:
+            log.append_routed({"ha-noi": [task], "dong-nai": [Fact("no_such_kind", "x", {})]})
+        assert err.value.code == "unknown_fact_kind"
+        with pytest.raises(VersionConflict):
+            log.append_routed({"ha-noi": [task], "dong-nai": [Fact("task", "task-1", {},
+                                                                   replaces=5)]})
+        assert log.jurisdictions() == before  # nothing of either batch was written
+        again = log.append_routed({"dong-nai": [task], "lang-son": [task]})
+        assert [o.status for o in again["dong-nai"]] == ["duplicate"]
+        assert [o.status for o in again["lang-son"]] == ["new"]
+        assert log.get("task", "task-1").jurisdiction == "lang-son"
+        with pytest.raises(LogError) as err:
+            log.append_routed({"Đồng Nai": [task]})
+        assert err.value.code == "bad_jurisdiction"
