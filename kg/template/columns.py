@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kg.agencies import AGENCY_KINDS
 from kg.matching import fold
 
 
@@ -169,8 +170,50 @@ TASKS = SheetKind("tasks", "Nhiệm vụ", "Tasks", (
            "Completion date, if completed.", "30/6/2023", ("hoàn thành",), width=14),
 ))
 
-SHEET_KINDS: dict[str, SheetKind] = {k.key: k for k in (TARGETS, OBSERVATIONS, TASKS)}
-"""Kinds of sheet, in import order (targets first: they may create indicators)."""
+AGENCIES = SheetKind("agencies", "Cơ quan", "Agencies", (
+    Column("name", "Tên cơ quan", True, "Tên đầy đủ như văn bản viết.",
+           "Full name as the documents write it.", "Sở Nông nghiệp và Môi trường",
+           ("tên", "tên đơn vị"), width=40),
+    Column("short", "Tên viết tắt", False, "Tên ngắn hay dùng, nếu có.",
+           "Usual short name, if any.", "Sở NN&MT", ("viết tắt",), width=16),
+    Column("kind", "Loại cơ quan", False,
+           "sở, bộ, UBND tỉnh/huyện/xã, ngành dọc (cục thuế, công an tỉnh ...), cơ quan thuộc "
+           "tỉnh (ban, văn phòng, thanh tra, đài), đoàn thể ...; để trống thì đọc từ chữ đầu "
+           "của tên (Sở, Bộ, UBND ...).",
+           "Agency kind; when empty it is read from the name's head word (Sở, Bộ, UBND ...).",
+           "sở", ("loại đơn vị",), {k: (vi, en, *words) for k, (vi, en, words)
+                                    in AGENCY_KINDS.items()}, 18),
+    Column("parent", "Cơ quan cấp trên", False,
+           "Tên hoặc mã của một cơ quan đã có hoặc ở bảng này.",
+           "Name or id of an agency already known or in this sheet.", "UBND tỉnh",
+           ("cấp trên", "trực thuộc"), width=24),
+    Column("jurisdiction", "Địa bàn", False,
+           "Tỉnh, bộ hay cả nước mà cơ quan thuộc về: mã ('dong-nai', 'bo-tai-chinh') hoặc tên.",
+           "The province, ministry or nation the agency belongs to: code or name.", "dong-nai",
+           ("mã địa bàn",), width=16),
+    Column("aliases", "Tên gọi khác", False, "Các cách viết khác, cách nhau bởi ';'.",
+           "Other spellings, separated by ';'.", "Sở Nông nghiệp; Sở NNMT", ("bí danh",),
+           width=30),
+    Column("id", "Mã cơ quan", False,
+           "Để trống với cơ quan mới (mã sinh từ tên). Ghi mã của cơ quan đã có để cập nhật nó: "
+           "cột có giá trị thay thế, cột trống giữ nguyên, tên gọi khác được thêm vào.",
+           "Empty for a new agency (the id is made from the name). The id of a known agency "
+           "updates it: filled columns replace, empty ones keep, aliases are added.",
+           "so-nong-nghiep-va-moi-truong", ("mã",), width=24),
+    Column("name_en", "Tên tiếng Anh", False, "Tên tiếng Anh, nếu có.", "English name, if any.",
+           "Department of Agriculture and Environment", (), width=30),
+    Column("valid_from", "Hiệu lực từ", False, "Ngày thành lập hoặc bắt đầu: '01/3/2025'.",
+           "Date it was set up or starts: '01/3/2025'.", "01/3/2025",
+           ("ngày thành lập", "có hiệu lực từ"), width=14),
+    Column("valid_until", "Hiệu lực đến", False, "Ngày hết hoạt động (giải thể, sáp nhập).",
+           "Last day it exists (dissolved, merged).", "30/6/2025",
+           ("ngày giải thể", "hết hiệu lực"), width=14),
+))
+
+SHEET_KINDS: dict[str, SheetKind] = {k.key: k for k in (AGENCIES, TARGETS, OBSERVATIONS,
+                                                         TASKS)}
+"""Kinds of sheet, in import order: agencies first (the other sheets may name them), then
+targets (they may create indicators the observations name)."""
 
 GUIDE_SHEET = "Hướng dẫn"
 MAX_CELL_CHARS = 1000

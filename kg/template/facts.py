@@ -1,11 +1,12 @@
 """Raw template rows → validated facts (dữ kiện), the same kinds and payload shapes as
-``data/langson`` (indicator, target, observation, task, task_update).
+``data/langson`` (agency, indicator, target, observation, task, task_update).
 
 Names are matched to the log's indicators, agencies and documents (``kg.matching``). Ids are
 deterministic, so importing the same file twice writes nothing new: targets
 ``<indicator>@<period>``, observations ``obs-<hash of indicator, period, kind, as_of, basis>``,
-tasks ``task-<hash of the task text and lead agency>``. Every problem names its sheet, row and
-field; the caller writes nothing when there is one.
+tasks ``task-<hash of the task text and lead agency>``; agencies the id their name gives
+(``kg.agency_entries``: a known name is an update only when the row names its id). Every
+problem names its sheet, row and field; the caller writes nothing when there is one.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from datetime import date
 from typing import Any
 
 from kg import notation
-from kg.errors import KehoachError
+from kg.agency_entries import AgencyEntry, build_agencies
+from kg.errors import KehoachError, Place
 from kg.log import Fact, Source
 from kg.matching import Matcher, fold, matcher_from_log, slug
 from kg.notation.bounds import check_date, check_pct_of_plan, check_year
@@ -67,6 +69,7 @@ class Known:
     indicators: Matcher
     agencies: Matcher
     documents: dict[str, list[str]] = field(default_factory=dict)  # number → document ids
+    failed_agencies: dict[str, Place] = field(default_factory=dict)  # folded name → bad row
 
     def document_id(self, number: str | None) -> str | None:
         ids = self.documents.get(_number_key(number)) if number else None
@@ -131,9 +134,25 @@ class _Row:
         return value
 
     def agency(self, key: str, text: str | None, known: Known) -> str | None:
+        """The id of the agency ``text`` names: in the log or in this file's agencies sheet."""
         if text is None:
             return None
-        return self.lookup(key, text, known.agencies, None, ("cơ quan", "agency"))
+        if known.agencies.candidates(text):
+            return self.lookup(key, text, known.agencies, None, ("cơ quan", "agency"))
+        place = known.failed_agencies.get(fold(text))
+        if place is not None:
+            self.fail(key, f"cơ quan '{text}' ở {place.document} hàng {place.row} có lỗi",
+                      f"agency '{text}' of {place.document} row {place.row} has errors",
+                      "agency_row_invalid", text)
+            return None
+        near = ", ".join(hit.key for hit in search(text, known.agencies.items())[:3])
+        hint_vi, hint_en = (f"; gần giống: {near}", f"; close: {near}") if near else ("", "")
+        self.fail(key, f"không tìm thấy cơ quan '{text}' (tên, bí danh hoặc mã) trong CSDL hay "
+                  f"bảng 'Cơ quan' của tệp; hãy thêm nó vào bảng đó{hint_vi}",
+                  f"unknown agency '{text}' (name, alias or id): not in the database nor in the "
+                  f"file's 'Cơ quan' (agencies) sheet; add it there{hint_en}", "unknown_agency",
+                  text)
+        return None
 
     def lookup(self, key: str, text: str, matcher: Matcher, unit: str | None,
                what: tuple[str, str], required: bool = True) -> str | None:
@@ -328,12 +347,38 @@ ROW_BUILDERS: dict[str, Callable[[_Row, Known, _Built], None]] = {
 }
 
 
+def _agency_sheets(sheets: list[RawSheet], known: Known, out: _Built) -> None:
+    """Every agencies sheet at once (a parent may be named by a later row): rows with their
+    required values go to ``kg.agency_entries.build_agencies``."""
+    entries: list[AgencyEntry] = []
+    for sheet in sheets:
+        for raw in sheet.rows:
+            row = _Row(sheet, raw)
+            out.problems.extend(row.problems)
+            if row.problems:
+                continue
+            aliases = [a.strip() for a in (row.text("aliases") or "").split(";") if a.strip()]
+            entries.append(AgencyEntry(
+                row.text("name"), Place(document=sheet.name, row=raw.number), id=row.text("id"),
+                short=row.text("short"), name_en=row.text("name_en"), kind=row.text("kind"),
+                parent=row.text("parent"), jurisdiction=row.text("jurisdiction"),
+                aliases=aliases, valid_from=row.text("valid_from"),
+                valid_until=row.text("valid_until"), source=row.source()))
+    built = build_agencies(entries, known.agencies)
+    out.facts.extend(built.facts)
+    out.problems.extend(built.problems)
+    known.failed_agencies.update(built.failed)
+
+
 def build_facts(sheets: Iterable[RawSheet], known: Known) -> tuple[list[Fact], list[KehoachError]]:
-    """Facts of every row (targets first, so observations can name new indicators) and every
-    problem found."""
+    """Facts of every row (agencies first, so the other sheets can name new agencies; targets
+    next, so observations can name new indicators) and every problem found."""
     out = _Built()
     ordered = sorted(sheets, key=lambda s: list(SHEET_KINDS).index(s.kind))
+    _agency_sheets([s for s in ordered if s.kind == "agencies"], known, out)
     for sheet in ordered:
+        if sheet.kind == "agencies":
+            continue
         for raw in sheet.rows:
             row = _Row(sheet, raw)
             ROW_BUILDERS[sheet.kind](row, known, out)

@@ -65,9 +65,9 @@ def read_file(path: str | Path, kind: str | None = None
     """The sheets of ``path`` with their rows, and every cell problem found."""
     path = Path(path)
     if kind is not None and kind not in SHEET_KINDS:
-        raise _file_error(path.name, f"Loại bảng không hợp lệ '{kind}' (targets, observations, "
-                          "tasks)", f"Unknown kind '{kind}' (targets, observations, tasks)",
-                          "template_kind", kind)
+        kinds = ", ".join(SHEET_KINDS)
+        raise _file_error(path.name, f"Loại bảng không hợp lệ '{kind}' ({kinds})",
+                          f"Unknown kind '{kind}' ({kinds})", "template_kind", kind)
     if not path.is_file():
         raise _file_error(path.name, "Không tìm thấy tệp", "File not found", "template_not_found")
     if path.stat().st_size > MAX_BYTES:
@@ -81,9 +81,13 @@ def read_file(path: str | Path, kind: str | None = None
     sheets: list[RawSheet] = []
     problems: list[KehoachError] = []
     for title, name, grid in grids:
-        sheet_kind = kind or (kind_of_sheet_name(title) if title is not None else None)
+        named = kind_of_sheet_name(title) if title is not None else None
         if (title is not None and fold(title) == fold(GUIDE_SHEET)) or not _has_content(grid):
             continue
+        if kind and named and named != kind:
+            _other_kind(name, grid, named, kind)
+            continue
+        sheet_kind = kind or named
         sheet, found = _read_grid(name, grid, sheet_kind)
         sheets.append(sheet)
         problems.extend(found)
@@ -91,6 +95,22 @@ def read_file(path: str | Path, kind: str | None = None
         raise _file_error(path.name, "Tệp không có hàng dữ liệu nào",
                           "The file has no data rows", "template_empty")
     return sheets, problems
+
+
+def _other_kind(name: str, grid: list[list[Any]], named: str, kind: str) -> None:
+    """A workbook sheet named for another kind than the one asked for: left out when it has
+    no data rows (the blank template's other sheets), else refused."""
+    try:
+        sheet, _found = _read_grid(name, grid, named)
+    except TemplateError:
+        sheet = None
+    if sheet is None or sheet.rows:
+        theirs, wanted = SHEET_KINDS[named], SHEET_KINDS[kind]
+        raise _file_error(name, f"Bảng '{theirs.sheet}' có dữ liệu nhưng chỉ nhập bảng "
+                          f"'{wanted.sheet}'; hãy dùng 'kehoach import' cho cả tệp",
+                          f"The '{theirs.title_en}' sheet has rows but only '{wanted.title_en}' "
+                          "is imported here; use 'kehoach import' for the whole file",
+                          "template_other_kind", theirs.sheet)
 
 
 def _is_xlsx(path: Path, data: bytes) -> bool:
@@ -256,7 +276,7 @@ def _find_header(name: str, grid: list[list[Any]], kind: str | None) -> tuple[in
     candidates = [SHEET_KINDS[kind]] if kind else list(SHEET_KINDS.values())
     for index, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
         scored = [(sum(k is not None for k in _header_keys(c, row)), c) for c in candidates]
-        if max(score for score, _ in scored) < 2:
+        if max(score for score, _ in scored) < (1 if kind else 2):  # one column: kind named
             continue
         complete = [c for _, c in scored if _missing(c, _header_keys(c, row)) == []]
         if len(complete) == 1:

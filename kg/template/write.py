@@ -1,8 +1,8 @@
 """Write the blank, annotated XLSX template (mẫu trống) from the column registry.
 
 Layout, which ``kg.template.read`` reads back: a "Hướng dẫn" sheet explaining every column with
-an example as the documents write it; then one sheet per kind ("Chỉ tiêu - Mục tiêu",
-"Số liệu", "Nhiệm vụ") whose row 1 holds the Vietnamese headers (each with a comment: help
+an example as the documents write it; then one sheet per kind ("Cơ quan", "Chỉ tiêu - Mục
+tiêu", "Số liệu", "Nhiệm vụ") whose row 1 holds the Vietnamese headers (each with a comment: help
 and example), row 2 the English keys (grey; the importer skips it), data from row 3. Columns
 are formatted as text so "4.060" and "7 - 7,5" stay as written; enumerated columns carry a
 drop-down list; the two header rows are frozen.

@@ -416,7 +416,8 @@ def test_random_cells_only_raise_kehoach_errors_and_write_nothing_on_error(
 def test_blank_template_layout(tmp_path):
     path = write_template(tmp_path / "mau.xlsx")
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["Hướng dẫn", "Chỉ tiêu - Mục tiêu", "Số liệu", "Nhiệm vụ"]
+    assert book.sheetnames == ["Hướng dẫn", "Cơ quan", "Chỉ tiêu - Mục tiêu", "Số liệu",
+                               "Nhiệm vụ"]
     ws = book["Số liệu"]
     assert ws.freeze_panes == "A3"
     assert [c.value for c in ws[2]] == [c.key for c in SHEET_KINDS["observations"].columns]
