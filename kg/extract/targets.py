@@ -1,16 +1,644 @@
 """Targets stated by plans, resolutions and decisions (chỉ tiêu, mục tiêu kế hoạch).
 
-``targets_in(lines, period)`` reads target sentences ("phấn đấu đạt", "trên 90%") and target
-tables by year into ``Target`` rows, each with its line and verbatim quote.
+``targets_in(lines, period)`` reads target statements into ``Target`` rows, each with its
+line and verbatim quote:
+
+- sentences of a target section (a heading "Mục tiêu", "Các chỉ tiêu chủ yếu", "Mục tiêu cụ
+  thể đến năm 2030" opens it, the next heading of the same or a higher level closes it);
+- elsewhere, sentences with a target word before the figure ("phấn đấu", "mục tiêu", "chỉ
+  tiêu", "đến năm 2030", "kế hoạch năm 2025 là", "chỉ tiêu giao");
+- target tables: a column per year ("Năm 2026 | Năm 2027") or a "Mục tiêu" / "Kế hoạch" /
+  "Chỉ tiêu" column, read with ``kg.extract.tables``.
+
+A figure is a target value only where the language puts one: after a verb of attainment
+("đạt", "chiếm", "là", "còn", "tăng", "giảm ... xuống", ":"), with an operator that only
+targets use ("tối thiểu", "ít nhất", "từ 8% trở lên", "≥"), or opening the clause ("100%
+các cơ sở ... được ..."). It is dropped when it was achieved or estimated ("đã đạt", "ước
+đạt"), when it is a percentage of plan ("đạt 72% kế hoạch"), a year, an age or an ordinal,
+and when ``kg.notation.parse_expression`` refuses it. The period is the year or span written
+in the sentence ("đến năm 2030", "giai đoạn 2021 - 2025"), else the nearest heading's, else
+the plan span of the document's title, else the year of the report's own period.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
+
+from kg.errors import ParseError
 from kg.extract.model import Target
 from kg.extract.text import LogicalLine
-from kg.notation import Period
+from kg.notation import Period, parse_expression, parse_period
+
+TITLE_LINES = 40
+"""How many logical lines from the top may state the plan's span in its title."""
+
+TARGET_HEADING_WORDS: tuple[str, ...] = ("mục tiêu", "chỉ tiêu")
+"""A heading holding one of these opens a target section."""
+
+NOT_TARGET_HEADING_WORDS: tuple[str, ...] = (
+    "kết quả", "ước thực hiện", "ước th", "đánh giá", "tình hình", "dự kiến khả năng",
+    "khả năng hoàn thành",
+)
+"""A heading holding one of these reports on targets, it does not set them."""
+
+CUE = re.compile(
+    r"phấn\s+đấu|(?<!vượt\s)(?<!đúng\s)(?<!các\s)(?<!trình\s)(?:mục\s+tiêu|chỉ\s+tiêu)|kế\s+hoạch(?:\s+năm\s+20[0-9]{2})?\s*(?:là|:)"
+    r"|(?<!nhìn\s)(?:đến|tới|vào)\s+(?:hết\s+|cuối\s+)?năm\s+20[0-9]{2}"
+    r"(?=\s*,|\s+(?:đạt|có|là|chiếm|giảm|tăng|còn|toàn|cả)(?!\w))",
+    re.IGNORECASE,
+)
+"""Words that make the figures after them targets outside a target section."""
+
+OBSERVED = re.compile(
+    r"(?<!\w)(?:ước|đã\s+(?:đạt|có|thực\s+hiện|hoàn\s+thành|giải\s+ngân|tạo|được\s+công\s+nhận)"
+    r"|đạt\s+được|thực\s+hiện\s+được|hiện\s+nay|hiện\s+có|hiện\s+đạt|lũy\s+kế|luỹ\s+kế"
+    r"|so\s+với\s+cùng\s+kỳ|cùng\s+kỳ|(?<!để\s)(?<!đảm\s)(?<!đấu\s)(?:đạt|vượt)\s+(?:các\s+)?(?:chỉ\s+tiêu|mục\s+tiêu|kế\s+hoạch)"
+    r"|(?:đến|tính\s+đến)\s+(?:hết\s+)?(?:tháng|ngày|quý)"
+    r"|[0-9]\s*%\s*(?:kế\s+hoạch|dự\s+toán))(?!\w)",
+    re.IGNORECASE,
+)
+"""A clause holding one of these before the figure states a result, not a target."""
+
+PLAN_SHARE_AFTER = re.compile(
+    r"\s*(?:\(|,)?\s*(?:so\s+với\s+)?(?:kế\s+hoạch|kh\b|dự\s+toán|cùng\s+kỳ)",
+    re.IGNORECASE,
+)
+"""A figure followed by these is a share of the plan or a change, not a target."""
+
+VALUE_VERBS = re.compile(
+    r"(?:(?<!\w)(?:đạt(?:\s+được)?(?:\s+mức)?|chiếm(?:\s+tỷ\s+lệ)?|là|còn|ở\s+mức|bằng"
+    r"|tăng(?:\s+trưởng)?(?:\s+thêm|\s+lên|\s+bình\s+quân)?(?:\s+(?:từ|đạt))?"
+    r"|giảm(?:\s+thêm|\s+bình\s+quân)?|xuống(?:\s+còn|\s+mức)?|lên(?:\s+mức)?"
+    r"|thêm|mới|có|gấp|kế\s+hoạch|chỉ\s+tiêu(?:\s+(?:được\s+)?giao)?|được\s+giao"
+    r"|phấn\s+đấu)|:)\s*$",
+    re.IGNORECASE,
+)
+"""Words that open a value slot: the figure after them is the indicator's value."""
+
+KEPT_VERBS = ("tăng", "giảm", "thêm", "mới", "có", "gấp")
+"""Slot words that belong to the indicator as written ("tăng", "Xây dựng thêm")."""
+
+NOUN_FIRST_VERBS = ("thêm", "mới", "có", "phấn đấu")
+"""After these the figure comes before its noun ("thêm 09 xã đạt chuẩn")."""
+
+SELF_EVIDENT_OPERATORS = ("tối thiểu", "ít nhất", "không dưới", "không thấp hơn", "tối đa",
+                          "không quá", "không vượt quá")
+"""Operators written only in targets: the figure after them needs no verb before it."""
+
+_NUM = r"(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,[0-9]+)?"
+_OPERATOR = (r"tối\s+thiểu|ít\s+nhất|không\s+dưới|không\s+thấp\s+hơn|tối\s+đa|không\s+vượt\s+quá"
+             r"|không\s+quá|cao\s+hơn|thấp\s+hơn|lớn\s+hơn|nhỏ\s+hơn|trên|dưới|hơn"
+             r"|≥|>=|>|≤|<=|<")
+_EXPRESSION = re.compile(
+    rf"(?<![\w.,/])(?:(?P<approx>khoảng|xấp\s+xỉ)\s+)?(?:(?P<op>{_OPERATOR})\s*)?"
+    rf"(?:(?P<from>từ)\s+)?(?P<a>{_NUM})(?![0-9]|[.,][0-9]|/[0-9])"
+    rf"(?:\s*(?P<ua>%)?\s*(?:-|–|—|đến|tới)\s*(?P<b>{_NUM})(?![0-9]|[.,][0-9]))?",
+    re.IGNORECASE,
+)
+_UNIT_WORD = re.compile(r"\s*([^\W\d_][\w³²/.]*)", re.UNICODE)
+_SUFFIX = re.compile(r"\s*(?P<suffix>trở\s+lên|trở\s+xuống)", re.IGNORECASE)
+
+SCALE_WORDS = ("nghìn", "ngàn", "triệu", "tỷ", "tỉ", "vạn")
+MULTIWORD_UNITS: tuple[str, ...] = (
+    "doanh nghiệp", "hợp tác xã", "lao động", "sản phẩm", "lượt khách", "lượt người",
+    "giường bệnh", "bác sỹ", "bác sĩ", "công trình", "dự án", "hộ gia đình", "học sinh",
+    "trường học", "cơ sở", "nhà ở", "điểm",
+)
+"""Units of more than one word; other units are one word after the scale words."""
+
+NOT_UNITS: frozenset[str] = frozenset({
+    "so", "với", "trở", "để", "nhằm", "vào", "trong", "tại", "theo", "mỗi", "đạt", "và",
+    "của", "cho", "từ", "đến", "trên", "dưới", "các", "những", "kế", "dự", "năm", "là",
+    "được", "thì", "hoặc", "cả", "toàn", "về", "như", "có", "đã", "sẽ", "ở",
+})
+"""Words after a figure that are not its unit."""
+
+TIME_OR_ATTRIBUTE = frozenset({"tháng", "năm", "ngày", "quý", "giờ", "tuần", "kỳ", "tuổi",
+                               "sao", "tầng", "cấp", "lần thứ", "phút", "giây"})
+"""A figure followed by these is an age, a length of time or an attribute, not a target."""
+
+ORDINAL_BEFORE = re.compile(
+    r"(?:(?<!\w)(?:tháng|năm|quý|ngày|thứ|khóa|khoá|số|đoạn|lớp|mốc|kỳ|điều|khoản|mục|phần"
+    r"|nhóm|giai\s+đoạn|km|lần|biểu|mẫu|trang|tờ|lục)|[(\[/])\s*$",
+    re.IGNORECASE,
+)
+_YEAR_PHRASE = re.compile(
+    r"(?:giai\s+đoạn|thời\s+kỳ|nhiệm\s+kỳ)?\s*(?P<a>20[0-9]{2})\s*[-–—]\s*(?P<b>20[0-9]{2})"
+    r"|(?P<lead>(?:đến|tới|vào|trong|hết|cuối|cả|đến\s+hết|đến\s+cuối|sau)\s+)?năm\s+(?P<y>20[0-9]{2})",
+    re.IGNORECASE,
+)
+_NOT_TARGET_YEAR = re.compile(
+    r"(?:so\s+với(?:\s+\w+){0,4}|tháng\s+[0-9]{1,2}|[0-9]{1,2}/[0-9]{1,2}/?|tầm\s+nhìn(?:\s+đến)?"
+    r"|ban\s+hành|ngày(?:\s+[0-9]{1,2})?)\s*$",
+    re.IGNORECASE,
+)
+_CLAUSE_BREAK = re.compile(r";|\.(?=\s+[^\W\d_a-zđ])|\s(?=\(\d{1,2}\)\s)|\s(?=[a-zđ]\)\s)")
+_LEAD_NOISE = re.compile(
+    r"(?:\s|[-+•*–]|\(\d{1,2}\)|[a-zđ]\)|\d{1,2}\.|,|\.|;|:"
+    r"|(?:tại|đối\s+với|ở)\s[^,:;()]{1,80}(?:\([^)]{0,200}\)[^,:;()]{0,40})?,"
+    r"|phấn\s+đấu|hoàn\s+thành(?:\s+(?:chỉ\s+tiêu|mục\s+tiêu))?|mục\s+tiêu|chỉ\s+tiêu"
+    r"|đảm\s+bảo|bảo\s+đảm|trong\s+đó|và|để|nhằm|về"
+    r"|(?:đến|tới|vào|trong|hết|cuối|cả|đến\s+hết|đến\s+cuối)?\s*năm\s+20[0-9]{2}"
+    r"|giai\s+đoạn\s+20[0-9]{2}\s*[-–]\s*20[0-9]{2})+",
+    re.IGNORECASE,
+)
+_TRAIL_NOISE = re.compile(
+    r"(?:\s|,|:|phấn\s+đấu|(?:đến|tới|vào|trong|hết|cuối|cả)\s+năm\s+20[0-9]{2}|cả\s+năm"
+    r"|năm\s+20[0-9]{2}|(?<!\w)(?:đạt(?:\s+được)?(?:\s+mức)?|chiếm(?:\s+tỷ\s+lệ)?|là|còn"
+    r"|ở\s+mức|bằng|xuống(?:\s+còn|\s+mức)?|lên(?:\s+mức)?|được\s+giao|từ|khoảng"
+    r"|mục\s+tiêu|chỉ\s+tiêu))+$",
+    re.IGNORECASE,
+)
+VALUE_VERBS_ANYWHERE = re.compile(r"(?<!\w)(?:đạt|chiếm|là|còn)(?!\w)", re.IGNORECASE)
+_INNER_PERIOD = re.compile(r"\s(?:vào|đến|tới|trong|hết|cuối|đến\s+hết)\s+năm\s+20[0-9]{2}(?=\s)",
+                           re.IGNORECASE)
+_GOAL_WORDS = re.compile(r"mục\s+tiêu|chỉ\s+tiêu(?:\s+(?:được\s+)?giao)?", re.IGNORECASE)
+_STRIVE = re.compile(r"phấn\s+đấu", re.IGNORECASE)
+_COLON = re.compile(r":(?![^()]*\))")
+_NOUN_STOP = re.compile(r"[;.:]|\s(?:để|nhằm|so\s+với|vào\s+năm|đến\s+năm|theo)\s", re.IGNORECASE)
+_PREDICATE = re.compile(r"(?<!\w)(?:được|có|sử\s+dụng|áp\s+dụng|đạt|tuân\s+thủ|thực\s+hiện)(?!\w)",
+                        re.IGNORECASE)
+_TIME_AFTER = re.compile(
+    r"\s*(?:tháng|năm|ngày|quý|giờ|tuần|tuổi|sao|tầng|phút|giây|lần\s+thứ|mục\s+tiêu|chỉ\s+tiêu"
+    r"|nhiệm\s+vụ|nội\s+dung|giải\s+pháp|văn\s+bản|tiêu\s+chí)(?!\w)", re.IGNORECASE)
+PROPER_VALUE_VERBS = re.compile(
+    r"(?:(?<!\w)(?:đạt(?:\s+được)?(?:\s+mức)?|chiếm(?:\s+tỷ\s+lệ)?|là|còn|ở\s+mức|bằng|gấp"
+    r"|tăng|giảm|xuống|lên|kế\s+hoạch|chỉ\s+tiêu|giao)|:)[^\w]*$",
+    re.IGNORECASE,
+)
+_HEADING_LEVEL = (
+    (re.compile(r"^(?:phần|chương)\b", re.I), 0),
+    (re.compile(r"^[IVX]{1,5}\s*[.)]\s*"), 1),
+    (re.compile(r"^\d{1,2}\.\d{1,2}\.?\d{0,2}\.?\s"), 3),
+    (re.compile(r"^\d{1,2}\s*[.)]\s*"), 2),
+    (re.compile(r"^[a-zđ]\)\s*", re.I), 4),
+)
+
+
+@dataclass
+class _Section:
+    level: int
+    is_target: bool
+    period: Period | None
+
+
+@dataclass
+class _Sections:
+    """The open headings (đề mục) above the current line."""
+
+    stack: list[_Section] = field(default_factory=list)
+
+    def open(self, heading: str, follower: str) -> None:
+        body = _plain(heading)
+        level = _heading_level(body)
+        while self.stack and self.stack[-1].level >= level:
+            self.stack.pop()
+        lowered = body.lower()
+        is_target = (any(word in lowered for word in TARGET_HEADING_WORDS)
+                     and not any(word in lowered for word in NOT_TARGET_HEADING_WORDS))
+        if lowered.rstrip().endswith("năm"):
+            year = re.match(r"\s*(20[0-9]{2})", _plain(follower))
+            if year:
+                body = f"{body} {year[1]}"
+        self.stack.append(_Section(level, is_target, _heading_period(body)))
+
+    @property
+    def in_target(self) -> bool:
+        return any(section.is_target for section in self.stack)
+
+    @property
+    def period(self) -> Period | None:
+        for section in reversed(self.stack):
+            if section.period is not None:
+                return section.period
+        return None
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.replace("*", " ").split())
+
+
+def _heading_level(body: str) -> int:
+    for pattern, level in _HEADING_LEVEL:
+        if pattern.match(body):
+            return level
+    letters = [c for c in body if c.isalpha()]
+    return 0 if letters and all(c.isupper() for c in letters) else 5
+
+
+def _heading_period(text: str) -> Period | None:
+    """The year or span a heading names: "giai đoạn 2026 - 2030" → 2026-2030, "đến năm
+    2030" → 2030; a date ("ngày 18 tháng 11 năm 2025") names none."""
+    for match in _YEAR_PHRASE.finditer(text):
+        if _NOT_TARGET_YEAR.search(text[:match.start()]):
+            continue
+        period = _period_of(match)
+        if period is not None:
+            return period
+    return None
+
+
+def _period_of(match: re.Match[str]) -> Period | None:
+    phrase = f"{match['a']} - {match['b']}" if match["a"] else f"năm {match['y']}"
+    try:
+        return parse_period(phrase)
+    except ParseError:
+        return None
+
+
+def plan_span(lines: list[LogicalLine]) -> Period | None:
+    """The span or year in the document's title ("KẾ HOẠCH ... GIAI ĐOẠN 2026 - 2030",
+    "KẾ HOẠCH PHÁT TRIỂN KINH TẾ - XÃ HỘI NĂM 2025"); None when the title names none."""
+    for line in lines[:TITLE_LINES]:
+        text = _plain(line.text)
+        if text.lower().startswith(("căn cứ", "số:", "số ")) or "ngày" in text.lower()[:40]:
+            continue
+        letters = [c for c in text if c.isalpha()]
+        title = line.heading or (letters and sum(c.isupper() for c in letters) > 0.8 * len(letters))
+        if not title:
+            continue
+        period = _heading_period(text)
+        if period is not None:
+            return period
+    return None
+
+
+@dataclass(frozen=True)
+class _Found:
+    start: int
+    end: int
+    expression: str
+    unit: str | None
+    slot: str
 
 
 def targets_in(lines: list[LogicalLine], period: Period | None) -> list[Target]:
     """The targets stated in ``lines``; ``period`` is the document's own period, if any."""
+    span = plan_span(lines)
+    sections = _Sections()
+    found: list[Target] = []
+    for index, line in enumerate(lines):
+        if _is_title(line):
+            follower = lines[index + 1].text if index + 1 < len(lines) else ""
+            sections.open(line.text, follower)
+            continue
+        in_target = sections.in_target and line.footnote is None
+        default = sections.period or span or _year_of(period)
+        found.extend(_line_targets(line, in_target, default))
+    found.extend(_table_targets(lines, span or _year_of(period)))
+    return _unique(found)
+
+
+def _sentence_like(text: str) -> bool:
+    """A line taken for a heading that is a sentence cut by a wrap ("h) Phấn đấu đến năm
+    2030, cả nước có 1.200 công trình ... Trong đó, Hà Nội có ...")."""
+    body = _plain(text)
+    ends = (m for m in re.finditer(r"(\w\w)[.;]\s+\S", body) if m[1].isalpha() and m[1].islower())
+    return len(body) > 120 or next(ends, None) is not None
+
+
+def _is_title(line: LogicalLine) -> bool:
+    """A heading, or a numbered line ending with a colon that opens a list ("1.2. Dự kiến
+    các chỉ tiêu chủ yếu của năm 2024 a) Các chỉ tiêu kinh tế:")."""
+    if line.footnote is not None:
+        return False
+    if line.heading:
+        return not _sentence_like(line.text)
+    body = _plain(line.text)
+    return (len(body) < 160 and body.endswith(":") and _heading_level(body) < 5
+            and not re.search(r"[0-9]\s*%", body))
+
+
+def _year_of(period: Period | None) -> Period | None:
+    if period is None:
+        return None
+    try:
+        return parse_period(f"năm {period.year}")
+    except ParseError:
+        return None
+
+
+def _unique(targets: list[Target]) -> list[Target]:
+    seen: set[tuple[int, str, str, str | None]] = set()
+    kept: list[Target] = []
+    for target in targets:
+        key = (target.line, target.indicator, target.expression, target.period)
+        if key not in seen:
+            seen.add(key)
+            kept.append(target)
+    return kept
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans: a full stop followed by a capital ends one."""
+    spans, start = [], 0
+    for match in re.finditer(r"[.!?](?=\s+[^\W\d_a-zđ])", text):
+        spans.append((start, match.end()))
+        start = match.end()
+    spans.append((start, len(text)))
+    return spans
+
+
+def _cue(text: str, start: int, end: int) -> re.Match[str] | None:
+    """The first target word of a sentence; "đạt chỉ tiêu" (achieved) is none, "để đạt
+    mục tiêu" (in order to reach) is one."""
+    for match in CUE.finditer(text, start, end):
+        before = text[max(start, match.start() - 8):match.start()].lower()
+        if before.endswith("đạt ") and not before.endswith(("để đạt ", "đảm đạt ", "đấu đạt ")):
+            continue
+        return match
+    return None
+
+
+def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    spans, cursor = [], start
+    for match in _CLAUSE_BREAK.finditer(text, start, end):
+        spans.append((cursor, match.start()))
+        cursor = match.end()
+    spans.append((cursor, end))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+def _line_targets(line: LogicalLine, in_target: bool, default: Period | None) -> list[Target]:
+    text = line.clean.text
+    targets: list[Target] = []
+    before = 0
+    for s_start, s_end in _sentences(text):
+        cue = _cue(text, s_start, s_end)
+        period_from = before if re.match(r"\s*trong\s+đó", text[s_start:], re.I) else s_start
+        before = s_start
+        if not in_target and cue is None:
+            continue
+        floor = s_start if in_target else cue.start() if cue else s_end
+        strive = cue is not None and not in_target and cue[0].lower().startswith("phấn")
+        watch = floor - 6 if strive else s_start
+        floor_end = cue.end() if cue is not None and not in_target else s_start
+        for c_start, c_end in _clauses(text, s_start, s_end):
+            bounds = _Bounds(floor, floor_end, max(watch, 0), period_from)
+            targets.extend(_clause_targets(line, c_start, c_end, bounds, default))
+    return targets
+
+
+@dataclass(frozen=True)
+class _Bounds:
+    """Where a sentence's figures may be targets: from ``floor`` (its target word, or the
+    sentence start in a target section; ``floor_end`` after the word); results are looked
+    for from ``watch``; its period from ``period_from``."""
+
+    floor: int
+    floor_end: int
+    watch: int
+    period_from: int
+
+
+def _clause_targets(line: LogicalLine, start: int, end: int, bounds: _Bounds,
+                    default: Period | None) -> list[Target]:
+    text = line.clean.text
+    sentence = bounds.period_from
+    slots = _slots(text, start, end, bounds)
+    targets: list[Target] = []
+    previous, last_indicator = start, ""
+    for index, found in enumerate(slots):
+        if found is None:
+            continue
+        bound = next((f.start for f in slots[index + 1:] if f is not None), end)
+        indicator, ind_start = _indicator(text, previous, found, bound, previous > start)
+        if not indicator and last_indicator:
+            indicator = re.sub(r"\s+(?:tăng|giảm)(?:\s+thêm)?$", "", last_indicator)
+            ind_start = found.start
+        previous = found.end
+        if not indicator:
+            continue
+        last_indicator = indicator
+        target_period = _sentence_period(text, sentence, found.start, end) or default
+        quote, line_no = line.quote(ind_start, found.end)
+        targets.append(Target(indicator=indicator, indicator_id=None, candidates=[],
+                              expression=found.expression, unit=found.unit,
+                              period=target_period.code if target_period else None,
+                              line=line_no, quote=quote))
+    return targets
+
+
+def _slots(text: str, start: int, end: int, bounds: _Bounds) -> list[_Found | None]:
+    """The figures of a clause that stand in a value slot; None for a figure that was read
+    but is a result ("ước đạt", "đạt 72% kế hoạch"), kept so the next indicator starts
+    after it."""
+    slots: list[_Found | None] = []
+    previous, has_previous = start, False
+    for found in _expressions(text, start, end):
+        if found.start < bounds.floor:
+            continue
+        if not _is_slot(text[previous:found.start], found, has_previous,
+                        text[max(start, bounds.floor_end):found.start]):
+            continue
+        observed = (OBSERVED.search(text, bounds.watch, found.start)
+                    or OBSERVED.search(text, found.end, end)
+                    or PLAN_SHARE_AFTER.match(text, found.end))
+        slots.append(None if observed else found)
+        previous, has_previous = found.end, True
+    return slots
+
+
+def _expressions(text: str, start: int, end: int) -> list[_Found]:
+    """Every figure in ``text[start:end]`` that parses as a target expression, with its unit."""
+    found: list[_Found] = []
+    for match in _EXPRESSION.finditer(text, start, end):
+        qualified = match["op"] or match["from"] or match["approx"]
+        if not qualified and ORDINAL_BEFORE.search(text[max(start, match.start() - 12):
+                                                        match.start()]):
+            continue
+        number_end = match.end()
+        if _TIME_AFTER.match(text, number_end):
+            continue
+        suffix = _SUFFIX.match(text, number_end)
+        unit, unit_end = _unit_after(text, number_end)
+        if unit is None and match["ua"]:
+            unit = "%"
+        if unit is not None and unit.split()[0].lower() in TIME_OR_ATTRIBUTE:
+            continue
+        if _is_year(match, unit):
+            continue
+        if suffix is None:
+            suffix = _SUFFIX.match(text, unit_end)
+        if (match["from"] is not None) != (suffix is not None) and not match["b"]:
+            if suffix is None:
+                continue  # "từ 5" without "trở lên" or a second figure: a starting point
+            if match["from"] is None:
+                continue
+        written = text[match.start():number_end]
+        if suffix is not None:
+            written = text[match.start():suffix.end()]
+            close = suffix.end()
+        else:
+            close = max(unit_end, number_end)
+        expression = " ".join(written.split())
+        if unit and expression.endswith(unit) and suffix is None:
+            expression = expression[: -len(unit)].rstrip()
+        if not _parses(expression, unit):
+            continue
+        slot = (match["op"] or match["from"] or "").lower()
+        found.append(_Found(match.start(), min(close, end), expression, unit, slot))
+    return found
+
+
+def _is_year(match: re.Match[str], unit: str | None) -> bool:
+    number = match["a"]
+    return (unit is None and len(number) == 4 and number.isdigit()
+            and number[:2] in ("19", "20") and not match["op"])
+
+
+def _parses(expression: str, unit: str | None) -> bool:
+    try:
+        parse_expression(expression)
+        if unit and "%" not in expression:
+            parse_expression(f"{expression}{unit}" if unit == "%" else f"{expression} {unit}")
+    except ParseError:
+        return False
+    return True
+
+
+def _unit_after(text: str, position: int) -> tuple[str | None, int]:
+    """The unit written after a figure: "%", scale words and one word ("nghìn tỷ đồng",
+    "nghìn lượt"), a known unit of several words ("doanh nghiệp") or one word ("ha",
+    "μg/m3"); None when a connective follows."""
+    match = re.match(r"\s*%", text[position:])
+    if match:
+        return "%", position + match.end()
+    words: list[str] = []
+    cursor = position
+    while True:
+        word = _UNIT_WORD.match(text, cursor)
+        if not word:
+            break
+        token = word[1].rstrip(".")
+        lowered = token.lower()
+        if lowered in NOT_UNITS or (token[:1].isupper() and lowered not in ("usd", "vnd")):
+            break
+        words.append(token)
+        cursor = word.start(1) + len(token)
+        if lowered in SCALE_WORDS and len(words) < 3:
+            continue
+        following = text[cursor:cursor + 30].lower()
+        for unit in MULTIWORD_UNITS:
+            head, _, tail = unit.partition(" ")
+            if lowered == head and following.startswith(" " + tail):
+                words.append(text[cursor + 1:cursor + 1 + len(tail)])
+                cursor += 1 + len(tail)
+                break
+        break
+    if not words or words[-1].lower() in SCALE_WORDS and len(words) == 1:
+        return None, position
+    return " ".join(words), cursor
+
+
+def _is_slot(pre: str, found: _Found, has_previous: bool, clause_pre: str) -> bool:
+    """Whether the figure stands where the language puts a target value."""
+    if found.slot in SELF_EVIDENT_OPERATORS or found.slot == "từ":
+        return True
+    if VALUE_VERBS.search(pre):
+        return True
+    lead = _LEAD_NOISE.match(clause_pre)
+    stripped = clause_pre[lead.end():].strip() if lead else clause_pre.strip()
+    if not stripped:
+        return True  # the clause opens with the figure: "100% các cơ sở được ..."
+    if re.match(r"(?:tăng|giảm|nâng|hạ|đưa)\s", stripped, re.IGNORECASE) and \
+            not re.search(r"\d", stripped):
+        return True  # "phấn đấu giảm tỷ lệ hộ nghèo cả năm trên 3%"
+    if found.slot in ("trên", "dưới", "hơn"):
+        return False
+    if has_previous:
+        tail = re.search(r"(?:,|;|\svà)\s*([^,;]{0,60})$", pre)
+        if tail and not re.search(r"\d", tail[1]) and not re.search(r"\d", pre.split(",")[-1]):
+            return True
+    return False
+
+
+def _indicator(text: str, previous: int, found: _Found, end: int,
+               has_previous: bool = False) -> tuple[str, int]:
+    """The indicator as written and where it starts: the words before the value slot, or
+    for a figure before its noun ("thêm 09 xã đạt chuẩn", "100% các cơ sở được ..."), the
+    words before it joined with the noun after it."""
+    if has_previous:
+        breaks = list(re.finditer(r"[,;]|\svà\s", text[previous:found.start]))
+        if breaks:
+            previous += breaks[-1].end()
+    lead = _LEAD_NOISE.match(text, previous, found.start)
+    offset = lead.end() if lead else previous
+    offset = _after_last(text, offset, found.start, _GOAL_WORDS, always=True)
+    offset = _after_last(text, offset, found.start, _STRIVE)
+    offset = _after_last(text, offset, found.start, _COLON)
+    pre = text[offset:found.start]
+    before = _TRAIL_NOISE.sub("", _INNER_PERIOD.sub(" ", pre)).strip()
+    before = _trim_brackets(before)
+    noun = _noun_after(text, found, end)
+    noun_first = (not before or before.lower().endswith(NOUN_FIRST_VERBS)
+                  or (bool(noun) and found.unit not in (None, "%")
+                      and not PROPER_VALUE_VERBS.search(pre)))
+    if noun_first:
+        unit = found.unit if found.unit and found.unit != "%" else ""
+        indicator = " ".join(p for p in (before, unit, noun) if p).strip(" ,.;:")
+        return " ".join(indicator.split()), offset if before else found.start
+    return " ".join(before.split()), offset
+
+
+def _after_last(text: str, start: int, end: int, pattern: re.Pattern[str],
+                always: bool = False) -> int:
+    """Where the indicator starts once the last ``pattern`` match before the figure is
+    dropped ("đảm bảo mục tiêu về ...: Hà Nội có"), unless nothing but verbs follow it."""
+    matches = list(pattern.finditer(text, start, end))
+    if not matches:
+        return start
+    last = matches[-1]
+    lead = _LEAD_NOISE.match(text, last.end(), end)
+    rest = text[lead.end() if lead else last.end():end]
+    return last.end() if always or _TRAIL_NOISE.sub("", rest).strip() else start
+
+
+def _noun_after(text: str, found: _Found, end: int) -> str:
+    """The words after a figure up to the end of its noun phrase: a stop word, the next
+    target, a comma before a new subject or a new value ("..., tỷ lệ che phủ rừng đạt"),
+    or a comma once the phrase has its predicate ("100% các cơ sở ... được quản lý, ...")."""
+    rest = text[found.end:end]
+    stop = _NOUN_STOP.search(rest)
+    rest = rest[: stop.start()] if stop else rest
+    cut = len(rest)
+    for comma in re.finditer(r",", rest):
+        after = rest[comma.end():]
+        segment = after.split(",")[0]
+        if (re.match(r"\s*[^\W\d_a-zđ]", after) or _PREDICATE.search(rest[: comma.start()])
+                or VALUE_VERBS_ANYWHERE.search(segment) or not _PREDICATE.search(segment)
+                or re.search(r"\d", segment)):
+            cut = comma.start()
+            break
+    rest = rest[:cut]
+    rest = re.sub(r"(?:\s+(?:và|trên|với|của|cho|tại|so|hoặc))+\s*$", "", rest)
+    return " ".join(_trim_brackets(rest.strip(" ,")).split())
+
+
+def _trim_brackets(text: str) -> str:
+    """Drop an unclosed bracket left by a cut ("(giảm")."""
+    if text.count("(") > text.count(")"):
+        text = text[: text.rfind("(")].rstrip()
+    return text
+
+
+def _sentence_period(text: str, sentence: int, position: int, end: int) -> Period | None:
+    """The year or span written in the sentence for the figure at ``position``: the
+    nearest before it, else the first after it in its clause."""
+    best: Period | None = None
+    for match in _YEAR_PHRASE.finditer(text, sentence, end):
+        if _NOT_TARGET_YEAR.search(text[max(sentence, match.start() - 40):match.start()]):
+            continue
+        if match.start() < position:
+            best = _period_of(match) or best
+        elif best is None:
+            return _period_of(match)
+        else:
+            break
+    return best
+
+
+def _table_targets(lines: list[LogicalLine], default: Period | None) -> list[Target]:
+    """Targets of target tables (bảng chỉ tiêu); see ``kg.extract.tables``."""
     return []
