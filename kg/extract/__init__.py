@@ -50,6 +50,7 @@ __all__ = [
 
 
 def _footnote_contexts(lines: list[LogicalLine], period: Period | None,
+                       header: DocumentHeader | None = None,
                        ) -> dict[int, tuple[tuple[str, str] | None, Period | None]]:
     """For each footnote number, the plan basis and the period in force in the clause of
     the body that cites it."""
@@ -60,7 +61,7 @@ def _footnote_contexts(lines: list[LogicalLine], period: Period | None,
         for number, position in line.clean.markers:
             if number not in contexts:
                 contexts[number] = (basis_at(line, position),
-                                    period_at(line, position, period))
+                                    period_at(line, position, period, header))
     return contexts
 
 
@@ -74,7 +75,7 @@ def extract_lines(lines: list[LogicalLine], source: str = "<text>",
     """Extract from logical lines (see ``logical_lines``)."""
     header = read_header(lines)
     period = header.period
-    inherited = _footnote_contexts(lines, period)
+    inherited = _footnote_contexts(lines, period, header)
     result = Extraction(source=source, period=period.code if period else None)
     tasks = TaskReader(period or _year_of(header))
     for line in lines:
@@ -83,7 +84,7 @@ def extract_lines(lines: list[LogicalLine], source: str = "<text>",
             result.citations.extend(citations_in(line))
             continue
         basis, own = inherited.get(line.footnote, (None, None)) if line.footnote else (None, None)
-        result.observations.extend(observations_in(line, own or period, basis))
+        result.observations.extend(observations_in(line, own or period, basis, header))
         result.citations.extend(citations_in(line))
         result.tasks.extend(tasks.read(line))
     result.progress = statements_in(lines)

@@ -7,6 +7,10 @@ remembers where each stood, so a footnote can inherit the context of the sentenc
 Units are not markers: "nghìn m³", "m2", "km2" stay; codes ("QH15", "Km18-Km80", "COVID-19")
 are not touched because their letters are capitals or the digits are not followed by a
 boundary.
+
+The clean text also mends a few tone-mark slips of real sources that would hide a plan basis
+or a period ("kể hoạch" for "kế hoạch", "lűy kế" for "lũy kế"): each is the same length as its
+mend, so positions and quotes (always taken from the raw text) are unchanged.
 """
 
 from __future__ import annotations
@@ -24,6 +28,10 @@ _AFTER_SIGN = re.compile(rf"([%)”\"])([0-9]{{1,3}}){_END}")
 _YEAR_MARKER = re.compile(rf"((?:năm|Năm|/)\s*(?:19|20)[0-9]{{2}})([0-9]{{1,2}}){_END}")
 _BRACKET = re.compile(r"\s*\[\^?([0-9]{1,3})\]")
 _SUPER = re.compile(rf"([{SUPERSCRIPTS}]+)")
+
+SLIPS: tuple[tuple[str, str], ...] = (("kể hoạch", "kế hoạch"), ("lűy kế", "lũy kế"),
+                                      ("Kể hoạch", "Kế hoạch"), ("Lűy kế", "Lũy kế"))
+"""Tone-mark slips of real sources and their mends (each the same length)."""
 
 
 @dataclass
@@ -88,4 +96,10 @@ def strip_markers(text: str) -> CleanText:
         position = end
     out.append(text[position:])
     index.extend(range(position, len(text)))
-    return CleanText("".join(out), index, len(text), markers)
+    return CleanText(_mend("".join(out)), index, len(text), markers)
+
+
+def _mend(text: str) -> str:
+    for slip, mend in SLIPS:
+        text = text.replace(slip, mend)
+    return text

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from kg.errors import ParseError
 from kg.extract.bases import BASIS_PATTERN, SAME_PERIOD, basis_code
+from kg.extract.header import DocumentHeader
 from kg.extract.model import Observation
 from kg.extract.spans import PeriodSpan, QuantitySpan, find_periods, find_quantities
 from kg.extract.text import LogicalLine
@@ -33,6 +35,16 @@ FUTURE_WORDS: tuple[str, ...] = ("phấn đấu", "dự kiến đạt", "mục t
 
 RATE_WORDS: tuple[str, ...] = ("tỷ lệ", "tỉ lệ")
 """A bare "đạt X%" of a rate is the rate itself, not a plan comparison."""
+
+IMPLIED_BASES: tuple[tuple[str, str], ...] = (
+    ("giải ngân", "ke_hoach"),
+    ("thu ngân sách", "du_toan"), ("thu nsnn", "du_toan"), ("thu nội địa", "du_toan"),
+    ("chi ngân sách", "du_toan"), ("chi nsđp", "du_toan"),
+)
+"""Figures whose bare "đạt X%" is of a plan by definition, with that plan's code: a
+disbursement rate (tỷ lệ giải ngân) is of the capital plan, budget revenue and spending of
+the budget estimate (dự toán). The basis is then implied (``basis_stated`` False) and its text
+is None."""
 
 REUSE_WORDS = 4
 """A second percentage this close to the first ("đạt 67,4% kế hoạch đầu năm, đạt 70,9% kế
@@ -123,12 +135,13 @@ def _sentence_start(ctx: _Context, position: int) -> int:
     return starts[-1] if starts else 0
 
 
-def period_at(line: LogicalLine, position: int, default: Period | None) -> Period | None:
+def period_at(line: LogicalLine, position: int, default: Period | None,
+              header: DocumentHeader | None = None) -> Period | None:
     """The period written in the clause around ``position`` (see ``basis_at``), if any: a
     footnote cited there reports on the same period."""
     text = line.clean.text
     begin, limit = _clause_bounds(text, position)
-    periods = [p for p in find_periods(text[begin:limit], default)
+    periods = [p for p in find_periods(text[begin:limit], default, *_dating(header))
                if not _PERIOD_MODIFIED.search(text[begin:begin + p.start])]
     before = [p for p in periods if begin + p.start <= position]
     chosen = before[-1:] or periods[:1]
@@ -216,7 +229,7 @@ def _name_of(ctx: _Context, start: int, end: int) -> str:
             pieces.append(text[position:period.start])
             position = period.end
     pieces.append(text[position:end])
-    name = " ".join(" ".join(pieces).split())
+    name = " ".join(" ".join(pieces).replace("**", " ").split())
     name = _LEAD_WORDS.sub("", name)
     name = _TRAIL_WORDS.sub("", name).strip(" ,;:-")
     return re.sub(r"^(?:ước|đạt|được|thực\s+hiện)\s+", "", name, flags=re.IGNORECASE).strip()
@@ -254,7 +267,7 @@ def _accept(ctx: _Context, anchor: _Anchor, window: str, value: QuantitySpan | N
     if anchor.basis:
         return anchor.basis, anchor.basis_text or ""
     if ctx.basis is None:
-        return None
+        return _implied(anchor, window)
     if anchor.verb == "(":
         return ctx.basis if value is None and ":" in head else None
     lowered = window.lower()
@@ -263,6 +276,27 @@ def _accept(ctx: _Context, anchor: _Anchor, window: str, value: QuantitySpan | N
     if any(word in lowered for word in RATE_WORDS):
         return None
     return ctx.basis
+
+
+def _implied(anchor: _Anchor, window: str) -> tuple[str, str] | None:
+    """The basis a bare "đạt X%" of a disbursement or a budget line implies (IMPLIED_BASES)."""
+    if anchor.verb not in ("đạt", "vượt"):
+        return None
+    lowered = " ".join(window.lower().split())
+    found = [(lowered.rfind(word), code) for word, code in IMPLIED_BASES if word in lowered]
+    return (max(found)[1], "") if found else None
+
+
+def _rate_without_value(ctx: _Context, start: int, anchor: _Anchor) -> bool:
+    """Whether the clause right before ``anchor`` names a rate and holds no value of its own
+    ("(27.429,6 tỷ đồng), ước tỷ lệ giải ngân đạt 59,7%"): the percentage is the rate, the
+    amount before is another figure."""
+    text = ctx.line.clean.text
+    clause = _clause_start(text, start, anchor.start)
+    words = text[clause:anchor.start].lower()
+    if not any(word in words for word in RATE_WORDS):
+        return False
+    return not any(q.is_value and clause <= q.start < anchor.start for q in ctx.quantities)
 
 
 def _observe(ctx: _Context, anchor: _Anchor, default: Period | None) -> Observation | None:
@@ -274,6 +308,8 @@ def _observe(ctx: _Context, anchor: _Anchor, default: Period | None) -> Observat
         value = _value(ctx, _clause_start(text, start, anchor.start), anchor.start)
     else:
         value = _value(ctx, start, anchor.start)
+    if value is not None and _rate_without_value(ctx, start, anchor):
+        value = None
     relative = (QuantitySpan(value.start - start, value.end - start, value.number, value.unit,
                              value.value, False, True, value.progress_of) if value else None)
     _update_basis(ctx, sentence, start, anchor.start)
@@ -355,12 +391,18 @@ def _next_stop(ctx: _Context, position: int) -> int:
     return min(stops)
 
 
+def _dating(header: DocumentHeader | None) -> tuple[int | None, date | None]:
+    return (header.year, header.date) if header else (None, None)
+
+
 def observations_in(line: LogicalLine, default: Period | None,
-                    inherited: tuple[str, str] | None = None) -> list[Observation]:
+                    inherited: tuple[str, str] | None = None,
+                    header: DocumentHeader | None = None) -> list[Observation]:
     """Plan facts of one logical line. ``inherited`` is the basis in force where a footnote
-    is cited."""
+    is cited; ``header`` gives the year of a period written without one and the day "đến
+    nay" stands for."""
     text = line.clean.text
-    ctx = _Context(line, find_quantities(text), find_periods(text, default),
+    ctx = _Context(line, find_quantities(text), find_periods(text, default, *_dating(header)),
                    [0] + [m.end() for m in _SENTENCE_END.finditer(text)], basis=inherited)
     found: list[Observation] = []
     for anchor in _anchors(text):

@@ -2,17 +2,26 @@
 
 Locating is separate from reading: a span found here is read with ``kg.notation``
 (``parse_quantity``, ``parse_number``, ``parse_period``); a span the parsers refuse is dropped.
-A located number is a *value* unless it is a percentage, a year, part of a date, a period
-length ("9 tháng") or an attribute ("3 sao").
+A located number is a *value* unless it is a percentage, a year, part of a date ("31 tháng
+10 năm 2025", "ngày 20/11/2025"), of a document number ("57-NQ/TW", "Nghị quyết 57"), a list
+or row marker ("(1)", "02 Liên hiệp ..." at the head of a row), a period length ("9 tháng")
+or an attribute ("3 sao").
+
+A period is found as written ("lũy kế 11 tháng", "quý III/2023") or as a figure's span to a
+day ("từ đầu năm đến hết ngày 20/11/2025" → LK20/11/2025, "đến hết 30/11/2023" → 11T/2023);
+"đến nay" is to the document's issue date. A span that starts elsewhere than 1 January ("từ
+khởi công đến nay", "từ ngày 15/12/2022 đến ngày 14/12/2023") is not a period of the year.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from kg.errors import ParseError
+from kg.extract.header import TO_DATE_PATTERN, to_date_phrase
 from kg.notation import Period, parse_number, parse_period, parse_quantity
 from kg.notation.numbers import SCALE_WORDS
 
@@ -32,9 +41,29 @@ ATTRIBUTE_WORDS: frozenset[str] = frozenset({"sao", "tầng", "cấp", "tuổi"}
 
 ORDINAL_BEFORE: tuple[str, ...] = (
     "tháng", "năm", "quý", "ngày", "lần thứ", "thứ", "khóa", "khoá", "số", "đoạn", "lớp",
-    "mốc", "km", "kỳ", "giai đoạn", "điều", "khoản", "mục", "phần",
+    "mốc", "km", "kỳ", "giai đoạn", "điều", "khoản", "mục", "phần", "nghị quyết", "quyết định",
+    "chỉ thị", "nghị định", "thông tư", "công văn", "công điện", "thông báo", "kết luận",
+    "đề án", "luật", "phụ lục", "biểu", "bảng", "stt",
 )
-"""A number after these is an ordinal, a date part or a name, not a value."""
+"""A number after these is an ordinal, a date part or a name ("Nghị quyết 57", "Đề án 06"),
+not a value."""
+
+_DAY = (r"[0-9]{1,2}\s*[/.-]\s*[0-9]{1,2}\s*[/.-]\s*[0-9]{4}"
+        r"|[0-9]{1,2}\s+tháng\s+[0-9]{1,2}\s+năm\s+[0-9]{4}")
+_NOT_VALUES = re.compile(
+    rf"(?:ngày\s+)?(?:{_DAY})"
+    r"|ngày\s+[0-9]{1,2}\s*(?:/\s*[0-9]{1,2}|tháng\s+[0-9]{1,2})"
+    r"|(?:đến|từ)\s+(?:hết\s+)?[0-9]{1,2}\s*/\s*[0-9]{1,2}(?![0-9/])"
+    r"|\([0-9]{1,2}/[0-9]{1,2}\)"
+    r"|[0-9]+(?:/[0-9]{4})?(?:/|-)[A-ZĐ][A-ZĐa-z0-9&]*(?:[/-][A-ZĐ0-9][\wĐđ&]*)*"
+    r"|(?<![\w,.])\(\s*[0-9]{1,2}\s*\)"
+    r"|^[\s*#|>+•–-]*\(?[0-9]{1,2}[.)]\s"
+    r"|(?<=[;:]\s)\(?[0-9]{1,2}\)\s",
+)
+_ROW_MARKER = re.compile(r"^[\s*#|>+•–-]*[0-9]{1,3}[.)]?\s+(?=\S)")
+"""Spans whose numbers are never values: dates, document numbers ("18590/BTC-PTHT",
+"57-NQ/TW", "111/2024/QH15"), list and row markers ("(1)", "**(4)**", "02 Liên hiệp ..." at
+the head of a row)."""
 
 _NUMBER = re.compile(
     r"(?<![\w.,/])([+\-−]?(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,[0-9]+)?)"
@@ -42,7 +71,13 @@ _NUMBER = re.compile(
 )
 _UNIT_WORD = re.compile(r"\s*([^\W\d_][\w³²/]*|%)", re.UNICODE)
 _PERIOD = re.compile(
-    r"(?:lũy|luỹ)\s*kế\s+(?:đến\s+(?:hết\s+)?)?tháng\s*[0-9]{1,2}(?:\s*/\s*[0-9]{4})?"
+    rf"(?P<to_date>{TO_DATE_PATTERN}"
+    r"|(?<!trước\s)đến\s+(?:hết\s+)?(?:(?:ngày\s+)?[0-9]{1,2}\s*/\s*[0-9]{1,2}"
+    r"(?:\s*/\s*[0-9]{4})?|ngày\s+[0-9]{1,2}\s+tháng\s+[0-9]{1,2}(?:\s+năm\s+[0-9]{4})?)"
+    r"(?![0-9/]))"
+    r"|(?P<now>(?:(?:lũy|luỹ)\s*kế\s+|tính\s+)?đến\s+"
+    r"(?:nay|thời\s+điểm\s+(?:hiện\s+tại|báo\s+cáo|này)))"
+    r"|(?:lũy|luỹ)\s*kế\s+(?:đến\s+(?:hết\s+)?)?tháng\s*[0-9]{1,2}(?:\s*/\s*[0-9]{4})?"
     r"|(?:lũy|luỹ)\s*kế\s+[0-9]{1,2}\s+tháng(?:\s+đầu\s+năm)?(?:\s+(?:năm\s+)?[0-9]{4})?"
     r"|(?:đến\s+hết|đến\s+cuối|tính\s+đến\s+hết|hết)\s+tháng\s*[0-9]{1,2}(?:\s*/\s*[0-9]{4})?"
     r"|(?<![\w,.])[0-9]{1,2}\s+tháng(?:\s+đầu\s+năm|\s+cuối\s+năm)?(?:\s+(?:năm\s+)?[0-9]{4})?"
@@ -150,9 +185,20 @@ def _classify(text: str, match: re.Match[str], unit: str | None, progress: str |
     return not (after == "/" and progress is None)
 
 
+def _not_values(text: str) -> list[tuple[int, int]]:
+    """Spans of dates, document numbers and list or row markers (see ``_NOT_VALUES``); a
+    number heading a row is a marker when a capitalised name follows it ("02 Liên hiệp")."""
+    spans = [(m.start(), m.end()) for m in _NOT_VALUES.finditer(text)]
+    row = _ROW_MARKER.match(text)
+    if row and text[row.end():row.end() + 1].isupper():
+        spans.append((row.start(), row.end()))
+    return spans
+
+
 def find_quantities(text: str) -> list[QuantitySpan]:
     """Every number in ``text`` that the notation parsers accept, with its unit."""
     spans: list[QuantitySpan] = []
+    blocked = _not_values(text)
     for match in _NUMBER.finditer(text):
         try:
             value = parse_number(match[1])
@@ -168,19 +214,49 @@ def find_quantities(text: str) -> list[QuantitySpan]:
                 parse_quantity(f"{match[1]} {unit}")
             except ParseError:
                 unit = None
-        is_value = _classify(text, match, unit, progress)
+        is_value = (_classify(text, match, unit, progress)
+                    and not any(s <= match.start() < e for s, e in blocked))
         spans.append(QuantitySpan(match.start(), unit_end if unit else end, match[1], unit,
                                   value, unit == "%", is_value, progress))
     return spans
 
 
-def find_periods(text: str, default: Period | None) -> list[PeriodSpan]:
+_OTHER_START = re.compile(r"(?<![\wÀ-ỹ])từ\s+(?!đầu\s+năm)[^;.]{0,40}$", re.IGNORECASE)
+
+
+def _to_day(match: re.Match[str], text: str, year: int | None,
+            today: date | None) -> Period | None:
+    """The period of a figure to a day, or None when its span starts elsewhere than 1
+    January ("từ khởi công đến nay") or "đến nay" has no issue date to stand for."""
+    if _OTHER_START.search(text, max(0, match.start() - 40), match.start()):
+        return None
+    if match["now"]:
+        if today is None:
+            return None
+        phrase = f"đến ngày {today.day}/{today.month}/{today.year}"
+    else:
+        phrase = to_date_phrase(match[0])
+    try:
+        return parse_period(phrase, default_year=year)
+    except ParseError:
+        return None
+
+
+def find_periods(text: str, default: Period | None, year: int | None = None,
+                 today: date | None = None) -> list[PeriodSpan]:
     """Every period expression in ``text``, read with ``parse_period``.
 
-    "trong tháng" is the month of ``default``; "đến hết tháng 11/2023" is cumulative."""
+    "trong tháng" is the month of ``default``; "đến hết tháng 11/2023" is cumulative; a
+    figure to a day is "LK20/11/2025" ("đến nay": to ``today``, the issue date). ``year``
+    (else ``default``'s) fills a period written without one."""
     found: list[PeriodSpan] = []
-    year = default.year if default else None
+    year = default.year if default else year
     for match in _PERIOD.finditer(text):
+        if match["to_date"] or match["now"]:
+            day = _to_day(match, text, year, today)
+            if day is not None:
+                found.append(PeriodSpan(match.start(), match.end(), day))
+            continue
         phrase = " ".join(match[0].lower().split())
         phrase = re.sub(r"^(?:ước\s+)?(?:thực\s+hiện\s+)?", "", phrase)
         if phrase.startswith("trong tháng") and phrase == "trong tháng":

@@ -40,7 +40,9 @@ _HEADING = re.compile(
     r"^\s*(?:\*\*)?(?:phần\s+[ivx0-9]+\b|[IVX]{1,5}\.\s|[A-Za-z]\)\s|\d{1,2}\.(?:\d{1,2}\.)*(?:\d{1,2})?\s)",
     re.IGNORECASE,
 )
-_LIST_START = re.compile(r"^\s*(?:[-+*•–]\s|\(?\d{1,2}[.)]\s|\(?[a-zđ]\)\s|[IVX]{1,5}\.\s)")
+_LIST_START = re.compile(
+    r"^\s*(?:\*\*\s*)?(?:[-+•–]\s*\*\*|[-+*•–]\s|\(?\d{1,2}[.)]\s|\(?[a-zđ]\)\s|[IVX]{1,5}\.\s)"
+)
 _TERMINAL = ".!?:;…"
 
 

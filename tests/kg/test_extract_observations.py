@@ -235,3 +235,98 @@ def test_the_place_and_date_line_dates_a_plan_without_giving_it_a_period() -> No
             "2030\n")
     header = read_header(logical_lines(text))
     assert (header.period, header.date) == (None, date(2025, 11, 18))
+
+
+# --- documents the extractor was not written around (data/corpus) ----------------------------
+
+BTC_HEADER = ("# Toàn văn Công văn 18590/BTC-PTHT năm 2025 về tình hình phân bổ và giải ngân\n\n"
+              "Ngày 28/11/2025, Bộ Tài chính đã ban hành Công văn 18590/BTC-PTHT năm 2025 về thực "
+              "hiện chế độ báo cáo nhanh theo tuần tình hình phân bổ và giải ngân vốn đầu tư công "
+              "năm 2025 - lűy kế đến hết ngày 27/11/2025.\n\n")
+
+
+def test_a_figure_to_a_day_takes_that_day_as_its_period_despite_a_misspelt_basis() -> None:
+    # BTC_2025_CV-18590-BTC-PTHT_giai-ngan-von-dau-tu-cong.md, lines 41 and 43 (the source
+    # writes "kể hoạch" for "kế hoạch" in the first)
+    text = ("**(1) Số giải ngân thực tế từ đầu năm đến hết ngày 20/11/2025** là **516.793,3 tỷ "
+            "đồng**, đạt 56,6% kể hoạch Thủ tướng Chính phủ giao (913.216,2 tỷ đồng).\n\n"
+            "**(2) Số giải ngân thực tế từ đầu năm đến hết ngày 27/11/2025** là **528.870,2 tỷ "
+            "đồng**, đạt 57,9% kế hoạch Thủ tướng Chính phủ giao (tăng 12.076,9 tỷ đồng so với "
+            "tuần trước).\n")
+    first, second = extract_text(BTC_HEADER + text).observations
+    assert (first.value, first.pct_of_plan, first.period, first.period_kind) == (
+        "516.793,3", "56,6", "LK20/11/2025", "to_date")
+    assert first.plan_basis == "ke_hoach_thu_tuong_giao"
+    assert "kể hoạch" in first.quote and first.indicator == "Số giải ngân thực tế"
+    assert (second.value, second.pct_of_plan, second.period) == ("528.870,2", "57,9",
+                                                                 "LK27/11/2025")
+
+
+def test_a_rate_after_an_excluded_amount_has_no_value_and_the_report_period() -> None:
+    # BTC_2025_CV-18590-BTC-PTHT_giai-ngan-von-dau-tu-cong.md, line 45
+    text = ("- Nếu không tính kế hoạch Thủ tướng Chính phủ giao bổ sung sau ngày 30/9/2025 và bổ "
+            "sung thực hiện Nghị quyết số 57-NQ/TW (27.429,6 tỷ đồng), ước tỷ lệ giải ngân đạt "
+            "59,7% kế hoạch Thủ tướng Chính phủ giao.\n")
+    [rate] = extract_text(BTC_HEADER + text).observations
+    assert (rate.value, rate.pct_of_plan, rate.period, rate.kind) == (
+        None, "59,7", "LK27/11/2025", "estimate")
+
+
+def test_a_list_item_in_bold_opens_its_own_line() -> None:
+    # BTC_2025_CV-18590-BTC-PTHT_giai-ngan-von-dau-tu-cong.md, lines 27-29
+    text = ("- **Tổng số vốn đã phân bổ** là **1.035.078,9 tỷ đồng**. Nếu không tính kế hoạch vốn "
+            "cân đối NSĐP các địa phương giao tăng, tổng số vốn đã phân bổ là 867.466,27 tỷ đồng, "
+            "đạt 95% kế hoạch vốn Thủ tướng Chính phủ đã giao.\n\n"
+            "-** Chưa thực hiện phân bổ** chỉ tiết là **45.749,96 tỷ đồng** vốn NSTW, chiếm 5% kế "
+            "hoạch Thủ tướng Chính phủ giao. Trong đó:\n")
+    found = [(o.value, o.pct_of_plan, o.line, o.period)
+             for o in extract_text(BTC_HEADER + text).observations]
+    assert found == [("867.466,27", "95", 5, "LK27/11/2025"), ("45.749,96", "5", 7,
+                                                                "LK27/11/2025")]
+
+
+def test_dates_are_never_values_and_a_disbursement_rate_is_of_the_plan() -> None:
+    # the failure reported in issue 16 on a Government Office notice: "10" read from
+    # "31 tháng 10", "chỉ đạt 41,97%" missed (sentence in the notices' usual form)
+    text = ("Giải ngân vốn đầu tư công đến ngày 31 tháng 10 năm 2025 chỉ đạt 41,97%, thấp hơn "
+            "bình quân chung cả nước.\n")
+    [rate] = extract_text("THÔNG BÁO\nKết luận của Thủ tướng Chính phủ\n" + text).observations
+    assert (rate.value, rate.pct_of_plan, rate.plan_basis, rate.basis_stated) == (
+        None, "41,97", "ke_hoach", False)
+    assert (rate.period, rate.plan_basis_text) == ("10T/2025", None)
+
+
+def test_row_and_list_markers_and_document_numbers_are_never_values() -> None:
+    # the "02 Liên ..." of issue 16: a row number before a name; "(1)" and "57-NQ/TW"
+    text = ("02 Liên hiệp các Hội Văn học nghệ thuật Việt Nam giải ngân đạt 30,2% kế hoạch.\n\n"
+            "(1) Vốn thực hiện Nghị quyết 57-NQ/TW đạt 45% kế hoạch.\n")
+    found = [(o.value, o.pct_of_plan) for o in extract_text(HEADER + text).observations]
+    assert found == [(None, "30,2"), (None, "45")]
+
+
+def test_year_on_year_is_not_a_plan_share() -> None:
+    text = "Thu ngân sách nhà nước 10 tháng đạt 13.966 tỷ đồng, bằng 95% so với cùng kỳ."
+    assert extract_text("BÁO CÁO\nTình hình 10 tháng năm 2025\n" + text).observations == []
+
+
+def test_a_budget_figure_without_a_written_basis_is_of_the_budget_estimate() -> None:
+    text = ("Thu ngân sách nhà nước 10 tháng năm 2025 ước đạt 13.966 tỷ đồng, đạt 104,24%, "
+            "tăng 12% so với cùng kỳ.")
+    [revenue] = extract_text(text).observations
+    assert (revenue.value, revenue.pct_of_plan, revenue.plan_basis, revenue.period) == (
+        "13.966", "104,24", "du_toan", "10T/2025")
+
+
+def test_from_another_start_is_not_a_figure_of_the_year() -> None:
+    # 003, footnote 28 (line 555): "Lũy kế từ khởi công đến nay" runs from the works' start
+    text = ("Ngày 15/6/2023, UBND tỉnh ban hành báo cáo. Dự án Cải tạo nâng cấp QL.4B: Lũy kế từ "
+            "khởi công đến nay ước đạt 50% giá trị hợp đồng, giải ngân đạt 62% kế hoạch vốn.")
+    periods = [o.period for o in extract_text(text).observations]
+    assert periods == [None]
+
+
+def test_to_date_is_the_issue_date_when_the_sentence_says_until_now() -> None:
+    text = ("*Hà Nội, ngày 16 tháng 11 năm 2025*\n\nTHÔNG BÁO\n\n"
+            "Giải ngân vốn đầu tư công của tỉnh đến nay đạt 51,3% kế hoạch vốn.\n")
+    [figure] = extract_text(text).observations
+    assert (figure.period, figure.period_kind) == ("LK16/11/2025", "to_date")
