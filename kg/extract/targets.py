@@ -42,6 +42,12 @@ NOT_TARGET_HEADING_WORDS: tuple[str, ...] = (
 )
 """A heading holding one of these reports on targets, it does not set them."""
 
+REPORT_HEADING_WORDS: tuple[str, ...] = NOT_TARGET_HEADING_WORDS + (
+    "khó khăn", "hạn chế", "kiến nghị", "đề xuất", "bối cảnh", "công tác chỉ đạo",
+)
+"""Under a heading holding one of these, "100%" or "tối thiểu" alone does not make a
+target: only a target word ("phấn đấu", "mục tiêu") does."""
+
 CUE = re.compile(
     r"phấn\s+đấu|(?<!vượt\s)(?<!đúng\s)(?<!các\s)(?<!trình\s)(?:mục\s+tiêu|chỉ\s+tiêu)|kế\s+hoạch(?:\s+năm\s+20[0-9]{2})?\s*(?:là|:)"
     r"|(?<!nhìn\s)(?:đến|tới|vào)\s+(?:hết\s+|cuối\s+)?năm\s+20[0-9]{2}"
@@ -49,6 +55,16 @@ CUE = re.compile(
     re.IGNORECASE,
 )
 """Words that make the figures after them targets outside a target section."""
+
+SELF_CUE = re.compile(
+    r"(?<!\w)(?:tối\s+thiểu|ít\s+nhất|không\s+dưới|không\s+thấp\s+hơn|tối\s+đa|không\s+vượt\s+quá"
+    r"|không\s+quá)\s+[0-9]"
+    r"|(?<!đạt\s)(?<!là\s)(?<!bằng\s)(?<![\w.,])100\s*%\s+(?!kế\s|dự\s|so\s|chỉ\s|mục\s)[^\W\d_]"
+    r"|(?<!\w)từ\s+[0-9][0-9.,]*\s*%\s*trở\s+lên",
+    re.IGNORECASE,
+)
+"""Figures that state a target by themselves: an operator only targets use ("tối thiểu
+3%", "từ 8% trở lên") or "100%" before its noun ("100% các cơ sở ... được ...")."""
 
 OBSERVED = re.compile(
     r"(?<!\w)(?:ước|đã\s+(?:đạt|có|thực\s+hiện|hoàn\s+thành|giải\s+ngân|tạo|được\s+công\s+nhận)"
@@ -70,7 +86,7 @@ VALUE_VERBS = re.compile(
     r"(?:(?<!\w)(?:đạt(?:\s+được)?(?:\s+mức)?|chiếm(?:\s+tỷ\s+lệ)?|là|còn|ở\s+mức|bằng"
     r"|tăng(?:\s+trưởng)?(?:\s+thêm|\s+lên|\s+bình\s+quân)?(?:\s+(?:từ|đạt))?"
     r"|giảm(?:\s+thêm|\s+bình\s+quân)?|xuống(?:\s+còn|\s+mức)?|lên(?:\s+mức)?"
-    r"|thêm|mới|có|gấp|kế\s+hoạch|chỉ\s+tiêu(?:\s+(?:được\s+)?giao)?|được\s+giao"
+    r"|thêm|mới|có|gấp|kế\s+hoạch|chỉ\s+tiêu(?:\s+(?:được\s+)?giao)?|được\s+giao|mục\s+tiêu"
     r"|phấn\s+đấu)|:)\s*$",
     re.IGNORECASE,
 )
@@ -102,8 +118,8 @@ _SUFFIX = re.compile(r"\s*(?P<suffix>trở\s+lên|trở\s+xuống)", re.IGNORECA
 SCALE_WORDS = ("nghìn", "ngàn", "triệu", "tỷ", "tỉ", "vạn")
 MULTIWORD_UNITS: tuple[str, ...] = (
     "doanh nghiệp", "hợp tác xã", "lao động", "sản phẩm", "lượt khách", "lượt người",
-    "giường bệnh", "bác sỹ", "bác sĩ", "công trình", "dự án", "hộ gia đình", "học sinh",
-    "trường học", "cơ sở", "nhà ở", "điểm",
+    "bác sỹ", "bác sĩ", "công trình", "dự án", "hộ gia đình", "học sinh", "cơ sở", "nhà ở",
+    "thuê bao", "loại hình sản phẩm", "bộ tiêu chí", "vùng dự án", "sàn giao dịch",
 )
 """Units of more than one word; other units are one word after the scale words."""
 
@@ -125,6 +141,7 @@ ORDINAL_BEFORE = re.compile(
 )
 _YEAR_PHRASE = re.compile(
     r"(?:giai\s+đoạn|thời\s+kỳ|nhiệm\s+kỳ)?\s*(?P<a>20[0-9]{2})\s*[-–—]\s*(?P<b>20[0-9]{2})"
+    r"|(?:đến\s+)?hết\s+quý\s+(?P<q>IV|III|II|I)\s*(?:năm|/)\s*(?P<qy>20[0-9]{2})"
     r"|(?P<lead>(?:đến|tới|vào|trong|hết|cuối|cả|đến\s+hết|đến\s+cuối|sau)\s+)?năm\s+(?P<y>20[0-9]{2})",
     re.IGNORECASE,
 )
@@ -181,6 +198,7 @@ class _Section:
     level: int
     is_target: bool
     period: Period | None
+    is_report: bool = False
 
 
 @dataclass
@@ -201,11 +219,16 @@ class _Sections:
             year = re.match(r"\s*(20[0-9]{2})", _plain(follower))
             if year:
                 body = f"{body} {year[1]}"
-        self.stack.append(_Section(level, is_target, _heading_period(body)))
+        is_report = any(word in lowered for word in REPORT_HEADING_WORDS)
+        self.stack.append(_Section(level, is_target, _heading_period(body), is_report))
 
     @property
     def in_target(self) -> bool:
         return any(section.is_target for section in self.stack)
+
+    @property
+    def in_report(self) -> bool:
+        return any(section.is_report for section in self.stack)
 
     @property
     def period(self) -> Period | None:
@@ -240,7 +263,12 @@ def _heading_period(text: str) -> Period | None:
 
 
 def _period_of(match: re.Match[str]) -> Period | None:
-    phrase = f"{match['a']} - {match['b']}" if match["a"] else f"năm {match['y']}"
+    quarters = {"I": 3, "II": 6, "III": 9, "IV": 12}
+    if match["q"]:
+        months = quarters[match["q"].upper()]
+        phrase = f"năm {match['qy']}" if months == 12 else f"{months} tháng năm {match['qy']}"
+    else:
+        phrase = f"{match['a']} - {match['b']}" if match["a"] else f"năm {match['y']}"
     try:
         return parse_period(phrase)
     except ParseError:
@@ -285,7 +313,8 @@ def targets_in(lines: list[LogicalLine], period: Period | None) -> list[Target]:
             continue
         in_target = sections.in_target and line.footnote is None
         default = sections.period or span or _year_of(period)
-        found.extend(_line_targets(line, in_target, default))
+        found.extend(_line_targets(line, in_target, default,
+                                   own_cues=not sections.in_report))
     found.extend(_table_targets(lines, span or _year_of(period)))
     return _unique(found)
 
@@ -304,7 +333,7 @@ def _is_title(line: LogicalLine) -> bool:
     if line.footnote is not None:
         return False
     if line.heading:
-        return not _sentence_like(line.text)
+        return not _sentence_like(line.text) and not re.search(r"[0-9]\s*%", line.text)
     body = _plain(line.text)
     return (len(body) < 160 and body.endswith(":") and _heading_level(body) < 5
             and not re.search(r"[0-9]\s*%", body))
@@ -360,22 +389,28 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans if text[a:b].strip()]
 
 
-def _line_targets(line: LogicalLine, in_target: bool, default: Period | None) -> list[Target]:
+def _line_targets(line: LogicalLine, in_target: bool, default: Period | None,
+                  own_cues: bool = True) -> list[Target]:
     text = line.clean.text
     targets: list[Target] = []
     before = 0
     for s_start, s_end in _sentences(text):
         cue = _cue(text, s_start, s_end)
+        own = SELF_CUE.search(text, s_start, s_end) if own_cues else None
         period_from = before if re.match(r"\s*trong\s+đó", text[s_start:], re.I) else s_start
         before = s_start
-        if not in_target and cue is None:
+        if not in_target and cue is None and own is None:
             continue
-        floor = s_start if in_target else cue.start() if cue else s_end
         strive = cue is not None and not in_target and cue[0].lower().startswith("phấn")
+        if in_target:
+            floor = floor_end = s_start
+        elif cue is not None and (own is None or cue.start() <= own.start()):
+            floor, floor_end = cue.start(), cue.end()
+        else:
+            floor = floor_end = own.start() if own else s_end
         watch = floor - 6 if strive else s_start
-        floor_end = cue.end() if cue is not None and not in_target else s_start
         for c_start, c_end in _clauses(text, s_start, s_end):
-            bounds = _Bounds(floor, floor_end, max(watch, 0), period_from)
+            bounds = _Bounds(floor, floor_end, max(watch, 0), period_from, strive)
             targets.extend(_clause_targets(line, c_start, c_end, bounds, default))
     return targets
 
@@ -390,6 +425,7 @@ class _Bounds:
     floor_end: int
     watch: int
     period_from: int
+    strive: bool = False
 
 
 def _clause_targets(line: LogicalLine, start: int, end: int, bounds: _Bounds,
@@ -434,7 +470,7 @@ def _slots(text: str, start: int, end: int, bounds: _Bounds) -> list[_Found | No
             continue
         observed = (OBSERVED.search(text, bounds.watch, found.start)
                     or OBSERVED.search(text, found.end, end)
-                    or PLAN_SHARE_AFTER.match(text, found.end))
+                    or (PLAN_SHARE_AFTER.match(text, found.end) and not bounds.strive))
         slots.append(None if observed else found)
         previous, has_previous = found.end, True
     return slots
@@ -443,7 +479,10 @@ def _slots(text: str, start: int, end: int, bounds: _Bounds) -> list[_Found | No
 def _expressions(text: str, start: int, end: int) -> list[_Found]:
     """Every figure in ``text[start:end]`` that parses as a target expression, with its unit."""
     found: list[_Found] = []
+    quoted = _quoted_spans(text)
     for match in _EXPRESSION.finditer(text, start, end):
+        if any(a <= match.start() < b for a, b in quoted):
+            continue  # a cited text ("... không quá 500 triệu đồng"), not this document's
         qualified = match["op"] or match["from"] or match["approx"]
         if not qualified and ORDINAL_BEFORE.search(text[max(start, match.start() - 12):
                                                         match.start()]):
@@ -477,9 +516,16 @@ def _expressions(text: str, start: int, end: int) -> list[_Found]:
             expression = expression[: -len(unit)].rstrip()
         if not _parses(expression, unit):
             continue
-        slot = (match["op"] or match["from"] or "").lower()
+        slot = " ".join((match["op"] or match["from"] or match["approx"] or "").lower().split())
         found.append(_Found(match.start(), min(close, end), expression, unit, slot))
     return found
+
+
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Spans inside quotation marks (“...”, "...")."""
+    spans = [(m.start(), m.end()) for m in re.finditer(r"“[^”]{0,2000}”", text)]
+    spans += [(m.start(), m.end()) for m in re.finditer(r'"[^"]{20,2000}"', text)]
+    return spans
 
 
 def _is_year(match: re.Match[str], unit: str | None) -> bool:
@@ -534,7 +580,7 @@ def _unit_after(text: str, position: int) -> tuple[str | None, int]:
 
 def _is_slot(pre: str, found: _Found, has_previous: bool, clause_pre: str) -> bool:
     """Whether the figure stands where the language puts a target value."""
-    if found.slot in SELF_EVIDENT_OPERATORS or found.slot == "từ":
+    if found.slot in SELF_EVIDENT_OPERATORS or found.slot in ("từ", "khoảng", "xấp xỉ"):
         return True
     if VALUE_VERBS.search(pre):
         return True
