@@ -1,0 +1,308 @@
+"""Whose document it is (văn bản của địa bàn nào): the issuer's jurisdiction, read from the
+text, with the line and the words that tell it — and the jurisdictions the document addresses.
+
+``read_jurisdiction(lines)`` tries, in order (``RULES``), and stops at the first that tells:
+
+1. ``header`` — the issuer block above the national motto ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT
+   NAM") or the Party's ("ĐẢNG CỘNG SẢN VIỆT NAM"): "ỦY BAN NHÂN DÂN / TỈNH ĐỒNG NAI" →
+   dong-nai, "BỘ TÀI CHÍNH" → bo-tai-chinh, "THỦ TƯỚNG CHÍNH PHỦ" → viet-nam;
+2. ``number`` — the body code in the document's own number ("Số: 18590/BTC-PTHT" → BTC);
+3. ``place_date`` — a local issuer (UBND, HĐND, a Sở: "Số: …/SKHĐT-…") names no province:
+   the place of the place-and-date line ("Lạng Sơn, ngày … 2023") when it is a province;
+4. ``metadata`` — a legal-database page's "Nơi ban hành: …" field;
+5. ``title`` — a title or lead sentence that announces the document itself ("Toàn văn Công
+   điện 159/CĐ-TTg", "Bộ Tài chính đã ban hành Công văn 18590/BTC-PTHT"): a summary page
+   is filed under the body whose document, and figures, it reports;
+6. ``self_reference`` — a provincial report without a header speaks of itself as "UBND tỉnh",
+   "toàn tỉnh" and names one province far more than any other ("tỉnh Lạng Sơn").
+
+Nothing else is assumed: with none of these the result has ``code`` None and says why.
+A body that issues on another's behalf (``acts_for`` in data/jurisdictions.yaml: the
+Government Office issues the Government's notices) files its documents under that one:
+``code`` viet-nam, ``issuer`` van-phong-chinh-phu.
+
+Addressees: the "Kính gửi:" list under the header and the numbered items addressed to a body
+("a) Bộ Khoa học và Công nghệ: …") give ``addressees``; the "Nơi nhận:" distribution list is
+kept apart as ``recipients`` (copies are not assignments). ``agency_jurisdiction`` maps one
+agency name to its jurisdiction code or to a collective marker (``COLLECTIVES``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from kg.extract.addressees import (
+    ALL_MINISTRIES,
+    ALL_PROVINCES,
+    COLLECTIVES,
+    EVERYONE,
+    Addressee,
+    Piece,
+    addressees_in,
+    agency_jurisdiction,
+    is_local,
+    is_upper,
+    pieces_of,
+)
+from kg.extract.text import LogicalLine
+from kg.jurisdictions import Jurisdictions, default_jurisdictions
+from kg.matching import fold
+from kg.notation.docnumbers import DOCUMENT_TYPES
+
+__all__ = [
+    "ALL_MINISTRIES", "ALL_PROVINCES", "COLLECTIVES", "EVERYONE", "RULES", "Addressee",
+    "DocumentJurisdiction", "agency_jurisdiction", "read_jurisdiction",
+]
+
+RULES: tuple[str, ...] = ("header", "number", "place_date", "metadata", "title",
+                          "self_reference")
+"""How a document's jurisdiction can be told, strongest first."""
+
+LOCAL_SYMBOLS: frozenset[str] = frozenset({"UBND", "HĐND", "TU", "BTV", "VP", "VPUB"})
+"""Issuer codes of provincial bodies in document numbers; a Sở writes S + its initials."""
+
+HEADER_PIECES = 120
+"""How many source lines from the top the header block, number and place may be in."""
+
+_MOTTOS = ("cong hoa xa hoi chu nghia viet nam", "dang cong san viet nam")
+_SO_LINE = re.compile(r"(?:^|\|)\s*\**\s*Số\s*:?\s*\**\s*(?P<number>[0-9]*\s*[/-]\s*[^\s|*]+)",
+                      re.IGNORECASE)
+_PLACE_DATE = re.compile(r"(?:^|[|*\s])(?P<place>[^\W\d_][^,|*\d]{1,40}?),\s*ngày\b",
+                         re.IGNORECASE)
+_ISSUED_AT = re.compile(r"Nơi ban hành\s*:?\s*\**\s*\|?\s*(?P<name>[^|*]+)", re.IGNORECASE)
+_NUMBER = re.compile(r"\b[0-9]{1,6}(?:/[0-9]{4})?/[^\W\d_][\w&]*(?:-[\w&]+)*|\b[0-9]{1,6}-"
+                     r"[^\W\d_]+/[\w&]+(?:-[\w&]+)*")
+_ANNOUNCES = re.compile(r"toàn văn|ban hành|đã ra|đã có|^#", re.IGNORECASE)
+_CITES = re.compile(r"^\W*(?:căn cứ|thực hiện|theo|xét)\b", re.IGNORECASE)
+_PROVINCE_MENTION = re.compile(
+    r"\b(?:tỉnh|thành phố|TP\.?)\s+(?P<name>[A-ZĐÂĂÊÔƠƯÀ-Ỹ][\wÀ-ỹ.]*(?:[ -]+[A-ZĐÂĂÊÔƠƯÀ-Ỹ]"
+    r"[\wÀ-ỹ]*){0,3})")
+_SELF_WORDS = re.compile(r"\b(?:UBND|[ỦủUu][ỷy] ban nhân dân|HĐND|[Tt]oàn|của|[Tt]rên địa bàn|"
+                         r"[Tt]ỉnh [uủ][ỷy]|[Cc]ấp)\s+tỉnh\b(?!\s+[A-ZĐÀÁẠẢÃÂẦẤẬẨẪĂẰẮẶẲẴÈÉẸẺẼÊỀẾỆỂỄ"
+                         r"ÌÍỊỈĨÒÓỌỎÕÔỒỐỘỔỖƠỜỚỢỞỠÙÚỤỦŨƯỪỨỰỬỮỲÝỴỶỸ])")
+"""How a provincial document speaks of its own province without naming it ("UBND tỉnh",
+"toàn tỉnh", "trên địa bàn tỉnh")."""
+TITLE_QUOTE = 160
+"""The longest quote of a title or lead sentence, up to the document number it announces."""
+
+SELF_REFERENCE_MIN = 3
+"""A province must be named at least this often (and twice as often as any other) for a
+header-less report to be filed under it."""
+
+@dataclass(frozen=True)
+class DocumentJurisdiction:
+    """Whose document it is. ``code`` is the jurisdiction (None when the text does not tell:
+    then ``reason_vi``/``reason_en`` say so); ``issuer`` the issuing body's own code when it
+    differs (van-phong-chinh-phu for a notice filed under viet-nam); ``rule`` one of
+    ``RULES``; ``line`` and ``quote`` the evidence, verbatim."""
+
+    code: str | None
+    issuer: str | None = None
+    rule: str | None = None
+    line: int | None = None
+    quote: str | None = None
+    reason_vi: str | None = None
+    reason_en: str | None = None
+    addressees: list[str] = field(default_factory=list)
+    addressed: list[Addressee] = field(default_factory=list)
+    recipients: list[Addressee] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# --- the document ---------------------------------------------------------------------------
+
+def _motto_index(pieces: list[Piece]) -> tuple[int, int] | None:
+    """(index of the line where the motto starts, how many words precede it on that line)."""
+    folded, owners, firsts = "", [], {}
+    for index, piece in enumerate(pieces[:HEADER_PIECES]):
+        words = fold(piece.clean)
+        if words:
+            firsts.setdefault(index, len(folded))
+            folded += words + " "
+            owners += [index] * (len(words) + 1)
+    found = [start for start in (folded.find(motto) for motto in _MOTTOS) if start >= 0]
+    if not found:
+        return None
+    index = owners[min(found)]
+    return index, len(folded[firsts[index]:min(found)].split())
+
+
+def _header_block(pieces: list[Piece], motto: tuple[int, int]) -> list[Piece]:
+    """The issuer block: the upper-case lines just above the motto (the motto's own line may
+    start with the block's last words, as in table exports)."""
+    block: list[Piece] = []
+    at, before = motto
+    head = pieces[at].clean
+    if before and is_upper(head):
+        block.append(Piece(pieces[at].line, " ".join(head.split()[:before])))
+    index = at - 1
+    while index >= 0 and not pieces[index].clean.strip("-— ") and not block:
+        index -= 1
+    while index >= 0 and len(block) < 4:
+        text = pieces[index].clean
+        if not text.strip("-— ") or not is_upper(text):
+            break
+        block.insert(0, pieces[index])
+        index -= 1
+    return block
+
+
+def _resolve_block(block: list[Piece], reg: Jurisdictions) -> tuple[str | None, bool]:
+    """(code of the body the block names, whether the block names a local organ)."""
+    texts = [piece.clean for piece in block]
+    for size in range(len(texts), 0, -1):
+        for start in range(len(texts) - size + 1):
+            found = reg.resolve(" ".join(texts[start:start + size]))
+            if found is not None:
+                return found.code, False
+    local = any(is_local(text) for text in texts)
+    return None, local
+
+
+def _symbols(number: str) -> list[str]:
+    parts = re.split(r"[/-]", number.replace(" ", ""))
+    return [part for part in parts if part and not part.isdigit() and part not in DOCUMENT_TYPES]
+
+
+def _is_local_symbol(symbol: str) -> bool:
+    return symbol in LOCAL_SYMBOLS or bool(re.fullmatch(r"S[A-ZĐ&]{1,9}", symbol))
+
+
+def _by_number(number: str, reg: Jurisdictions) -> tuple[str | None, bool]:
+    """(central body of the number's issuer code, whether the issuer code is local)."""
+    local = False
+    for symbol in _symbols(number):
+        body = reg.by_symbol(symbol)
+        if body is not None:
+            return body.code, False
+        local = local or _is_local_symbol(symbol)
+    return None, local
+
+
+def _quote(pieces: list[Piece]) -> str:
+    return " ".join(piece.raw.strip("| ") for piece in pieces).strip()
+
+
+def _result(reg: Jurisdictions, body: str, rule: str,
+            evidence: list[Piece]) -> DocumentJurisdiction:
+    code = reg.speaks_for(body)
+    return DocumentJurisdiction(code, issuer=body if body != code else None, rule=rule,
+                                line=evidence[0].line, quote=_quote(evidence))
+
+
+def _place_date(pieces: list[Piece], reg: Jurisdictions) -> tuple[str, Piece] | None:
+    for piece in pieces[:HEADER_PIECES]:
+        match = _PLACE_DATE.search(piece.clean)
+        found = reg.resolve(match["place"].strip()) if match else None
+        if found is not None and found.kind == "province":
+            return found.code, piece
+    return None
+
+
+def _from_header(pieces: list[Piece], reg: Jurisdictions) -> DocumentJurisdiction | None:
+    motto = _motto_index(pieces)
+    local = False
+    if motto is not None:
+        block = _header_block(pieces, motto)
+        code, local = _resolve_block(block, reg)
+        if code:
+            return _result(reg, code, "header", block)
+    start = motto[0] if motto else 0
+    number_piece = next((p for p in pieces[start:start + HEADER_PIECES] if _SO_LINE.search(p.raw)),
+                        None)
+    if number_piece is not None:
+        code, local_number = _by_number(_SO_LINE.search(number_piece.raw)["number"], reg)
+        if code:
+            return _result(reg, code, "number", [number_piece])
+        local = local or local_number
+    if local:
+        place = _place_date(pieces[start:], reg)
+        if place:
+            evidence = [number_piece] if number_piece is not None else []
+            evidence = [p for p in evidence if p.line < place[1].line] + [place[1]]
+            return _result(reg, place[0], "place_date", evidence)
+    return None
+
+
+def _from_metadata(pieces: list[Piece], reg: Jurisdictions) -> DocumentJurisdiction | None:
+    for index, piece in enumerate(pieces[:HEADER_PIECES]):
+        if not fold(piece.clean).startswith("noi ban hanh"):
+            continue
+        window = " | ".join(p.raw for p in pieces[index:index + 4])
+        match = _ISSUED_AT.search(window)
+        found = reg.resolve(match["name"].strip()) if match and match["name"].strip() else None
+        if found is None and index + 2 < len(pieces):
+            found = reg.resolve(pieces[index + 2].clean) or reg.resolve(pieces[index + 1].clean)
+        if found is not None:
+            return _result(reg, found.code, "metadata", pieces[index:index + 3])
+    return None
+
+
+def _from_title(lines: list[LogicalLine], reg: Jurisdictions) -> DocumentJurisdiction | None:
+    for logical in lines[:12]:
+        text = logical.text
+        if _CITES.match(text.strip("*# ")) or not _ANNOUNCES.search(text):
+            continue
+        for match in _NUMBER.finditer(text):
+            code, _local = _by_number(match.group(0), reg)
+            if code:
+                start = 0 if match.end() <= TITLE_QUOTE else match.start() - TITLE_QUOTE // 2
+                start = text.rfind(" ", 0, start) + 1 if start else 0
+                piece = Piece(logical.line_at(match.start()), text[start:match.end()].strip())
+                return _result(reg, code, "title", [piece])
+    return None
+
+
+def _from_self_reference(lines: list[LogicalLine],
+                         reg: Jurisdictions) -> DocumentJurisdiction | None:
+    counts: Counter[str] = Counter()
+    first: dict[str, tuple[int, str]] = {}
+    self_words = 0
+    for logical in lines:
+        self_words += len(_SELF_WORDS.findall(logical.text))
+        for match in _PROVINCE_MENTION.finditer(logical.text):
+            words = match["name"].replace("-", " ").split()
+            for size in range(len(words), 0, -1):
+                word = match.group(0)[:match.start("name") - match.start()]
+                phrase = word + " ".join(words[:size])
+                found = reg.resolve(phrase)
+                if found is not None and found.kind == "province":
+                    counts[found.code] += 1
+                    first.setdefault(found.code, (logical.line_at(match.start()), phrase))
+                    break
+    ranked = counts.most_common(2)
+    if not ranked or self_words < 2 or ranked[0][1] < SELF_REFERENCE_MIN:
+        return None
+    if len(ranked) > 1 and ranked[0][1] < 2 * ranked[1][1]:
+        return None
+    code = ranked[0][0]
+    line, phrase = first[code]
+    return DocumentJurisdiction(code, rule="self_reference", line=line, quote=phrase)
+
+
+NO_EVIDENCE = (
+    "văn bản không cho biết cơ quan ban hành thuộc địa bàn nào (không có khối tiêu đề, số ký "
+    "hiệu, địa danh, hay tên tỉnh được văn bản dùng để tự xưng)",
+    "the text does not tell whose document it is (no issuer header, document number, place "
+    "line or province the text names itself by)",
+)
+
+
+def read_jurisdiction(lines: list[LogicalLine],
+                      registry: Jurisdictions | None = None) -> DocumentJurisdiction:
+    """Whose document ``lines`` is, with its evidence, addressees and recipients."""
+    reg = registry or default_jurisdictions()
+    pieces = pieces_of(lines)
+    found = (_from_header(pieces, reg) or _from_metadata(pieces, reg)
+             or _from_title(lines, reg) or _from_self_reference(lines, reg))
+    if found is None:
+        found = DocumentJurisdiction(None, reason_vi=NO_EVIDENCE[0], reason_en=NO_EVIDENCE[1])
+    addressed, recipients = addressees_in(pieces, found.code, reg, HEADER_PIECES)
+    codes = list(dict.fromkeys(a.code for a in addressed))
+    return DocumentJurisdiction(found.code, found.issuer, found.rule, found.line, found.quote,
+                                found.reason_vi, found.reason_en, codes, addressed, recipients)
