@@ -424,6 +424,11 @@ def default_jurisdictions() -> Jurisdictions:
     return load_jurisdictions()
 
 
+def jurisdiction_of(code: str) -> Jurisdiction | None:
+    """The jurisdiction with ``code`` in the shipped list, None for an unknown code."""
+    return default_jurisdictions().get(code) if isinstance(code, str) else None
+
+
 def resolve(name: str, on: dt.date | None = None) -> Jurisdiction | None:
     """``Jurisdictions.resolve`` on the shipped list."""
     return default_jurisdictions().resolve(name, on)

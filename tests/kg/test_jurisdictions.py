@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from kg.jurisdictions import (
     JurisdictionError,
     default_jurisdictions,
+    jurisdiction_of,
     jurisdictions,
     load_jurisdictions,
     resolve,
@@ -126,6 +127,14 @@ def test_resolve_on_a_date_follows_the_history() -> None:
     assert resolve("thành phố Huế", dt.date(2024, 5, 1)).code == "thua-thien-hue"
     assert resolve("Thừa Thiên Huế", dt.date(2025, 1, 1)).code == "hue"
     assert resolve("tỉnh Lạng Sơn", AFTER).code == "lang-son"
+
+
+def test_jurisdiction_of_a_code() -> None:
+    assert jurisdiction_of("lang-son").full_name == "tỉnh Lạng Sơn"
+    assert jurisdiction_of("ho-chi-minh").full_name == "thành phố Hồ Chí Minh"
+    assert jurisdiction_of("bo-tai-chinh").kind == "ministry"
+    assert jurisdiction_of("lang son") is None
+    assert jurisdiction_of(None) is None
 
 
 def test_symbols_of_document_numbers() -> None:
