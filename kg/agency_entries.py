@@ -21,6 +21,7 @@ Every problem names its place (sheet or command, row) and field, Vietnamese then
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -273,48 +274,54 @@ def _agency(check: _Check) -> Agency:
 
 def build_agencies(entries: list[AgencyEntry], known: Matcher) -> AgencyBuild:
     """Facts of ``entries`` (in order) and every problem; ``known`` learns the new agencies'
-    names, so rows read after them (tasks, targets, a later entry's parent) can name them."""
+    names (only of good entries), so rows read after them (tasks, targets) can name them."""
     out = AgencyBuild()
-    checks: list[_Check] = []
+    work = copy.deepcopy(known)  # names of every entry, for parents named by a later row
+    checks = [_Check(entry) for entry in entries]
     new: dict[str, _Check] = {}
-    for entry in entries:
-        check = _Check(entry)
-        checks.append(check)
-        if not entry.name or not agency_id(entry.name):
-            check.fail("name", f"tên cơ quan không dùng được: '{entry.name or ''}' (cần chữ "
-                       "hoặc số)", f"unusable agency name: '{entry.name or ''}' (needs a letter "
-                       "or digit)", "agency_name", entry.name)
-            continue
-        _values(check)
-        _identity(check, known, new)
-        _kind(check)
-        if check.key and check.key not in new and (check.base is None or check.problems):
-            new[check.key] = check
+    for check in checks:
+        _first_pass(check, work, new)
         if check.problems:
-            out.failed.update({fold(n): entry.place for n in entry.names()})
-        elif check.same_as is None:
-            known.add(check.key, {**(check.base or {}), "id": check.key, "name": entry.name,
-                                  "short": entry.short, "aliases": entry.names()[1:]})
+            out.failed.update({fold(n): check.entry.place for n in check.entry.names()})
     parents = {c.key: None for c in checks if c.key}
     for check in checks:
         if check.key:
-            _parent(check, known, out.failed, parents)
+            _parent(check, work, out.failed, parents)
             parents[check.key] = check.parent
     for check in checks:
         if not check.problems:
-            _emit(check, known, out)
-        out.problems.extend(check.problems)
+            _emit(check, work, out)
+        if check.problems:
+            out.failed.update({fold(n): check.entry.place for n in check.entry.names()})
+            out.problems.extend(check.problems)
+    for fact in out.facts:
+        known.add(fact.key, fact.payload)
     return out
 
 
-def _emit(check: _Check, known: Matcher, out: AgencyBuild) -> None:
+def _first_pass(check: _Check, work: Matcher, new: dict[str, _Check]) -> None:
+    """Values, id and kind of one entry; its names join ``work``."""
+    entry = check.entry
+    if not entry.name or not agency_id(entry.name):
+        check.fail("name", f"tên cơ quan không dùng được: '{entry.name or ''}' (cần chữ hoặc "
+                   "số)", f"unusable agency name: '{entry.name or ''}' (needs a letter or "
+                   "digit)", "agency_name", entry.name)
+        return
+    _values(check)
+    _identity(check, work, new)
+    _kind(check)
+    if check.key:
+        new.setdefault(check.key, check)
+    if check.key and check.same_as is None and not check.problems:
+        work.add(check.key, {**(check.base or {}), "id": check.key, "name": entry.name,
+                             "short": entry.short, "aliases": entry.names()[1:]})
+
+
+def _emit(check: _Check, work: Matcher, out: AgencyBuild) -> None:
     fact = agency_fact(_agency(check), check.base)
-    if check.same_as is not None:
-        stored = known.payload(check.same_as)
-        if {k: stored.get(k) for k in fact.payload} != fact.payload:
-            _exists(check, check.entry.name or "", check.same_as, known)
-            return
-    known.add(fact.key, fact.payload)
+    if check.same_as is not None and work.payload(check.same_as) != fact.payload:
+        _exists(check, check.entry.name or "", check.same_as, work)
+        return
     out.facts.append(fact)
 
 
