@@ -10,11 +10,11 @@ text, with the line and the words that tell it — and the jurisdictions the doc
 3. ``place_date`` — a local issuer (UBND, HĐND, a Sở: "Số: …/SKHĐT-…") names no province:
    the place of the place-and-date line ("Lạng Sơn, ngày … 2023") when it is a province;
 4. ``metadata`` — a legal-database page's "Nơi ban hành: …" field;
-5. ``title`` — a title or lead sentence that announces the document itself ("Toàn văn Công
+5. ``self_reference`` — a provincial report without a header speaks of itself as "UBND tỉnh",
+   "toàn tỉnh" and names one province far more than any other ("tỉnh Lạng Sơn");
+6. ``title`` — a title or lead sentence that announces the document itself ("Toàn văn Công
    điện 159/CĐ-TTg", "Bộ Tài chính đã ban hành Công văn 18590/BTC-PTHT"): a summary page
-   is filed under the body whose document, and figures, it reports;
-6. ``self_reference`` — a provincial report without a header speaks of itself as "UBND tỉnh",
-   "toàn tỉnh" and names one province far more than any other ("tỉnh Lạng Sơn").
+   is filed under the body whose document, and figures, it reports.
 
 Nothing else is assumed: with none of these the result has ``code`` None and says why.
 A body that issues on another's behalf (``acts_for`` in data/jurisdictions.yaml: the
@@ -57,8 +57,8 @@ __all__ = [
     "DocumentJurisdiction", "agency_jurisdiction", "read_jurisdiction",
 ]
 
-RULES: tuple[str, ...] = ("header", "number", "place_date", "metadata", "title",
-                          "self_reference")
+RULES: tuple[str, ...] = ("header", "number", "place_date", "metadata", "self_reference",
+                          "title")
 """How a document's jurisdiction can be told, strongest first."""
 
 LOCAL_SYMBOLS: frozenset[str] = frozenset({"UBND", "HĐND", "TU", "BTV", "VP", "VPUB"})
@@ -75,7 +75,10 @@ _PLACE_DATE = re.compile(r"(?:^|[|*\s])(?P<place>[^\W\d_][^,|*\d]{1,40}?),\s*ng�
 _ISSUED_AT = re.compile(r"Nơi ban hành\s*:?\s*\**\s*\|?\s*(?P<name>[^|*]+)", re.IGNORECASE)
 _NUMBER = re.compile(r"\b[0-9]{1,6}(?:/[0-9]{4})?/[^\W\d_][\w&]*(?:-[\w&]+)*|\b[0-9]{1,6}-"
                      r"[^\W\d_]+/[\w&]+(?:-[\w&]+)*")
-_ANNOUNCES = re.compile(r"toàn văn|ban hành|đã ra|đã có|^#", re.IGNORECASE)
+_ANNOUNCES = re.compile(r"toàn văn|ban hành|đã ra|đã có|^#+", re.IGNORECASE)
+ANNOUNCE_GAP = 40
+"""The announced document's number follows its verb within this many characters
+("đã ban hành Công văn 18590/BTC-PTHT")."""
 _CITES = re.compile(r"^\W*(?:căn cứ|thực hiện|theo|xét)\b", re.IGNORECASE)
 _PROVINCE_MENTION = re.compile(
     r"\b(?:tỉnh|thành phố|TP\.?)\s+(?P<name>[A-ZĐÂĂÊÔƠƯÀ-Ỹ][\wÀ-ỹ.]*(?:[ -]+[A-ZĐÂĂÊÔƠƯÀ-Ỹ]"
@@ -117,19 +120,18 @@ class DocumentJurisdiction:
 # --- the document ---------------------------------------------------------------------------
 
 def _motto_index(pieces: list[Piece]) -> tuple[int, int] | None:
-    """(index of the line where the motto starts, how many words precede it on that line)."""
-    folded, owners, firsts = "", [], {}
-    for index, piece in enumerate(pieces[:HEADER_PIECES]):
-        words = fold(piece.clean)
-        if words:
-            firsts.setdefault(index, len(folded))
-            folded += words + " "
-            owners += [index] * (len(words) + 1)
-    found = [start for start in (folded.find(motto) for motto in _MOTTOS) if start >= 0]
-    if not found:
-        return None
-    index = owners[min(found)]
-    return index, len(folded[firsts[index]:min(found)].split())
+    """(index of the first line where a motto starts, how many words precede it on that
+    line). The whole text is searched: a .docx puts its header table after the paragraphs."""
+    folded = [fold(piece.clean) for piece in pieces]
+    for index, words in enumerate(folded):
+        if not words:
+            continue
+        window = " ".join(w for w in folded[index:index + 4] if w)
+        for motto in _MOTTOS:
+            at = window.find(motto)
+            if 0 <= at < len(words) and (at == 0 or window[at - 1] == " "):
+                return index, len(window[:at].split())
+    return None
 
 
 def _header_block(pieces: list[Piece], motto: tuple[int, int]) -> list[Piece]:
@@ -246,9 +248,12 @@ def _from_metadata(pieces: list[Piece], reg: Jurisdictions) -> DocumentJurisdict
 def _from_title(lines: list[LogicalLine], reg: Jurisdictions) -> DocumentJurisdiction | None:
     for logical in lines[:12]:
         text = logical.text
-        if _CITES.match(text.strip("*# ")) or not _ANNOUNCES.search(text):
+        if _CITES.match(text.strip("*# ")):
             continue
-        for match in _NUMBER.finditer(text):
+        for verb in _ANNOUNCES.finditer(text):
+            match = _NUMBER.search(text, verb.end(), verb.end() + ANNOUNCE_GAP + 30)
+            if match is None or match.start() - verb.end() > ANNOUNCE_GAP:
+                continue
             code, _local = _by_number(match.group(0), reg)
             if code:
                 start = 0 if match.end() <= TITLE_QUOTE else match.start() - TITLE_QUOTE // 2
@@ -299,7 +304,7 @@ def read_jurisdiction(lines: list[LogicalLine],
     reg = registry or default_jurisdictions()
     pieces = pieces_of(lines)
     found = (_from_header(pieces, reg) or _from_metadata(pieces, reg)
-             or _from_title(lines, reg) or _from_self_reference(lines, reg))
+             or _from_self_reference(lines, reg) or _from_title(lines, reg))
     if found is None:
         found = DocumentJurisdiction(None, reason_vi=NO_EVIDENCE[0], reason_en=NO_EVIDENCE[1])
     addressed, recipients = addressees_in(pieces, found.code, reg, HEADER_PIECES)

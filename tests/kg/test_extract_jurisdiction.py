@@ -172,6 +172,35 @@ def test_a_headerless_report_named_for_one_province() -> None:
         "ha-giang", "self_reference", 4, "tỉnh Hà Giang")
 
 
+def test_a_headerless_provincial_report_is_not_taken_for_the_ministry_it_cites() -> None:
+    text = ("Ngày 10/6/2023, Bộ Kế hoạch và Đầu tư ban hành Công văn số 4456/BKHĐT-TH.\n"
+            "Thực hiện chỉ đạo của UBND tỉnh, toàn tỉnh triển khai.\n"
+            "Kế hoạch tỉnh Sơn La năm 2024; Quy hoạch tỉnh Sơn La; du lịch tỉnh Sơn La.\n")
+    assert read_jurisdiction(_lines(text)).code == "son-la"
+    lead_only = "Ngày 10/6/2023, Bộ Kế hoạch và Đầu tư ban hành Công văn số 4456/BKHĐT-TH.\n"
+    found = read_jurisdiction(_lines(lead_only))
+    assert (found.code, found.rule, found.quote) == (
+        "bo-ke-hoach-va-dau-tu", "title", lead_only.strip().rstrip("."))
+
+
+def test_a_docx_header_table_read_after_the_paragraphs(tmp_path: Path) -> None:
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.add_paragraph("KẾ HOẠCH")
+    document.add_paragraph("1. Sở Tài chính: bố trí kinh phí thực hiện.")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text = "ỦY BAN NHÂN DÂN\nTỈNH BẮC NINH"
+    table.cell(0, 1).text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc"
+    table.cell(1, 0).text = "Số: 12/KH-UBND"
+    table.cell(1, 1).text = "Bắc Ninh, ngày 02 tháng 3 năm 2026"
+    path = tmp_path / "plan.docx"
+    document.save(str(path))
+    found = _read(path)
+    assert (found.code, found.rule, found.quote) == (
+        "bac-ninh", "header", "ỦY BAN NHÂN DÂN TỈNH BẮC NINH")
+    assert [(a.name, a.code) for a in found.addressed] == [("Sở Tài chính", "bac-ninh")]
+
+
 @pytest.mark.parametrize(("name", "issuer", "code"), [
     ("Bộ Tài chính", "viet-nam", "bo-tai-chinh"),
     ("Bộ Tài chính", "lang-son", "bo-tai-chinh"),
