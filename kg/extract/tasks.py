@@ -1,73 +1,422 @@
-"""Forward-looking tasks (nhiệm vụ) of a report's task section.
+"""Forward-looking tasks (nhiệm vụ) of a document: its task sentences and its task tables.
 
-The section opens at a heading naming tasks ("NHIỆM VỤ, GIẢI PHÁP TRỌNG TÂM QUÝ IV NĂM 2024",
-"Phần II", "nhiệm vụ trọng tâm tháng 12"); each sentence of its paragraphs is a task. The
-owner is *stated* when the sentence opens with an agency ("Sở Y tế chủ trì ...", "UBND các
-huyện ...") and *implied* otherwise (the issuer, UBND tỉnh). Bodies a plan is submitted to
-("trình HĐND tỉnh") or that approve ("Thủ tướng phê duyệt") are not owners. The deadline is
-the one written in the sentence (read by ``parse_deadline``: a date, a period end, a
-condition "sau khi ..." that never falls due), else the end of the section's period.
+``tasks_in(lines, period)`` reads the whole document. Two kinds of document:
+
+- **A report** (báo cáo: "BÁO CÁO", "TÌNH HÌNH KINH TẾ - XÃ HỘI ..." in its title) reviews the
+  period and ends with a task section: tasks are the sentences under a heading naming tasks
+  ("NHIỆM VỤ, GIẢI PHÁP TRỌNG TÂM QUÝ IV NĂM 2024", "phương hướng"), until a heading that
+  closes it ("Tổ chức thực hiện", "Kiến nghị"); the section's period is their deadline.
+- **A directive** (kế hoạch, quyết định, thông báo kết luận, công điện, chỉ thị, công văn)
+  assigns tasks throughout its body, except in sections that state purposes, targets or
+  results (headings "Mục đích, yêu cầu", "Mục tiêu", "Kết quả đạt được", "Tồn tại, hạn chế",
+  "Nguyên nhân" ...). There a clause is a task when it is written as one: it opens with what
+  to do ("Rà soát ...", "Khẩn trương ban hành ...") or with an agency and what it must do
+  ("Bộ Công an chủ trì ...", "Các bộ, ngành căn cứ hướng dẫn ... tổ chức rà soát"), or it
+  assigns ("Giao Sở Tài chính ...", "Đề nghị Ủy ban Mặt trận ...").
+
+A sentence holds several tasks when it lists them: its clauses split at ";" and at inline
+numbers "(1)", "(2)", "(i)"; a clause that is only a deadline ("hoàn thành trước ngày 25 tháng
+11 năm 2025", "nhiệm vụ thường xuyên") or does not open a new task (a list of documents after
+"nhất là") belongs to the clause before it.
+
+The lead (``kg.extract.leads``) is the one the clause names, else the one its sentence opened
+with, else the addressee of the item or heading it sits under ("1. Bộ Tài chính: ...", "a)
+Bộ Công an: (1) ...", "II. CÁC SỞ, BAN, NGÀNH", "(1) Bộ Tài chính chủ trì, phối hợp với ...,
+trong đó:" and its bullets), else the issuer — then ``agency_stated`` is False. Support comes
+with the lead. The deadline (``kg.extract.deadlines``) is the first the clause writes, else the
+section's period (reports); a condition stays a condition; a standing directive is
+``continuing``.
+
+Never tasks: the preamble ("Căn cứ Luật ...", "Xét đề nghị", "Theo đề nghị"), headings,
+introductions ("... kết luận như sau:"), recipient lists (Nơi nhận, "Lưu: VT", "Như trên",
+"Như Điều 3"), signatures and signer names (TM., KT. CHỦ TỊCH, PHÓ CHỦ TỊCH, a name), copy
+banners ("Bản dịch này thuộc quyền sở hữu của THƯ VIỆN PHÁP LUẬT"), what already happened
+("đã ..."), and the closing articles: "Quyết định này có hiệu lực ..." and "Chánh Văn phòng
+..., Giám đốc các sở ... chịu trách nhiệm thi hành Quyết định này" — the latter names agencies
+but assigns nothing beyond carrying out the document itself (the formula of every decision,
+khoản thi hành), so it is not a task; "... thông báo để các đồng chí biết, thực hiện" neither.
+
+Task tables (``kg.extract.tables``): a table whose header has a task column ("Nhiệm vụ", "Nội
+dung nhiệm vụ", "Tên nhiệm vụ", "Nội dung") and a lead column ("Cơ quan chủ trì", "Đơn vị
+thực hiện") or a deadline column ("Thời hạn hoàn thành", "Thời gian thực hiện") gives a task
+per row, or per bullet ("- ...") of the task cell; the row's lead, support and deadline cells
+are read as written. A row shorter than the header (cells merged down from the row above) takes
+its cells from the right and the rest from the row above. A procedure table (column "Cơ quan,
+bộ phận, người thực hiện") is not a task table.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from kg.errors import ParseError
+from kg.extract.deadlines import DeadlineFound, deadline_cell, deadline_in, is_deadline_only
+from kg.extract.leads import addressee, lead_in, split_agencies, subject, support_in
 from kg.extract.model import Task
+from kg.extract.tables import Row, Table, tables_in
 from kg.extract.text import LogicalLine
-from kg.notation import Period, parse_deadline, parse_expression
+from kg.notation import Period, parse_expression
 
 IMPLIED_OWNER = "UBND tỉnh"
-"""The issuer of a provincial report, owner of a task whose sentence names no subject."""
+"""The issuer of a provincial report, owner of a task whose sentence names no subject, when
+the document's header names no issuer."""
 
 SUMMARY_MAX = 240
+MIN_WORDS = 4
+"""A clause shorter than this is no task (a name, a heading word, "Lưu: VT")."""
 
+REPORT_TITLE_LINES = 8
+"""How many logical lines from the top may say that the document is a report."""
+
+_REPORT = re.compile(r"^\W*BÁO\s+CÁO\b|TÌNH\s+HÌNH\s+KINH\s+TẾ\s*-\s*XÃ\s+HỘI", re.IGNORECASE)
 _SECTION = re.compile(r"nhiệm\s+vụ|phương\s+hướng", re.IGNORECASE)
 _SECTION_END = re.compile(r"tổ\s+chức\s+thực\s+hiện|nơi\s+nhận|kiến\s+nghị", re.IGNORECASE)
-_AGENCY = re.compile(
-    r"^(?P<agency>(?:các\s+)?(?:Sở|Ban|UBND|Ủy\s+ban|Uỷ\s+ban|Công\s+an|Bộ\s+Chỉ\s+huy|Cục|"
-    r"Kho\s+bạc|Ngân\s+hàng|Văn\s+phòng|Thanh\s+tra|Đài|Bảo\s+hiểm|Liên\s+minh|Hội|Trường|"
-    r"Trung\s+tâm|cơ\s+quan|sở,\s+ban,\s+ngành|cấp,\s+các\s+ngành)\b[^,:;.]{0,80}?)"
-    r"(?=\s+(?:chủ\s+trì|tập\s+trung|tiếp\s+tục|khẩn\s+trương|chỉ\s+đạo|thực\s+hiện|"
-    r"phối\s+hợp|tham\s+mưu|rà\s+soát|đẩy\s+mạnh|triển\s+khai|hoàn\s+thành|có\s+trách\s+nhiệm)"
-    r"\b|\s*:)",
+_TASK_HEADING = re.compile(
+    r"nhiệm\s+vụ|giải\s+pháp|tổ\s+chức\s+thực\s+hiện|phân\s+công|trách\s+nhiệm|kiến\s+nghị|"
+    r"phụ\s+lục|chỉ\s+đạo\s+như\s+sau|nguồn\s+lực|kinh\s+phí", re.IGNORECASE)
+_PLAIN_HEADING = re.compile(
+    r"mục\s+đích|yêu\s+cầu|mục\s+tiêu|quan\s+điểm|kết\s+quả|tình\s+hình|tồn\s+tại|hạn\s+chế|"
+    r"nguyên\s+nhân|bối\s+cảnh|thực\s+trạng|sự\s+cần\s+thiết|phạm\s+vi|đối\s+tượng|tầm\s+nhìn|"
+    r"đánh\s+giá|bài\s+học|căn\s+cứ|sửa\s+đổi,\s+hướng\s+dẫn", re.IGNORECASE)
+_NEVER = re.compile(
+    r"^\W*(?:Căn\s+cứ\s+(?:Luật|Bộ\s+luật|Hiến|Nghị|Quyết|Thông|Chỉ|Kế\s+hoạch|Công|Pháp|"
+    r"Văn\s+bản|Điều|khoản|Chương|Đề\s+án|các\s+(?:Luật|Nghị|Quyết|văn))|Xét\s+(?:đề\s+nghị|"
+    r"Tờ\s+trình)|Theo\s+đề\s+nghị|Nơi\s+nhận|Lưu\s*:|Như\s+(?:trên|Điều|Mục|khoản)|"
+    r"Kính\s+gửi|(?:TM|KT|TL|TUQ|Q)\.\s|PHÓ\s+CHỦ\s+TỊCH|CHỦ\s+TỊCH\b|Bản\s+dịch\s+này|"
+    r"Số\s*:|V/v\b|Đang\s+tải|Xem\s+chi\s+tiết|Click|Quý\s+khách)"
+    r"|THƯ\s+VIỆN\s+PHÁP\s+LUẬT|(?:Quyết\s+định|Kế\s+hoạch|Chỉ\s+thị|Nghị\s+quyết|Thông\s+tư|"
+    r"Công\s+điện|Thông\s+báo|Quy\s+chế|văn\s+bản)\s+này\s+có\s+hiệu\s+lực|"
+    r"chịu\s+trách\s+nhiệm\s+thi\s+hành|trân\s+trọng\s+thông\s+báo|như\s+sau\s*:?\s*$",
 )
-_LEAD_AGENCY = re.compile(
-    r"\(\s*(?P<agency>(?:Sở|Ban|UBND|Công\s+an|Cục|Văn\s+phòng|Thanh\s+tra)[^()]{0,80}?)"
-    r"\s+chủ\s+trì",
-)
-_DEADLINE = re.compile(
-    r"(?:trước|chậm\s+nhất(?:\s+là)?|trong|đến\s+hết|hết|xong\s+trước)\s+"
-    r"(?:ngày\s+[0-9]{1,2}\s*/\s*[0-9]{1,2}(?:\s*/\s*[0-9]{4})?"
-    r"|quý\s+(?:IV|III|II|I)\b(?:\s*/\s*[0-9]{4}|\s+năm\s+[0-9]{4})?"
-    r"|tháng\s+[0-9]{1,2}(?:\s*/\s*[0-9]{4}|\s+năm\s+[0-9]{4})?"
-    r"|6\s+tháng\s+cuối\s+năm(?:\s+[0-9]{4})?"
-    r"|năm\s+[0-9]{4})"
-    r"|(?:ngay\s+)?sau\s+khi\s+[^,;.]{3,80}",
+_CLOSING = re.compile(r"^\W*(?:Nơi\s+nhận|(?:TM|KT|TL|TUQ)\.\s)")
+_APPENDIX = re.compile(r"^\W*PHỤ\s+LỤC\b")
+_PAST = re.compile(r"^\W*(?:\S+\s+){0,6}?(?:đã|đang|vừa)\s+(?!được\s+(?:giao|phân\s+công))")
+_ACTION = re.compile(
+    r"^\W*(?:(?:đồng\s+thời|ngoài\s+ra|trước\s+mắt)\s*,?\s*)?"
+    r"(?:(?:khẩn\s+trương|tiếp\s+tục|chủ\s+động|tập\s+trung|kịp\s+thời|quyết\s+liệt|sớm|"
+    r"nghiêm\s+túc|thường\s+xuyên|ngay|tích\s+cực|kiên\s+quyết|triệt\s+để|nhanh\s+chóng)"
+    r"\s*,?\s+)*"
+    r"(?:rà\s+soát|xây\s+dựng|ban\s+hành|hoàn\s+thiện|hoàn\s+thành|nghiên\s+cứu|đẩy\s+mạnh|"
+    r"đẩy\s+nhanh|tăng\s+cường|triển\s+khai|tổ\s+chức|thực\s+hiện|chỉ\s+đạo|phối\s+hợp|"
+    r"chủ\s+trì|tham\s+mưu|hướng\s+dẫn|theo\s+dõi|kiểm\s+tra|đôn\s+đốc|bảo\s+đảm|đảm\s+bảo|"
+    r"phân\s+bổ|bố\s+trí|nâng\s+cao|nâng\s+cấp|cập\s+nhật|thúc\s+đẩy|phát\s+triển|ứng\s+dụng|"
+    r"hỗ\s+trợ|khuyến\s+khích|thí\s+điểm|thiết\s+lập|đầu\s+tư|lắp\s+đặt|số\s+hóa|số\s+hoá|"
+    r"kết\s+nối|tích\s+hợp|chuyển\s+đổi|xử\s+lý|kiểm\s+soát|quản\s+lý|giám\s+sát|đánh\s+giá|"
+    r"tuyên\s+truyền|phổ\s+biến|đào\s+tạo|bồi\s+dưỡng|thu\s+hút|huy\s+động|mở\s+rộng|"
+    r"hình\s+thành|phấn\s+đấu|duy\s+trì|củng\s+cố|kiện\s+toàn|sắp\s+xếp|thành\s+lập|trình|"
+    r"báo\s+cáo|gửi|tổng\s+hợp|công\s+bố|cung\s+cấp|đề\s+xuất|lập|chuẩn\s+bị|tận\s+dụng|"
+    r"có\s+(?:giải\s+pháp|cơ\s+chế|chính\s+sách|kế\s+hoạch|phương\s+án|ý\s+kiến|cam\s+kết)|"
+    r"giải\s+quyết|tháo\s+gỡ|cải\s+thiện|cải\s+cách|điều\s+hành|bám\s+sát|sử\s+dụng|"
+    r"giữ\s+vững|ưu\s+tiên|nắm\s+chắc|thực\s+thi|khắc\s+phục|ngăn\s+chặn|phòng|chống|tạo|"
+    r"đưa|phát\s+huy|chú\s+trọng|quan\s+tâm|đổi\s+mới|giải\s+ngân|vận\s+hành|áp\s+dụng|"
+    r"khai\s+thác|tiết\s+kiệm|hạn\s+chế|rút\s+ngắn|đơn\s+giản\s+hóa|cắt\s+giảm|phát\s+động|"
+    r"nhân\s+rộng|phục\s+hồi|ổn\s+định|bảo\s+vệ|xúc\s+tiến|thẩm\s+định|phê\s+duyệt|"
+    r"đăng\s+ký|lựa\s+chọn|rà|thống\s+nhất|xác\s+định|điều\s+chỉnh|bổ\s+sung|sửa\s+đổi|"
+    r"tăng|giảm|thu|chi|làm|dành|tiến\s+hành|vận\s+động|lồng\s+ghép|nâng)(?![\wà-ỹđ])",
     re.IGNORECASE,
 )
+_OPENER = re.compile(r"^\W*(?:Trên\s+cơ\s+sở|Căn\s+cứ|Đối\s+với|Về|Để|Trong\s+đó|"
+                     r"Theo\s+đó)\b[^,;]{0,160},\s*")
+_INLINE_NUMBER = re.compile(r"(?:(?<=[:;,])|(?<=^))\s*\(\s*(?:[0-9]{1,2}|[ivx]{1,4})\s*\)\s*")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZĐÀ-Ỹ(\[])")
 _TARGET = re.compile(
     r"phấn\s+đấu[^;.]{0,80}?(?P<target>(?:trên|dưới|tối\s+thiểu|ít\s+nhất|từ|đạt|hơn)?"
     r"\s*[0-9][0-9.,]*\s?(?:-\s?[0-9][0-9.,]*\s?)?%)",
     re.IGNORECASE,
 )
-_ITEM = re.compile(r"^[0-9]{1,2}\.\s+[^\W\d_]")
-_SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=[A-ZĐÀ-Ỹ0-9])")
+_MARKERS: tuple[tuple[int, re.Pattern[str]], ...] = (
+    (0, re.compile(r"^(?:phần\s+(?:[IVX]+|thứ\s+\w+)\b|điều\s+[0-9]+\.?|[A-ZĐ]\.)(?=\s|$)",
+                   re.IGNORECASE)),
+    (1, re.compile(r"^[IVXL]{1,5}\.(?=\s|$)")),
+    (4, re.compile(r"^[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{1,2}\.?(?=\s|$)")),
+    (3, re.compile(r"^[0-9]{1,2}\.[0-9]{1,2}\.?(?=\s|$)")),
+    (2, re.compile(r"^[0-9]{1,2}\.(?=\s|$)")),
+    (5, re.compile(r"^[a-zđ]\)(?=\s|$)")),
+    (6, re.compile(r"^\(?[0-9]{1,2}\)(?=\s|$)")),
+    (7, re.compile(r"^\([a-zđ]{1,4}\)(?=\s|$)")),
+    (8, re.compile(r"^[-–•*](?=\s)")),
+    (9, re.compile(r"^\+(?=\s)")),
+)
+_TASK_COLUMNS = (r"nội\s+dung\s+nhiệm\s+vụ", r"^(?:tên\s+)?(?:dự\s+án,\s*)?nhiệm\s+vụ",
+                 r"nhiệm\s+vụ", r"^nội\s+dung$|^nội\s+dung\s+(?:thực\s+hiện|công\s+việc\s+chính)")
+_LEAD_COLUMN = r"chủ\s*trì|(?:đơn\s+vị|cơ\s+quan)\s+(?:thực\s+hiện|chịu\s+trách\s+nhiệm)"
+_DEADLINE_COLUMN = r"thời\s+(?:hạn|gian)|hạn\s+hoàn\s+thành"
+_PROCEDURE_COLUMN = re.compile(r"người\s+thực\s+hiện|bộ\s+phận", re.IGNORECASE)
 
 
-def _deadline(sentence: str, year: int | None) -> tuple[str | None, str | None, str | None]:
-    for match in _DEADLINE.finditer(sentence):
-        written = " ".join(match[0].split())
-        phrase = re.sub(r"^xong\s+", "", written)
-        if re.match(r"trước\s+ngày\s+[0-9]{1,2}\s*/\s*[0-9]{1,2}$", phrase) and year:
-            phrase = f"{phrase}/{year}"
-        try:
-            deadline = parse_deadline(phrase, default_year=year)
-        except ParseError:
+@dataclass
+class _Context:
+    """One open item or heading: its level, whether its section holds tasks (None: as the
+    enclosing one), and the agency it addresses with that agency's support."""
+
+    level: int
+    active: bool | None
+    lead: str | None
+    support: list[str]
+
+
+@dataclass
+class _Clause:
+    start: int
+    end: int
+    numbered: bool
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.replace("**", "").split())
+
+
+def _marker(text: str) -> tuple[int | None, str]:
+    """The list level of a line's marker and the text after it."""
+    body = text.lstrip(" *")
+    for level, pattern in _MARKERS:
+        match = pattern.match(body)
+        if match:
+            return level, body[match.end():].lstrip(" *:")
+    return None, body
+
+
+def _is_report(lines: list[LogicalLine]) -> bool:
+    return any(_REPORT.search(_flat(line.text)) for line in lines[:REPORT_TITLE_LINES])
+
+
+def _issuer(tables: list[Table]) -> str | None:
+    """The issuer as its header writes it ("ỦY BAN NHÂN DÂN TỈNH ĐỒNG NAI"): the first cell
+    of the header table that holds the national motto (Quốc hiệu)."""
+    for table in tables[:4]:
+        rows = ([table.header] if table.header else []) + table.rows
+        for row in rows[:2]:
+            texts = row.texts()
+            if len(texts) >= 2 and "CỘNG HÒA" in texts[1].upper():
+                name = re.split(r"\s-{3,}", texts[0])[0].strip(" -")
+                return name or None
+    return None
+
+
+def _source_text(lines: list[LogicalLine]) -> str:
+    """The document's physical lines put back from its logical lines (blank lines where
+    none was kept), so that tables can be read with their file lines."""
+    physical: dict[int, str] = {}
+    for line in lines:
+        offsets = [offset for offset, _ in line.starts] + [len(line.text) + 1]
+        for (offset, number), end in zip(line.starts, offsets[1:], strict=False):
+            physical[number] = line.text[offset:end - 1]
+    last = max(physical, default=0)
+    return "\n".join(physical.get(number, "") for number in range(1, last + 1))
+
+
+def tasks_in(lines: list[LogicalLine], period: Period | None) -> list[Task]:
+    """Every task of a document's logical lines (see the module docstring), in file order."""
+    source = _source_text(lines)
+    tables = tables_in(source)
+    spans = [(table.first_line, table.last_line) for table in tables]
+    reader = _Reader(period, _is_report(lines), _issuer(tables) or IMPLIED_OWNER)
+    tasks: list[Task] = []
+    for line in lines:
+        if line.footnote is None and any(a <= line.first_line <= b for a, b in spans):
             continue
-        return written, deadline.due.isoformat() if deadline.due else None, deadline.condition
-    return None, None, None
+        tasks.extend(reader.line(line))
+    year = period.year if period else None
+    for table in tables:
+        tasks.extend(table_tasks(table, year, reader.issuer, source.split("\n")))
+    tasks.sort(key=lambda task: task.line)
+    return tasks
+
+
+class _Reader:
+    """Walks the logical lines outside tables, keeping the open items and headings."""
+
+    def __init__(self, period: Period | None, report: bool, issuer: str) -> None:
+        self.year = period.year if period else None
+        self.report = report
+        self.issuer = issuer
+        self.stack: list[_Context] = []
+        self.report_active = False
+        self.section_deadline: str | None = None
+        self.closing = False
+
+    # -- state ---------------------------------------------------------------------------
+    def _active(self) -> bool:
+        if self.closing:
+            return False
+        if self.report:
+            return self.report_active
+        for context in reversed(self.stack):
+            if context.active is not None:
+                return context.active
+        return True
+
+    def _addressee(self) -> tuple[str | None, list[str]]:
+        for context in reversed(self.stack):
+            if context.lead:
+                return context.lead, context.support
+        return None, []
+
+    def _open(self, level: int | None, active: bool | None, lead: str | None,
+              support: list[str]) -> None:
+        if level is None:
+            if lead or active is not None:
+                self.stack.append(_Context(99, active, lead, support))
+            return
+        while self.stack and self.stack[-1].level >= level:
+            self.stack.pop()
+        self.stack.append(_Context(level, active, lead, support))
+
+    # -- lines ---------------------------------------------------------------------------
+    def line(self, line: LogicalLine) -> list[Task]:
+        if line.footnote is not None:
+            return []
+        text = _flat(line.text)
+        if _APPENDIX.match(text):
+            self.closing = False
+            self.stack = []
+            return []
+        if _CLOSING.match(text):
+            self.closing = True
+            return []
+        if self.closing:
+            return []
+        level, body = _marker(text)
+        if self.report:
+            return self._report_line(line, text, level)
+        return self._directive_line(line, text, level, body)
+
+    def _report_line(self, line: LogicalLine, text: str, level: int | None) -> list[Task]:
+        if line.heading:
+            if self.report_active and level == 2 and not _SECTION.search(text):
+                return self._read(line, always=True)
+            if _SECTION.search(text) and not re.search(r"tình\s+hình", text, re.IGNORECASE):
+                self.report_active = True
+                self.section_deadline = _section_deadline(text)
+            elif _SECTION_END.search(text):
+                self.report_active = False
+            return []
+        return self._read(line, always=True) if self.report_active else []
+
+    def _directive_line(self, line: LogicalLine, text: str, level: int | None,
+                        body: str) -> list[Task]:
+        named = addressee(body)
+        if line.heading:
+            active = (True if _TASK_HEADING.search(body)
+                      else False if _PLAIN_HEADING.search(body) else None)
+            if named and (active is None):
+                active = True
+            self._open(level, active, named[0] if named else None,
+                       support_in(body) if named else [])
+            if named and named[1] and self._active():
+                return self._read(line, always=False)
+            return []
+        if level is not None:
+            if named:
+                self._open(level, None, named[0], support_in(body))
+            else:
+                self._open(level, None, None, [])
+        if not self._active():
+            return []
+        return self._read(line, always=False)
+
+    # -- clauses -------------------------------------------------------------------------
+    def _read(self, line: LogicalLine, always: bool) -> list[Task]:
+        text = line.clean.text
+        tasks: list[Task] = []
+        for start, end in _sentences(text):
+            sentence_lead: tuple[str, list[str]] | None = None
+            for clause in _clauses(text, start, end):
+                piece = text[clause.start:clause.end]
+                task = self._task(line, piece, clause.start, always or clause.numbered,
+                                  sentence_lead)
+                if task is not None:
+                    tasks.append(task)
+                    if task.agency_stated and sentence_lead is None:
+                        sentence_lead = (task.agency or "", task.support)
+        return tasks
+
+    def _task(self, line: LogicalLine, piece: str, start: int, always: bool,
+              sentence_lead: tuple[str, list[str]] | None) -> Task | None:
+        lead_start = len(piece) - len(piece.lstrip())
+        body = re.sub(r"^\s*(?:\(?[0-9]{1,2}[.)]|\([ivx]{1,4}\)|[-+•*–]|[a-zđ]\))\s*", "", piece)
+        body = _flat(body).strip(" ;")
+        if len(body.split()) < MIN_WORDS or _NEVER.search(body):
+            return None
+        opener = _OPENER.match(body)
+        own = subject(body) or (subject(body[opener.end():]) if opener else None)
+        named = own or lead_in(body)
+        is_task = bool(own) or bool(_ACTION.match(body)) or bool(
+            re.match(r"^\W*(?:[Gg]iao|[Đđ]ề\s+nghị|[Yy]êu\s+cầu)\s", body))
+        if not (always or is_task):
+            return None
+        if _PAST.match(body) and not _ACTION.match(body):
+            return None
+        lead, support, stated = self._lead(body, named, sentence_lead)
+        found = deadline_in(body, self.year)
+        written, due, condition, continuing = _deadline_fields(found)
+        if written is None and self.section_deadline and self.report:
+            section = deadline_in(self.section_deadline, self.year)
+            written, due, condition, continuing = _deadline_fields(section)
+        quote, line_no = line.quote(start + lead_start, start + len(piece.rstrip()))
+        return Task(
+            summary=body[:SUMMARY_MAX].rstrip(" ;."),
+            agency=lead, agency_stated=stated,
+            deadline_text=written, deadline=due, condition=condition,
+            target=_target(body), line=line_no, quote=quote,
+            support=support, continuing=continuing,
+        )
+
+    def _lead(self, body: str, named: str | None,
+              sentence_lead: tuple[str, list[str]] | None) -> tuple[str, list[str], bool]:
+        support = support_in(body)
+        if named:
+            return named, support, True
+        if sentence_lead:
+            return sentence_lead[0], support or sentence_lead[1], True
+        lead, inherited = self._addressee()
+        if lead:
+            return lead, support or inherited, True
+        return self.issuer, support, False
+
+
+def _deadline_fields(found: DeadlineFound | None,
+                     ) -> tuple[str | None, str | None, str | None, bool]:
+    if found is None:
+        return None, None, None, False
+    return found.text, found.due, found.condition, found.continuing
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence; a list number ("6.") stays with its sentence."""
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for match in _SENTENCE_END.finditer(text):
+        if re.fullmatch(r"\s*\(?[0-9]{1,2}[.)]|\s*[IVX]{1,5}\.", text[position:match.start()]):
+            continue
+        spans.append((position, match.start()))
+        position = match.end()
+    spans.append((position, len(text)))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+def _clauses(text: str, start: int, end: int) -> list[_Clause]:
+    """The clauses of one sentence that may each be a task (see the module docstring)."""
+    cuts: list[tuple[int, bool]] = [(start, False)]
+    for match in re.finditer(r";", text[start:end]):
+        cuts.append((start + match.end(), False))
+    for match in _INLINE_NUMBER.finditer(text, start, end):
+        if match.start() > start:
+            cuts.append((match.start(), True))
+    cuts.sort()
+    clauses: list[_Clause] = []
+    for index, (cut, numbered) in enumerate(cuts):
+        stop = cuts[index + 1][0] if index + 1 < len(cuts) else end
+        piece = text[cut:stop]
+        if not piece.strip(" ;"):
+            continue
+        plain = _flat(piece).strip(" ;")
+        opens = numbered or bool(subject(plain)) or bool(_ACTION.match(plain))
+        if clauses and (is_deadline_only(plain) or not opens):
+            clauses[-1].end = stop
+            continue
+        clauses.append(_Clause(cut, stop, numbered))
+    return clauses
 
 
 def _target(sentence: str) -> str | None:
@@ -78,89 +427,9 @@ def _target(sentence: str) -> str | None:
     body = re.sub(r"^đạt\s+", "", written, flags=re.IGNORECASE)
     try:
         parse_expression(body)
-    except ParseError:
+    except Exception:  # noqa: BLE001 - any refusal of the notation means no target
         return None
     return body
-
-
-def _owner(sentence: str) -> tuple[str, bool]:
-    lead = _LEAD_AGENCY.search(sentence)
-    if lead:
-        return " ".join(lead["agency"].split()), True
-    match = _AGENCY.match(sentence)
-    if match:
-        return " ".join(match["agency"].split()), True
-    return IMPLIED_OWNER, False
-
-
-class TaskReader:
-    """Reads tasks from the logical lines of a report, in order."""
-
-    def __init__(self, period: Period | None) -> None:
-        self.active = False
-        self.section_deadline: str | None = None
-        self.year = period.year if period else None
-
-    def heading(self, line: LogicalLine) -> list[Task]:
-        """Open or close the task section at a heading; a numbered item inside the section
-        that looks like a heading (no final stop) is still a task."""
-        text = " ".join(line.text.split())
-        if self.active and _ITEM.match(text):
-            return self.read(line)
-        if _SECTION.search(text) and not re.search(r"tình\s+hình", text, re.IGNORECASE):
-            self.active = True
-            self.section_deadline = _section_deadline(text)
-        elif _SECTION_END.search(text):
-            self.active = False
-        return []
-
-    def read(self, line: LogicalLine) -> list[Task]:
-        if not self.active or line.footnote is not None:
-            return []
-        text = line.clean.text
-        tasks: list[Task] = []
-        position = 0
-        for piece in _sentences(text):
-            found = text.find(piece, position)
-            start = found if found >= 0 else position
-            position = start + len(piece)
-            task = self._task(line, piece, start)
-            if task:
-                tasks.append(task)
-        return tasks
-
-    def _task(self, line: LogicalLine, sentence: str, start: int) -> Task | None:
-        body = re.sub(r"^\s*(?:[0-9]{1,2}[.)]|[-+•*]|[a-zđ]\))\s*", "", sentence).strip()
-        if len(body.split()) < 4:
-            return None
-        agency, stated = _owner(body)
-        written, due, condition = _deadline(body, self.year)
-        if written is None and self.section_deadline:
-            written = self.section_deadline
-            _, due, condition = _deadline(self.section_deadline, self.year)
-        quote, line_no = line.quote(start, start + len(sentence))
-        return Task(
-            summary=body[:SUMMARY_MAX].rstrip(" ;."),
-            agency=agency,
-            agency_stated=stated,
-            deadline_text=written,
-            deadline=due,
-            condition=condition,
-            target=_target(body),
-            line=line_no,
-            quote=quote,
-        )
-
-
-def _sentences(text: str) -> list[str]:
-    """Sentences of a paragraph; a list number ("6.") stays with its sentence."""
-    pieces: list[str] = []
-    for piece in _SENTENCE.split(text):
-        if pieces and re.fullmatch(r"\s*[0-9]{1,2}[.)]", pieces[-1]):
-            pieces[-1] = f"{pieces[-1]} {piece}"
-        else:
-            pieces.append(piece)
-    return pieces
 
 
 def _section_deadline(heading: str) -> str | None:
@@ -170,3 +439,132 @@ def _section_deadline(heading: str) -> str | None:
         heading, re.IGNORECASE,
     )
     return f"trong {match[1]}" if match else None
+
+
+# ---------------------------------------------------------------------------------------------
+# task tables
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Columns:
+    task: int
+    lead: int | None
+    support: int | None
+    deadline: int | None
+    width: int
+
+
+def _columns(table: Table) -> _Columns | None:
+    """The columns of a task table, or None when the table holds no tasks."""
+    if table.header is None:
+        return None
+    header = " | ".join(table.header.texts())
+    if _PROCEDURE_COLUMN.search(header):
+        return None
+    task = next((index for pattern in _TASK_COLUMNS
+                 if (index := table.column(pattern)) is not None), None)
+    if task is None:
+        return None
+    support = table.column(r"phối\s+hợp")
+    lead = next((i for i, cell in enumerate(table.header.cells)
+                 if re.search(_LEAD_COLUMN, cell.text, re.IGNORECASE) and i != support), None)
+    deadline = table.column(_DEADLINE_COLUMN)
+    if lead is None and deadline is None:
+        return None
+    return _Columns(task, lead, support, deadline, table.width)
+
+
+def _aligned(row: Row, width: int) -> list[str | None]:
+    """The row's cell texts by column: a short row's cells are its rightmost columns (cells
+    merged down from the row above are missing on the left); a long row drops its first."""
+    texts = row.texts()
+    if len(texts) >= width:
+        return list(texts[len(texts) - width:])
+    return [None] * (width - len(texts)) + list(texts)
+
+
+def _bullets(text: str, first_line: int, source: list[str]) -> list[tuple[str, int]]:
+    """A task cell split at its bullets ("- Xây dựng ...; - Ban hành ..."), each with the
+    file line where it starts (searched from the cell's first line)."""
+    parts = [p.strip() for p in re.split(r"(?:^|\s)[-–•]\s+(?=[A-ZĐÀ-Ỹ])", text) if p.strip()]
+    if len(parts) <= 1:
+        return [(text, first_line)]
+    found: list[tuple[str, int]] = []
+    cursor = first_line
+    for part in parts:
+        probe = " ".join(part.split()[:3])
+        line = cursor
+        for number in range(cursor, min(len(source), cursor + 200) + 1):
+            if probe and probe in " ".join(source[number - 1].replace("**", "").split()):
+                line = number
+                break
+        found.append((part, line))
+        cursor = line
+    return found
+
+
+def table_tasks(table: Table, year: int | None, issuer: str,
+                source: list[str]) -> list[Task]:
+    """The tasks of a task table (see the module docstring); [] for any other table."""
+    columns = _columns(table)
+    if columns is None:
+        return []
+    tasks: list[Task] = []
+    above: list[str | None] = [None] * columns.width
+    section_lead: str | None = None
+    for row in table.rows:
+        texts = row.texts()
+        if len(texts) <= 2 and re.fullmatch(r"[A-ZĐIVXL0-9]{1,5}\.?", texts[0].strip()):
+            named = addressee(texts[-1]) if len(texts) == 2 else None
+            section_lead = named[0] if named else section_lead
+            continue
+        cells = _aligned(row, columns.width)
+        cells = [cell if cell is not None else above[i] for i, cell in enumerate(cells)]
+        above = cells
+        task_text = cells[columns.task] or ""
+        if len(task_text.split()) < MIN_WORDS - 1:
+            continue
+        line = next((c.line for c in row.cells if c.text == task_text), row.line)
+        lead_text = cells[columns.lead] if columns.lead is not None else None
+        lead = _flat(lead_text) if lead_text else section_lead
+        support = split_agencies(cells[columns.support] or "") if columns.support is not None \
+            else []
+        due_text = cells[columns.deadline] if columns.deadline is not None else None
+        for text, line_no in _bullets(task_text, line, source):
+            found = deadline_cell(due_text, year) if due_text else None
+            if found is None:
+                found = deadline_in(text, year)
+            written, due, condition, continuing = _deadline_fields(found)
+            tasks.append(Task(
+                summary=text[:SUMMARY_MAX].rstrip(" ;."),
+                agency=lead or issuer, agency_stated=bool(lead),
+                deadline_text=written, deadline=due, condition=condition,
+                target=_target(text), line=line_no, quote=text[:SUMMARY_MAX],
+                support=support, continuing=continuing,
+            ))
+    return tasks
+
+
+class TaskReader:
+    """Line-by-line reading for callers that walk the logical lines themselves (headings
+    through ``heading``, other lines through ``read``). Without the whole document it reads
+    no tables and takes the issuer as "UBND tỉnh"; ``tasks_in`` is the full reading."""
+
+    def __init__(self, period: Period | None) -> None:
+        self._reader = _Reader(period, False, IMPLIED_OWNER)
+        self._seen = 0
+
+    def _line(self, line: LogicalLine) -> list[Task]:
+        self._seen += 1
+        if self._seen <= REPORT_TITLE_LINES and _REPORT.search(_flat(line.text)):
+            self._reader.report = True
+        if line.text.strip() == "|" or line.text.lstrip().startswith("| "):
+            return []
+        return self._reader.line(line)
+
+    def heading(self, line: LogicalLine) -> list[Task]:
+        return self._line(line)
+
+    def read(self, line: LogicalLine) -> list[Task]:
+        return self._line(line)
