@@ -49,7 +49,7 @@ REPORT_HEADING_WORDS: tuple[str, ...] = NOT_TARGET_HEADING_WORDS + (
 target: only a target word ("phấn đấu", "mục tiêu") does."""
 
 CUE = re.compile(
-    r"phấn\s+đấu|(?<!vượt\s)(?<!đúng\s)(?<!các\s)(?<!trình\s)(?:mục\s+tiêu|chỉ\s+tiêu)|kế\s+hoạch(?:\s+năm\s+20[0-9]{2})?\s*(?:là|:)"
+    r"phấn\s+đấu|(?<!vượt\s)(?<!đúng\s)(?<!các\s)(?<!trình\s)(?:mục\s+tiêu|chỉ\s+tiêu)|kế\s+hoạch(?:\s+[^\W\d][\w]*){0,8}?(?:\s+năm\s+20[0-9]{2})?\s*(?:là|:)(?=\s*[0-9])"
     r"|(?<!nhìn\s)(?:đến|tới|vào)\s+(?:hết\s+|cuối\s+)?năm\s+20[0-9]{2}"
     r"(?=\s*,|\s+(?:đạt|có|là|chiếm|giảm|tăng|còn|toàn|cả)(?!\w))",
     re.IGNORECASE,
@@ -70,11 +70,14 @@ OBSERVED = re.compile(
     r"(?<!\w)(?:ước|đã\s+(?:đạt|có|thực\s+hiện|hoàn\s+thành|giải\s+ngân|tạo|được\s+công\s+nhận)"
     r"|đạt\s+được|thực\s+hiện\s+được|hiện\s+nay|hiện\s+có|hiện\s+đạt|lũy\s+kế|luỹ\s+kế"
     r"|so\s+với\s+cùng\s+kỳ|cùng\s+kỳ|(?<!để\s)(?<!đảm\s)(?<!đấu\s)(?:đạt|vượt)\s+(?:các\s+)?(?:chỉ\s+tiêu|mục\s+tiêu|kế\s+hoạch)"
-    r"|(?:đến|tính\s+đến)\s+(?:hết\s+)?(?:tháng|ngày|quý)"
     r"|[0-9]\s*%\s*(?:kế\s+hoạch|dự\s+toán))(?!\w)",
     re.IGNORECASE,
 )
 """A clause holding one of these before the figure states a result, not a target."""
+
+SO_FAR = re.compile(r"(?<!\w)(?:đến|tính\s+đến)\s+(?:hết\s+)?(?:tháng|ngày|quý)(?!\w)",
+                    re.IGNORECASE)
+"""A figure "đến hết tháng 6/2024" is a result so far, unless the sentence strives for it."""
 
 PLAN_SHARE_AFTER = re.compile(
     r"\s*(?:\(|,)?\s*(?:so\s+với\s+)?(?:kế\s+hoạch|kh\b|dự\s+toán|cùng\s+kỳ)",
@@ -469,6 +472,7 @@ def _slots(text: str, start: int, end: int, bounds: _Bounds) -> list[_Found | No
                         text[max(start, bounds.floor_end):found.start]):
             continue
         observed = (OBSERVED.search(text, bounds.watch, found.start)
+                    or (not bounds.strive and SO_FAR.search(text, bounds.watch, found.start))
                     or OBSERVED.search(text, found.end, end)
                     or (PLAN_SHARE_AFTER.match(text, found.end) and not bounds.strive))
         slots.append(None if observed else found)

@@ -1,0 +1,203 @@
+"""Targets of plans, resolutions and decisions (chỉ tiêu, mục tiêu): each form on a verbatim
+excerpt of a real document (file and line given), read through the public ``extract_text``;
+results and vague aims are not targets; properties of generated sentences."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kg.extract import extract_text
+from kg.notation import parse_expression
+
+PLAN_TITLE = ("**KẾ HOẠCH**\n\nPHÁT TRIỂN KINH TẾ SỐ VÀ XÃ HỘI SỐ TRÊN ĐỊA BÀN TỈNH ĐỒNG NAI "
+              "GIAI ĐOẠN 2026 - 2030\n\n")
+
+
+def targets(text: str) -> list[tuple[str, str | None, str | None]]:
+    return [(t.expression, t.unit, t.period) for t in extract_text(text).targets]
+
+
+def test_target_list_under_a_heading_with_its_year() -> None:
+    # data/corpus/DongNai_2025_KH-179-UBND.md, lines 94-104
+    text = PLAN_TITLE + ("**II. MỤC TIÊU**\n\n**1. Phát triển kinh tế số đến\nnăm 2030 "
+                         "(16 mục tiêu)**\n\n**a) Mục tiêu chung (6 mục tiêu)**\n\n"
+                         "(1) Tỷ trọng kinh tế số đạt tối thiểu 30% GRDP;\n\n"
+                         "(2) Tỷ trọng kinh tế số trong từng ngành, lĩnh vực\n"
+                         "đạt tối thiểu 20%;\n")
+    result = extract_text(text).targets
+    assert [(t.expression, t.unit, t.period) for t in result] == [
+        ("tối thiểu 30", "%", "2030"), ("tối thiểu 20", "%", "2030")]
+    assert result[0].indicator == "Tỷ trọng kinh tế số"
+    assert result[1].indicator == "Tỷ trọng kinh tế số trong từng ngành, lĩnh vực"
+    assert result[0].line == 12
+    assert result[1].quote == ("Tỷ trọng kinh tế số trong từng ngành, lĩnh vực\n"
+                               "đạt tối thiểu 20%").replace("\n", " ")
+
+
+def test_leading_100_percent_names_its_noun_after_it() -> None:
+    # DongNai_2025_KH-179-UBND.md, line 128
+    text = PLAN_TITLE + ("**II. MỤC TIÊU**\n\n(3) 100% các giao dịch trên nền tảng thương mại "
+                         "điện tử có hóa đơn điện tử;\n")
+    (target,) = extract_text(text).targets
+    assert (target.expression, target.unit, target.period) == ("100", "%", "2026-2030")
+    assert target.indicator == "các giao dịch trên nền tảng thương mại điện tử có hóa đơn điện tử"
+
+
+def test_age_in_the_indicator_is_not_a_target() -> None:
+    # DongNai_2025_KH-179-UBND.md, lines 153-154
+    text = PLAN_TITLE + ("**II. MỤC TIÊU**\n\n(1) Tỷ lệ dân số từ 15 tuổi trở lên có điện thoại\n"
+                         "thông minh đạt tối thiểu 95%;\n")
+    assert targets(text) == [("tối thiểu 95", "%", "2026-2030")]
+
+
+def test_sentence_year_wins_over_the_section_span() -> None:
+    # data/corpus/TTg_2025_QD-2530-QD-TTg_ke-hoach-khong-khi.md, lines 124-141
+    text = ("**I. MỤC TIÊU**\n2. Mục tiêu cụ thể giai đoạn 2026 - 2030\n"
+            "- Tại thành phố Hà Nội, nồng độ bụi PM2.5\ntrung bình năm vào năm 2030 đạt dưới "
+            "40 μg/m3 tại các điểm đo. Tỷ lệ số ngày trong năm có chỉ số VN_AQI ở mức tốt "
+            "đạt tối thiểu 80%.\n")
+    result = extract_text(text).targets
+    assert [(t.expression, t.unit, t.period) for t in result] == [
+        ("dưới 40", "μg/m3", "2030"), ("tối thiểu 80", "%", "2026-2030")]
+    assert result[0].indicator == "nồng độ bụi PM2.5 trung bình năm"
+
+
+def test_comma_list_of_shares_gives_one_target_each() -> None:
+    # data/langson/sources/004_99c63b744d9b7249.txt, lines 267-273
+    text = ("II. MỤC TIÊU VÀ CÁC CHỈ TIÊU CHỦ YẾU KẾ HOẠCH NĂM 2025\n"
+            "2. Các chỉ tiêu chủ yếu\n"
+            "- Tốc độ tăng trưởng kinh tế (GRDP): 7,5 - 8%.\n"
+            "- Cơ cấu kinh tế: Nông lâm nghiệp chiếm 21 - 22%, công nghiệp - xây dựng 24 - 25%, "
+            "dịch vụ 50 - 51%, thuế sản phẩm trừ trợ cấp sản phẩm 4 - 5%.\n")
+    result = extract_text(text).targets
+    assert [(t.expression, t.period) for t in result] == [
+        ("7,5 - 8", "2025"), ("21 - 22", "2025"), ("24 - 25", "2025"), ("50 - 51", "2025"),
+        ("4 - 5", "2025")]
+    assert [t.indicator for t in result[1:3]] == ["Nông lâm nghiệp", "công nghiệp - xây dựng"]
+    assert all(t.unit == "%" for t in result)
+
+
+def test_counts_before_their_noun_and_per_ten_thousand() -> None:
+    # 004, lines 280 and 284
+    text = ("II. MỤC TIÊU VÀ CÁC CHỈ TIÊU CHỦ YẾU KẾ HOẠCH NĂM 2025\n"
+            "- Xây dựng thêm 09 xã đạt chuẩn nông thôn mới.\n"
+            "- Duy trì số xã đạt Bộ tiêu chí quốc gia về y tế xã đạt 100%; 11,5 bác sỹ và 34 "
+            "giường bệnh trên 1 vạn dân; tỷ lệ người dân tham gia bảo hiểm y tế đạt 95%.\n")
+    result = extract_text(text).targets
+    assert [(t.expression, t.unit) for t in result] == [
+        ("09", "xã"), ("100", "%"), ("11,5", "bác sỹ"), ("34", "giường"), ("95", "%")]
+    assert result[0].indicator == "Xây dựng thêm xã đạt chuẩn nông thôn mới"
+    assert result[3].indicator == "giường bệnh trên 1 vạn dân"
+
+
+def test_strive_sentence_outside_a_target_section() -> None:
+    # 004, line 303 and data/langson/sources/003_22b2837769dd8b7a.txt, line 1810
+    text = ("III. NHIỆM VỤ VÀ GIẢI PHÁP CHỦ YẾU NĂM 2025\n"
+            "Tăng cường hỗ trợ doanh nghiệp. Phấn đấu thành lập mới trên 600 doanh nghiệp.\n"
+            "Thực hiện các chính sách giảm nghèo, phấn đấu giảm tỷ lệ hộ nghèo cả năm trên 3%.\n")
+    result = extract_text(text).targets
+    assert [(t.expression, t.unit, t.period) for t in result] == [
+        ("trên 600", "doanh nghiệp", "2025"), ("trên 3", "%", "2025")]
+    assert result[1].indicator == "giảm tỷ lệ hộ nghèo"
+
+
+def test_from_and_upwards_and_down_to() -> None:
+    text = ("Nhiệm vụ năm 2026\n"
+            "Phấn đấu tăng trưởng GRDP từ 8% trở lên; giảm tỷ lệ hộ nghèo xuống dưới 1,5%.\n")
+    assert targets(text) == [("từ 8% trở lên", "%", "2026"), ("dưới 1,5", "%", "2026")]
+
+
+def test_plan_restated_in_a_report() -> None:
+    # 003, line 540
+    text = ("BÁO CÁO TÌNH HÌNH KINH TẾ - XÃ HỘI 6 THÁNG ĐẦU NĂM 2023\n\n"
+            "Tổng kế hoạch vốn đầu tư công năm 2023 là 3.891,923 tỷ đồng.\n")
+    (target,) = extract_text(text).targets
+    assert (target.expression, target.unit, target.period) == ("3.891,923", "tỷ đồng", "2023")
+    assert target.indicator == "Tổng kế hoạch vốn đầu tư công"
+
+
+def test_quarter_end_is_a_cumulative_period() -> None:
+    # data/corpus/TTg_2025_CD-159-CD-TTg_chinh-sach-tai-khoa.md, line 19
+    text = "Phấn đấu đến hết quý III năm 2025, tỷ lệ giải ngân đạt 60% kế hoạch.\n"
+    assert targets(text) == [("60", "%", "9T/2025")]
+
+
+def test_results_are_not_targets() -> None:
+    # 004, lines 18 and 30; data/langson/sources/001_423ec5bd75490e40.txt, line 280
+    text = ("I. ĐÁNH GIÁ TÌNH HÌNH KINH TẾ - XÃ HỘI 6 THÁNG ĐẦU NĂM 2024\n"
+            "Tổ chức giao kế hoạch vốn năm 2024 đúng mục tiêu, đạt 99,5% kế hoạch (năm 2023 "
+            "đạt 81,5%).\n"
+            "Ước đến hết năm 2024, hoàn thành các chỉ tiêu về y tế, tỷ lệ người dân tham gia "
+            "bảo hiểm y tế đạt 94,45%.\n"
+            "Xuất khẩu hàng địa phương ước 122 triệu USD, đạt 72,2% kế hoạch.\n"
+            "Hoàn thành phê duyệt 100% đề án vị trí việc làm.\n")
+    assert targets(text) == []
+
+
+def test_vague_aims_and_goal_counts_are_not_targets() -> None:
+    text = ("**II. MỤC TIÊU**\n\n**1. Phát triển kinh tế số đến năm 2030 (16 mục tiêu)**\n\n"
+            "Phấn đấu nâng cao chất lượng nguồn nhân lực, hoàn thành 07 mục tiêu còn lại.\n"
+            "Mục tiêu đến năm 2030 có Kế hoạch 5 năm được phê duyệt tại Quyết định số "
+            "224/QĐ-TTg ngày 07 tháng 3 năm 2024.\n")
+    assert targets(text) == []
+
+
+def test_every_expression_parses() -> None:
+    text = ("II. MỤC TIÊU VÀ CÁC CHỈ TIÊU CHỦ YẾU KẾ HOẠCH NĂM 2025\n"
+            "- Tổng vốn đầu tư phát triển trên địa bàn khoảng 40 - 41 nghìn tỷ đồng.\n"
+            "- Giảm tai nạn giao thông cả 3 tiêu chí từ 5% trở lên, giảm tội phạm hình sự từ 3% "
+            "trở lên.\n")
+    result = extract_text(text).targets
+    assert [(t.expression, t.unit) for t in result] == [
+        ("khoảng 40 - 41", "nghìn tỷ đồng"), ("từ 5% trở lên", "%"), ("từ 3% trở lên", "%")]
+    for target in result:
+        parse_expression(target.expression)
+
+
+INDICATORS = st.sampled_from([
+    "tỷ lệ che phủ rừng", "tỷ lệ hộ gia đình được tiếp cận Internet băng rộng",
+    "tỷ trọng kinh tế số trong GRDP", "tỷ lệ dân số có tài khoản thanh toán",
+    "tỷ lệ người dân tham gia bảo hiểm y tế",
+])
+PERCENTS = st.one_of(st.integers(1, 99).map(str),
+                     st.tuples(st.integers(1, 99), st.integers(1, 9)).map(
+                         lambda p: f"{p[0]},{p[1]}"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(year=st.integers(2025, 2050), indicator=INDICATORS, number=PERCENTS)
+def test_generated_strive_sentence_gives_exactly_its_target(year: int, indicator: str,
+                                                            number: str) -> None:
+    text = f"Phấn đấu đến năm {year}, {indicator} đạt trên {number}%.\n"
+    (target,) = extract_text(text).targets
+    assert (target.period, target.expression, target.unit) == (str(year), f"trên {number}", "%")
+    assert target.indicator == indicator
+    assert target.line == 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(year=st.integers(2020, 2050), indicator=INDICATORS, number=PERCENTS)
+def test_generated_estimate_is_never_a_target(year: int, indicator: str, number: str) -> None:
+    for text in (f"Năm {year}, {indicator} ước đạt {number}%.\n",
+                 f"**II. MỤC TIÊU**\n\nNăm {year}, {indicator} ước đạt {number}%.\n",
+                 f"Phấn đấu năm {year}: {indicator} đã đạt {number}%.\n"):
+        assert extract_text(text).targets == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text())
+def test_random_text_never_raises(text: str) -> None:
+    for target in extract_text(text).targets:
+        parse_expression(target.expression)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from([
+    "Phấn đấu", "đến năm 2030", ",", "tỷ lệ", "đạt", "trên", "tối thiểu", "100%", "7 - 7,5%",
+    "từ", "trở lên", "ước", "**II. MỤC TIÊU**\n", "\n", "(1)", ";", ".", "khoảng", "xã",
+    "5 năm", "giai đoạn 2026 - 2030", ":", "(", ")", "“", "”",
+]), max_size=30))
+def test_target_words_in_any_order_never_raise(words: list[str]) -> None:
+    for target in extract_text(" ".join(words)).targets:
+        parse_expression(target.expression)
