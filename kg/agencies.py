@@ -262,6 +262,22 @@ def agency_fact(agency: Agency, base: dict[str, Any] | None = None) -> Fact:
     return Fact("agency", agency.id, payload, agency.source or Source("kehoach"))
 
 
+def resolve_jurisdiction(text: str) -> tuple[str, str | None]:
+    """(code, kind) of the jurisdiction ``text`` names (``kg.jurisdictions.resolve``: a code or
+    a name); ``AgencyError`` (``unknown_jurisdiction``) when none."""
+    from kg import jurisdictions  # the reference list (data/jurisdictions.yaml), read lazily
+
+    try:
+        found = jurisdictions.resolve(text)
+    except KehoachError as err:
+        raise AgencyError(err.vi, err.en, code=err.code, text=text) from None
+    if found is None:
+        raise AgencyError(f"không có địa bàn '{text}' (mã như 'lang-son', 'bo-tai-chinh' hoặc "
+                          "tên)", f"no jurisdiction '{text}' (a code such as 'lang-son', "
+                          "'bo-tai-chinh', or a name)", code="unknown_jurisdiction", text=text)
+    return found.code, found.kind
+
+
 _HEAD_WORDS = ("ủy ban nhân dân", "uỷ ban nhân dân", "hội đồng nhân dân")
 
 
@@ -298,6 +314,11 @@ def propose_agency(name_as_written: str, jurisdiction: str | None,
                           f"the agency name has no letter or digit: '{name}'",
                           code="agency_name", text=name, place=Place(document=document,
                                                                      line=line, field="name"))
+    if jurisdiction and jurisdiction_kind is None:
+        try:
+            jurisdiction_kind = resolve_jurisdiction(jurisdiction)[1]
+        except AgencyError:
+            jurisdiction_kind = None
     kind = guess_kind(name, jurisdiction_kind)
     source = Source(document, line, quote or name) if document else None
     return ProposedAgency(key, name, kind, short=_short_of(name), jurisdiction=jurisdiction,

@@ -14,8 +14,7 @@ Rules (docs/import.md):
   id, never the agency itself or one of its own descendants;
 - the kind is given or read from the name's head word (``kg.agencies.guess_kind``); a name
   that does not tell is refused, asking for the kind;
-- the jurisdiction (địa bàn) is a code or name of ``kg.jurisdictions`` (until that list
-  exists: a kebab-case code).
+- the jurisdiction (địa bàn) is a code or name of ``kg.jurisdictions`` (data/jurisdictions.yaml).
 Every problem names its place (sheet or command, row) and field, Vietnamese then English.
 """
 
@@ -35,6 +34,7 @@ from kg.agencies import (
     agency_id,
     choose_kind,
     guess_kind,
+    resolve_jurisdiction,
     unique_id,
 )
 from kg.errors import KehoachError, Place
@@ -74,26 +74,6 @@ class AgencyBuild:
     facts: list[Fact] = field(default_factory=list)
     problems: list[KehoachError] = field(default_factory=list)
     failed: dict[str, Place] = field(default_factory=dict)
-
-
-def resolve_jurisdiction(text: str) -> tuple[str, str | None]:
-    """(code, kind) of the jurisdiction ``text`` names; ``AgencyError`` when none."""
-    try:
-        from kg import jurisdictions  # the reference list (data/jurisdictions.yaml)
-    except ImportError:
-        jurisdictions = None  # type: ignore[assignment]
-    if jurisdictions is not None and hasattr(jurisdictions, "resolve"):
-        try:
-            found: Any = jurisdictions.resolve(text)
-        except KehoachError as err:
-            raise AgencyError(err.vi, err.en, code=err.code, text=text) from None
-        if found is not None:
-            return str(getattr(found, "code", found)), getattr(found, "kind", None)
-    elif ID_PATTERN.fullmatch(text):
-        return text, None
-    raise AgencyError(f"không có địa bàn '{text}' (mã như 'lang-son', 'bo-tai-chinh' hoặc tên)",
-                      f"no jurisdiction '{text}' (a code such as 'lang-son', 'bo-tai-chinh', "
-                      "or a name)", code="unknown_jurisdiction", text=text)
 
 
 class _Check:

@@ -375,7 +375,9 @@ def build_facts(sheets: Iterable[RawSheet], known: Known) -> tuple[list[Fact], l
     next, so observations can name new indicators) and every problem found."""
     out = _Built()
     ordered = sorted(sheets, key=lambda s: list(SHEET_KINDS).index(s.kind))
-    _agency_sheets([s for s in ordered if s.kind == "agencies"], known, out)
+    agency_sheets = [s for s in ordered if s.kind == "agencies"]
+    if agency_sheets:
+        _agency_sheets(agency_sheets, known, out)
     for sheet in ordered:
         if sheet.kind == "agencies":
             continue

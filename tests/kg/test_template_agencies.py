@@ -388,3 +388,11 @@ def test_a_parent_whose_own_row_is_wrong_is_named_as_such(log, tmp_path):
     assert [(p.place.row, p.place.field, p.code) for p in problems] == [
         (2, "parent", "agency_row_invalid"), (3, "kind", "agency_kind_unknown")]
     assert "hàng 3" in problems[0].vi and "row 3" in problems[0].en
+
+
+def test_a_proposal_reads_the_tier_from_its_jurisdiction():
+    empty = Matcher("agency")
+    assert propose_agency("Cục Thuế", "dong-nai", empty).kind == "central_branch"
+    assert propose_agency("Cục Thuế", "bo-tai-chinh", empty).kind is None  # a ministry's unit
+    assert propose_agency("Văn phòng Đoàn ĐBQH và HĐND", "dong-nai", empty).kind == \
+        "provincial_body"
