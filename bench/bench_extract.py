@@ -34,7 +34,8 @@ The first table is the seed scoring of earlier sessions, unchanged (plan-compari
 by key and citations, docs 001-003 plus 004). The goal of issue 16 — P ≥ 0.90 and R ≥ 0.85 for each
 kind over the corpus — is printed pass/fail.
 
-Run: ``.venv/bin/python bench/bench_extract.py [--append] [--verbose] [--json]``
+Run: ``.venv/bin/python bench/bench_extract.py [--append] [--verbose] [--json] [--only TEXT]``
+(``--verbose`` lists every miss — MISS, or WRONG with the fields — and every false hit, FALSE).
 """
 
 from __future__ import annotations
@@ -233,10 +234,13 @@ class KindScore:
     def recall(self) -> float | None:
         return self.right / self.gold if self.gold else None
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"gold": self.gold, "found": self.found, "paired": self.paired,
-                "right": self.right, "precision": self.precision, "recall": self.recall,
-                "wrong_fields": dict(self.wrong_fields)}
+    def as_dict(self, listing: bool = False) -> dict[str, Any]:
+        out = {"gold": self.gold, "found": self.found, "paired": self.paired,
+               "right": self.right, "precision": self.precision, "recall": self.recall,
+               "wrong_fields": dict(self.wrong_fields)}
+        if listing:
+            out["misses"], out["false_hits"] = self.misses, self.false_hits
+        return out
 
 
 def wrong_fields(kind: str, gold: Item, found: Item) -> list[str]:
@@ -593,13 +597,16 @@ def score_document(path: Path, gold: dict[str, list[Item]]) -> dict[str, KindSco
     return score_items(gold, found_items(extract_file(path)), read_document(path))
 
 
-def score_seeds() -> dict[str, dict[str, KindScore]]:
-    return {doc: score_document(_seed(doc), seed_gold(doc)) for doc in SEED_DOCS}
+def score_seeds(only: str = "") -> dict[str, dict[str, KindScore]]:
+    return {doc: score_document(_seed(doc), seed_gold(doc)) for doc in SEED_DOCS
+            if only.lower() in doc}
 
 
-def score_corpus() -> dict[str, dict[str, KindScore]]:
+def score_corpus(only: str = "") -> dict[str, dict[str, KindScore]]:
     results = {}
     for path in gold_files():
+        if only.lower() not in path.stem.lower():
+            continue
         gold = yaml.safe_load(path.read_text("utf-8"))
         results[path.stem] = score_document(ROOT / gold["document"], corpus_gold(gold))
     return results
@@ -790,9 +797,10 @@ def report(seeds: dict, corpus: dict) -> str:
     ])
 
 
-def as_json(seeds: dict, corpus: dict, legacy: list[dict[str, Any]]) -> dict[str, Any]:
+def as_json(seeds: dict, corpus: dict, legacy: list[dict[str, Any]],
+            listing: bool = False) -> dict[str, Any]:
     def block(results: dict) -> dict[str, Any]:
-        return {"documents": {name: {k: s.as_dict() for k, s in scores.items()}
+        return {"documents": {name: {k: s.as_dict(listing) for k, s in scores.items()}
                               for name, scores in results.items()},
                 "total": {k: s.as_dict() for k, s in totals(results).items()}}
     return {"window": WINDOW, "goal": {"precision": CORPUS_GOAL[0], "recall": CORPUS_GOAL[1],
@@ -804,15 +812,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--append", action="store_true", help="append to bench/RESULTS.md")
     parser.add_argument("--verbose", action="store_true", help="list misses and false hits")
-    parser.add_argument("--json", action="store_true", help="print the scores as JSON")
+    parser.add_argument("--json", action="store_true",
+                        help="print the scores as JSON (with --verbose: each miss and false hit)")
+    parser.add_argument("--only", default="", metavar="TEXT",
+                        help="score only the documents whose name contains TEXT (totals of those)")
     args = parser.parse_args()
     quiet_legacy = args.json
     results = [score(doc, args.verbose and not quiet_legacy) for doc in DOCS]
     extra = [score(doc, args.verbose and not quiet_legacy) for doc in EXTRA_DOCS]
-    seeds, corpus = score_seeds(), score_corpus()
+    seeds, corpus = score_seeds(args.only), score_corpus(args.only)
     if args.json:
-        print(json.dumps(as_json(seeds, corpus, results + extra), ensure_ascii=False, indent=1,
-                         default=str))
+        print(json.dumps(as_json(seeds, corpus, results + extra, args.verbose),
+                         ensure_ascii=False, indent=1, default=str))
         return 0
     legacy = table(results + extra)
     met = all(r["obs_p"] >= GOALS["observations"][0] and r["obs_r"] >= GOALS["observations"][1]
