@@ -8,9 +8,9 @@ verbatim quote. Every number, period, date, deadline and document number is read
 
 Modules: ``text`` (files → logical lines, footnotes lifted), ``markers`` (glued footnote
 markers), ``header`` (the document's own period and date), ``spans`` (locating quantities
-and periods), ``bases`` (plan bases), ``observations``, ``citations``, ``tasks``,
-``progress`` (statements on earlier tasks and the tasks they report on), ``matching``,
-``ingest`` (facts for the log).
+and periods), ``bases`` (plan bases), ``observations``, ``table_figures`` (figures of
+tables), ``citations``, ``tasks``, ``progress`` (statements on earlier tasks and the tasks they
+report on), ``matching``, ``ingest`` (facts for the log).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from kg.extract.matching import IndicatorMatcher, load_indicator_matcher
 from kg.extract.model import Citation, Extraction, Observation, Target, Task
 from kg.extract.observations import basis_at, observations_in, period_at
 from kg.extract.progress import statements_in
+from kg.extract.table_figures import table_observations
 from kg.extract.targets import targets_in
 from kg.extract.tasks import TaskReader
 from kg.extract.text import LogicalLine, TextError, logical_lines, read_document
@@ -71,8 +72,10 @@ def _year_of(header: DocumentHeader) -> Period | None:
 
 
 def extract_lines(lines: list[LogicalLine], source: str = "<text>",
-                  matcher: IndicatorMatcher | None = None) -> Extraction:
-    """Extract from logical lines (see ``logical_lines``)."""
+                  matcher: IndicatorMatcher | None = None,
+                  text: str | None = None) -> Extraction:
+    """Extract from logical lines (see ``logical_lines``); ``text``, the document the lines
+    were read from, gives the figures of its tables (``table_figures``)."""
     header = read_header(lines)
     period = header.period
     inherited = _footnote_contexts(lines, period, header)
@@ -87,6 +90,8 @@ def extract_lines(lines: list[LogicalLine], source: str = "<text>",
         result.observations.extend(observations_in(line, own or period, basis, header))
         result.citations.extend(citations_in(line))
         result.tasks.extend(tasks.read(line))
+    if text is not None:
+        result.observations.extend(table_observations(text, period, header))
     result.progress = statements_in(lines)
     result.targets = targets_in(lines, period)
     if matcher is not None:
@@ -103,7 +108,7 @@ def extract_text(text: str, source: str = "<text>",
 
     Raises only ``KehoachError`` (``TextError`` for a text that is not a string); any text
     is read, what cannot be parsed is skipped."""
-    return extract_lines(logical_lines(text), source, matcher)
+    return extract_lines(logical_lines(text), source, matcher, text)
 
 
 def extract_file(path: str | Path, matcher: IndicatorMatcher | None = None) -> Extraction:

@@ -330,3 +330,83 @@ def test_to_date_is_the_issue_date_when_the_sentence_says_until_now() -> None:
             "Giải ngân vốn đầu tư công của tỉnh đến nay đạt 51,3% kế hoạch vốn.\n")
     [figure] = extract_text(text).observations
     assert (figure.period, figure.period_kind) == ("LK16/11/2025", "to_date")
+
+
+# --- figures in tables (kg.extract.table_figures) ------------------------------------------
+
+DISBURSEMENT_TABLE = (
+    "Ngày 28/11/2025, Bộ Tài chính đã ban hành Công văn 18590/BTC-PTHT.\n\n"
+    "**Phụ lục 1. Tình hình giải ngân kế hoạch vốn đầu tư công năm 2025 (lũy kế đến hết ngày "
+    "27/11/2025)**\n\n"
+    "*Đơn vị: tỷ đồng*\n\n"
+    "| STT | Bộ, cơ quan trung ương và địa phương | Kế hoạch năm 2025 Thủ tướng Chính phủ giao "
+    "| Giải ngân | Tỷ lệ giải ngân so với kế hoạch Thủ tướng Chính phủ giao (%) |\n"
+    "|---|---|---|---|---|\n"
+    "| | Tổng số | 913.216,2 | 528.870,2 | 57,9 |\n"
+    "| I | Bộ, cơ quan trung ương | | | |\n"
+    "| 1 | Bộ Y tế | 4.512,3 | 1.358,2 | 30,1 |\n"
+    "| II | Địa phương | | | |\n"
+    "| 1 | Đắk Lắk | 9.104,5 | 3.821,0 | 41,97 |\n"
+)
+
+
+def test_a_row_per_body_gives_that_bodys_figure_with_the_tables_period() -> None:
+    # the form of the Ministry of Finance's disbursement annex (Phụ lục 1 of CV 18590/BTC-PTHT,
+    # cited by data/corpus/BTC_2025_bang-giai-ngan-von-dau-tu-cong.md line 13)
+    found = [(o.subject, o.value, o.unit, o.pct_of_plan, o.plan_basis, o.period, o.line)
+             for o in extract_text(DISBURSEMENT_TABLE).observations]
+    assert found == [
+        (None, "528.870,2", "tỷ đồng", "57,9", "ke_hoach_thu_tuong_giao", "LK27/11/2025", 9),
+        ("Bộ Y tế", "1.358,2", "tỷ đồng", "30,1", "ke_hoach_thu_tuong_giao", "LK27/11/2025", 11),
+        ("Đắk Lắk", "3.821,0", "tỷ đồng", "41,97", "ke_hoach_thu_tuong_giao", "LK27/11/2025",
+         13),
+    ]
+    total = extract_text(DISBURSEMENT_TABLE).observations[0]
+    assert total.indicator == "Tình hình giải ngân kế hoạch vốn đầu tư công năm 2025"
+    assert total.quote == "Tổng số | 913.216,2 | 528.870,2 | 57,9"
+
+
+INDICATOR_TABLE = """Biểu 01. Kết quả thực hiện các chỉ tiêu chủ yếu năm 2024
+
+|
+STT
+|
+Chỉ tiêu
+|
+Đơn vị tính
+|
+Kế hoạch năm 2024
+|
+Ước thực hiện năm 2024
+|
+Tỷ lệ so với KH (%)
+|
+|
+1
+|
+Thu ngân sách nhà nước trên địa bàn
+|
+tỷ đồng
+|
+4.060
+|
+4.595,5
+|
+113,2
+|
+"""
+
+
+def test_a_row_per_indicator_in_a_pipe_table_is_the_issuers_estimate() -> None:
+    # the one-cell-per-run-of-lines form of the corpus exports (TTg QĐ 2530 around line 1500)
+    [row] = extract_text(INDICATOR_TABLE).observations
+    assert (row.indicator, row.subject, row.value, row.unit, row.pct_of_plan) == (
+        "Thu ngân sách nhà nước trên địa bàn", None, "4.595,5", "tỷ đồng", "113,2")
+    assert (row.plan_basis, row.plan_basis_text, row.period, row.kind, row.line) == (
+        "ke_hoach", "so với KH", "2024", "estimate", 27)
+
+
+def test_task_tables_give_no_figures() -> None:
+    text = ("| STT | Nhiệm vụ | Cơ quan chủ trì | Thời gian hoàn thành |\n|---|---|---|---|\n"
+            "| 1 | Xây dựng kế hoạch giải ngân | Sở Tài chính | Tháng 12/2025 |\n")
+    assert extract_text(text).observations == []
