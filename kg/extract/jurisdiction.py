@@ -29,11 +29,13 @@ agency name to its jurisdiction code or to a collective marker (``COLLECTIVES``)
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from kg.errors import ParseError
 from kg.extract.addressees import (
     ALL_MINISTRIES,
     ALL_PROVINCES,
@@ -50,6 +52,7 @@ from kg.extract.addressees import (
 from kg.extract.text import LogicalLine
 from kg.jurisdictions import Jurisdictions, default_jurisdictions
 from kg.matching import fold
+from kg.notation import parse_date
 from kg.notation.docnumbers import DOCUMENT_TYPES
 
 __all__ = [
@@ -72,6 +75,8 @@ _SO_LINE = re.compile(r"(?:^|\|)\s*\**\s*Số\s*:?\s*\**\s*(?P<number>[0-9]*\s*[
                       re.IGNORECASE)
 _PLACE_DATE = re.compile(r"(?:^|[|*\s])(?P<place>[^\W\d_][^,|*\d]{1,40}?),\s*ngày\b",
                          re.IGNORECASE)
+_DATE = re.compile(r"ngày\s+[0-9]{1,2}\s+tháng\s+[0-9]{1,2}\s+năm\s+[0-9]{4}|ngày\s+[0-9]{1,2}/"
+                   r"[0-9]{1,2}/[0-9]{4}", re.IGNORECASE)
 _ISSUED_AT = re.compile(r"Nơi ban hành\s*:?\s*\**\s*\|?\s*(?P<name>[^|*]+)", re.IGNORECASE)
 _NUMBER = re.compile(r"\b[0-9]{1,6}(?:/[0-9]{4})?/[^\W\d_][\w&]*(?:-[\w&]+)*|\b[0-9]{1,6}-"
                      r"[^\W\d_]+/[\w&]+(?:-[\w&]+)*")
@@ -112,6 +117,11 @@ class DocumentJurisdiction:
     addressees: list[str] = field(default_factory=list)
     addressed: list[Addressee] = field(default_factory=list)
     recipients: list[Addressee] = field(default_factory=list)
+    date: str | None = None
+    """The document's date (ISO) from its place-and-date line; names are resolved as of it."""
+    current: str | None = None
+    """The unit that carries ``code`` today when ``code`` has since been merged (a 2024
+    document of Bình Phước: ``binh-phuoc``, current ``dong-nai``); None otherwise."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -154,12 +164,13 @@ def _header_block(pieces: list[Piece], motto: tuple[int, int]) -> list[Piece]:
     return block
 
 
-def _resolve_block(block: list[Piece], reg: Jurisdictions) -> tuple[str | None, bool]:
+def _resolve_block(block: list[Piece], reg: Jurisdictions,
+                   on: dt.date | None) -> tuple[str | None, bool]:
     """(code of the body the block names, whether the block names a local organ)."""
     texts = [piece.clean for piece in block]
     for size in range(len(texts), 0, -1):
         for start in range(len(texts) - size + 1):
-            found = reg.resolve(" ".join(texts[start:start + size]))
+            found = reg.resolve(" ".join(texts[start:start + size]), on)
             if found is not None:
                 return found.code, False
     local = any(is_local(text) for text in texts)
@@ -197,24 +208,41 @@ def _result(reg: Jurisdictions, body: str, rule: str,
                                 line=evidence[0].line, quote=_quote(evidence))
 
 
-def _place_date(pieces: list[Piece], reg: Jurisdictions) -> tuple[str, Piece] | None:
+def _document_date(pieces: list[Piece]) -> dt.date | None:
+    """The date of the place-and-date line ("Đồng Nai, ngày 18 / tháng 11 năm 2025")."""
+    for index, piece in enumerate(pieces[:HEADER_PIECES]):
+        if not _PLACE_DATE.search(piece.clean):
+            continue
+        joined = " ".join(p.clean for p in pieces[index:index + 2])
+        match = _DATE.search(joined[_PLACE_DATE.search(joined).end() - 4:])
+        if match:
+            try:
+                return parse_date(match.group(0))
+            except ParseError:
+                return None
+        return None
+    return None
+
+
+def _place_date(pieces: list[Piece], reg: Jurisdictions,
+                on: dt.date | None) -> tuple[str, Piece] | None:
     for piece in pieces[:HEADER_PIECES]:
         match = _PLACE_DATE.search(piece.clean)
-        found = reg.resolve(match["place"].strip()) if match else None
+        found = reg.resolve(match["place"].strip(), on) if match else None
         if found is not None and found.kind == "province":
             return found.code, piece
     return None
 
 
-def _from_header(pieces: list[Piece], reg: Jurisdictions) -> DocumentJurisdiction | None:
-    motto = _motto_index(pieces)
+def _from_header(pieces: list[Piece], reg: Jurisdictions, motto: tuple[int, int] | None,
+                 on: dt.date | None) -> DocumentJurisdiction | None:
+    start = motto[0] if motto else 0
     local = False
     if motto is not None:
         block = _header_block(pieces, motto)
-        code, local = _resolve_block(block, reg)
+        code, local = _resolve_block(block, reg, on)
         if code:
             return _result(reg, code, "header", block)
-    start = motto[0] if motto else 0
     number_piece = next((p for p in pieces[start:start + HEADER_PIECES] if _SO_LINE.search(p.raw)),
                         None)
     if number_piece is not None:
@@ -223,7 +251,7 @@ def _from_header(pieces: list[Piece], reg: Jurisdictions) -> DocumentJurisdictio
             return _result(reg, code, "number", [number_piece])
         local = local or local_number
     if local:
-        place = _place_date(pieces[start:], reg)
+        place = _place_date(pieces[start:], reg, on)
         if place:
             evidence = [number_piece] if number_piece is not None else []
             evidence = [p for p in evidence if p.line < place[1].line] + [place[1]]
@@ -303,11 +331,16 @@ def read_jurisdiction(lines: list[LogicalLine],
     """Whose document ``lines`` is, with its evidence, addressees and recipients."""
     reg = registry or default_jurisdictions()
     pieces = pieces_of(lines)
-    found = (_from_header(pieces, reg) or _from_metadata(pieces, reg)
+    motto = _motto_index(pieces)
+    on = _document_date(pieces[motto[0] if motto else 0:])
+    found = (_from_header(pieces, reg, motto, on) or _from_metadata(pieces, reg)
              or _from_self_reference(lines, reg) or _from_title(lines, reg))
     if found is None:
         found = DocumentJurisdiction(None, reason_vi=NO_EVIDENCE[0], reason_en=NO_EVIDENCE[1])
     addressed, recipients = addressees_in(pieces, found.code, reg, HEADER_PIECES)
     codes = list(dict.fromkeys(a.code for a in addressed))
-    return DocumentJurisdiction(found.code, found.issuer, found.rule, found.line, found.quote,
-                                found.reason_vi, found.reason_en, codes, addressed, recipients)
+    later = reg.successor(found.code) if found.code else None
+    return DocumentJurisdiction(
+        found.code, found.issuer, found.rule, found.line, found.quote, found.reason_vi,
+        found.reason_en, codes, addressed, recipients, on.isoformat() if on else None,
+        later.code if later is not None and later.code != found.code else None)

@@ -141,6 +141,20 @@ def test_headers_as_documents_write_them(text: str, code: str, rule: str, line: 
     assert (found.code, found.rule, found.line) == (code, rule, line)
 
 
+MOTTO = "\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+
+
+def test_names_are_read_as_of_the_document_date() -> None:
+    old = read_jurisdiction(_lines("ỦY BAN NHÂN DÂN\nTỈNH BÌNH PHƯỚC" + MOTTO + "Số: 3/KH-UBND\n"
+                                   "Bình Phước, ngày 3\ntháng 3 năm 2024\n"))
+    assert (old.code, old.date, old.current) == ("binh-phuoc", "2024-03-03", "dong-nai")
+    city = "ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HUẾ" + MOTTO + "Số: 3/KH-UBND\nHuế, ngày 3 tháng 3 năm "
+    assert read_jurisdiction(_lines(city + "2024\n")).code == "thua-thien-hue"
+    assert read_jurisdiction(_lines(city + "2025\n")).code == "hue"
+    plan = _read(CORPUS / "DongNai_2025_KH-179-UBND.md")
+    assert (plan.date, plan.current) == ("2025-11-18", None)
+
+
 def test_a_place_line_alone_tells_nothing_about_a_central_issuer() -> None:
     found = read_jurisdiction(_lines("Số: 18/BC-BYT\nHà Nội, ngày 3 tháng 3 năm 2025\n"))
     assert found.code == "bo-y-te"
