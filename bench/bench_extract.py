@@ -98,6 +98,11 @@ LEAD_ALIASES: dict[str, tuple[str, ...]] = {
 """Written aliases for leads (after normalisation). Phrase-level abbreviations that every
 administrative text uses are in ``PHRASE_ABBREVIATIONS``."""
 
+SUBJECT_ALIASES: dict[str, tuple[str, ...]] = {
+    "ca nuoc": ("toan quoc", "viet nam"),
+}
+"""Written aliases for an observation's subject (after normalisation)."""
+
 PHRASE_ABBREVIATIONS: tuple[tuple[str, str], ...] = (
     ("uy ban nhan dan", "ubnd"),
     ("hoi dong nhan dan", "hdnd"),
@@ -121,9 +126,9 @@ def fold(text: Any) -> str:
     return re.sub(r"\s+", " ", bare).strip(" .,;:-–()")
 
 
-def lead_forms(text: Any) -> set[str]:
-    """Every written form a lead may take: the folded text, its abbreviated phrases, and the
-    aliases of ``LEAD_ALIASES`` (both ways)."""
+def lead_forms(text: Any, aliases: dict[str, tuple[str, ...]] | None = None) -> set[str]:
+    """Every written form a lead (or subject) may take: the folded text, its abbreviated
+    phrases, and the aliases of ``LEAD_ALIASES`` (or ``aliases``), both ways."""
     base = fold(text)
     if not base:
         return set()
@@ -132,8 +137,8 @@ def lead_forms(text: Any) -> set[str]:
     for long, abbrev in PHRASE_ABBREVIATIONS:
         short = re.sub(rf"\b{re.escape(long)}\b", abbrev, short)
     forms.add(short)
-    for canonical, aliases in LEAD_ALIASES.items():
-        group = {canonical, *aliases}
+    for canonical, others in (LEAD_ALIASES if aliases is None else aliases).items():
+        group = {canonical, *others}
         if forms & group:
             forms |= group
     return forms
@@ -254,7 +259,8 @@ def wrong_fields(kind: str, gold: Item, found: Item) -> list[str]:
             wrong.append("pct_of_plan")
         if _period_code(g.get("period")) != _period_code(f.get("period")):
             wrong.append("period")
-        if g.get("subject") and fold(g["subject"]) != fold(f.get("subject")):
+        if g.get("subject") and not (lead_forms(g["subject"], SUBJECT_ALIASES)
+                                     & lead_forms(f.get("subject"), SUBJECT_ALIASES)):
             wrong.append("subject")
     elif kind == "targets":
         if _bounds(g.get("expression")) != _bounds(f.get("expression")):

@@ -77,6 +77,11 @@ def test_period_and_subject_are_scored_when_the_gold_has_them() -> None:
     assert be.wrong_fields("observations", gold_item, found_item) == ["period", "subject"]
     found_item.fields.update(period="10T/2025", subject="Tỉnh Đắk Lắk")
     assert be.wrong_fields("observations", gold_item, found_item) == []
+    gold_item.fields["subject"] = "cả nước"
+    found_item.fields["subject"] = "toàn quốc"
+    assert be.wrong_fields("observations", gold_item, found_item) == []
+    found_item.fields["subject"] = "Bộ Tài chính"
+    assert be.wrong_fields("observations", gold_item, found_item) == ["subject"]
 
 
 def test_leads_compare_through_the_written_alias_table_never_fuzzily() -> None:
