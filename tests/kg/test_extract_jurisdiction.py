@@ -251,3 +251,25 @@ def test_random_text_never_raises(text: str) -> None:
     found = read_jurisdiction(logical_lines(text))
     assert found.code is None or found.rule in RULES
     agency_jurisdiction(text[:60], "lang-son")
+
+
+def _bodies(kind: str):
+    from kg.jurisdictions import jurisdictions
+
+    return jurisdictions(kind)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(_bodies("province")), st.sampled_from(
+    ["UBND", "Ủy ban nhân dân", "HĐND", "Sở Tài chính", "Công an", "Sở Nông nghiệp và Môi trường"]),
+    st.sampled_from([None, "viet-nam", "lang-son", "bo-tai-chinh"]))
+def test_a_body_of_a_named_province_is_that_province(province, organ, issuer) -> None:
+    assert agency_jurisdiction(f"{organ} {province.full_name}", issuer) == province.code
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(_bodies("ministry") + _bodies("central_body")),
+       st.sampled_from([None, "viet-nam", "dong-nai"]))
+def test_a_central_body_is_itself_whoever_writes(body, issuer) -> None:
+    assert agency_jurisdiction(body.name, issuer) == body.code
+    assert agency_jurisdiction(body.name.upper(), issuer) == body.code
