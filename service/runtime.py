@@ -1,5 +1,7 @@
 """What one running service holds (bộ máy dịch vụ): the fact log, the service tables, the
 plan graph, the event broadcaster, cached rule evaluations, and the one writer lock.
+The log is confined to the service's jurisdiction (``Settings.jurisdiction``): the rules
+session, replays and the plan graph are built from that jurisdiction's facts only.
 
 Writing is serialised: append to the log, assert the new facts into the one ``RuleSession``
 kept for the service's evaluation date (only the subjects they touch are re-judged), persist
@@ -90,7 +92,7 @@ class _Cache:
 class Runtime:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.log = open_log(settings.db)
+        self.log = open_log(settings.db, jurisdiction=settings.jurisdiction)
         self.store = ServiceStore(settings.db)
         self.events = Broadcaster(settings.sse_queue_size)
         self.write_lock = threading.RLock()

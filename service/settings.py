@@ -11,10 +11,10 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from kg.log import default_db_path
+from kg.log import check_code, chosen_jurisdiction, default_db_path
 
 
 class Settings(BaseSettings):
@@ -27,6 +27,11 @@ class Settings(BaseSettings):
     secret_key: str = Field(default_factory=lambda: secrets.token_urlsafe(32),
                             description="Signs bearer tokens and session cookies; set it, or "
                             "tokens die with the process")
+    jurisdiction: str | None = Field(
+        default_factory=chosen_jurisdiction, description="The jurisdiction (province, ministry, "
+        "nation: lang-son, bo-tai-chinh) the service works on — its API, pages, rules and "
+        "graph see only its facts; default the CLI's --jurisdiction, else the database's "
+        "default jurisdiction")
     token_minutes: int = Field(default=120, ge=1, description="Token / session lifetime")
     as_of: date | None = Field(default=None, description="Evaluate rules as of this date "
                                "(default: today)")
@@ -57,6 +62,11 @@ class Settings(BaseSettings):
                             "(rules session, plan graph) out of the garbage collector's reach "
                             "(gc.freeze), so full collections do not walk it during requests; "
                             "set by `kehoach serve`")
+
+    @field_validator("jurisdiction")
+    @classmethod
+    def _jurisdiction_code(cls, value: str | None) -> str | None:
+        return check_code(value.strip(), "KEHOACH_JURISDICTION") if value else None
 
     def evaluation_date(self) -> date:
         return self.as_of or date.today()

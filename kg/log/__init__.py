@@ -22,6 +22,7 @@ from kg.log.scope import (
     check_code,
     chosen_jurisdiction,
     jurisdiction_chosen,
+    jurisdiction_rows,
     use_jurisdiction,
 )
 from kg.log.sqlite import SqliteFactLog
@@ -41,6 +42,7 @@ __all__ = [
     "chosen_jurisdiction",
     "default_db_path",
     "jurisdiction_chosen",
+    "jurisdiction_rows",
     "open_existing_log",
     "open_log",
     "use_jurisdiction",

@@ -15,6 +15,7 @@ import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from kg.errors import LogError
 
@@ -39,12 +40,13 @@ def check_code(code: str, field: str = "jurisdiction") -> str:
     return code
 
 
-def use_jurisdiction(code: str | None) -> None:
+def use_jurisdiction(code: str | None) -> str | None:
     """Set (or clear, with None) the jurisdiction every log opened from now on without one is
-    confined to — the CLI's global ``--jurisdiction``. Checked here, so a bad code fails
-    before any command runs."""
+    confined to — the CLI's global ``--jurisdiction``; the previous choice. Checked here, so
+    a bad code fails before any command runs."""
     global _chosen
-    _chosen = check_code(code, "--jurisdiction") if code else None
+    before, _chosen = _chosen, check_code(code, "--jurisdiction") if code else None
+    return before
 
 
 def chosen_jurisdiction() -> str | None:
@@ -59,9 +61,26 @@ def chosen_jurisdiction() -> str | None:
 def jurisdiction_chosen(code: str | None) -> Iterator[None]:
     """``use_jurisdiction(code)`` for the duration of a block, then back to what it was."""
     global _chosen
-    before = _chosen
-    use_jurisdiction(code)
+    before = use_jurisdiction(code)
     try:
         yield
     finally:
         _chosen = before
+
+
+def jurisdiction_rows(log: Any) -> dict[str, Any]:
+    """What ``kehoach jurisdictions`` and ``GET /api/v1/jurisdictions`` show: the handle's
+    jurisdiction (``current``), the database's ``default``, and one row per jurisdiction the
+    database holds — ``code``, ``facts`` (distinct keys per kind), ``total`` — by code. The
+    scope in use is listed even while it holds nothing yet; code ``''`` is the unscoped log
+    (facts written before jurisdictions, in a database without a default)."""
+    held = log.jurisdictions()
+    current = log.jurisdiction
+    if current:
+        held.setdefault(current, {})
+    return {
+        "current": current,
+        "default": log.default_jurisdiction(),
+        "data": [{"code": code, "facts": dict(sorted(kinds.items())),
+                  "total": sum(kinds.values())} for code, kinds in sorted(held.items())],
+    }

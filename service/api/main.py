@@ -10,12 +10,23 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.routing import APIRoute
 
-from service.api import alerts, audit, auth, catalog, graph, imports, observations, targets, tasks
+from service.api import (
+    alerts,
+    audit,
+    auth,
+    catalog,
+    graph,
+    imports,
+    jurisdictions,
+    observations,
+    targets,
+    tasks,
+)
 from service.errors import error_responses
 from service.figures import FiguresJSONResponse
 
 ROUTERS = [auth.router, catalog.router, targets.router, tasks.router, observations.router,
-           alerts.router, graph.router, audit.router, imports.router]
+           alerts.router, graph.router, audit.router, imports.router, jurisdictions.router]
 
 COMMON_ERRORS = error_responses({
     401: "Chưa đăng nhập hoặc phiên đã hết hạn / not authenticated or session expired",

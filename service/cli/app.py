@@ -2,6 +2,8 @@
 
 Each module in ``COMMAND_MODULES`` exposes ``register(app: typer.Typer) -> None``. Nothing is
 registered at import time: ``build_app()`` does it, so tests can build a fresh app.
+The global option ``kehoach --jurisdiction X <command>`` (or ``$KEHOACH_JURISDICTION``) confines
+every fact log the command opens to jurisdiction X (``kg.log.use_jurisdiction``).
 Exit codes: 0 ok, 1 findings (e.g. ``check`` found violations), 2 usage or load error.
 """
 
@@ -13,6 +15,8 @@ import sys
 import typer
 
 from kg.errors import KehoachError
+from kg.log import use_jurisdiction
+from service.cli.options import JurisdictionOption, jurisdiction_code
 
 # The registry of command groups, read by code, docs and tests.
 COMMAND_MODULES: list[str] = [
@@ -50,9 +54,16 @@ def build_app() -> typer.Typer:
         add_completion=False,
         pretty_exceptions_enable=False,
     )
+    app.callback()(scope)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(app)
     return app
+
+
+def scope(ctx: typer.Context, jurisdiction: JurisdictionOption = None) -> None:
+    """Confine the command to one jurisdiction (for its whole run, then back)."""
+    before = use_jurisdiction(jurisdiction_code(jurisdiction))
+    ctx.call_on_close(lambda: use_jurisdiction(before))
 
 
 def main() -> None:

@@ -1,4 +1,5 @@
-"""Options shared by many commands, defined once (``--db``, ``--as-of``, ``--json``),
+"""Options shared by many commands, defined once (``--db``, ``--as-of``, ``--json``,
+``--jurisdiction``),
 and the one place that turns library errors into CLI output and exit codes — and that puts
 every text argument in Unicode NFC (``kg.notation.nfc``) before a command reads it."""
 
@@ -14,6 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from kg.errors import KehoachError
+from kg.log import check_code
 from kg.notation import nfc_all, parse_date
 
 DbOption = Annotated[
@@ -31,6 +33,24 @@ AsOfOption = Annotated[
                  "YYYY-MM-DD)."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="In JSON / print JSON.")]
+JURISDICTION_HELP = ("Địa bàn (tỉnh, bộ, cả nước) mà lệnh làm việc, ví dụ lang-son / the "
+                     "jurisdiction (province, ministry, nation) to work on, e.g. lang-son; "
+                     "default $KEHOACH_JURISDICTION, else the database's default.")
+JurisdictionOption = Annotated[
+    str | None,
+    typer.Option("--jurisdiction", help=JURISDICTION_HELP, envvar="KEHOACH_JURISDICTION"),
+]
+
+
+def jurisdiction_code(code: str | None, hint: str = "--jurisdiction") -> str | None:
+    """A --jurisdiction value as a checked code (None when not given); a malformed one is a
+    usage error (exit 2) saying what a code looks like."""
+    if not code:
+        return None
+    try:
+        return check_code(code.strip(), hint)
+    except KehoachError as err:
+        raise typer.BadParameter(err.message, param_hint=hint) from None
 
 
 def parse_as_of(text: str | None) -> date | None:

@@ -9,7 +9,16 @@ from typing import Annotated
 import typer
 
 from kg.log import default_db_path
-from service.cli.options import AsOfOption, DbOption, JsonOption, command, emit_json, parse_as_of
+from service.cli.options import (
+    AsOfOption,
+    DbOption,
+    JsonOption,
+    JurisdictionOption,
+    command,
+    emit_json,
+    jurisdiction_code,
+    parse_as_of,
+)
 from service.security import MIN_PASSWORD, hash_password
 from service.settings import Settings
 from service.store import ROLES, ServiceStore, StoreError
@@ -37,18 +46,24 @@ def serve(db: DbOption = None,
           workers: Annotated[int, typer.Option(min=1, help="Số tiến trình phục vụ (mỗi tiến "
                                                "trình theo dõi sổ dữ kiện) / worker processes, "
                                                "each following the fact log")] = 1,
+          jurisdiction: JurisdictionOption = None,
           ) -> None:
     """Chạy API và bảng điều khiển / run the API and the web dashboard.
+
+    Everything it serves is one jurisdiction's (--jurisdiction, else the global option,
+    $KEHOACH_JURISDICTION, the database's default).
 
     Example: kehoach serve --db /tmp/kh.db --demo --as-of 2024-12-31 --port 8000 --workers 2
     """
     import uvicorn
 
-    settings = Settings(db=db or default_db_path(), as_of=parse_as_of(as_of), freeze_gc=True)
+    settings = Settings(db=db or default_db_path(), as_of=parse_as_of(as_of), freeze_gc=True,
+                        **_scope(jurisdiction))
     if demo:
         _print_demo(settings)
     typer.echo(f"http://{host}:{port}/  ·  API: http://{host}:{port}/docs  ·  db: {settings.db}"
-               f"  ·  workers: {workers}")
+               f"  ·  workers: {workers}"
+               + (f"  ·  jurisdiction: {settings.jurisdiction}" if settings.jurisdiction else ""))
     if workers == 1:
         from service.app import create_app
 
@@ -60,10 +75,19 @@ def serve(db: DbOption = None,
     os.environ["KEHOACH_FREEZE_GC"] = "1"
     if settings.as_of:
         os.environ["KEHOACH_AS_OF"] = settings.as_of.isoformat()
+    if settings.jurisdiction:
+        os.environ["KEHOACH_JURISDICTION"] = settings.jurisdiction
     if workers_supported():  # one socket per worker: connections spread evenly
         raise typer.Exit(run_workers(host, port, workers))
     uvicorn.run("service.app:app_from_environment", factory=True, workers=workers, host=host,
                 port=port, log_level="info")
+
+
+def _scope(jurisdiction: str | None) -> dict[str, str]:
+    """``serve --jurisdiction`` (checked) as a Settings argument; none given: the settings'
+    own default (the global option, the environment)."""
+    code = jurisdiction_code(jurisdiction)
+    return {"jurisdiction": code} if code else {}
 
 
 def _print_demo(settings: Settings) -> None:
@@ -71,7 +95,7 @@ def _print_demo(settings: Settings) -> None:
     from service.demo import prepare_demo
 
     store = ServiceStore(settings.db)
-    with open_log(settings.db) as log:
+    with open_log(settings.db, jurisdiction=settings.jurisdiction) as log:
         accounts = prepare_demo(log, store)
     store.close()
     for account in accounts:

@@ -1,4 +1,4 @@
-"""Commands over the fact log: init, load, stats, observations."""
+"""Commands over the fact log: init, load, stats, observations, jurisdictions."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 
 from kg.dataset import DEFAULT_DATASET, DatasetProblems, load_into
-from kg.log import default_db_path, open_existing_log, open_log
+from kg.log import default_db_path, jurisdiction_rows, open_existing_log, open_log
 from kg.matching import UnknownName, suggest
-from service.cli.options import DbOption, JsonOption, command, emit_json
+from service.cli.options import DbOption, JsonOption, command, emit_json, jurisdiction_code
 
 STATS_KINDS = {
     "agencies": "agency",
@@ -27,6 +27,7 @@ def register(app: typer.Typer) -> None:
     app.command("load")(load)
     app.command("stats")(stats)
     app.command("observations")(observations)
+    app.command("jurisdictions")(jurisdictions)
 
 
 @command
@@ -37,7 +38,8 @@ def init(db: DbOption = None) -> None:
     """
     path = db or default_db_path()
     with open_log(path) as log:
-        typer.echo(f"Sổ dữ kiện / fact log: {path} ({sum(log.counts().values())} facts)")
+        typer.echo(f"Sổ dữ kiện / fact log: {path} ({sum(log.counts().values())} facts)"
+                   + _scope_note(log.jurisdiction))
 
 
 @command
@@ -48,6 +50,9 @@ def load(
     db: DbOption = None,
 ) -> None:
     """Nạp bộ dữ liệu vào sổ dữ kiện / load a dataset into the fact log (all or nothing).
+
+    Its facts go into the jurisdiction its dataset.yaml names (data/langson: lang-son),
+    which becomes the database's default when it has none.
 
     Example: kehoach load data/langson --db /tmp/kh.db
     """
@@ -63,8 +68,14 @@ def load(
     counts: dict[str, int] = {}
     for outcome in outcomes:
         counts[outcome.status] = counts.get(outcome.status, 0) + 1
+    where = {o.fact.jurisdiction for o in outcomes}
     typer.echo(f"Đã nạp / loaded {len(outcomes)} facts: " +
-               ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+               ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+               + (_scope_note(where.pop()) if len(where) == 1 else ""))
+
+
+def _scope_note(code: str) -> str:
+    return f" — địa bàn / jurisdiction: {code}" if code else ""
 
 
 @command
@@ -123,3 +134,34 @@ def observations(
         for r in rows:
             typer.echo(f"{r['id']:14} {r['period']:10} {r['value'] or '':>12} "
                        f"{r['pct_of_plan'] or '':>7}%  {r['indicator']}")
+
+
+@command
+def jurisdictions(
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    set_default: Annotated[str | None, typer.Option(
+        "--set-default", help="Đặt địa bàn mặc định của cơ sở dữ liệu (một lần; dữ kiện cũ chưa "
+        "gắn địa bàn thuộc về nó) / set the database's default jurisdiction (once; facts "
+        "written before jurisdictions become its)")] = None,
+) -> None:
+    """Các địa bàn trong cơ sở dữ liệu và số dữ kiện / the jurisdictions the database holds,
+    with their fact counts (the national view's starting point).
+
+    Example: kehoach jurisdictions --json
+    """
+    code = jurisdiction_code(set_default, "--set-default")
+    with open_existing_log(db) as log:
+        if code:
+            log.set_default_jurisdiction(code)
+        data = jurisdiction_rows(log)
+    if as_json:
+        emit_json(data)
+        return
+    for row in data["data"]:
+        marks = [m for m, on in (("mặc định / default", row["code"] == data["default"]),
+                                 ("đang dùng / current", row["code"] == data["current"])) if on]
+        name = row["code"] or "(chưa gắn địa bàn / unscoped)"
+        kinds = ", ".join(f"{kind} {n}" for kind, n in row["facts"].items()) or "-"
+        typer.echo(f"{name:24} {row['total']:>7}  {kinds}"
+                   + (f"  [{'; '.join(marks)}]" if marks else ""))
