@@ -28,7 +28,7 @@ _PERIOD = (rf"quý\s+(?:IV|III|II|I|[1-4])\b{_YEAR_TAIL}"
            r"|giai\s+đoạn\s+[0-9]{4}\s*(?:-|–|—|đến)\s*[0-9]{4}"
            r"|năm\s+[0-9]{4}")
 _PREFIX = (r"(?:(?:hoàn\s+thành|xong|ban\s+hành|thực\s+hiện|triển\s+khai)\s+)?(?:ngay\s+)?"
-           r"(?P<prefix>trước|chậm\s+nhất(?:\s+là)?(?:\s+vào)?|trong|đến\s+hết|đến|hết|"
+           r"(?P<prefix>trước|chậm\s+nhất(?:\s+là)?(?:\s+vào)?|trong|đến\s+hết|hết|"
            r"vào|cuối)\s+")
 _WRITTEN = re.compile(rf"(?<![\w/]){_PREFIX}(?P<body>{_DATE}|{_PERIOD})(?![\w/])",
                       re.IGNORECASE)

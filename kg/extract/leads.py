@@ -21,7 +21,7 @@ import re
 _CAPITAL_HEADS = (
     r"Bộ(?!\s+(?:trưởng|phận))|Sở|Ban|UBND|Ủy\s+ban|Uỷ\s+ban|Công\s+an|Cục|Chi\s+cục|Tổng\s+cục|"
     r"Kho\s+bạc|Ngân\s+hàng|Văn\s+phòng|Thanh\s+tra|Đài|Bảo\s+hiểm|Liên\s+minh|Liên\s+đoàn|"
-    r"Hội(?!\s+nghị)|Trường|Trung\s+tâm|Viện|Tòa\s+án|Toà\s+án|Kiểm\s+toán|Thông\s+tấn\s+xã|"
+    r"Hội(?!\s+nghị)|Trường(?!\s+hợp)|Trung\s+tâm|Viện|Tòa\s+án|Toà\s+án|Kiểm\s+toán|Thông\s+tấn\s+xã|"
     r"Tập\s+đoàn|Tổng\s+công\s+ty|Công\s+ty|Thường\s+trực|Ban\s+Thường\s+vụ|Tỉnh\s+ủy|"
     r"Tỉnh\s+uỷ|Thành\s+ủy|Thành\s+uỷ|Đảng\s+ủy|Đảng\s+uỷ|HĐND|Hội\s+đồng\s+nhân\s+dân|"
     r"Mặt\s+trận|Đoàn\s+Thanh\s+niên|Bộ\s+Chỉ\s+huy|Chủ\s+tịch|Giám\s+đốc|Thủ\s+trưởng|"
@@ -60,6 +60,8 @@ _VERB = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in sorted(VERBS, key=
                                                                        reverse=True))
 _NAME_END = rf"(?=\s+(?:{_VERB})(?![\wà-ỹđ])|\s*:|\s*$)"
 _SUBJECT = re.compile(rf"^(?P<agency>{HEAD}(?![\wà-ỹđ])[^:;.()]{{0,140}}?){_NAME_END}")
+_ACTOR = re.compile(rf"^(?P<agency>{HEAD}(?![\wà-ỹđ])[^:;.()]{{0,140}}?)"
+                    rf"(?=\s+(?:{_VERB})(?![\wà-ỹđ]))")
 _CHU_TRI = re.compile(rf"(?<![\wà-ỹđ])(?P<agency>{HEAD}(?![\wà-ỹđ])[^:;.()]{{0,120}}?)"
                       r"\s+(?:là\s+cơ\s+quan\s+)?chủ\s+trì")
 _ASSIGN = re.compile(rf"(?<![\wà-ỹđ])(?:[Gg]iao|[Đđ]ề\s+nghị|[Yy]êu\s+cầu)\s+(?:cho\s+)?"
@@ -72,11 +74,13 @@ _SUPPORT = re.compile(
 )
 _SPLIT = re.compile(rf",\s+(?=(?:{HEAD})(?![\wà-ỹđ]))|\s+và\s+(?=(?:{HEAD})(?![\wà-ỹđ]))"
                     r"|;\s*|\n\s*[-+•]?\s*")
+_DUTY = re.compile(rf"^(?:Trách\s+nhiệm|Nhiệm\s+vụ)\s+(?:của\s+)?(?P<agency>{HEAD}(?![\wà-ỹđ])"
+                   r"[^:;.()]{0,140}?)\s*[.:]?$")
 _NOT_LEADS = re.compile(r"^(?:Thủ\s+tướng|Chính\s+phủ|Quốc\s+hội)\b")
 
 
 def _tidy(name: str) -> str:
-    name = " ".join(name.replace("**", "").split()).strip(" ,;:-–")
+    name = " ".join(name.replace("**", "").split()).strip(" ,;:-–.")
     return re.sub(r"\s*\((?:sau\s+đây|gọi\s+tắt)[^)]*\)?$", "", name)
 
 
@@ -90,10 +94,11 @@ def _matchable(text: str) -> str:
     return text
 
 
-def subject(clause: str) -> str | None:
-    """The agency a clause opens with, when what follows is what it must do."""
+def subject(clause: str, predicate: bool = False) -> str | None:
+    """The agency a clause opens with (followed by what it must do, a colon or nothing);
+    with ``predicate`` only when what it must do follows (a bare list of agencies is none)."""
     text = clause.lstrip(" *-–•+")
-    match = _SUBJECT.match(_matchable(text))
+    match = (_ACTOR if predicate else _SUBJECT).match(_matchable(text))
     if not match:
         return None
     name = _tidy(text[: match.end("agency")])
@@ -132,6 +137,9 @@ def addressee(text: str) -> tuple[str, str] | None:
     body = " ".join(text.replace("**", "").split())
     if not body:
         return None
+    duty = _DUTY.match(body)
+    if duty:
+        return _tidy(duty["agency"]), ""
     head = re.match(r"^(?P<name>[^:]{2,160}?)\s*:\s*(?P<rest>.*)$", body)
     name_part = head["name"] if head else body.rstrip(" .;")
     candidate = _matchable(name_part)

@@ -217,8 +217,14 @@ def tasks_in(lines: list[LogicalLine], period: Period | None) -> list[Task]:
             continue
         tasks.extend(reader.line(line))
     year = period.year if period else None
+    table_rows: list[Task] = []
     for table in tables:
-        tasks.extend(table_tasks(table, year, reader.issuer, source.split("\n")))
+        table_rows.extend(table_tasks(table, year, reader.issuer, source.split("\n")))
+    if table_rows and not reader.report:
+        # a plan that assigns its tasks in a table (bảng phân công) restates there, with lead
+        # and time, the items of its "nhiệm vụ, giải pháp" that name no body
+        tasks = [task for task in tasks if task.agency_stated]
+    tasks.extend(table_rows)
     tasks.sort(key=lambda task: task.line)
     return tasks
 
@@ -234,6 +240,7 @@ class _Reader:
         self.report_active = False
         self.section_deadline: str | None = None
         self.closing = False
+        self.pending: int | None = None
 
     # -- state ---------------------------------------------------------------------------
     def _active(self) -> bool:
@@ -295,36 +302,45 @@ class _Reader:
 
     def _directive_line(self, line: LogicalLine, text: str, level: int | None,
                         body: str) -> list[Task]:
-        named = addressee(body)
-        if line.heading:
+        if not body.strip(" *:.-"):
+            self.pending = level  # a bare "**1." whose heading follows on the next line
+            return []
+        if level is None and self.pending is not None:
+            level, self.pending = self.pending, None
+        else:
+            self.pending = None
+        head, offset = _lead_in(line)
+        named = addressee(_marker(head)[1]) if head else None
+        named = named or addressee(body)
+        if level == 0 and re.match(r"^\W*điều\s", text, re.IGNORECASE):
+            self._open(0, bool(_TASK_HEADING.search(body)), named[0] if named else None,
+                       support_in(body) if named else [])
+            return self._read(line, offset=offset) if offset and self._active() else []
+        if line.heading and offset == 0:
             active = (True if _TASK_HEADING.search(body)
                       else False if _PLAIN_HEADING.search(body) else None)
-            if named and (active is None):
+            if named and active is None:
                 active = True
             self._open(level, active, named[0] if named else None,
                        support_in(body) if named else [])
-            if named and named[1] and self._active():
-                return self._read(line, always=False)
             return []
-        if level is not None:
-            if named:
-                self._open(level, None, named[0], support_in(body))
-            else:
-                self._open(level, None, None, [])
+        if level is not None or named:
+            self._open(level, None, named[0] if named else None,
+                       support_in(head or body) if named else [])
         if not self._active():
             return []
-        return self._read(line, always=False)
+        return self._read(line, offset=offset)
 
     # -- clauses -------------------------------------------------------------------------
-    def _read(self, line: LogicalLine, always: bool) -> list[Task]:
+    def _read(self, line: LogicalLine, always: bool = False, offset: int = 0) -> list[Task]:
         text = line.clean.text
         tasks: list[Task] = []
-        for start, end in _sentences(text):
+        for start, end in _sentences(text, offset):
             sentence_lead: tuple[str, list[str]] | None = None
             for clause in _clauses(text, start, end):
                 piece = text[clause.start:clause.end]
-                task = self._task(line, piece, clause.start, always or clause.numbered,
-                                  sentence_lead)
+                task = self._task(line, piece, clause.start,
+                                  always or (clause.numbered and self.report), sentence_lead)
                 if task is not None:
                     tasks.append(task)
                     if task.agency_stated and sentence_lead is None:
@@ -339,7 +355,8 @@ class _Reader:
         if len(body.split()) < MIN_WORDS or _NEVER.search(body):
             return None
         opener = _OPENER.match(body)
-        own = subject(body) or (subject(body[opener.end():]) if opener else None)
+        own = subject(body, predicate=True) or (
+            subject(body[opener.end():], predicate=True) if opener else None)
         named = own or lead_in(body)
         is_task = bool(own) or bool(_ACTION.match(body)) or bool(
             re.match(r"^\W*(?:[Gg]iao|[Đđ]ề\s+nghị|[Yy]êu\s+cầu)\s", body))
@@ -375,6 +392,25 @@ class _Reader:
         return self.issuer, support, False
 
 
+def _lead_in(line: LogicalLine) -> tuple[str, int]:
+    """A bold lead-in of a line and where the text after it starts in ``line.clean.text``:
+    "**13. Sở Xây dựng:** Chủ trì, ..." → ("13. Sở Xây dựng:", after the bold), "Sở Nông
+    nghiệp và Môi trường** - Chủ trì ..." (the bold opened on a bare "**1." line before); an
+    addressee with a colon in plain text ("a) Bộ Công an: (1) ...") → the text after the
+    colon. ("", 0) when the line has none."""
+    text = line.clean.text
+    bold = re.match(r"^\s*(\*\*)?(?P<head>[^*]{2,200}?)\*\*", text)
+    if bold and (bold[1] or "**" not in text[:bold.start("head")]):
+        head = bold["head"].strip()
+        rest = text[bold.end():]
+        if rest.strip(" *:.-") and addressee(_marker(head)[1]):
+            return head, bold.end()
+    colon = re.match(r"^\s*(?P<head>[^:]{2,160}?):\s*\S", text.replace("**", "  "))
+    if colon and addressee(_marker(colon["head"])[1] + ":"):
+        return colon["head"], colon.end() - 1
+    return "", 0
+
+
 def _deadline_fields(found: DeadlineFound | None,
                      ) -> tuple[str | None, str | None, str | None, bool]:
     if found is None:
@@ -382,11 +418,12 @@ def _deadline_fields(found: DeadlineFound | None,
     return found.text, found.due, found.condition, found.continuing
 
 
-def _sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence; a list number ("6.") stays with its sentence."""
+def _sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
+    """(start, end) of each sentence from ``offset``; a list number ("6.") stays with its
+    sentence."""
     spans: list[tuple[int, int]] = []
-    position = 0
-    for match in _SENTENCE_END.finditer(text):
+    position = offset
+    for match in _SENTENCE_END.finditer(text, offset):
         if re.fullmatch(r"\s*\(?[0-9]{1,2}[.)]|\s*[IVX]{1,5}\.", text[position:match.start()]):
             continue
         spans.append((position, match.start()))
@@ -411,7 +448,7 @@ def _clauses(text: str, start: int, end: int) -> list[_Clause]:
         if not piece.strip(" ;"):
             continue
         plain = _flat(piece).strip(" ;")
-        opens = numbered or bool(subject(plain)) or bool(_ACTION.match(plain))
+        opens = numbered or bool(subject(plain, predicate=True)) or bool(_ACTION.match(plain))
         if clauses and (is_deadline_only(plain) or not opens):
             clauses[-1].end = stop
             continue
