@@ -309,7 +309,9 @@ def targets_in(lines: list[LogicalLine], period: Period | None) -> list[Target]:
     span = plan_span(lines)
     sections = _Sections()
     found: list[Target] = []
+    periods: dict[int, Period | None] = {}
     for index, line in enumerate(lines):
+        periods[line.first_line] = sections.period or span or _year_of(period)
         if _is_title(line):
             follower = lines[index + 1].text if index + 1 < len(lines) else ""
             sections.open(line.text, follower)
@@ -318,7 +320,8 @@ def targets_in(lines: list[LogicalLine], period: Period | None) -> list[Target]:
         default = sections.period or span or _year_of(period)
         found.extend(_line_targets(line, in_target, default,
                                    own_cues=not sections.in_report))
-    found.extend(_table_targets(lines, span or _year_of(period)))
+    year = period.year if period is not None else span.year if span is not None else None
+    found.extend(_table_targets(lines, periods, year))
     return _unique(found)
 
 
@@ -469,7 +472,7 @@ def _slots(text: str, start: int, end: int, bounds: _Bounds) -> list[_Found | No
         if found.start < bounds.floor:
             continue
         if not _is_slot(text[previous:found.start], found, has_previous,
-                        text[max(start, bounds.floor_end):found.start]):
+                        text[max(start, bounds.floor_end):found.start], bounds.strive):
             continue
         observed = (OBSERVED.search(text, bounds.watch, found.start)
                     or (not bounds.strive and SO_FAR.search(text, bounds.watch, found.start))
@@ -582,7 +585,8 @@ def _unit_after(text: str, position: int) -> tuple[str | None, int]:
     return " ".join(words), cursor
 
 
-def _is_slot(pre: str, found: _Found, has_previous: bool, clause_pre: str) -> bool:
+def _is_slot(pre: str, found: _Found, has_previous: bool, clause_pre: str,
+             strive: bool = False) -> bool:
     """Whether the figure stands where the language puts a target value."""
     if found.slot in SELF_EVIDENT_OPERATORS or found.slot in ("từ", "khoảng", "xấp xỉ"):
         return True
@@ -592,9 +596,10 @@ def _is_slot(pre: str, found: _Found, has_previous: bool, clause_pre: str) -> bo
     stripped = clause_pre[lead.end():].strip() if lead else clause_pre.strip()
     if not stripped:
         return True  # the clause opens with the figure: "100% các cơ sở được ..."
-    if re.match(r"(?:tăng|giảm|nâng|hạ|đưa)\s", stripped, re.IGNORECASE) and \
-            not re.search(r"\d", stripped):
-        return True  # "phấn đấu giảm tỷ lệ hộ nghèo cả năm trên 3%"
+    if not re.search(r"\d", stripped) and (
+            re.match(r"(?:tăng|giảm|nâng|hạ|đưa)\s", stripped, re.IGNORECASE)
+            or (strive and len(stripped.split()) <= 6)):
+        return True  # "phấn đấu giảm tỷ lệ hộ nghèo cả năm trên 3%", "phấn đấu giải ngân trên 95%"
     if found.slot in ("trên", "dưới", "hơn"):
         return False
     if has_previous:
@@ -689,6 +694,220 @@ def _sentence_period(text: str, sentence: int, position: int, end: int) -> Perio
     return best
 
 
-def _table_targets(lines: list[LogicalLine], default: Period | None) -> list[Target]:
+TABLE_TARGET_COLUMN = re.compile(r"kế\s+hoạch|mục\s+tiêu|chỉ\s+tiêu\s+(?:đạt|năm|giao|kế)|"
+                                 r"^\s*(?:năm\s+)?20[0-9]{2}\s*$|dự\s+kiến|phấn\s+đấu",
+                                 re.IGNORECASE)
+"""A header cell naming a column of targets: "Kế hoạch", "Mục tiêu", "Chỉ tiêu đạt được",
+"Năm 2026", "Kế hoạch 2021 - 2025"."""
+
+TABLE_RESULT_COLUMN = re.compile(r"ước|thực\s+hiện|(?<!\w)th(?!\w)|đánh\s+giá|so\s+sánh|"
+                                 r"ghi\s+chú|tỷ\s+lệ\s+đạt|lũy\s+kế|kết\s+quả",
+                                 re.IGNORECASE)
+"""A header cell naming results, estimates or verdicts, never targets."""
+
+TABLE_NAME_COLUMN = re.compile(r"chỉ\s+tiêu|nội\s+dung|tên|lĩnh\s+vực|danh\s+mục", re.IGNORECASE)
+TABLE_UNIT_COLUMN = re.compile(r"đơn\s+vị\s+tính|^\s*đvt\s*$|^\s*đơn\s+vị\s*$", re.IGNORECASE)
+VERDICTS = ("đạt", "vượt", "không đạt", "chưa đạt", "hoàn thành")
+_ROW_NUMBER = re.compile(r"^(?:[IVXL]{1,5}|[0-9]{1,2}(?:\.[0-9]{1,2})*|[A-ZĐ]|[a-zđ]\))\.?$")
+_NAME_UNIT = re.compile(r"\s*\(([^()]{1,30})\)\s*$")
+
+
+@dataclass(frozen=True)
+class _Column:
+    """A target column of a table: its index among the value cells and its period."""
+
+    index: int
+    period: Period | None
+
+
+def _raw_lines(lines: list[LogicalLine]) -> dict[int, str]:
+    """The file's lines as the logical lines hold them (each wrap piece with its line)."""
+    raw: dict[int, str] = {}
+    for line in lines:
+        bounds = [offset for offset, _ in line.starts] + [len(line.text) + 1]
+        for (offset, number), following in zip(line.starts, bounds[1:], strict=False):
+            raw[number] = line.text[offset:following - 1] if following > offset else ""
+    return raw
+
+
+def _target_columns(header: list[str], default: Period | None,
+                    year: int | None) -> list[_Column]:
+    """The value columns that hold targets, with each column's period."""
+    columns: list[_Column] = []
+    for index, cell in enumerate(header):
+        if not TABLE_TARGET_COLUMN.search(cell) and not re.search(r"20[0-9]{2}", cell):
+            continue
+        if TABLE_RESULT_COLUMN.search(cell):
+            continue
+        period = _heading_period(" ".join(cell.split())) or _bare_year(cell)
+        if not TABLE_TARGET_COLUMN.search(cell):
+            if period is None or year is None or period.year < year:
+                continue  # "Giai đoạn 2021 - 2023": a past span, a baseline
+        columns.append(_Column(index, period or default))
+    return columns
+
+
+def _bare_year(cell: str) -> Period | None:
+    match = re.search(r"(20[0-9]{2})\s*[-–]\s*(20[0-9]{2})|(20[0-9]{2})", cell)
+    if not match:
+        return None
+    phrase = f"{match[1]} - {match[2]}" if match[1] else f"năm {match[3]}"
+    try:
+        return parse_period(phrase)
+    except ParseError:
+        return None
+
+
+def _split_name(name: str) -> tuple[str, str | None]:
+    """"Tổng thu ngân sách (tỷ đồng)" → ("Tổng thu ngân sách", "tỷ đồng")."""
+    name = " ".join(name.split()).lstrip("-+• ").strip()
+    match = _NAME_UNIT.search(name)
+    if match and (not re.search(r"[A-Z]{2,}", match[1]) or match[1].strip() in ("USD", "VND")):
+        return name[: match.start()].strip(), match[1].strip()
+    return name, None
+
+
+def _cell_target(indicator: str, unit: str | None, value: str, line: int,
+                 period: Period | None) -> Target | None:
+    """A target from a table cell, when the cell parses as a target expression."""
+    written = " ".join(value.split())
+    if not written or written.lower() in VERDICTS or not re.search(r"[0-9]", written):
+        return None
+    expression = written[:-1].rstrip() if unit == "%" and written.endswith("%") else written
+    try:
+        parsed = parse_expression(expression)
+    except ParseError:
+        return None
+    if parsed.unit not in (None, unit) and not (unit is None and parsed.unit == "%"):
+        return None
+    return Target(indicator=indicator, indicator_id=None, candidates=[], expression=expression,
+                  unit=unit or parsed.unit, period=period.code if period else None, line=line,
+                  quote=written)
+
+
+def _cell_per_line_tables(raw: dict[int, str], periods: dict[int, Period | None],
+                          year: int | None) -> list[Target]:
+    """Tables exported one cell per line (PDF → text): "TT / Chỉ tiêu / Kế hoạch / Ước TH /
+    Đánh giá" as header lines, then per row an optional number, the indicator, one line per
+    value column and an optional verdict."""
+    numbers = sorted(raw)
+    found: list[Target] = []
+    position = 0
+    while position < len(numbers):
+        number = numbers[position]
+        if raw[number].strip().upper() not in ("TT", "STT"):
+            position += 1
+            continue
+        header, cursor = [], position + 1
+        while cursor < len(numbers) and not _ROW_NUMBER.match(raw[numbers[cursor]].strip()) \
+                and len(raw[numbers[cursor]]) <= 60 and len(header) < 12:
+            header.append(" ".join(raw[numbers[cursor]].split()))
+            cursor += 1
+        name_at = next((i for i, h in enumerate(header) if TABLE_NAME_COLUMN.search(h)), None)
+        if name_at is None:
+            position = cursor
+            continue
+        values = header[name_at + 1:]
+        kept = [h for h in values if not re.search(r"đánh\s+giá|ghi\s+chú", h, re.I)]
+        columns = _target_columns(kept, _nearest(periods, number), year)
+        if columns:
+            rows, cursor = _cell_rows(raw, numbers, cursor, len(kept))
+            group_unit: str | None = None
+            for name, cells in rows:
+                indicator, unit = _split_name(name)
+                if not cells:
+                    group_unit = unit  # "Cơ cấu kinh tế (%)" over "- Nông, lâm nghiệp"
+                elif unit is None and name.lstrip().startswith(("-", "+", "•")):
+                    unit = group_unit
+                for column in columns:
+                    if column.index < len(cells):
+                        value, line = cells[column.index]
+                        target = _cell_target(indicator, unit, value, line, column.period)
+                        if target is not None:
+                            found.append(target)
+        position = max(cursor, position + 1)
+    return found
+
+
+def _cell_rows(raw: dict[int, str], numbers: list[int], cursor: int,
+               width: int) -> tuple[list[tuple[str, list[tuple[str, int]]]], int]:
+    """Rows of a one-cell-per-line table from ``cursor``: (indicator, value cells)."""
+    rows: list[tuple[str, list[tuple[str, int]]]] = []
+    while cursor < len(numbers):
+        text = " ".join(raw[numbers[cursor]].split())
+        if not text or len(text) > 160:
+            break
+        if _ROW_NUMBER.match(text) or text.lower() in VERDICTS:
+            cursor += 1
+            continue
+        name, cells, cursor = text, [], cursor + 1
+        while cursor < len(numbers) and len(cells) < width:
+            value = " ".join(raw[numbers[cursor]].split())
+            if not _is_value(value):
+                break
+            following = (" ".join(raw[numbers[cursor + 1]].split())
+                         if cursor + 1 < len(numbers) else "")
+            if re.fullmatch(r"[0-9]{1,2}", value) and not _is_value(following) and \
+                    following.lower() not in VERDICTS:
+                break  # the next row's number ("I / Các chỉ tiêu kinh tế / 1 / Tốc độ ...")
+            cells.append((value, numbers[cursor]))
+            cursor += 1
+        rows.append((name, cells))
+    return rows, cursor
+
+
+def _is_value(text: str) -> bool:
+    if text in ("-", "x", "…", "..."):
+        return True
+    try:
+        parse_expression(text)
+    except ParseError:
+        return False
+    return True
+
+
+def _nearest(periods: dict[int, Period | None], number: int) -> Period | None:
+    before = [line for line in periods if line <= number]
+    return periods[max(before)] if before else None
+
+
+def _pipe_table_targets(raw: dict[int, str], periods: dict[int, Period | None],
+                        year: int | None) -> list[Target]:
+    """Tables read by ``kg.extract.tables``: a year column per target, or a "Kế hoạch" /
+    "Mục tiêu" column beside an indicator column."""
+    from kg.extract.tables import tables_in
+
+    text = "\n".join(raw.get(number, "") for number in range(1, max(raw, default=0) + 1))
+    found: list[Target] = []
+    for table in tables_in(text):
+        if table.header is None:
+            continue
+        header = [cell.text for cell in table.header.cells]
+        name_at = next((i for i, h in enumerate(header) if TABLE_NAME_COLUMN.search(h)
+                        and not TABLE_TARGET_COLUMN.search(h)), None)
+        unit_at = next((i for i, h in enumerate(header) if TABLE_UNIT_COLUMN.search(h)), None)
+        if name_at is None:
+            continue
+        columns = [c for c in _target_columns(header, _nearest(periods, table.first_line), year)
+                   if c.index != name_at]
+        for row in table.rows:
+            cells = [None] * (len(header) - len(row.cells)) + list(row.cells)
+            if len(cells) != len(header) or cells[name_at] is None:
+                continue
+            indicator, unit = _split_name(cells[name_at].text)
+            if unit_at is not None and cells[unit_at] is not None and cells[unit_at].text:
+                unit = cells[unit_at].text
+            for column in columns:
+                cell = cells[column.index]
+                if cell is not None:
+                    target = _cell_target(indicator, unit, cell.text, cell.line, column.period)
+                    if target is not None:
+                        found.append(target)
+    return found
+
+
+def _table_targets(lines: list[LogicalLine], periods: dict[int, Period | None],
+                   year: int | None) -> list[Target]:
     """Targets of target tables (bảng chỉ tiêu); see ``kg.extract.tables``."""
-    return []
+    raw = _raw_lines(lines)
+    return _cell_per_line_tables(raw, periods, year) + _pipe_table_targets(raw, periods, year)

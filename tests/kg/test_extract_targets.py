@@ -201,3 +201,53 @@ def test_random_text_never_raises(text: str) -> None:
 def test_target_words_in_any_order_never_raise(words: list[str]) -> None:
     for target in extract_text(" ".join(words)).targets:
         parse_expression(target.expression)
+
+
+def test_table_one_cell_per_line_reads_the_plan_column() -> None:
+    # 004, lines 67-100 (a PDF table exported one cell per line)
+    text = "\n".join([
+        "II. ƯỚC THỰC HIỆN CÁC CHỈ TIÊU CHỦ YẾU KẾ HOẠCH PHÁT TRIỂN KINH TẾ - XÃ HỘI NĂM 2024",
+        "TT", "Chỉ tiêu", "Kế hoạch", "Giai   đoạn   2021 -   2023", "Ước TH   cả năm   2024",
+        "Đánh giá thực hiện", "I", "Các chỉ tiêu kinh tế", "1",
+        "Tốc độ tăng tổng sản phẩm trên địa bàn (GRDP) (%)", "7 - 7,5", "7,0", "6,33",
+        "Không đạt", "2", "Cơ cấu kinh tế (%)", "Không đạt", "- Nông, lâm nghiệp", "23 - 24",
+        "21,87", "21,57", "4", "Lượng khách du lịch (nghìn lượt)", "4.060", "3.919", "4.160",
+        "Vượt", "Doanh thu du lịch (tỷ đồng)", "4.300", "3.135", "4.320", "7",
+        "Giảm tỷ lệ hộ nghèo (%)", ">3", "2,73", "2,0", "Không đạt",
+        "IV. NHIỆM VỤ, GIẢI PHÁP THỰC HIỆN TRONG 6 THÁNG CUỐI NĂM 2024", ""])
+    result = extract_text(text).targets
+    assert [(t.indicator, t.expression, t.unit, t.period, t.line) for t in result] == [
+        ("Tốc độ tăng tổng sản phẩm trên địa bàn (GRDP)", "7 - 7,5", "%", "2024", 12),
+        ("Nông, lâm nghiệp", "23 - 24", "%", "2024", 20),
+        ("Lượng khách du lịch", "4.060", "nghìn lượt", "2024", 25),
+        ("Doanh thu du lịch", "4.300", "tỷ đồng", "2024", 30),
+        ("Giảm tỷ lệ hộ nghèo", ">3", "%", "2024", 35),
+    ]
+
+
+def test_table_span_column_and_past_span_is_a_baseline() -> None:
+    # 004, lines 344-358: "Kế hoạch 2021 - 2025" is the target column
+    text = "\n".join([
+        "IV. DỰ KIẾN KHẢ NĂNG HOÀN THÀNH CÁC MỤC TIÊU KẾ HOẠCH 5 NĂM 2021 - 2025",
+        "TT", "Chỉ tiêu", "Kế hoạch   2021 -   2025", "Ước TH   2021 -   2025",
+        "Đánh giá mức độ hoàn thành", "I", "Các chỉ tiêu kinh tế", "1",
+        "Tổng sản phẩm trên địa bàn bình quân đầu người (USD)", "2.900 - 3.000", "2.903,3",
+        "Đạt", ""])
+    assert targets(text) == [("2.900 - 3.000", "USD", "2021-2025")]
+
+
+def test_pipe_table_with_a_column_per_year() -> None:
+    text = "\n".join([
+        "KẾ HOẠCH PHÁT TRIỂN KINH TẾ SỐ GIAI ĐOẠN 2026 - 2030", "",
+        "|", "STT", "|", "Chỉ tiêu", "|", "Đơn vị tính", "|", "Năm 2026", "|", "Năm 2027", "|",
+        "|", "1", "|", "Tỷ trọng kinh tế số trong GRDP", "|", "%", "|", "20", "|", "22", "|",
+        "|", "2", "|", "Tỷ lệ hồ sơ trực tuyến toàn trình", "|", "%", "|", "≥ 80", "|",
+        "≥ 85", "|", ""])
+    result = extract_text(text).targets
+    assert [(t.indicator, t.expression, t.unit, t.period) for t in result] == [
+        ("Tỷ trọng kinh tế số trong GRDP", "20", "%", "2026"),
+        ("Tỷ trọng kinh tế số trong GRDP", "22", "%", "2027"),
+        ("Tỷ lệ hồ sơ trực tuyến toàn trình", "≥ 80", "%", "2026"),
+        ("Tỷ lệ hồ sơ trực tuyến toàn trình", "≥ 85", "%", "2027"),
+    ]
+    assert result[1].line == 23
