@@ -122,12 +122,13 @@ phương 2025): "UBND thành phố Hà Nội" is a provincial committee, "UBND t
 a district one."""
 _PARTY_WORDS = ("tinh uy", "thanh uy", "huyen uy", "quan uy", "thi uy", "dang uy", "dang bo",
                 "ban chap hanh")
-_BRANCH_HEADS = ("cuc ", "chi cuc ", "kho bac nha nuoc", "bao hiem xa hoi", "cong an",
+_BRANCH_HEADS = ("cuc ", "chi cuc ", "kho bac ", "bao hiem xa hoi", "cong an",
                  "vien kiem sat nhan dan", "toa an nhan dan", "chi nhanh ngan hang nha nuoc",
                  "ngan hang nha nuoc", "thue ", "thong ke ", "hai quan ", "bo chi huy",
                  "bo tu lenh", "kiem toan nha nuoc khu vuc", "chi nhanh ")
 _LOCAL_WORDS = (" tinh", " thanh pho", " khu vuc", " huyen", " chi nhanh", " quan khu")
-_PROVINCE_BODY_HEADS = ("van phong ", "thanh tra ", "ban ", "dai ")
+_PROVINCE_BODY_HEADS = ("van phong ", "thanh tra ", "ban ", "dai phat thanh", "dai truyen hinh",
+                        "dai pt", "bao va phat thanh", "bao va dai phat thanh")
 _ASSOCIATION_HEADS = ("hoi ", "lien doan lao dong", "uy ban mat tran to quoc", "mat tran to quoc",
                       "tinh doan", "doan thanh nien", "lien minh hop tac xa")
 _MINISTRY_LEVEL = ("van phong chinh phu", "thanh tra chinh phu", "uy ban dan toc",
@@ -187,6 +188,8 @@ def guess_kind(name: str, jurisdiction_kind: str | None = None) -> str | None:
     (or unknown). Anything else (trường, bệnh viện, trung tâm, công ty) → None.
     """
     f = _expanded(name)
+    if f.startswith(("cac ", "nhung ", "bo nganh")):
+        return None  # a collective ("các sở, ngành", "bộ, ngành liên quan"), not one agency
     provincial = jurisdiction_kind in (None, "province")
     people = _people_body(f)
     if people or f.startswith(("uy ban nhan dan", "hoi dong nhan dan", "thuong truc hoi dong")):
@@ -201,13 +204,13 @@ def guess_kind(name: str, jurisdiction_kind: str | None = None) -> str | None:
         (f.startswith(_PARTY_WORDS) or (f.startswith("thuong truc ")
                                         and f[len("thuong truc "):].startswith(_PARTY_WORDS)),
          "party_committee"),
-        (f.startswith(_MINISTRY_LEVEL) and not f.startswith("kiem toan nha nuoc khu vuc"),
+        (f.startswith(_MINISTRY_LEVEL) and not any(w in f" {f}" for w in _LOCAL_WORDS),
          "ministry"),
         (f.startswith("so "), "department"),
         (f.startswith("ban dan toc") and _local(f, provincial), "department"),
         (f.startswith(_BRANCH_HEADS) and _local(f, provincial), "central_branch"),
         (f.startswith("bo "), "ministry"),
-        (f.startswith(_ASSOCIATION_HEADS), "association"),
+        (f.startswith(_ASSOCIATION_HEADS) or "mat tran to quoc" in f, "association"),
         (f.startswith(_PROVINCE_BODY_HEADS) and not f.startswith("ban chi dao")
          and _local(f, provincial), "provincial_body"),
     )

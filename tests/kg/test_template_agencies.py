@@ -353,6 +353,17 @@ def test_kind_from_the_head_word_never_contradicts_the_curated_kinds():
     ("Liên đoàn Lao động tỉnh", "province", "association"),
     ("Trường Đại học Đồng Nai", "province", None),
     ("Ban Chỉ đạo 389 tỉnh", "province", None),
+    # lead names of the corpus documents (bench/gold), not written around
+    ("Đại học Bách khoa Hà Nội", None, None),
+    ("Ngân hàng Nhà nước Việt nam Chi nhánh Khu vực II", None, "central_branch"),
+    ("Ngân hàng Nhà nước Việt Nam", None, "ministry"),
+    ("Ban Thường trực Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", None, "association"),
+    ("Kho bạc Khu vực số 18", None, "central_branch"),
+    ("Báo và Phát thanh, Truyền hình tỉnh Đồng Nai", None, "provincial_body"),
+    ("Thuế tỉnh Đồng Tháp", None, "central_branch"),
+    ("Các sở, ban, ngành tỉnh", None, None),
+    ("bộ, ngành liên quan", None, None),
+    ("Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương", None, None),
 ])
 def test_kind_guesses(name, jurisdiction_kind, kind):
     assert guess_kind(name, jurisdiction_kind) == kind
