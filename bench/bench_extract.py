@@ -618,6 +618,28 @@ def score_corpus(only: str = "") -> dict[str, dict[str, KindScore]]:
     return results
 
 
+def issuers(only: str = "") -> dict[str, tuple[str | None, str | None]]:
+    """Per corpus document: (gold issuer jurisdiction, the one ``read_jurisdiction`` reads)."""
+    from kg.extract.jurisdiction import read_jurisdiction
+
+    out: dict[str, tuple[str | None, str | None]] = {}
+    for path in gold_files():
+        if only.lower() not in path.stem.lower():
+            continue
+        gold = yaml.safe_load(path.read_text("utf-8"))
+        lines = logical_lines(read_document(ROOT / gold["document"]))
+        out[path.stem] = (gold.get("jurisdiction"), read_jurisdiction(lines).issuer)
+    return out
+
+
+def issuer_text(read: dict[str, tuple[str | None, str | None]]) -> str:
+    wrong = [f"{name[:30]}: read {got!r}, gold {want!r}" for name, (want, got) in read.items()
+             if want != got]
+    right = len(read) - len(wrong)
+    return (f"Issuer's jurisdiction read right: {right}/{len(read)}"
+            + (" — " + "; ".join(wrong) if wrong else ""))
+
+
 def totals(results: dict[str, dict[str, KindScore]]) -> dict[str, KindScore]:
     total = {kind: KindScore() for kind in KINDS}
     for scores in results.values():
@@ -791,19 +813,20 @@ def goal_text(met: dict[str, bool]) -> str:
     return f"Corpus goal (P ≥ {p_goal:.2f}, R ≥ {r_goal:.2f} per kind): {verdicts}"
 
 
-def report(seeds: dict, corpus: dict) -> str:
+def report(seeds: dict, corpus: dict, read: dict) -> str:
     return "\n\n".join([
         "Per document and kind — corpus (bench/gold):",
         kind_table(corpus, "corpus total"),
         wrong_table(corpus),
         goal_text(goal_met(totals(corpus))),
+        issuer_text(read),
         "Per document and kind — Lạng Sơn seeds (data/langson):",
         kind_table(seeds, "seeds total"),
         wrong_table(seeds),
     ])
 
 
-def as_json(seeds: dict, corpus: dict, legacy: list[dict[str, Any]],
+def as_json(seeds: dict, corpus: dict, legacy: list[dict[str, Any]], read: dict,
             listing: bool = False) -> dict[str, Any]:
     def block(results: dict) -> dict[str, Any]:
         return {"documents": {name: {k: s.as_dict(listing) for k, s in scores.items()}
@@ -811,7 +834,9 @@ def as_json(seeds: dict, corpus: dict, legacy: list[dict[str, Any]],
                 "total": {k: s.as_dict() for k, s in totals(results).items()}}
     return {"window": WINDOW, "goal": {"precision": CORPUS_GOAL[0], "recall": CORPUS_GOAL[1],
                                        "met": goal_met(totals(corpus))},
-            "corpus": block(corpus), "seeds": block(seeds), "seed_legacy": legacy}
+            "corpus": block(corpus), "seeds": block(seeds), "seed_legacy": legacy,
+            "issuer_jurisdiction": {name: {"gold": want, "read": got}
+                                    for name, (want, got) in read.items()}}
 
 
 def main() -> int:
@@ -827,8 +852,9 @@ def main() -> int:
     results = [score(doc, args.verbose and not quiet_legacy) for doc in DOCS]
     extra = [score(doc, args.verbose and not quiet_legacy) for doc in EXTRA_DOCS]
     seeds, corpus = score_seeds(args.only), score_corpus(args.only)
+    read = issuers(args.only)
     if args.json:
-        print(json.dumps(as_json(seeds, corpus, results + extra, args.verbose),
+        print(json.dumps(as_json(seeds, corpus, results + extra, read, args.verbose),
                          ensure_ascii=False, indent=1, default=str))
         return 0
     legacy = table(results + extra)
@@ -842,7 +868,7 @@ def main() -> int:
     if args.verbose:
         _listing(corpus)
         _listing(seeds)
-    text = report(seeds, corpus)
+    text = report(seeds, corpus, read)
     print()
     print(text)
     if args.append:
