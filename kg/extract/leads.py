@@ -18,14 +18,18 @@ from __future__ import annotations
 
 import re
 
+UPPER = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
+"""Capital letters of Vietnamese (a name's words after its head word start with one)."""
+
+_NAMED = rf"(?=\s+[{UPPER}0-9]|\s*[,;:.)]|\s*$)"
 _CAPITAL_HEADS = (
-    r"Bộ(?!\s+(?:trưởng|phận))|Sở|Ban|UBND|Ủy\s+ban|Uỷ\s+ban|Công\s+an|Cục|Chi\s+cục|Tổng\s+cục|"
-    r"Kho\s+bạc|Ngân\s+hàng|Văn\s+phòng|Thanh\s+tra|Đài|Bảo\s+hiểm|Liên\s+minh|Liên\s+đoàn|"
-    r"Hội(?!\s+nghị)|Trường(?!\s+hợp)|Trung\s+tâm|Viện|Tòa\s+án|Toà\s+án|Kiểm\s+toán|Thông\s+tấn\s+xã|"
+    rf"(?:Bộ|Sở|Ban|Cục|Hội|Trường|Viện|Đài|Thuế){_NAMED}|UBND|Ủy\s+ban|Uỷ\s+ban|Công\s+an|Cục|Chi\s+cục|Tổng\s+cục|"
+    r"Kho\s+bạc|Ngân\s+hàng|Văn\s+phòng|Thanh\s+tra|Bảo\s+hiểm|Liên\s+minh|Liên\s+đoàn|"
+    r"Trung\s+tâm|Tòa\s+án|Toà\s+án|Kiểm\s+toán|Thông\s+tấn\s+xã|"
     r"Tập\s+đoàn|Tổng\s+công\s+ty|Công\s+ty|Thường\s+trực|Ban\s+Thường\s+vụ|Tỉnh\s+ủy|"
     r"Tỉnh\s+uỷ|Thành\s+ủy|Thành\s+uỷ|Đảng\s+ủy|Đảng\s+uỷ|HĐND|Hội\s+đồng\s+nhân\s+dân|"
     r"Mặt\s+trận|Đoàn\s+Thanh\s+niên|Bộ\s+Chỉ\s+huy|Chủ\s+tịch|Giám\s+đốc|Thủ\s+trưởng|"
-    r"Bộ\s+trưởng|Người\s+đứng\s+đầu|Thuế|Hải\s+quan|Binh\s+đoàn|Đồng\s+chí|Các\s+đồng\s+chí|"
+    r"Bộ\s+trưởng|Người\s+đứng\s+đầu|Hải\s+quan|Binh\s+đoàn|Đồng\s+chí|Các\s+đồng\s+chí|"
     r"Nhóm\s+công\s+tác|Ban\s+Chỉ\s+đạo|[A-ZĐ]{2,}[A-ZĐ0-9]*(?=[\s,;:)])"
 )
 _PLURAL_HEADS = (
@@ -85,12 +89,11 @@ def _tidy(name: str) -> str:
 
 
 def _matchable(text: str) -> str:
-    """A heading in capitals read through its lower case with capitals on the first word
-    ("BỘ XÂY DỰNG" → "Bộ xây dựng"), so that the agency words match; same length."""
+    """A heading in capitals read with a capital on each word only ("BỘ XÂY DỰNG" → "Bộ
+    Xây Dựng"), so that the agency words match and no verb does; same length."""
     letters = [c for c in text if c.isalpha()]
     if letters and all(c.isupper() for c in letters):
-        lowered = text.lower()
-        return re.sub(r"^(\W*)(\w)", lambda m: m[1] + m[2].upper(), lowered)
+        return re.sub(r"\w+", lambda m: m[0][:1] + m[0][1:].lower(), text)
     return text
 
 
@@ -152,4 +155,9 @@ def addressee(text: str) -> tuple[str, str] | None:
         named = subject(head["name"]) or lead_in(head["name"])
         if named:
             return named, head["rest"]
+    intro = re.match(r"^(?P<name>.{2,400}?)\s*:$", body)
+    if intro:  # "(1) Bộ Tài chính chủ trì, phối hợp ... , trong đó:" addresses what follows
+        named = lead_in(intro["name"])
+        if named:
+            return named, ""
     return None
