@@ -9,8 +9,8 @@ verbatim quote. Every number, period, date, deadline and document number is read
 Modules: ``text`` (files → logical lines, footnotes lifted), ``markers`` (glued footnote
 markers), ``header`` (the document's own period and date), ``spans`` (locating quantities
 and periods), ``bases`` (plan bases), ``observations``, ``table_figures`` (figures of
-tables), ``citations``, ``tasks``, ``progress`` (statements on earlier tasks and the tasks they
-report on), ``matching``, ``ingest`` (facts for the log).
+tables), ``subjects`` (whose figure), ``citations``, ``tasks``, ``progress`` (statements on
+earlier tasks and the tasks they report on), ``matching``, ``ingest`` (facts for the log).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from kg.extract.matching import IndicatorMatcher, load_indicator_matcher
 from kg.extract.model import Citation, Extraction, Observation, Target, Task
 from kg.extract.observations import basis_at, observations_in, period_at
 from kg.extract.progress import statements_in
+from kg.extract.subjects import SubjectReader
 from kg.extract.table_figures import table_observations
 from kg.extract.targets import targets_in
 from kg.extract.tasks import TaskReader
@@ -78,6 +79,7 @@ def extract_lines(lines: list[LogicalLine], source: str = "<text>",
     were read from, gives the figures of its tables (``table_figures``)."""
     header = read_header(lines)
     period = header.period
+    subjects = SubjectReader.for_lines(lines)
     inherited = _footnote_contexts(lines, period, header)
     result = Extraction(source=source, period=period.code if period else None)
     tasks = TaskReader(period or _year_of(header))
@@ -87,11 +89,12 @@ def extract_lines(lines: list[LogicalLine], source: str = "<text>",
             result.citations.extend(citations_in(line))
             continue
         basis, own = inherited.get(line.footnote, (None, None)) if line.footnote else (None, None)
-        result.observations.extend(observations_in(line, own or period, basis, header))
+        result.observations.extend(observations_in(line, own or period, basis, header,
+                                                   subjects))
         result.citations.extend(citations_in(line))
         result.tasks.extend(tasks.read(line))
     if text is not None:
-        result.observations.extend(table_observations(text, period, header))
+        result.observations.extend(table_observations(text, period, header, subjects))
     result.progress = statements_in(lines)
     result.targets = targets_in(lines, period)
     if matcher is not None:

@@ -23,6 +23,7 @@ from kg.extract.bases import BASIS_PATTERN, SAME_PERIOD, basis_code
 from kg.extract.header import DocumentHeader
 from kg.extract.model import Observation
 from kg.extract.spans import PeriodSpan, QuantitySpan, find_periods, find_quantities
+from kg.extract.subjects import SubjectReader
 from kg.extract.text import LogicalLine
 from kg.notation import Period, format_number, parse_number
 from kg.notation.numbers import QUALIFIERS
@@ -102,6 +103,7 @@ class _Context:
     periods: list[PeriodSpan]
     sentences: list[int]
     basis: tuple[str, str] | None = None
+    subjects: SubjectReader | None = None
     last: Observation | None = None
     last_end: int = -1
     last_period: Period | None = None
@@ -351,7 +353,14 @@ def _observe(ctx: _Context, anchor: _Anchor, default: Period | None) -> Observat
         footnote=ctx.line.footnote,
         line=line_no,
         quote=quote,
+        subject=(ctx.last.subject if reuse else _subject(ctx, sentence, span[0])),
     )
+
+
+def _subject(ctx: _Context, sentence: int, end: int) -> str | None:
+    if ctx.subjects is None:
+        return None
+    return ctx.subjects.in_sentence(ctx.line.clean.text[sentence:end])
 
 
 def _update_basis(ctx: _Context, sentence: int, start: int, end: int) -> None:
@@ -397,13 +406,15 @@ def _dating(header: DocumentHeader | None) -> tuple[int | None, date | None]:
 
 def observations_in(line: LogicalLine, default: Period | None,
                     inherited: tuple[str, str] | None = None,
-                    header: DocumentHeader | None = None) -> list[Observation]:
+                    header: DocumentHeader | None = None,
+                    subjects: SubjectReader | None = None) -> list[Observation]:
     """Plan facts of one logical line. ``inherited`` is the basis in force where a footnote
     is cited; ``header`` gives the year of a period written without one and the day "đến
-    nay" stands for."""
+    nay" stands for; ``subjects`` tells whose figure each is (``kg.extract.subjects``)."""
     text = line.clean.text
     ctx = _Context(line, find_quantities(text), find_periods(text, default, *_dating(header)),
-                   [0] + [m.end() for m in _SENTENCE_END.finditer(text)], basis=inherited)
+                   [0] + [m.end() for m in _SENTENCE_END.finditer(text)], basis=inherited,
+                   subjects=subjects)
     found: list[Observation] = []
     for anchor in _anchors(text):
         observation = _observe(ctx, anchor, default)

@@ -16,7 +16,8 @@ as a number is one observation:
 - the period is the one the result's title writes ("Giải ngân đến 27/11/2025" → LK27/11/2025),
   else the table's title (the lines just above it), else the document's.
 
-Totals ("Tổng số", "Tổng cộng") are the issuer's own figures; "Cả nước" is the nation's.
+Totals ("Tổng số", "Tổng cộng") are the issuer's own figures (a central body's: the nation's,
+``kg.extract.subjects``); "Cả nước" is the nation's; a row naming the issuer is its own.
 Section rows (no share) are skipped. The quote is the row's cells joined by " | ", each as
 written; the line is the share cell's.
 """
@@ -32,6 +33,7 @@ from kg.extract.header import DocumentHeader
 from kg.extract.model import Observation
 from kg.extract.observations import IMPLIED_BASES
 from kg.extract.spans import find_periods
+from kg.extract.subjects import SubjectReader
 from kg.extract.tables import Row, Table, tables_in
 from kg.notation import Period, parse_number, parse_period
 
@@ -193,7 +195,8 @@ def _measured(columns: _Columns, title: str) -> str:
 
 
 def _observation(row: Row, columns: _Columns, basis: tuple[str, str | None],
-                 period: Period | None, unit: str | None, title: str) -> Observation | None:
+                 period: Period | None, unit: str | None, title: str,
+                 subjects: SubjectReader | None) -> Observation | None:
     cells = row.cells
     if max(columns.name, columns.result, columns.share) >= len(cells):
         return None
@@ -205,6 +208,8 @@ def _observation(row: Row, columns: _Columns, basis: tuple[str, str | None],
     result_title = columns.titles[columns.result]
     body = subject is not None or TOTAL_ROW.match(name)
     indicator = _measured(columns, title) if body else name
+    if subjects is not None:
+        subject = subjects.of_row(subject)
     estimate = re.search(r"(?<![\wÀ-ỹ])ước(?![\wÀ-ỹ])", result_title, re.IGNORECASE)
     if columns.unit is not None and columns.unit < len(cells) and cells[columns.unit].text:
         unit = cells[columns.unit].text.strip()
@@ -220,9 +225,11 @@ def _observation(row: Row, columns: _Columns, basis: tuple[str, str | None],
 
 
 def table_observations(text: str, default: Period | None,
-                       header: DocumentHeader | None = None) -> list[Observation]:
+                       header: DocumentHeader | None = None,
+                       subjects: SubjectReader | None = None) -> list[Observation]:
     """The plan-comparison figures of every figures table of ``text`` (see the module
-    docstring); ``default`` is the document's own period."""
+    docstring); ``default`` is the document's own period; ``subjects`` tells a row naming
+    the issuer itself, and a central issuer's totals (the nation's)."""
     found: list[Observation] = []
     text_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     for table in tables_in(text):
@@ -237,7 +244,7 @@ def table_observations(text: str, default: Period | None,
         unit = _unit(columns, " ".join(above))
         name = _name_line(above)
         for row in _title_rows(table)[columns.start:]:
-            observation = _observation(row, columns, basis, period, unit, name)
+            observation = _observation(row, columns, basis, period, unit, name, subjects)
             if observation is not None:
                 found.append(observation)
     return found

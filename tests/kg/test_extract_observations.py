@@ -355,8 +355,9 @@ def test_a_row_per_body_gives_that_bodys_figure_with_the_tables_period() -> None
     # cited by data/corpus/BTC_2025_bang-giai-ngan-von-dau-tu-cong.md line 13)
     found = [(o.subject, o.value, o.unit, o.pct_of_plan, o.plan_basis, o.period, o.line)
              for o in extract_text(DISBURSEMENT_TABLE).observations]
-    assert found == [
-        (None, "528.870,2", "tỷ đồng", "57,9", "ke_hoach_thu_tuong_giao", "LK27/11/2025", 9),
+    assert found == [  # a ministry's total is the nation's (kg.extract.subjects)
+        ("cả nước", "528.870,2", "tỷ đồng", "57,9", "ke_hoach_thu_tuong_giao", "LK27/11/2025",
+         9),
         ("Bộ Y tế", "1.358,2", "tỷ đồng", "30,1", "ke_hoach_thu_tuong_giao", "LK27/11/2025", 11),
         ("Đắk Lắk", "3.821,0", "tỷ đồng", "41,97", "ke_hoach_thu_tuong_giao", "LK27/11/2025",
          13),
@@ -410,3 +411,26 @@ def test_task_tables_give_no_figures() -> None:
     text = ("| STT | Nhiệm vụ | Cơ quan chủ trì | Thời gian hoàn thành |\n|---|---|---|---|\n"
             "| 1 | Xây dựng kế hoạch giải ngân | Sở Tài chính | Tháng 12/2025 |\n")
     assert extract_text(text).observations == []
+
+
+# --- whose figure (kg.extract.subjects) -----------------------------------------------------
+
+LANG_SON = ("ỦY BAN NHÂN DÂN\nTỈNH LẠNG SƠN\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "Độc lập - Tự do - Hạnh phúc\n\nBÁO CÁO\n"
+            "TÌNH HÌNH KINH TẾ - XÃ HỘI 10 THÁNG NĂM 2025\n\n")
+
+
+def test_a_body_opening_the_sentence_or_named_with_cua_is_the_subject() -> None:
+    text = ("Bộ Y tế giải ngân đạt 30% kế hoạch vốn. Tỷ lệ giải ngân của tỉnh Đắk Lắk chỉ đạt "
+            "41,97% kế hoạch. Thu ngân sách trên địa bàn tỉnh Lạng Sơn ước đạt 5.120 tỷ đồng, đạt "
+            "104,2% dự toán.")
+    found = [(o.subject, o.pct_of_plan) for o in extract_text(LANG_SON + text).observations]
+    assert found == [("Bộ Y tế", "30"), ("tỉnh Đắk Lắk", "41,97"), (None, "104,2")]
+
+
+def test_a_ministry_speaking_of_itself_keeps_its_own_figure() -> None:
+    text = ("BỘ TÀI CHÍNH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            "Số: 100/BTC-ĐT\n\nGiải ngân vốn đầu tư công của Bộ đạt 45% kế hoạch. Giải ngân "
+            "vốn đầu tư công nguồn NSNN đạt 57,9% kế hoạch Thủ tướng Chính phủ giao.")
+    found = [(o.subject, o.pct_of_plan) for o in extract_text(text).observations]
+    assert found == [(None, "45"), ("cả nước", "57,9")]

@@ -1,0 +1,99 @@
+"""Whose figure it is (số liệu của ai): ``Observation.subject``.
+
+A figure belongs to the issuer unless its sentence or its table row names another body:
+
+- the sentence opens with a body the jurisdiction list knows ("Bộ Y tế giải ngân đạt 30%",
+  "Tỉnh Đắk Lắk: thu ngân sách ...", "Thành phố Hà Nội ...") or names it with "của"/"tại"
+  ("tỷ lệ giải ngân của tỉnh Đắk Lắk chỉ đạt 41,97%"): the subject is the name as written;
+- a table row names a body (``kg.extract.table_figures``): the row's name as written.
+
+A name that designates the issuer itself ("tỉnh Lạng Sơn" in Lạng Sơn's report) keeps None.
+A ministry or central body that states a figure without naming whose it is reports on the
+country (a ministry governs its sector nationwide; "Số giải ngân thực tế từ đầu năm ..." of the
+Ministry of Finance is the national total, while its own rate is listed among the ministries):
+the subject is then "cả nước", unless the sentence speaks of the ministry itself ("của Bộ").
+The Government and the Prime Minister speak for the nation: their figures are their own.
+Only names the jurisdiction list resolves are taken from sentences: an unknown phrase is never
+made a subject.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.extract.jurisdiction import read_jurisdiction
+from kg.extract.text import LogicalLine
+from kg.jurisdictions import Jurisdictions, default_jurisdictions
+
+NATION_SUBJECT = "cả nước"
+"""The subject of a central body's figures that name no body (the national total)."""
+
+CENTRAL_KINDS: frozenset[str] = frozenset({"ministry", "central_body"})
+"""Issuer kinds whose unattributed figures are the nation's."""
+
+NAME_WORDS_MAX = 12
+"""The longest body name tried at the head of a sentence, in words."""
+
+_OWN = re.compile(r"(?<![\wÀ-ỹ])(?:của|tại)\s+(?:bộ|cơ\s+quan|ngành)(?![\wÀ-ỹ])\s*(?P<next>\S?)",
+                  re.IGNORECASE)
+_OF = re.compile(r"(?<![\wÀ-ỹ])(?:của|tại)\s+", re.IGNORECASE)
+_LEAD = re.compile(r"^[\s*#>|•–+\-]*(?:\(?[0-9]{1,2}[.)]|[a-zđ]\))?[\s*]*")
+_WORD = re.compile(r"[^\s,;:()]+")
+
+
+@dataclass(frozen=True)
+class SubjectReader:
+    """Reads the subjects of one document's figures; ``issuer`` is its jurisdiction code."""
+
+    issuer: str | None
+    registry: Jurisdictions
+
+    @classmethod
+    def for_lines(cls, lines: list[LogicalLine],
+                  registry: Jurisdictions | None = None) -> SubjectReader:
+        reg = registry or default_jurisdictions()
+        return cls(read_jurisdiction(lines, reg).code, reg)
+
+    @property
+    def central(self) -> bool:
+        item = self.registry.get(self.issuer) if self.issuer else None
+        return item is not None and item.kind in CENTRAL_KINDS
+
+    def _code(self, name: str) -> str | None:
+        found = self.registry.resolve(name)
+        return found.code if found else None
+
+    def _named(self, text: str) -> str | None:
+        """The longest run of words at the start of ``text`` the registry resolves."""
+        words = [m for m in _WORD.finditer(text)][:NAME_WORDS_MAX]
+        for count in range(len(words), 0, -1):
+            name = text[:words[count - 1].end()].strip()
+            if self._code(name):
+                return name
+        return None
+
+    def in_sentence(self, text: str) -> str | None:
+        """The subject of a figure whose sentence, up to the figure, is ``text``."""
+        body = _LEAD.sub("", text.replace("**", " ")).strip()
+        names = [self._named(body)]
+        names += [self._named(body[m.end():]) for m in _OF.finditer(body)]
+        for name in names:
+            if name:
+                return None if self._code(name) == self.issuer else name
+        if self.central and not _speaks_of_itself(body):
+            return NATION_SUBJECT
+        return None
+
+    def of_row(self, name: str | None) -> str | None:
+        """The subject of a table row named ``name`` (None for a total: then the issuer's,
+        or the nation's for a central issuer)."""
+        if name is None:
+            return NATION_SUBJECT if self.central else None
+        return None if self._code(name) == self.issuer and self.issuer else name
+
+
+def _speaks_of_itself(text: str) -> bool:
+    """Whether a ministry's sentence speaks of its own figure: "của Bộ" not followed by a
+    name ("của Bộ Y tế" names another ministry)."""
+    return any(not match["next"].isupper() for match in _OWN.finditer(text))
