@@ -81,8 +81,17 @@ def is_upper(text: str) -> bool:
 
 # --- one agency's jurisdiction --------------------------------------------------------------
 
-_ALL_MINISTRY_WORDS = ("cac bo", "bo nganh", "co quan ngang bo", "cac co quan trung uong")
-_ALL_PROVINCE_WORDS = ("cac tinh", "cac dia phuong", "dia phuong", "truc thuoc trung uong")
+_ALL_MINISTRIES = re.compile(r"\b(?:các bộ(?! phận)|bộ, ngành|bộ ngành|cơ quan ngang bộ|"
+                             r"các cơ quan trung ương)\b")
+_ALL_PROVINCES = re.compile(r"\b(?:cac tinh|truc thuoc trung uong)\b")
+_LOCALITIES = re.compile(r"\bdia phuong\b")
+GENERIC_LOCAL: tuple[str, ...] = (
+    "cac co quan", "cac don vi", "cac nganh", "so nganh", "so ban nganh", "co quan don vi",
+    "cac phong", "cac to chuc", "cac dia phuong", "dia phuong", "cac cap", "cac hoi",
+    "cac doan the", "cac doanh nghiep",
+)
+"""How a generic collective begins (folded) — "các cơ quan, đơn vị có liên quan", "các ngành,
+lĩnh vực khác": in a province's document these are the province's own bodies."""
 LOCAL_STARTS: tuple[str, ...] = (
     "sở ", "các sở", "ubnd", "ủy ban nhân dân", "uỷ ban nhân dân", "hđnd", "hội đồng nhân dân",
     "tỉnh ủy", "tỉnh uỷ", "thường trực", "tt.", "ban thường vụ", "công an tỉnh", "bộ chỉ huy",
@@ -92,9 +101,18 @@ LOCAL_STARTS: tuple[str, ...] = (
 )
 """How the name of a body of the issuing province starts (lower case, with diacritics)."""
 
-LOCAL_ENDS = re.compile(r"(?:tỉnh|cấp tỉnh|cấp huyện|cấp xã|các huyện|các xã|thành phố|"
+LOCAL_ENDS = re.compile(r"\b(?:tỉnh|cấp tỉnh|cấp huyện|cấp xã|các huyện|các xã|thành phố|"
                         r"huyện, thành phố|xã, phường)$")
 """How the name of a body of the issuing province ends: "Công an tỉnh", "Đài PTTH tỉnh"."""
+
+BODY_HEADS: tuple[str, ...] = (
+    "sở", "ban", "công an", "đài", "báo", "trường", "bệnh viện", "trung tâm", "văn phòng",
+    "thanh tra", "kho bạc", "cục", "chi cục", "liên minh", "liên đoàn", "hội", "ủy ban",
+    "uỷ ban", "ubmttq", "mặt trận", "đoàn", "tòa án", "toà án", "tand", "viện kiểm sát",
+    "vksnd", "bộ chỉ huy", "quỹ", "bảo hiểm xã hội", "cổng", "công báo", "ngân hàng", "btt",
+)
+"""First words of a body's name (lower case, with diacritics): a name ending in "tỉnh" is a
+body of the province only when it starts with one ("Đài PTTH tỉnh", not "Phụ lục … cấp tỉnh")."""
 
 AGENCY_MAX_WORDS = 14
 """A longer phrase is a sentence, not an agency name."""
@@ -110,13 +128,23 @@ COLLECTIVE_OPENERS: tuple[str, ...] = (
 """How a collective addressee begins (folded): "các bộ, ngành", "UBND các tỉnh, thành phố"."""
 
 
-def _collective(key: str, issuer_is_province: bool) -> str | None:
+def _diacritic_free(key: str) -> str:
+    """A folded text read as if written with diacritics, for ``_ALL_MINISTRIES`` ("cac bo"
+    typed without diacritics still means "các bộ")."""
+    return (key.replace("cac bo", "các bộ").replace("bo nganh", "bộ ngành")
+            .replace("co quan ngang bo", "cơ quan ngang bộ")
+            .replace("cac co quan trung uong", "các cơ quan trung ương"))
+
+
+def _collective(text: str, in_province: bool) -> str | None:
+    key = fold(text)
     if not key.startswith(COLLECTIVE_OPENERS):
         return None
-    ministries = any(word in key for word in _ALL_MINISTRY_WORDS)
-    provinces = any(word in key for word in _ALL_PROVINCE_WORDS)
-    if provinces and issuer_is_province and "truc thuoc trung uong" not in key:
-        return None  # "các địa phương" of a province: its own districts and communes
+    words = " ".join(nfc(text).lower().split()) if has_diacritics(text) else None
+    ministries = bool(_ALL_MINISTRIES.search(words if words is not None else key)
+                      or (words is None and _ALL_MINISTRIES.search(_diacritic_free(key))))
+    provinces = bool(_ALL_PROVINCES.search(key)) or (
+        not in_province and bool(_LOCALITIES.search(key)))  # a province's "địa phương": its own
     if ministries and provinces:
         return EVERYONE
     if provinces:
@@ -129,7 +157,10 @@ def is_local(text: str) -> bool:
     lower = " ".join(nfc(text).lower().replace("’", "'").split()).strip(" .;,:")
     if not has_diacritics(text):  # written without diacritics: compare folded
         return fold(text).startswith(tuple(fold(s) + " " for s in LOCAL_STARTS if fold(s)))
-    return lower.startswith(LOCAL_STARTS) or bool(LOCAL_ENDS.search(lower))
+    if lower.startswith(LOCAL_STARTS):
+        return True
+    heads = tuple(f"{head} " for head in BODY_HEADS) + tuple(f"{head}, " for head in BODY_HEADS)
+    return bool(LOCAL_ENDS.search(lower)) and lower.startswith(heads)
 
 
 def agency_jurisdiction(name: str, issuer: str | None,
@@ -153,10 +184,10 @@ def agency_jurisdiction(name: str, issuer: str | None,
         return found.code
     issuer_item = reg.get(issuer) if issuer else None
     in_province = issuer_item is not None and issuer_item.kind == "province"
-    marker = _collective(key, in_province)
+    marker = _collective(text, in_province)
     if marker:
         return marker
-    if is_local(text):
+    if is_local(text) or key.startswith(GENERIC_LOCAL):
         return issuer if in_province else None
     return None
 

@@ -98,7 +98,8 @@ def test_kinh_gui_and_noi_nhan_of_the_guidance_letter() -> None:
         ("Các sở, ban, ngành", 13, "lang-son", "kinh_gui"),
         ("UBND các huyện, thành phố", 14, "lang-son", "kinh_gui")]
     assert found.addressees == ["lang-son"]
-    assert [(a.name, a.code) for a in found.recipients] == [("UBND tỉnh", "lang-son")]
+    assert [(a.name, a.code) for a in found.recipients] == [
+        ("UBND tỉnh", "lang-son"), ("Các phòng nghiệp vụ", "lang-son")]
 
 
 def test_a_provincial_plan_addresses_its_own_departments() -> None:
@@ -231,7 +232,15 @@ def test_a_docx_header_table_read_after_the_paragraphs(tmp_path: Path) -> None:
     ("HĐND, UBND các tỉnh, thành phố trực thuộc trung ương", "viet-nam", ALL_PROVINCES),
     ("Các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ", "viet-nam", ALL_MINISTRIES),
     ("Các bộ, ngành, địa phương", "viet-nam", EVERYONE),
-    ("Các địa phương", "lang-son", None),
+    ("Các địa phương", "lang-son", "lang-son"),
+    ("các cơ quan, đơn vị có liên quan", "dong-nai", "dong-nai"),
+    ("các cơ quan, đơn vị có liên quan", "viet-nam", None),
+    ("Các ngành, lĩnh vực khác", "dong-nai", "dong-nai"),
+    ("phối hợp với các tỉnh, thành phố", "lang-son", None),
+    ("các tỉnh, thành phố", "lang-son", ALL_PROVINCES),
+    ("Các bộ phận chuyên môn", "viet-nam", None),
+    ("Đài Phát thanh và Truyền hình tỉnh", "lang-son", "lang-son"),
+    ("Đối với Phụ lục biểu mẫu cấp tỉnh", "lang-son", None),
     ("Thủ tướng Chính phủ", "lang-son", "viet-nam"),
     ("Văn phòng Chính phủ", "viet-nam", "van-phong-chinh-phu"),
     ("Bộ trưởng Bộ Y tế", "viet-nam", "bo-y-te"),
