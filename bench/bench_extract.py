@@ -94,6 +94,18 @@ LEAD_ALIASES: dict[str, tuple[str, ...]] = {
     "bo tai nguyen va moi truong": ("bo tn&mt", "bo tnmt"),
     "bo thong tin va truyen thong": ("bo tt&tt", "bo tttt"),
     "bo ke hoach va dau tu": ("bo kh&dt", "bo khdt"),
+    "so nong nghiep va moi truong": ("so nn&mt", "so nnmt"),
+    "so nong nghiep va phat trien nong thon": ("so nn&ptnt", "so nnptnt"),
+    "so tai nguyen va moi truong": ("so tn&mt", "so tnmt"),
+    "so khoa hoc va cong nghe": ("so kh&cn", "so khcn"),
+    "so ke hoach va dau tu": ("so kh&dt", "so khdt"),
+    "so giao duc va dao tao": ("so gd&dt", "so gddt"),
+    "so van hoa, the thao va du lich": ("so vh,tt&dl", "so vhtt&dl", "so vhttdl"),
+    "so lao dong - thuong binh va xa hoi": ("so ld-tb&xh", "so ldtbxh"),
+    "so thong tin va truyen thong": ("so tt&tt", "so tttt"),
+    "so giao thong van tai": ("so gtvt",),
+    "bo chi huy quan su tinh": ("bo chqs tinh", "bchqs tinh"),
+    "van phong ubnd tinh": ("vpub", "vp ubnd tinh", "vpubnd tinh"),
 }
 """Written aliases for leads (after normalisation). Phrase-level abbreviations that every
 administrative text uses are in ``PHRASE_ABBREVIATIONS``."""
