@@ -454,12 +454,27 @@ def _clause_targets(line: LogicalLine, start: int, end: int, bounds: _Bounds,
             continue
         last_indicator = indicator
         target_period = _sentence_period(text, sentence, found.start, end) or default
-        quote, line_no = line.quote(ind_start, found.end)
+        unit, close = _plan_share_unit(text, found)
+        quote, line_no = line.quote(ind_start, close)
         targets.append(Target(indicator=indicator, indicator_id=None, candidates=[],
-                              expression=found.expression, unit=found.unit,
+                              expression=found.expression, unit=unit,
                               period=target_period.code if target_period else None,
                               line=line_no, quote=quote))
     return targets
+
+
+_PLAN_SHARE_UNIT = re.compile(r"\s*(kế\s+hoạch|dự\s+toán)(?!\w)", re.IGNORECASE)
+
+
+def _plan_share_unit(text: str, found: _Found) -> tuple[str | None, int]:
+    """A percentage of the plan or budget ("giải ngân trên 95% kế hoạch", "thu nội địa đạt
+    trên 95% dự toán") has the unit "% kế hoạch" / "% dự toán": it is not the indicator's
+    own percentage. Returns the unit and where the quote ends."""
+    if found.unit == "%":
+        share = _PLAN_SHARE_UNIT.match(text, found.end)
+        if share:
+            return f"% {' '.join(share[1].lower().split())}", share.end()
+    return found.unit, found.end
 
 
 def _slots(text: str, start: int, end: int, bounds: _Bounds) -> list[_Found | None]:

@@ -120,7 +120,20 @@ def test_plan_restated_in_a_report() -> None:
 def test_quarter_end_is_a_cumulative_period() -> None:
     # data/corpus/TTg_2025_CD-159-CD-TTg_chinh-sach-tai-khoa.md, line 19
     text = "Phấn đấu đến hết quý III năm 2025, tỷ lệ giải ngân đạt 60% kế hoạch.\n"
-    assert targets(text) == [("60", "%", "9T/2025")]
+    assert targets(text) == [("60", "% kế hoạch", "9T/2025")]
+
+
+def test_share_of_the_plan_or_budget_keeps_its_basis_in_the_unit() -> None:
+    # 004, line 249; tests/kg/test_extract_cli.py REPORT
+    text = ("IV. NHIỆM VỤ, GIẢI PHÁP THỰC HIỆN TRONG 6 THÁNG CUỐI NĂM 2024\n"
+            "Đẩy mạnh giải ngân vốn đầu tư công, phấn đấu giải ngân trên 95% kế hoạch được giao. "
+            "Sở Tài chính chủ trì rà soát các khoản thu, phấn đấu thu nội địa đạt trên 95% dự "
+            "toán.\n")
+    result = extract_text(text).targets
+    assert [(t.indicator, t.expression, t.unit, t.period) for t in result] == [
+        ("giải ngân", "trên 95", "% kế hoạch", "2024"),
+        ("thu nội địa", "trên 95", "% dự toán", "2024")]
+    assert result[1].quote == "thu nội địa đạt trên 95% dự toán"
 
 
 def test_results_are_not_targets() -> None:
