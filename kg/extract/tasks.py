@@ -65,6 +65,9 @@ SUMMARY_MAX = 240
 MIN_WORDS = 4
 """A clause shorter than this is no task (a name, a heading word, "Lưu: VT")."""
 
+INTRO_WORDS = 10
+"""A clause ending in a colon and shorter than this introduces the items after it."""
+
 REPORT_TITLE_LINES = 8
 """How many logical lines from the top may say that the document is a report."""
 
@@ -193,6 +196,45 @@ def _issuer(tables: list[Table]) -> str | None:
     return None
 
 
+CONTINUES: frozenset[str] = frozenset({
+    "và", "của", "với", "các", "cho", "theo", "tại", "trong", "về", "để", "là", "được", "từ",
+    "đến", "trên", "những", "hợp", "trì", "năm", "tháng", "ngày", "số", "Ban", "Bộ", "Sở",
+    "Ủy", "Uỷ", "ban", "nhân", "dân", "Cục", "Văn", "phòng", "Chính", "phủ", "Thủ", "tướng",
+    "Hội", "Ngân", "hàng", "Trung", "ương", "tỉnh", "thành", "phố", "cơ", "quan", "đơn", "vị",
+    "hoặc", "nhằm", "bảo", "đảm", "thực", "hiện", "chỉ", "đạo", "phối", "chủ",
+})
+"""Words a wrapped line cannot end with: a logical line ending with one goes on in the next."""
+
+
+def _paragraphs(lines: list[LogicalLine]) -> list[LogicalLine]:
+    """Logical lines with the wraps ``logical_lines`` left open joined again: a line without
+    a final stop whose text goes on in the next ("... phối hợp" / "Bộ Khoa học ...", "...
+    tháng 11 năm" / "2025; ...", a heading wrapped in two, "**IV. NHIỆM" / "VỤ CỤ THỂ**")."""
+    out: list[LogicalLine] = []
+    for line in lines:
+        last = out[-1] if out else None
+        if last is not None and line.footnote is None and last.footnote is None \
+                and _goes_on(last, line.text):
+            offset = len(last.text) + 1
+            joined = LogicalLine(last.text + " " + line.text,
+                                 last.starts + [(o + offset, n) for o, n in line.starts],
+                                 heading=last.heading and line.heading)
+            out[-1] = joined
+            continue
+        out.append(line)
+    return out
+
+
+def _goes_on(previous: LogicalLine, text: str) -> bool:
+    end = previous.text.rstrip(" *\"”’)")
+    if not end or end[-1] in ".;:!?…" or _marker(text)[0] is not None:
+        return False
+    first = text.lstrip(" *")[:1]
+    words = end.split()
+    return (not previous.heading or first.islower() or first.isdigit()
+            or (bool(words) and words[-1] in CONTINUES) or end.endswith(","))
+
+
 def _source_text(lines: list[LogicalLine]) -> str:
     """The document's physical lines put back from its logical lines (blank lines where
     none was kept), so that tables can be read with their file lines."""
@@ -212,7 +254,7 @@ def tasks_in(lines: list[LogicalLine], period: Period | None) -> list[Task]:
     spans = [(table.first_line, table.last_line) for table in tables]
     reader = _Reader(period, _is_report(lines), _issuer(tables) or IMPLIED_OWNER)
     tasks: list[Task] = []
-    for line in lines:
+    for line in _paragraphs(lines):
         if line.footnote is None and any(a <= line.first_line <= b for a, b in spans):
             continue
         tasks.extend(reader.line(line))
@@ -312,6 +354,11 @@ class _Reader:
         head, offset = _lead_in(line)
         named = addressee(_marker(head)[1]) if head else None
         named = named or addressee(body)
+        if head and not named:  # a bold title before the items: "2. Đẩy mạnh ...:** Các bộ ..."
+            title = _marker(head)[1]
+            self._open(level, True if _TASK_HEADING.search(title) else
+                       False if _PLAIN_HEADING.search(title) else None, None, [])
+            return self._read(line, offset=offset) if self._active() else []
         if level == 0 and re.match(r"^\W*điều\s", text, re.IGNORECASE):
             self._open(0, bool(_TASK_HEADING.search(body)), named[0] if named else None,
                        support_in(body) if named else [])
@@ -333,7 +380,7 @@ class _Reader:
 
     # -- clauses -------------------------------------------------------------------------
     def _read(self, line: LogicalLine, always: bool = False, offset: int = 0) -> list[Task]:
-        text = line.clean.text
+        text = line.clean.text.replace("**", "  ")  # same length: offsets stay
         tasks: list[Task] = []
         for start, end in _sentences(text, offset):
             sentence_lead: tuple[str, list[str]] | None = None
@@ -343,7 +390,7 @@ class _Reader:
                                   always or (clause.numbered and self.report), sentence_lead)
                 if task is not None:
                     tasks.append(task)
-                    if task.agency_stated and sentence_lead is None:
+                    if task.agency_stated:
                         sentence_lead = (task.agency or "", task.support)
         return tasks
 
@@ -354,6 +401,8 @@ class _Reader:
         body = _flat(body).strip(" ;")
         if len(body.split()) < MIN_WORDS or _NEVER.search(body):
             return None
+        if body.endswith(":") and len(body.split()) < INTRO_WORDS:
+            return None  # "các bộ, ngành, địa phương tập trung:" introduces its items
         opener = _OPENER.match(body)
         own = subject(body, predicate=True) or (
             subject(body[opener.end():], predicate=True) if opener else None)
@@ -385,7 +434,7 @@ class _Reader:
         if named:
             return named, support, True
         if sentence_lead:
-            return sentence_lead[0], support or sentence_lead[1], True
+            return sentence_lead[0], support, True
         lead, inherited = self._addressee()
         if lead:
             return lead, support or inherited, True
@@ -403,7 +452,7 @@ def _lead_in(line: LogicalLine) -> tuple[str, int]:
     if bold and (bold[1] or "**" not in text[:bold.start("head")]):
         head = bold["head"].strip()
         rest = text[bold.end():]
-        if rest.strip(" *:.-") and addressee(_marker(head)[1]):
+        if rest.strip(" *:.-") and (head.endswith(":") or addressee(_marker(head)[1])):
             return head, bold.end()
     colon = re.match(r"^\s*(?P<head>[^:]{2,160}?):\s*\S", text.replace("**", "  "))
     if colon and addressee(_marker(colon["head"])[1] + ":"):
