@@ -9,8 +9,10 @@ Three ways tables reach us:
   where they hold an empty cell (a merged first column). Where a table ends is not written:
   the text after a row's last ``|`` may be the next cell or the text after the table. The
   table's width decides: once a row has as many cells as the widest row closed so far
-  (the header), the text after it is outside the table; a blank line always ends a table;
-  a cell reading "STT"/"TT" after other cells opens a new table (its header), and the cell
+  (the header), the text after it is outside the table, unless the row ends one or two
+  cells later (a header with merged titles) and that text is no long body text (more than
+  ``CELL_LINES_MAX`` lines, or a "Chương", "Điều N." or "PHỤ LỤC" heading); a blank line
+  always ends a table; a cell reading "STT"/"TT" after other cells opens a new table (its header), and the cell
   before it was the text between the two tables.
 - **Markdown rows** ``| a | b |`` one per line; a ``|---|---|`` line marks the row above
   it as the header.
@@ -39,10 +41,14 @@ HEADER_WORDS = re.compile(
 HEADER_CELL_MAX = 60
 """A header cell is a short label; a longer cell is content."""
 
+CELL_LINES_MAX = 40
+"""A run of more lines than this after a full row is the text after the table, not a cell."""
+
 EXTRA_CELLS_MAX = 2
 """How many cells a row may have beyond the widest earlier row (a header with merged
 titles) before the text after a full row is taken for the text after the table."""
 
+_BODY_HEADING = re.compile(r"^\s*\*{0,2}\s*(?:Chương\s+[IVXLC0-9]+|Điều\s+[0-9]+\.|PHỤ\s+LỤC)\b")
 _SECTION_CELL = re.compile(r"^(?:[A-ZĐ]|[IVXL]{1,5}|[0-9]{1,2})\.?$")
 PLACE_DATE_MAX = 80
 """The place-and-date line of a document header is short."""
@@ -226,6 +232,10 @@ def _outside(tokens: list[_Token | None], index: int) -> bool:
     after the table rather than an extra cell: extra cells (a data row one or two cells
     wider than a header with a merged title) are soon followed by the row's end."""
     count = 0
+    first = tokens[index]
+    if first is not None and (len(first.lines) > CELL_LINES_MAX
+                              or any(_BODY_HEADING.match(line) for line in first.lines)):
+        return True
     while index < len(tokens):
         token = tokens[index]
         if token is None:
