@@ -19,7 +19,7 @@ text, with the line and the words that tell it — and the jurisdictions the doc
 Nothing else is assumed: with none of these the result has ``code`` None and says why.
 A body that issues on another's behalf (``acts_for`` in data/jurisdictions.yaml: the
 Government Office issues the Government's notices) files its documents under that one:
-``code`` viet-nam, ``issuer`` van-phong-chinh-phu.
+``code`` viet-nam, ``issuer`` van-phong-chinh-phu (elsewhere ``issuer`` equals ``code``).
 
 Addressees: the "Kính gửi:" list under the header and the numbered items addressed to a body
 ("a) Bộ Khoa học và Công nghệ: …") give ``addressees``; the "Nơi nhận:" distribution list is
@@ -102,10 +102,11 @@ header-less report to be filed under it."""
 
 @dataclass(frozen=True)
 class DocumentJurisdiction:
-    """Whose document it is. ``code`` is the jurisdiction (None when the text does not tell:
-    then ``reason_vi``/``reason_en`` say so); ``issuer`` the issuing body's own code when it
-    differs (van-phong-chinh-phu for a notice filed under viet-nam); ``rule`` one of
-    ``RULES``; ``line`` and ``quote`` the evidence, verbatim."""
+    """Whose document it is. ``code`` is the jurisdiction its facts and implied tasks belong
+    to (None when the text does not tell: then ``reason_vi``/``reason_en`` say so);
+    ``issuer`` the issuing body's code — the same as ``code`` except for a body that issues on
+    another's behalf (van-phong-chinh-phu, whose notices are filed under viet-nam); ``rule``
+    one of ``RULES``; ``line`` and ``quote`` the evidence, verbatim."""
 
     code: str | None
     issuer: str | None = None
@@ -115,6 +116,8 @@ class DocumentJurisdiction:
     reason_vi: str | None = None
     reason_en: str | None = None
     addressees: list[str] = field(default_factory=list)
+    """Codes of the other jurisdictions the document addresses, in order (not its own, not
+    the collective markers — those stay in ``addressed``)."""
     addressed: list[Addressee] = field(default_factory=list)
     recipients: list[Addressee] = field(default_factory=list)
     date: str | None = None
@@ -204,7 +207,7 @@ def _quote(pieces: list[Piece]) -> str:
 def _result(reg: Jurisdictions, body: str, rule: str,
             evidence: list[Piece]) -> DocumentJurisdiction:
     code = reg.speaks_for(body)
-    return DocumentJurisdiction(code, issuer=body if body != code else None, rule=rule,
+    return DocumentJurisdiction(code, issuer=body, rule=rule,
                                 line=evidence[0].line, quote=_quote(evidence))
 
 
@@ -315,7 +318,7 @@ def _from_self_reference(lines: list[LogicalLine],
         return None
     code = ranked[0][0]
     line, phrase = first[code]
-    return DocumentJurisdiction(code, rule="self_reference", line=line, quote=phrase)
+    return DocumentJurisdiction(code, issuer=code, rule="self_reference", line=line, quote=phrase)
 
 
 NO_EVIDENCE = (
@@ -338,7 +341,8 @@ def read_jurisdiction(lines: list[LogicalLine],
     if found is None:
         found = DocumentJurisdiction(None, reason_vi=NO_EVIDENCE[0], reason_en=NO_EVIDENCE[1])
     addressed, recipients = addressees_in(pieces, found.code, reg, HEADER_PIECES)
-    codes = list(dict.fromkeys(a.code for a in addressed))
+    codes = list(dict.fromkeys(a.code for a in addressed
+                               if a.code != found.code and a.code not in COLLECTIVES))
     later = reg.successor(found.code) if found.code else None
     return DocumentJurisdiction(
         found.code, found.issuer, found.rule, found.line, found.quote, found.reason_vi,
