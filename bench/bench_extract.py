@@ -41,6 +41,7 @@ Run: ``.venv/bin/python bench/bench_extract.py [--append] [--verbose] [--json] [
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import re
 import sys
@@ -620,11 +621,27 @@ def score_seeds(only: str = "") -> dict[str, dict[str, KindScore]]:
             if only.lower() in doc}
 
 
-def score_corpus(only: str = "") -> dict[str, dict[str, KindScore]]:
-    results = {}
+@functools.lru_cache(maxsize=8)
+def sound_gold_files(only: str = "") -> tuple[Path, ...]:
+    """The gold files to score: those whose name contains ``only`` and that validate; the
+    problems of any other are printed (stderr), so a broken gold file is never scored quietly."""
+    sound = []
     for path in gold_files():
         if only.lower() not in path.stem.lower():
             continue
+        problems = validate_gold(path)
+        if problems:
+            print(f"gold file left out / bỏ qua tệp gold: {path.name}", file=sys.stderr)
+            for problem in problems:
+                print(f"  {problem}", file=sys.stderr)
+            continue
+        sound.append(path)
+    return tuple(sound)
+
+
+def score_corpus(only: str = "") -> dict[str, dict[str, KindScore]]:
+    results = {}
+    for path in sound_gold_files(only):
         gold = yaml.safe_load(path.read_text("utf-8"))
         results[path.stem] = score_document(ROOT / gold["document"], corpus_gold(gold))
     return results
@@ -635,9 +652,7 @@ def issuers(only: str = "") -> dict[str, tuple[str | None, str | None]]:
     from kg.extract.jurisdiction import read_jurisdiction
 
     out: dict[str, tuple[str | None, str | None]] = {}
-    for path in gold_files():
-        if only.lower() not in path.stem.lower():
-            continue
+    for path in sound_gold_files(only):
         gold = yaml.safe_load(path.read_text("utf-8"))
         lines = logical_lines(read_document(ROOT / gold["document"]))
         out[path.stem] = (gold.get("jurisdiction"), read_jurisdiction(lines).issuer)
