@@ -8,9 +8,10 @@ verbatim quote. Every number, period, date, deadline and document number is read
 
 Modules: ``text`` (files → logical lines, footnotes lifted), ``markers`` (glued footnote
 markers), ``header`` (the document's own period and date), ``spans`` (locating quantities
-and periods), ``bases`` (plan bases), ``observations``, ``table_figures`` (figures of
-tables), ``subjects`` (whose figure), ``citations``, ``tasks``, ``progress`` (statements on
-earlier tasks and the tasks they report on), ``matching``, ``ingest`` (facts for the log).
+and periods), ``bases`` (plan bases), ``observations``, ``levels`` (a level against a
+target), ``table_figures`` (figures of tables), ``subjects`` (whose figure), ``citations``,
+``tasks``, ``progress`` (statements on earlier tasks and the tasks they report on),
+``matching``, ``ingest`` (facts for the log).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from kg.extract.citations import citations_in
 from kg.extract.header import HEADER_LINES, DocumentHeader, document_period, read_header
+from kg.extract.levels import levels_in
 from kg.extract.matching import IndicatorMatcher, load_indicator_matcher
 from kg.extract.model import Citation, Extraction, Observation, Target, Task
 from kg.extract.observations import basis_at, observations_in, period_at
@@ -91,6 +93,7 @@ def extract_lines(lines: list[LogicalLine], source: str = "<text>",
         basis, own = inherited.get(line.footnote, (None, None)) if line.footnote else (None, None)
         result.observations.extend(observations_in(line, own or period, basis, header,
                                                    subjects))
+        result.observations.extend(levels_in(line, own or period, header, subjects))
         result.citations.extend(citations_in(line))
         result.tasks.extend(tasks.read(line))
     if text is not None:

@@ -142,7 +142,7 @@ def period_at(line: LogicalLine, position: int, default: Period | None,
     """The period written in the clause around ``position`` (see ``basis_at``), if any: a
     footnote cited there reports on the same period."""
     text = line.clean.text
-    begin, limit = _clause_bounds(text, position)
+    begin, limit = clause_bounds(text, position)
     periods = [p for p in find_periods(text[begin:limit], default, *_dating(header))
                if not _PERIOD_MODIFIED.search(text[begin:begin + p.start])]
     before = [p for p in periods if begin + p.start <= position]
@@ -150,7 +150,7 @@ def period_at(line: LogicalLine, position: int, default: Period | None,
     return chosen[0].period if chosen else None
 
 
-def _clause_bounds(text: str, position: int) -> tuple[int, int]:
+def clause_bounds(text: str, position: int) -> tuple[int, int]:
     starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text, 0, position)]
     begin = max(starts[-1], text.rfind(";", 0, position) + 1)
     end_match = _SENTENCE_END.search(text, position)
@@ -164,7 +164,7 @@ def basis_at(line: LogicalLine, position: int) -> tuple[str, str] | None:
     clause runs between semicolons or sentence ends): the last one before ``position``, else
     the first one after it. A footnote cited there inherits it."""
     text = line.clean.text
-    begin, limit = _clause_bounds(text, position)
+    begin, limit = clause_bounds(text, position)
     mentions = [(m.start(), basis_code(m["basis"]), m["basis"])
                 for m in _MENTION.finditer(text, begin, limit)]
     mentions = [m for m in mentions if m[1] != SAME_PERIOD]

@@ -178,6 +178,9 @@ def _continues_heading(cur: LogicalLine, piece: str) -> bool:
         return False
     if piece.strip()[:1].islower() or text.endswith(",") or text.endswith("-"):
         return True
+    if (len(cur.starts) > 1 and piece.strip()[:1].isdigit() and not _LIST_START.match(piece)
+            and not _HEADING.match(piece)):
+        return True  # a wrapped list item going on with a number ("mới đạt / 39,5%")
     last = text.split()[-1].lower() if text.split() else ""
     return last in CONNECTORS or (len(cur.starts) == 1 and len(text) >= HEADING_WRAP_WIDTH
                                   and not caps)

@@ -434,3 +434,24 @@ def test_a_ministry_speaking_of_itself_keeps_its_own_figure() -> None:
             "vốn đầu tư công nguồn NSNN đạt 57,9% kế hoạch Thủ tướng Chính phủ giao.")
     found = [(o.subject, o.pct_of_plan) for o in extract_text(text).observations]
     assert found == [(None, "45"), ("cả nước", "57,9")]
+
+
+def test_a_level_against_a_target_in_the_same_clause_is_an_observation_of_the_level() -> None:
+    # data/corpus/VPCP_2025_TB-624-VPCP_ban-chi-dao-chuyen-doi-so.md, lines 214-216 (dated
+    # "Hà Nội, ngày 16 tháng 11 năm 2025"); the wrapped item goes on with a number
+    text = ("*Hà Nội, ngày 16\ntháng 11 năm 2025*\n\n**THÔNG BÁO**\n\n"
+            "a) Bộ Khoa học và Công nghệ: **(1)** trình Thủ tướng Chính phủ Chương trình; **(4)** "
+            "đôn đốc các doanh nghiệp viễn thông\n"
+            "phủ sóng 5G trên phạm vi toàn quốc, phải đạt 90% trong năm 2025 (đến nay mới đạt\n"
+            "39,5%); **(5)** Phối hợp với các bộ, ngành tháo gỡ các khó khăn.\n")
+    [level] = extract_text(text).observations
+    assert (level.value, level.unit, level.pct_of_plan, level.plan_basis) == (
+        "39,5", "%", None, None)
+    assert (level.period, level.line) == ("LK16/11/2025", 7)
+    assert level.quote == "phải đạt 90% trong năm 2025 (đến nay mới đạt\n39,5%".replace("\n", " ")
+    assert "phủ sóng 5G trên phạm vi toàn quốc" in level.indicator
+
+
+def test_a_result_without_a_target_in_its_clause_is_not_a_level() -> None:
+    text = "Tỷ lệ hộ dân sử dụng nước sạch đến nay mới đạt 39,5%."
+    assert extract_text(HEADER + text).observations == []
