@@ -152,3 +152,22 @@ def test_a_wrong_gold_file_is_reported(tmp_path: Path) -> None:
 @pytest.mark.parametrize("path", be.gold_files(), ids=lambda p: p.stem)
 def test_every_gold_file_validates(path: Path) -> None:
     assert be.validate_gold(path) == []
+
+
+def test_the_command_prints_json_with_the_gold_counts_of_a_document() -> None:
+    import json
+    import subprocess
+    import sys
+
+    path = be.GOLD_DIR / "TTg_2025_CD-159-CD-TTg_chinh-sach-tai-khoa.yaml"
+    gold = yaml.safe_load(path.read_text("utf-8"))
+    run = subprocess.run([sys.executable, str(be.ROOT / "bench" / "bench_extract.py"), "--json",
+                          "--only", path.stem], capture_output=True, text=True, check=True,
+                         timeout=120)
+    scores = json.loads(run.stdout)
+    document = scores["corpus"]["documents"][path.stem]
+    for kind in be.KINDS:
+        assert document[kind]["gold"] == len(gold[kind])
+        assert 0 <= document[kind]["right"] <= document[kind]["paired"] <= document[kind]["found"]
+    assert set(scores["goal"]["met"]) == set(be.KINDS)
+    assert list(scores["corpus"]["documents"]) == [path.stem]
