@@ -12,8 +12,8 @@ Three ways tables reach us:
   (the header), the text after it is outside the table, unless the row ends one or two
   cells later (a header with merged titles) and that text is no long body text (more than
   ``CELL_LINES_MAX`` lines, or a "Chương", "Điều N." or "PHỤ LỤC" heading); a blank line
-  always ends a table; a cell reading "STT"/"TT" after other cells opens a new table (its header), and the cell
-  before it was the text between the two tables.
+  always ends a table; a cell reading "STT"/"TT" after other cells opens a new table (its
+  header), and the cell before it was the text between the two tables.
 - **Markdown rows** ``| a | b |`` one per line; a ``|---|---|`` line marks the row above
   it as the header.
 - **Plain rows** ``a | b | c`` as ``read_document`` writes a .docx table: two or more
