@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from kg.extract import IndicatorMatcher, extract_text, logical_lines, read_header
+from kg.notation import Period
 
 HEADER = "TÌNH HÌNH KINH TẾ - XÃ HỘI 9 THÁNG ĐẦU NĂM 2024\n\n"
 HEADER_11 = ("Tình hình kinh tế - xã hội tháng 11 và 11 tháng đầu năm,\n"
@@ -454,4 +458,68 @@ def test_a_level_against_a_target_in_the_same_clause_is_an_observation_of_the_le
 
 def test_a_result_without_a_target_in_its_clause_is_not_a_level() -> None:
     text = "Tỷ lệ hộ dân sử dụng nước sạch đến nay mới đạt 39,5%."
+    assert extract_text(HEADER + text).observations == []
+
+
+# --- properties -----------------------------------------------------------------------------
+
+_INDICATORS = ["Thu ngân sách nhà nước", "Giải ngân vốn đầu tư công", "Tổng mức bán lẻ hàng hóa",
+               "Kim ngạch xuất khẩu", "Sản lượng lương thực"]
+_UNITS = ["tỷ đồng", "triệu USD", "nghìn tấn", "ha"]
+_MARKERS = ["(1)", "(2)", "02", "- ", "a)", "1.", "**(3)**", ""]
+
+
+@st.composite
+def _amount(draw: st.DrawFn) -> str:
+    whole = draw(st.integers(100, 999_999))
+    text = f"{whole:,}".replace(",", ".")
+    return text + (f",{draw(st.integers(1, 9))}" if draw(st.booleans()) else "")
+
+
+@st.composite
+def _day(draw: st.DrawFn) -> tuple[str, date]:
+    day = draw(st.dates(date(2020, 1, 1), date(2030, 12, 31)))
+    form = draw(st.sampled_from([
+        "đến ngày {d} tháng {m} năm {y}", "tính đến hết ngày {d}/{m}/{y}",
+        "từ đầu năm đến hết ngày {d:02d}/{m:02d}/{y}", "lũy kế đến ngày {d}/{m}/{y}"]))
+    return form.format(d=day.day, m=day.month, y=day.year), day
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(_MARKERS), st.sampled_from(_INDICATORS), _day(), _amount(),
+       st.sampled_from(_UNITS), st.integers(1, 250), st.integers(0, 99))
+def test_no_value_is_taken_from_a_date_or_a_list_marker(
+        marker: str, indicator: str, day: tuple[str, date], value: str, unit: str,
+        whole: int, tenths: int) -> None:
+    phrase, when = day
+    pct = f"{whole},{tenths}"
+    text = f"{marker} {indicator} {phrase} ước đạt {value} {unit}, đạt {pct}% kế hoạch."
+    [observation] = extract_text(HEADER + text).observations
+    assert (observation.value, observation.unit, observation.pct_of_plan) == (value, unit, pct)
+    period = Period.from_code(observation.period)
+    assert (period.start, period.end) == (date(when.year, 1, 1), when)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(["9 THÁNG ĐẦU NĂM", "THÁNG 10 VÀ 10 THÁNG", "6 THÁNG ĐẦU NĂM",
+                        "QUÝ III", "11 THÁNG"]),
+       st.integers(2015, 2030),
+       st.lists(st.tuples(st.sampled_from(_INDICATORS), _amount(), st.integers(1, 200)),
+                min_size=1, max_size=4))
+def test_every_figure_of_a_report_with_a_period_in_its_title_has_a_period(
+        title: str, year: int, rows: list[tuple[str, str, int]]) -> None:
+    text = f"BÁO CÁO\nTÌNH HÌNH KINH TẾ - XÃ HỘI {title} NĂM {year}\n\n" + "\n\n".join(
+        f"{name} ước đạt {value} tỷ đồng, đạt {pct}% kế hoạch." for name, value, pct in rows)
+    result = extract_text(text)
+    assert result.period is not None
+    assert len(result.observations) == len(rows)
+    assert all(o.period is not None and Period.from_code(o.period).year == year
+               for o in result.observations)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(_INDICATORS), _amount(), st.integers(50, 150))
+def test_a_same_period_comparison_is_never_a_share_of_plan(indicator: str, value: str,
+                                                           pct: int) -> None:
+    text = f"{indicator} ước đạt {value} tỷ đồng, bằng {pct}% so với cùng kỳ."
     assert extract_text(HEADER + text).observations == []
