@@ -69,7 +69,7 @@ SELF_CUE = re.compile(
 OBSERVED = re.compile(
     r"(?<!\w)(?:ước|đã\s+(?:đạt|có|thực\s+hiện|hoàn\s+thành|giải\s+ngân|tạo|được\s+công\s+nhận)"
     r"|đạt\s+được|thực\s+hiện\s+được|hiện\s+nay|hiện\s+có|hiện\s+đạt|lũy\s+kế|luỹ\s+kế"
-    r"|so\s+với\s+cùng\s+kỳ|cùng\s+kỳ|(?<!để\s)(?<!đảm\s)(?<!đấu\s)(?:đạt|vượt)\s+(?:các\s+)?(?:chỉ\s+tiêu|mục\s+tiêu|kế\s+hoạch)"
+    r"|so\s+với\s+cùng\s+kỳ|cùng\s+kỳ|đến\s+nay|mới\s+đạt|(?<!để\s)(?<!đảm\s)(?<!đấu\s)(?:đạt|vượt)\s+(?:các\s+)?(?:chỉ\s+tiêu|mục\s+tiêu|kế\s+hoạch)"
     r"|[0-9]\s*%\s*(?:kế\s+hoạch|dự\s+toán))(?!\w)",
     re.IGNORECASE,
 )
@@ -111,7 +111,7 @@ _OPERATOR = (r"tối\s+thiểu|ít\s+nhất|không\s+dưới|không\s+thấp\s+h
              r"|≥|>=|>|≤|<=|<")
 _EXPRESSION = re.compile(
     rf"(?<![\w.,/])(?:(?P<approx>khoảng|xấp\s+xỉ)\s+)?(?:(?P<op>{_OPERATOR})\s*)?"
-    rf"(?:(?P<from>từ)\s+)?(?P<a>{_NUM})(?![0-9]|[.,][0-9]|/[0-9])"
+    rf"(?:(?P<from>từ)\s+)?(?P<a>{_NUM})(?![0-9]|[.,][0-9]|/)"
     rf"(?:\s*(?P<ua>%)?\s*(?:-|–|—|đến|tới)\s*(?P<b>{_NUM})(?![0-9]|[.,][0-9]))?",
     re.IGNORECASE,
 )
@@ -160,14 +160,15 @@ _LEAD_NOISE = re.compile(
     r"|phấn\s+đấu|hoàn\s+thành(?:\s+(?:chỉ\s+tiêu|mục\s+tiêu))?|mục\s+tiêu|chỉ\s+tiêu"
     r"|đảm\s+bảo|bảo\s+đảm|trong\s+đó|và|để|nhằm|về"
     r"|(?:đến|tới|vào|trong|hết|cuối|cả|đến\s+hết|đến\s+cuối)?\s*năm\s+20[0-9]{2}"
-    r"|giai\s+đoạn\s+20[0-9]{2}\s*[-–]\s*20[0-9]{2})+",
+    r"|giai\s+đoạn\s+20[0-9]{2}\s*[-–]\s*20[0-9]{2}"
+    r"|(?:đến\s+)?hết\s+quý\s+[IV]{1,3}\s*(?:năm\s+|/)20[0-9]{2})+",
     re.IGNORECASE,
 )
 _TRAIL_NOISE = re.compile(
     r"(?:\s|,|:|phấn\s+đấu|(?:đến|tới|vào|trong|hết|cuối|cả)\s+năm\s+20[0-9]{2}|cả\s+năm"
     r"|năm\s+20[0-9]{2}|(?<!\w)(?:đạt(?:\s+được)?(?:\s+mức)?|chiếm(?:\s+tỷ\s+lệ)?|là|còn"
     r"|ở\s+mức|bằng|xuống(?:\s+còn|\s+mức)?|lên(?:\s+mức)?|được\s+giao|từ|khoảng"
-    r"|mục\s+tiêu|chỉ\s+tiêu))+$",
+    r"|mục\s+tiêu|chỉ\s+tiêu|tối\s+thiểu|ít\s+nhất))+$",
     re.IGNORECASE,
 )
 VALUE_VERBS_ANYWHERE = re.compile(r"(?<!\w)(?:đạt|chiếm|là|còn)(?!\w)", re.IGNORECASE)
@@ -179,6 +180,9 @@ _COLON = re.compile(r":(?![^()]*\))")
 _NOUN_STOP = re.compile(r"[;.:]|\s(?:để|nhằm|so\s+với|vào\s+năm|đến\s+năm|theo)\s", re.IGNORECASE)
 _PREDICATE = re.compile(r"(?<!\w)(?:được|có|sử\s+dụng|áp\s+dụng|đạt|tuân\s+thủ|thực\s+hiện)(?!\w)",
                         re.IGNORECASE)
+_DOCUMENT_BEFORE = re.compile(
+    r"(?<!\w)(?:kế\s+hoạch|đề\s+án|chương\s+trình|nghị\s+quyết|quyết\s+định|chỉ\s+thị"
+    r"|thông\s+báo|kết\s+luận|công\s+văn|nghị\s+định|thông\s+tư)\s*(?:số\s*)?$", re.IGNORECASE)
 _TIME_AFTER = re.compile(
     r"\s*(?:tháng|năm|ngày|quý|giờ|tuần|tuổi|sao|tầng|phút|giây|lần\s+thứ|mục\s+tiêu|chỉ\s+tiêu"
     r"|nhiệm\s+vụ|nội\s+dung|giải\s+pháp|văn\s+bản|tiêu\s+chí)(?!\w)", re.IGNORECASE)
@@ -466,6 +470,17 @@ def _clause_targets(line: LogicalLine, start: int, end: int, bounds: _Bounds,
 _PLAN_SHARE_UNIT = re.compile(r"\s*(kế\s+hoạch|dự\s+toán)(?!\w)", re.IGNORECASE)
 
 
+def _without_asides(text: str) -> str:
+    """``text`` without its closed bracketed asides ("(đến nay mới đạt 39,5%)")."""
+    return re.sub(r"\([^()]*\)", " ", text)
+
+
+def _before_bracket(text: str, start: int, end: int) -> int:
+    """Where a bracketed aside starts ("... 90% trong năm 2025 (đến nay mới đạt 39,5%)")."""
+    bracket = text.find("(", start, end)
+    return end if bracket < 0 else bracket
+
+
 def _plan_share_unit(text: str, found: _Found) -> tuple[str | None, int]:
     """A percentage of the plan or budget ("giải ngân trên 95% kế hoạch", "thu nội địa đạt
     trên 95% dự toán") has the unit "% kế hoạch" / "% dự toán": it is not the indicator's
@@ -489,9 +504,9 @@ def _slots(text: str, start: int, end: int, bounds: _Bounds) -> list[_Found | No
         if not _is_slot(text[previous:found.start], found, has_previous,
                         text[max(start, bounds.floor_end):found.start], bounds.strive):
             continue
-        observed = (OBSERVED.search(text, bounds.watch, found.start)
+        observed = (OBSERVED.search(_without_asides(text[bounds.watch:found.start]))
                     or (not bounds.strive and SO_FAR.search(text, bounds.watch, found.start))
-                    or OBSERVED.search(text, found.end, end)
+                    or OBSERVED.search(text, found.end, _before_bracket(text, found.end, end))
                     or (PLAN_SHARE_AFTER.match(text, found.end) and not bounds.strive))
         slots.append(None if observed else found)
         previous, has_previous = found.end, True
@@ -512,6 +527,10 @@ def _expressions(text: str, start: int, end: int) -> list[_Found]:
         number_end = match.end()
         if _TIME_AFTER.match(text, number_end):
             continue
+        if not qualified and _DOCUMENT_BEFORE.search(text[max(start, match.start() - 14):
+                                                          match.start()]) \
+                and _unit_after(text, number_end)[0] is None:
+            continue  # "Kế hoạch 02", "Đề án 06": a document's number
         suffix = _SUFFIX.match(text, number_end)
         unit, unit_end = _unit_after(text, number_end)
         if unit is None and match["ua"]:
@@ -538,7 +557,7 @@ def _expressions(text: str, start: int, end: int) -> list[_Found]:
             expression = expression[: -len(unit)].rstrip()
         if not _parses(expression, unit):
             continue
-        slot = " ".join((match["op"] or match["from"] or match["approx"] or "").lower().split())
+        slot = " ".join((match["approx"] or match["op"] or match["from"] or "").lower().split())
         found.append(_Found(match.start(), min(close, end), expression, unit, slot))
     return found
 
@@ -611,9 +630,10 @@ def _is_slot(pre: str, found: _Found, has_previous: bool, clause_pre: str,
     stripped = clause_pre[lead.end():].strip() if lead else clause_pre.strip()
     if not stripped:
         return True  # the clause opens with the figure: "100% các cơ sở được ..."
-    if not re.search(r"\d", stripped) and (
+    undated = _YEAR_PHRASE.sub(" ", stripped)
+    if not re.search(r"\d", undated) and (
             re.match(r"(?:tăng|giảm|nâng|hạ|đưa)\s", stripped, re.IGNORECASE)
-            or (strive and len(stripped.split()) <= 6)):
+            or (strive and len(undated.split()) <= 10)):
         return True  # "phấn đấu giảm tỷ lệ hộ nghèo cả năm trên 3%", "phấn đấu giải ngân trên 95%"
     if found.slot in ("trên", "dưới", "hơn"):
         return False
