@@ -81,16 +81,21 @@ _PLAIN_HEADING = re.compile(
     r"mục\s+đích|yêu\s+cầu|mục\s+tiêu|quan\s+điểm|kết\s+quả|tình\s+hình|tồn\s+tại|hạn\s+chế|"
     r"nguyên\s+nhân|bối\s+cảnh|thực\s+trạng|sự\s+cần\s+thiết|phạm\s+vi|đối\s+tượng|tầm\s+nhìn|"
     r"đánh\s+giá|bài\s+học|căn\s+cứ|sửa\s+đổi,\s+hướng\s+dẫn", re.IGNORECASE)
-_NEVER = re.compile(
+_PREAMBLE = re.compile(
     r"^\W*(?:Căn\s+cứ\s+(?:Luật|Bộ\s+luật|Hiến|Nghị|Quyết|Thông|Chỉ|Kế\s+hoạch|Công|Pháp|"
     r"Văn\s+bản|Điều|khoản|Chương|Đề\s+án|các\s+(?:Luật|Nghị|Quyết|văn))|Xét\s+(?:đề\s+nghị|"
-    r"Tờ\s+trình)|Theo\s+đề\s+nghị|Nơi\s+nhận|Lưu\s*:|Như\s+(?:trên|Điều|Mục|khoản)|"
+    r"Tờ\s+trình)|Theo\s+đề\s+nghị)")
+_NEVER = re.compile(
+    r"^\W*(?:Nơi\s+nhận|Lưu\s*:|Như\s+(?:trên|Điều|Mục|khoản)|"
     r"Kính\s+gửi|(?:TM|KT|TL|TUQ|Q)\.\s|PHÓ\s+CHỦ\s+TỊCH|CHỦ\s+TỊCH\b|Bản\s+dịch\s+này|"
     r"Số\s*:|V/v\b|Đang\s+tải|Xem\s+chi\s+tiết|Click|Quý\s+khách)"
     r"|THƯ\s+VIỆN\s+PHÁP\s+LUẬT|(?:Quyết\s+định|Kế\s+hoạch|Chỉ\s+thị|Nghị\s+quyết|Thông\s+tư|"
     r"Công\s+điện|Thông\s+báo|Quy\s+chế|văn\s+bản)\s+này\s+có\s+hiệu\s+lực|"
     r"chịu\s+trách\s+nhiệm\s+thi\s+hành|trân\s+trọng\s+thông\s+báo|như\s+sau\s*:?\s*$",
 )
+_ASSIGNS = re.compile(r"(?:^\W*|,\s+)(?:[Gg]iao|[Đđ]ề\s+nghị|[Yy]êu\s+cầu)\s+(?:cho\s+)?"
+                      r"(?:các\s+|[A-ZĐỦ])")
+_TAIL_MARKER = re.compile(r"(?:^|\s)\*\*\s*((?:[0-9]{1,2}|[IVX]{1,5})\.)\s*$")
 _CLOSING = re.compile(r"^\W*(?:Nơi\s+nhận|(?:TM|KT|TL|TUQ)\.\s)")
 _APPENDIX = re.compile(r"^\W*PHỤ\s+LỤC\b")
 _PAST = re.compile(r"^\W*(?:\S+\s+){0,6}?(?:đã|đang|vừa)\s+(?!được\s+(?:giao|phân\s+công))")
@@ -231,7 +236,8 @@ def _goes_on(previous: LogicalLine, text: str) -> bool:
         return False
     first = text.lstrip(" *")[:1]
     words = end.split()
-    return (not previous.heading or first.islower() or first.isdigit()
+    directive = bool(re.match(r"^(?:Đề\s+nghị|Giao|Yêu\s+cầu)\s", _marker(_flat(previous.text))[1]))
+    return (not previous.heading or directive or first.islower() or first.isdigit()
             or (bool(words) and words[-1] in CONTINUES) or end.endswith(","))
 
 
@@ -328,7 +334,11 @@ class _Reader:
         level, body = _marker(text)
         if self.report:
             return self._report_line(line, text, level)
-        return self._directive_line(line, text, level, body)
+        tail = _TAIL_MARKER.search(line.text)
+        found = self._directive_line(line, text, level, body)
+        if tail:  # "... **2." closing this line opens the item on the next one
+            self.pending = _marker(tail[1])[0]
+        return found
 
     def _report_line(self, line: LogicalLine, text: str, level: int | None) -> list[Task]:
         if line.heading:
@@ -371,6 +381,8 @@ class _Reader:
             self._open(level, active, named[0] if named else None,
                        support_in(body) if named else [])
             return []
+        if level is None and named:  # an addressee without its number: a sibling item
+            level = next((c.level for c in reversed(self.stack) if c.lead), None)
         if level is not None or named:
             self._open(level, None, named[0] if named else None,
                        support_in(head or body) if named else [])
@@ -406,9 +418,10 @@ class _Reader:
         opener = _OPENER.match(body)
         own = subject(body, predicate=True) or (
             subject(body[opener.end():], predicate=True) if opener else None)
+        if _PREAMBLE.match(body) and not own:
+            return None
         named = own or lead_in(body)
-        is_task = bool(own) or bool(_ACTION.match(body)) or bool(
-            re.match(r"^\W*(?:[Gg]iao|[Đđ]ề\s+nghị|[Yy]êu\s+cầu)\s", body))
+        is_task = bool(own) or bool(_ACTION.match(body)) or bool(_ASSIGNS.search(body))
         if not (always or is_task):
             return None
         if _PAST.match(body) and not _ACTION.match(body):
