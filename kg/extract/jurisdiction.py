@@ -70,14 +70,17 @@ LOCAL_SYMBOLS: frozenset[str] = frozenset({"UBND", "HĐND", "TU", "BTV", "VP", "
 HEADER_PIECES = 120
 """How many source lines from the top the header block, number and place may be in."""
 
-_MOTTOS = ("cong hoa xa hoi chu nghia viet nam", "dang cong san viet nam")
+_MOTTOS = (re.compile(r"\bcong ?hoa ?xa ?hoi ?chu ?nghia ?viet ?nam\b"),
+           re.compile(r"\bdang ?cong ?san ?viet ?nam\b"))
+"""The national and the Party's mottos, folded; PDF text may glue their words ("XÃHỘI")."""
 _SO_LINE = re.compile(r"(?:^|\|)\s*\**\s*Số\s*:?\s*\**\s*(?P<number>[0-9]*\s*[/-]\s*[^\s|*]+)",
                       re.IGNORECASE)
 _PLACE_DATE = re.compile(r"(?:^|[|*\s])(?P<place>[^\W\d_][^,|*\d]{1,40}?),\s*ngày\b",
                          re.IGNORECASE)
 _DATE = re.compile(r"ngày\s+[0-9]{1,2}\s+tháng\s+[0-9]{1,2}\s+năm\s+[0-9]{4}|ngày\s+[0-9]{1,2}/"
                    r"[0-9]{1,2}/[0-9]{4}", re.IGNORECASE)
-_ISSUED_AT = re.compile(r"Nơi ban hành\s*:?\s*\**\s*\|?\s*(?P<name>[^|*]+)", re.IGNORECASE)
+_ISSUED_AT = re.compile(r"Nơi ban hành\s*:?[\s|*]*(?P<name>[^|*]+?)\s*(?:$|[|*]|Người ký|"
+                        r"Ngày ban hành|Loại văn bản|Số hiệu|Lĩnh vực|Tình trạng)", re.IGNORECASE)
 _NUMBER = re.compile(r"\b[0-9]{1,6}(?:/[0-9]{4})?/[^\W\d_][\w&]*(?:-[\w&]+)*|\b[0-9]{1,6}-"
                      r"[^\W\d_]+/[\w&]+(?:-[\w&]+)*")
 _ANNOUNCES = re.compile(r"toàn văn|ban hành|đã ra|đã có|^#+", re.IGNORECASE)
@@ -85,9 +88,10 @@ ANNOUNCE_GAP = 40
 """The announced document's number follows its verb within this many characters
 ("đã ban hành Công văn 18590/BTC-PTHT")."""
 _CITES = re.compile(r"^\W*(?:căn cứ|thực hiện|theo|xét)\b", re.IGNORECASE)
+_CAP = "A-ZĐÂĂÊÔƠƯÀ-Ỹ"
 _PROVINCE_MENTION = re.compile(
-    r"\b(?:tỉnh|thành phố|TP\.?)\s+(?P<name>[A-ZĐÂĂÊÔƠƯÀ-Ỹ][\wÀ-ỹ.]*(?:[ -]+[A-ZĐÂĂÊÔƠƯÀ-Ỹ]"
-    r"[\wÀ-ỹ]*){0,3})")
+    rf"\b(?:tỉnh|TỈNH|thành phố|THÀNH PHỐ|TP\.?)\s+(?P<name>[{_CAP}][\wÀ-ỹ.]*"
+    rf"(?:[ -]+[{_CAP}][\wÀ-ỹ]*){{0,3}})")
 _SELF_WORDS = re.compile(r"\b(?:UBND|[ỦủUu][ỷy] ban nhân dân|HĐND|[Tt]oàn|của|[Tt]rên địa bàn|"
                          r"[Tt]ỉnh [uủ][ỷy]|[Cc]ấp)\s+tỉnh\b(?!\s+[A-ZĐÀÁẠẢÃÂẦẤẬẨẪĂẰẮẶẲẴÈÉẸẺẼÊỀẾỆỂỄ"
                          r"ÌÍỊỈĨÒÓỌỎÕÔỒỐỘỔỖƠỜỚỢỞỠÙÚỤỦŨƯỪỨỰỬỮỲÝỴỶỸ])")
@@ -141,9 +145,9 @@ def _motto_index(pieces: list[Piece]) -> tuple[int, int] | None:
             continue
         window = " ".join(w for w in folded[index:index + 4] if w)
         for motto in _MOTTOS:
-            at = window.find(motto)
-            if 0 <= at < len(words) and (at == 0 or window[at - 1] == " "):
-                return index, len(window[:at].split())
+            match = motto.search(window)
+            if match and match.start() < len(words):
+                return index, len(window[:match.start()].split())
     return None
 
 
@@ -156,8 +160,9 @@ def _header_block(pieces: list[Piece], motto: tuple[int, int]) -> list[Piece]:
     if before and is_upper(head):
         block.append(Piece(pieces[at].line, " ".join(head.split()[:before])))
     index = at - 1
-    while index >= 0 and not pieces[index].clean.strip("-— ") and not block:
-        index -= 1
+    while index >= 0 and not block and (not pieces[index].clean.strip("-— ")
+                                        or _SO_LINE.search(pieces[index].raw)):
+        index -= 1  # separators, and the number line PDF text may put between
     while index >= 0 and len(block) < 4:
         text = pieces[index].clean
         if not text.strip("-— ") or not is_upper(text):
@@ -181,8 +186,18 @@ def _resolve_block(block: list[Piece], reg: Jurisdictions,
 
 
 def _symbols(number: str) -> list[str]:
+    """The issuer parts of a number; a type glued to its issuer by a lost hyphen ("QĐUBND",
+    "NĐCP" in PDF text) is split off."""
     parts = re.split(r"[/-]", number.replace(" ", ""))
-    return [part for part in parts if part and not part.isdigit() and part not in DOCUMENT_TYPES]
+    out = []
+    for part in parts:
+        if not part or part.isdigit() or part in DOCUMENT_TYPES:
+            continue
+        out.append(part)
+        glued = [part[len(kind):] for kind in DOCUMENT_TYPES
+                 if part.startswith(kind) and len(part) > len(kind) + 1]
+        out += [rest for rest in glued if rest not in out]
+    return out
 
 
 def _is_local_symbol(symbol: str) -> bool:
@@ -191,13 +206,12 @@ def _is_local_symbol(symbol: str) -> bool:
 
 def _by_number(number: str, reg: Jurisdictions) -> tuple[str | None, bool]:
     """(central body of the number's issuer code, whether the issuer code is local)."""
-    local = False
-    for symbol in _symbols(number):
+    symbols = _symbols(number)
+    for symbol in symbols:
         body = reg.by_symbol(symbol)
         if body is not None:
             return body.code, False
-        local = local or _is_local_symbol(symbol)
-    return None, local
+    return None, any(_is_local_symbol(symbol) for symbol in symbols)
 
 
 def _quote(pieces: list[Piece]) -> str:
@@ -266,13 +280,13 @@ def _from_metadata(pieces: list[Piece], reg: Jurisdictions) -> DocumentJurisdict
     for index, piece in enumerate(pieces[:HEADER_PIECES]):
         if not fold(piece.clean).startswith("noi ban hanh"):
             continue
-        window = " | ".join(p.raw for p in pieces[index:index + 4])
-        match = _ISSUED_AT.search(window)
-        found = reg.resolve(match["name"].strip()) if match and match["name"].strip() else None
-        if found is None and index + 2 < len(pieces):
-            found = reg.resolve(pieces[index + 2].clean) or reg.resolve(pieces[index + 1].clean)
-        if found is not None:
-            return _result(reg, found.code, "metadata", pieces[index:index + 3])
+        for size in (1, 2, 3):  # the value on the label's line, or in the next table cells
+            evidence = pieces[index:index + size]
+            match = _ISSUED_AT.search(" | ".join(p.raw for p in evidence))
+            name = match["name"].strip(" |*") if match else ""
+            found = reg.resolve(name) if name else None
+            if found is not None:
+                return _result(reg, found.code, "metadata", evidence)
     return None
 
 

@@ -136,6 +136,16 @@ HEADERS = [
     ("Số: 77/BC-UBND\nHà Nội, ngày 3 tháng 3 năm 2025\nBÁO CÁO\n", "ha-noi", "place_date", 1),
     ("Số hiệu: | 5/2025/QĐ-XYZ\nNơi ban hành: | Tỉnh Gia Lai\nNgười ký: A\n", "gia-lai",
      "metadata", 2),
+    # PDF text: the number line between the block and the motto, the motto's words glued,
+    # the hyphen of the number lost, the first letter of the block dropped
+    ("ỦY BAN NHÂN DÂN\nTỈNH HẬU GIANG\nSố: 77/QĐUBND\nCỘNG HÒA XÃHỘI CHỦ NGHĨA VIỆT NAM\n",
+     "hau-giang", "header", 1),
+    ("Y BAN NHÂN DÂN\nTỈNH KON TUM\n-----\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n", "kon-tum",
+     "header", 1),
+    ("Số: 8/NĐCP\nHà Nội, ngày 2 tháng 2 năm 2021\nNGHỊ ĐỊNH\n", "viet-nam", "number", 1),
+    ("Số: 9/QĐUBND\nPhú Yên, ngày 2 tháng 2 năm 2021\n", "phu-yen", "place_date", 1),
+    ("Quyết định 4/KH-UBND năm 2019\nSố hiệu: 4/KH-UBND Loại văn bản: Kế hoạch\n"
+     "Nơi ban hành: Tỉnh Bến Tre Người ký: Nguyễn Văn A\n", "ben-tre", "metadata", 3),
 ]
 
 
