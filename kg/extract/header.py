@@ -93,7 +93,7 @@ def _is_preamble(text: str) -> bool:
     return lowered.startswith(PREAMBLE_WORDS)
 
 
-def _title_lines(lines: list[LogicalLine]) -> list[LogicalLine]:
+def title_lines(lines: list[LogicalLine]) -> list[LogicalLine]:
     """The header's title-like lines (see the module docstring)."""
     found: list[LogicalLine] = []
     after_type = False
@@ -168,7 +168,7 @@ def document_period(lines: list[LogicalLine]) -> Period | None:
 def read_header(lines: list[LogicalLine]) -> DocumentHeader:
     """The report's period, issue date and year (see the module docstring)."""
     issued, year = document_date(lines)
-    titles = _title_lines(lines)
+    titles = title_lines(lines)
     title_ids = {id(line) for line in titles}
     title_years = [y for line in titles for y in _YEAR.findall(_DATES.sub(" ", _flat(line)))]
     fallback = title_years[0] if title_years else (str(year) if year else None)

@@ -79,7 +79,7 @@ _LEAD_WORDS = re.compile(
     re.IGNORECASE,
 )
 _TRAIL_WORDS = re.compile(
-    r"(?:\s+(?:ước|đạt|được|là|thực\s+hiện|có|đến|khoảng|trên|dưới|đã|cho|tính))+\s*$",
+    r"(?:\s+(?:ước|đạt|được|là|thực\s+hiện|có|đến|khoảng|trên|dưới|đã|cho|tính|chỉ|mới))+\s*$",
     re.IGNORECASE,
 )
 
@@ -268,8 +268,9 @@ def _accept(ctx: _Context, anchor: _Anchor, window: str, value: QuantitySpan | N
         return None
     if anchor.basis:
         return anchor.basis, anchor.basis_text or ""
-    if ctx.basis is None:
-        return _implied(anchor, window)
+    implied = _implied(anchor, window)
+    if ctx.basis is None or (implied and _family(implied[0]) != _family(ctx.basis[0])):
+        return implied  # "; giải ngân ... chỉ đạt 41,97%" after a budget line's "dự toán"
     if anchor.verb == "(":
         return ctx.basis if value is None and ":" in head else None
     lowered = window.lower()
@@ -278,6 +279,12 @@ def _accept(ctx: _Context, anchor: _Anchor, window: str, value: QuantitySpan | N
     if any(word in lowered for word in RATE_WORDS):
         return None
     return ctx.basis
+
+
+def _family(code: str) -> str:
+    """A plan (kế hoạch ...), a budget (dự toán ...) or a goal (mục tiêu)."""
+    return "du_toan" if code.startswith("du_toan") else "muc_tieu" if code == "muc_tieu" else (
+        "ke_hoach")
 
 
 def _implied(anchor: _Anchor, window: str) -> tuple[str, str] | None:

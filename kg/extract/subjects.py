@@ -8,10 +8,14 @@ A figure belongs to the issuer unless its sentence or its table row names anothe
 - a table row names a body (``kg.extract.table_figures``): the row's name as written.
 
 A name that designates the issuer itself ("tỉnh Lạng Sơn" in Lạng Sơn's report) keeps None.
-A ministry or central body that states a figure without naming whose it is reports on the
-country (a ministry governs its sector nationwide; "Số giải ngân thực tế từ đầu năm ..." of the
-Ministry of Finance is the national total, while its own rate is listed among the ministries):
-the subject is then "cả nước", unless the sentence speaks of the ministry itself ("của Bộ").
+A central document about one province (its title names exactly one: "Thông báo kết luận của
+Thủ tướng Chính phủ tại buổi làm việc với lãnh đạo tỉnh Đắk Lắk") speaks of that province
+when a sentence names no body ("Thu ngân sách 10 tháng đạt 13.966 tỷ đồng", "của tỉnh"): the
+subject is the province as the title writes it. Otherwise a ministry or central body that
+states a figure without naming whose it is reports on the country (a ministry governs its
+sector nationwide; "Số giải ngân thực tế từ đầu năm ..." of the Ministry of Finance is the
+national total, while its own rate is listed among the ministries): the subject is then "cả
+nước", unless the sentence speaks of the ministry itself ("của Bộ").
 The Government and the Prime Minister speak for the nation: their figures are their own.
 Only names the jurisdiction list resolves are taken from sentences: an unknown phrase is never
 made a subject.
@@ -22,6 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kg.extract.header import title_lines
 from kg.extract.jurisdiction import read_jurisdiction
 from kg.extract.text import LogicalLine
 from kg.jurisdictions import Jurisdictions, default_jurisdictions
@@ -40,6 +45,10 @@ _OWN = re.compile(r"(?<![\wÀ-ỹ])(?:của|tại)\s+(?:bộ|cơ\s+quan|ngành)(
 _OF = re.compile(r"(?<![\wÀ-ỹ])(?:của|tại)\s+", re.IGNORECASE)
 _LEAD = re.compile(r"^[\s*#>|•–+\-]*(?:\(?[0-9]{1,2}[.)]|[a-zđ]\))?[\s*]*")
 _WORD = re.compile(r"[^\s,;:()]+")
+_UNIT_NAME = re.compile(r"(?<![\wÀ-ỹ])(?:tỉnh|thành\s+phố|tp\.?)\s+(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*\s*){1,4}",
+                        re.IGNORECASE)
+TOPIC_KINDS: frozenset[str] = frozenset({"nation", "ministry", "central_body"})
+"""Issuer kinds whose document may be about one province (a notice after a working visit)."""
 
 
 @dataclass(frozen=True)
@@ -48,12 +57,18 @@ class SubjectReader:
 
     issuer: str | None
     registry: Jurisdictions
+    topic: str | None = None
+    """The one province a central document's title is about, as written."""
 
     @classmethod
     def for_lines(cls, lines: list[LogicalLine],
                   registry: Jurisdictions | None = None) -> SubjectReader:
         reg = registry or default_jurisdictions()
-        return cls(read_jurisdiction(lines, reg).code, reg)
+        issuer = read_jurisdiction(lines, reg).code
+        item = reg.get(issuer) if issuer else None
+        topic = (_topic(lines, reg, issuer) if item is not None and item.kind in TOPIC_KINDS
+                 else None)
+        return cls(issuer, reg, topic)
 
     @property
     def central(self) -> bool:
@@ -81,6 +96,8 @@ class SubjectReader:
         for name in names:
             if name:
                 return None if self._code(name) == self.issuer else name
+        if self.topic:
+            return self.topic
         if self.central and not _speaks_of_itself(body):
             return NATION_SUBJECT
         return None
@@ -89,7 +106,7 @@ class SubjectReader:
         """The subject of a table row named ``name`` (None for a total: then the issuer's,
         or the nation's for a central issuer)."""
         if name is None:
-            return NATION_SUBJECT if self.central else None
+            return self.topic or (NATION_SUBJECT if self.central else None)
         return None if self._code(name) == self.issuer and self.issuer else name
 
 
@@ -97,3 +114,21 @@ def _speaks_of_itself(text: str) -> bool:
     """Whether a ministry's sentence speaks of its own figure: "của Bộ" not followed by a
     name ("của Bộ Y tế" names another ministry)."""
     return any(not match["next"].isupper() for match in _OWN.finditer(text))
+
+
+def _topic(lines: list[LogicalLine], registry: Jurisdictions, issuer: str | None) -> str | None:
+    """The province a document's title lines name, when they name exactly one (as written:
+    "tỉnh Đắk Lắk"); None for none or several."""
+    found: dict[str, str] = {}
+    for line in title_lines(lines):
+        text = line.text.replace("*", " ")
+        for match in _UNIT_NAME.finditer(text):
+            words = match[0].split()
+            for count in range(len(words), 1, -1):
+                name = " ".join(words[:count])
+                item = registry.resolve(name)
+                if item is not None and item.kind == "province":
+                    found.setdefault(item.code, name)
+                    break
+    found.pop(issuer or "", None)
+    return next(iter(found.values())) if len(found) == 1 else None

@@ -523,3 +523,24 @@ def test_a_same_period_comparison_is_never_a_share_of_plan(indicator: str, value
                                                            pct: int) -> None:
     text = f"{indicator} ước đạt {value} tỷ đồng, bằng {pct}% so với cùng kỳ."
     assert extract_text(HEADER + text).observations == []
+
+
+NOTICE = ("VĂN PHÒNG CHÍNH PHỦ\n-------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+          "Độc lập - Tự do - Hạnh phúc\n---------------\nSố: 600/TB-VPCP\n"
+          "Hà Nội, ngày 20 tháng 11 năm 2025\n\nTHÔNG BÁO\n\n"
+          "Kết luận của Thủ tướng Chính phủ tại buổi làm việc với lãnh đạo tỉnh Đắk Lắk\n\n"
+          "I. ĐÁNH GIÁ CHUNG\n\n")
+
+
+def test_a_central_notice_about_one_province_gives_its_figures_to_that_province() -> None:
+    # the notice of issue 16 (Đắk Lắk's 13.966 tỷ đồng was taken for Lạng Sơn's): the basis
+    # of the budget line does not carry over to the disbursement rate after the semicolon
+    text = ("Thu ngân sách nhà nước 10 tháng năm 2025 đạt 13.966 tỷ đồng, đạt 104,24% dự toán; "
+            "giải ngân vốn đầu tư công đến ngày 31 tháng 10 năm 2025 chỉ đạt 41,97%, thấp hơn "
+            "bình quân chung cả nước. Có 02 Liên minh hợp tác xã cấp tỉnh hoạt động hiệu quả.")
+    found = [(o.subject, o.indicator, o.value, o.pct_of_plan, o.plan_basis, o.period)
+             for o in extract_text(NOTICE + text).observations]
+    assert found == [
+        ("tỉnh Đắk Lắk", "Thu ngân sách nhà nước", "13.966", "104,24", "du_toan", "10T/2025"),
+        ("tỉnh Đắk Lắk", "giải ngân vốn đầu tư công", None, "41,97", "ke_hoach", "10T/2025"),
+    ]
