@@ -42,7 +42,7 @@ _CONTINUING = re.compile(
     r"|(?<!\w)hàng\s+năm|(?<!\w)định\s+kỳ|(?<!\w)liên\s+tục(?!\s+\w+\s+năm)",
     re.IGNORECASE,
 )
-_CONTINUE_START = re.compile(r"^\W*tiếp\s+tục\b", re.IGNORECASE)
+_CONTINUE_START = re.compile(r"^[^;:]{0,200}?(?<![\wà-ỹđ])tiếp\s+tục(?![\wà-ỹđ])", re.IGNORECASE)
 _DEADLINE_ONLY = re.compile(
     rf"^\W*(?:và\s+)?(?:(?:phải\s+)?hoàn\s+thành|xong|thời\s+hạn(?:\s+hoàn\s+thành)?:?|"
     rf"thực\s+hiện|báo\s+cáo)?\s*(?:{_PREFIX})?(?:{_DATE}|{_PERIOD})\W*$"

@@ -201,6 +201,10 @@ def _issuer(tables: list[Table]) -> str | None:
     return None
 
 
+WRAPPED_MIN = 60
+"""A body line at least this long that ends without a stop goes on in the next line (a short
+one may be a title)."""
+
 CONTINUES: frozenset[str] = frozenset({
     "và", "của", "với", "các", "cho", "theo", "tại", "trong", "về", "để", "là", "được", "từ",
     "đến", "trên", "những", "hợp", "trì", "năm", "tháng", "ngày", "số", "Ban", "Bộ", "Sở",
@@ -237,7 +241,8 @@ def _goes_on(previous: LogicalLine, text: str) -> bool:
     first = text.lstrip(" *")[:1]
     words = end.split()
     directive = bool(re.match(r"^(?:Đề\s+nghị|Giao|Yêu\s+cầu)\s", _marker(_flat(previous.text))[1]))
-    return (not previous.heading or directive or first.islower() or first.isdigit()
+    wrapped = not previous.heading and len(end) >= WRAPPED_MIN
+    return (wrapped or directive or first.islower() or first.isdigit()
             or (bool(words) and words[-1] in CONTINUES) or end.endswith(","))
 
 
@@ -588,7 +593,7 @@ def _bullets(text: str, first_line: int, source: list[str]) -> list[tuple[str, i
     file line where it starts (searched from the cell's first line)."""
     parts = [p.strip() for p in re.split(r"(?:^|\s)[-–•]\s+(?=[A-ZĐÀ-Ỹ])", text) if p.strip()]
     if len(parts) <= 1:
-        return [(text, first_line)]
+        return [(re.sub(r"^[-–•]\s+", "", text), first_line)]
     found: list[tuple[str, int]] = []
     cursor = first_line
     for part in parts:
