@@ -30,6 +30,9 @@ from kg.extract.model import Target
 from kg.extract.text import LogicalLine
 from kg.notation import Period, parse_expression, parse_period
 
+AFTER_FIGURE = 30
+"""A year phrase at most this many characters after a figure is the figure's own."""
+
 TITLE_LINES = 40
 """How many logical lines from the top may state the plan's span in its title."""
 
@@ -314,6 +317,7 @@ def targets_in(lines: list[LogicalLine], period: Period | None) -> list[Target]:
     sections = _Sections()
     found: list[Target] = []
     periods: dict[int, Period | None] = {}
+    rows = _row_periods(_raw_lines(lines))
     for index, line in enumerate(lines):
         periods[line.first_line] = sections.period or span or _year_of(period)
         if _is_title(line):
@@ -321,9 +325,11 @@ def targets_in(lines: list[LogicalLine], period: Period | None) -> list[Target]:
             sections.open(line.text, follower)
             continue
         in_target = sections.in_target and line.footnote is None
-        default = sections.period or span or _year_of(period)
+        # the title's plan span dates a target section's figures; a task ("nhiệm vụ") that
+        # names no year keeps none rather than a guessed one
+        default = sections.period or (span if in_target else None) or _year_of(period)
         found.extend(_line_targets(line, in_target, default,
-                                   own_cues=not sections.in_report))
+                                   own_cues=not sections.in_report, rows=rows))
     year = period.year if period is not None else span.year if span is not None else None
     found.extend(_table_targets(lines, periods, year))
     return _unique(found)
@@ -372,7 +378,7 @@ def _unique(targets: list[Target]) -> list[Target]:
 def _sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans: a full stop followed by a capital ends one."""
     spans, start = [], 0
-    for match in re.finditer(r"[.!?](?=\s+[^\W\d_a-zđ])", text):
+    for match in re.finditer(r"[.!?](?=\s+[^\W\d_a-zđ])|\s\|(?=\s)", text):
         spans.append((start, match.end()))
         start = match.end()
     spans.append((start, len(text)))
@@ -400,7 +406,8 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _line_targets(line: LogicalLine, in_target: bool, default: Period | None,
-                  own_cues: bool = True) -> list[Target]:
+                  own_cues: bool = True, rows: dict[int, Period] | None = None) -> list[Target]:
+    rows = rows or {}
     text = line.clean.text
     targets: list[Target] = []
     before = 0
@@ -421,7 +428,7 @@ def _line_targets(line: LogicalLine, in_target: bool, default: Period | None,
         watch = floor - 6 if strive else s_start
         for c_start, c_end in _clauses(text, s_start, s_end):
             bounds = _Bounds(floor, floor_end, max(watch, 0), period_from, strive)
-            targets.extend(_clause_targets(line, c_start, c_end, bounds, default))
+            targets.extend(_clause_targets(line, c_start, c_end, bounds, default, rows))
     return targets
 
 
@@ -439,7 +446,7 @@ class _Bounds:
 
 
 def _clause_targets(line: LogicalLine, start: int, end: int, bounds: _Bounds,
-                    default: Period | None) -> list[Target]:
+                    default: Period | None, rows: dict[int, Period]) -> list[Target]:
     text = line.clean.text
     sentence = bounds.period_from
     slots = _slots(text, start, end, bounds)
@@ -457,7 +464,9 @@ def _clause_targets(line: LogicalLine, start: int, end: int, bounds: _Bounds,
         if not indicator:
             continue
         last_indicator = indicator
-        target_period = _sentence_period(text, sentence, found.start, end) or default
+        target_period = (_sentence_period(text, sentence, found.start, end, found.end)
+                         or rows.get(line.line_at(line.clean.raw_span(found.start, found.end)[0]))
+                         or default)
         unit, close = _plan_share_unit(text, found)
         quote, line_no = line.quote(ind_start, close)
         targets.append(Target(indicator=indicator, indicator_id=None, candidates=[],
@@ -713,13 +722,17 @@ def _trim_brackets(text: str) -> str:
     return text
 
 
-def _sentence_period(text: str, sentence: int, position: int, end: int) -> Period | None:
-    """The year or span written in the sentence for the figure at ``position``: the
-    nearest before it, else the first after it in its clause."""
+def _sentence_period(text: str, sentence: int, position: int, end: int,
+                     figure_end: int | None = None) -> Period | None:
+    """The year or span written in the sentence for the figure at ``position``: one right
+    after it ("đạt 90% trong năm 2025"), else the nearest before it, else the first after it
+    in its clause."""
     best: Period | None = None
     for match in _YEAR_PHRASE.finditer(text, sentence, end):
         if _NOT_TARGET_YEAR.search(text[max(sentence, match.start() - 40):match.start()]):
             continue
+        if figure_end is not None and 0 <= match.start() - figure_end <= AFTER_FIGURE:
+            return _period_of(match) or best
         if match.start() < position:
             best = _period_of(match) or best
         elif best is None:
@@ -938,6 +951,35 @@ def _pipe_table_targets(raw: dict[int, str], periods: dict[int, Period | None],
                     target = _cell_target(indicator, unit, cell.text, cell.line, column.period)
                     if target is not None:
                         found.append(target)
+    return found
+
+
+TIME_COLUMN = re.compile(r"thời\s+(?:hạn|gian)|tiến\s+độ", re.IGNORECASE)
+
+
+def _row_periods(raw: dict[int, str]) -> dict[int, Period]:
+    """For each file line inside a task-table row with a time column ("Thời hạn hoàn
+    thành: Giai đoạn 2026 - 2027", "Năm 2026"), the row's year or span."""
+    from kg.extract.tables import tables_in
+
+    text = "\n".join(raw.get(number, "") for number in range(1, max(raw, default=0) + 1))
+    found: dict[int, Period] = {}
+    for table in tables_in(text):
+        if table.header is None:
+            continue
+        at = table.column(TIME_COLUMN.pattern)
+        if at is None:
+            continue
+        width = len(table.header.cells)
+        for row, following in zip(table.rows, [*table.rows[1:], None], strict=False):
+            cells = [None] * (width - len(row.cells)) + list(row.cells)
+            cell = cells[at] if len(cells) == width else None
+            period = (_heading_period(cell.text) or _bare_year(cell.text)) if cell else None
+            if period is None:
+                continue
+            last = following.line - 1 if following is not None else table.last_line
+            for number in range(row.line, last + 1):
+                found[number] = period
     return found
 
 
