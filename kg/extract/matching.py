@@ -113,6 +113,11 @@ def _position(name: str, folded: str) -> int:
 
 def load_indicator_matcher(directory: str | Path) -> IndicatorMatcher:
     """A matcher over the indicators*.yaml files of a dataset directory."""
+    return IndicatorMatcher.from_rows(load_indicator_rows(directory))
+
+
+def load_indicator_rows(directory: str | Path) -> list[dict[str, Any]]:
+    """The indicator rows of the indicators*.yaml files of a dataset directory."""
     directory = Path(directory)
     rows: list[dict[str, Any]] = []
     for pattern in INDICATOR_FILES:
@@ -126,7 +131,7 @@ def load_indicator_matcher(directory: str | Path) -> IndicatorMatcher:
                     code="extract_indicators", place=Place(document=str(path)),
                 ) from None
             rows.extend(r for r in data if isinstance(r, dict))
-    return IndicatorMatcher.from_rows(rows)
+    return rows
 
 
 def matcher_from_log(log: Any) -> IndicatorMatcher:
