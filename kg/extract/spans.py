@@ -85,7 +85,10 @@ _PERIOD = re.compile(
     r"|(?<!\w)tháng\s+[0-9]{1,2}(?:\s*/\s*[0-9]{4})?"
     r"|(?<!\w)quý\s+(?:iv|iii|ii|i|[1-4])\b(?:\s*/\s*[0-9]{4}|\s+năm\s+[0-9]{4})?"
     r"|(?:ước\s+(?:thực\s+hiện\s+)?)?cả\s+năm(?:\s+[0-9]{4})?"
-    r"|(?:ước\s+)?(?:đến\s+)?hết\s+năm(?:\s+[0-9]{4})?",
+    r"|(?:ước\s+)?(?:đến\s+)?hết\s+năm(?:\s+[0-9]{4})?"
+    r"|(?:giai\s+đoạn\s+)(?:19|20)[0-9]{2}\s*[-–]\s*(?:19|20)[0-9]{2}"
+    r"|ước\s+(?:thực\s+hiện\s+|tính\s+)?năm\s+(?:19|20)[0-9]{2}"
+    r"|(?P<bare_year>(?<![\wÀ-ỹ])năm\s+(?:19|20)[0-9]{2})(?![0-9/\-–])",
     re.IGNORECASE,
 )
 
@@ -242,6 +245,20 @@ def _to_day(match: re.Match[str], text: str, year: int | None,
         return None
 
 
+_DOCUMENT_BEFORE = re.compile(r"(?:/[A-ZĐ][\wĐđ&-]*|(?:luật|bộ\s+luật)[\w\sÀ-ỹ]{0,40})\s*$",
+                              re.IGNORECASE)
+
+
+def _own_year(match: re.Match[str], text: str, default: Period | None) -> bool:
+    """Whether a bare "năm 2025" is a figure's own period: only in a document without a
+    period of its own (a plan, a notice, a resolution: "Năm 2025, thu ngân sách ... đạt 104%
+    dự toán"; in a 9-month report "năm 2024" names the plan year or a comparison), and never
+    the year of a document ("Công văn 18590/BTC-PTHT năm 2025", "Luật Đầu tư công 2024")."""
+    if default is not None:
+        return False
+    return not _DOCUMENT_BEFORE.search(text[max(0, match.start() - 40):match.start()])
+
+
 def find_periods(text: str, default: Period | None, year: int | None = None,
                  today: date | None = None) -> list[PeriodSpan]:
     """Every period expression in ``text``, read with ``parse_period``.
@@ -257,8 +274,10 @@ def find_periods(text: str, default: Period | None, year: int | None = None,
             if day is not None:
                 found.append(PeriodSpan(match.start(), match.end(), day))
             continue
+        if match["bare_year"] and not _own_year(match, text, default):
+            continue
         phrase = " ".join(match[0].lower().split())
-        phrase = re.sub(r"^(?:ước\s+)?(?:thực\s+hiện\s+)?", "", phrase)
+        phrase = re.sub(r"^(?:ước\s+)?(?:thực\s+hiện\s+|tính\s+)?", "", phrase)
         if phrase.startswith("trong tháng") and phrase == "trong tháng":
             if default is None or default.month is None:
                 continue

@@ -544,3 +544,20 @@ def test_a_central_notice_about_one_province_gives_its_figures_to_that_province(
         ("tỉnh Đắk Lắk", "Thu ngân sách nhà nước", "13.966", "104,24", "du_toan", "10T/2025"),
         ("tỉnh Đắk Lắk", "giải ngân vốn đầu tư công", None, "41,97", "ke_hoach", "10T/2025"),
     ]
+
+
+def test_a_bare_year_is_the_period_of_a_figure_in_a_document_without_one() -> None:
+    # a plan or resolution reviewing the past year (no period in its title)
+    text = ("KẾ HOẠCH\nTài chính - ngân sách nhà nước 03 năm 2026 - 2028\n\n"
+            "Năm 2025, thu ngân sách nhà nước ước đạt 2.025.000 tỷ đồng, vượt 29% dự toán. "
+            "Theo Công văn 18590/BTC-PTHT năm 2025, giải ngân vốn đầu tư công đạt 57,9% kế "
+            "hoạch.")
+    found = [(o.value, o.pct_of_plan, o.period) for o in extract_text(text).observations]
+    assert found == [("2.025.000", "129", "2025"), (None, "57,9", None)]
+
+
+def test_a_bare_year_in_a_report_with_its_own_period_is_not_the_figures_period() -> None:
+    # 001, line 402 and footnote 15 (line 420): "(năm 2023 đạt 81,5%)" is a comparison
+    text = ("đã phân bổ, giao kế hoạch vốn đầu tư công năm 2024 theo quy định, đạt 99,5% kế "
+            "hoạch (năm 2023 đạt 81,5%).")
+    assert [o.period for o in extract_text(HEADER + text).observations] == ["9T/2024"]
