@@ -29,7 +29,7 @@ __all__ = [
 
 class KH(DefinedNamespace):
     """kehoach ontology terms; per kind:
-    30 class, 32 object_property, 25 data_property, 10 concept_scheme, 61 concept.
+    31 class, 33 object_property, 25 data_property, 10 concept_scheme, 62 concept.
     """
 
     _fail = True
@@ -58,6 +58,11 @@ class KH(DefinedNamespace):
     # Indicator — Indicator / Chỉ tiêu: A tracked quantity (GRDP growth, budget revenue, forest
     # cover ...) with a unit and a direction (increase, decrease, band, maintain).
     Indicator: URIRef
+    # Jurisdiction — Jurisdiction / Phạm vi quản lý: A province or centrally-run city, a ministry, a
+    # central body or the nation — whose plan, targets, tasks and figures they are; one's figures
+    # are never another's. The units rearranged in 2025 (Resolution 202/2025/QH15: 63 provinces into
+    # 34; 176/2025/QH15: merged ministries) are linked by org:ChangeEvent.
+    Jurisdiction: URIRef
     # Law — Law / Luật: A legal normative document passed by the National Assembly, numbered like
     # 111/2024/QH15 (Law on Promulgation of Legal Documents).
     Law: URIRef
@@ -165,6 +170,9 @@ class KH(DefinedNamespace):
     # impliedLeadAgency — implied lead agency / cơ quan chủ trì suy ra: The implied owner when the
     # text names none (usually the issuing UBND); recorded as implied, not stated.
     impliedLeadAgency: URIRef
+    # inJurisdiction — in jurisdiction / thuộc phạm vi quản lý: The jurisdiction a document, agency,
+    # target, task, figure or alert belongs to (a province, a ministry, the nation).
+    inJurisdiction: URIRef
     # issuedBy — issued by / cơ quan ban hành: The body that issued the document (the symbol after
     # '/': QĐ-UBND).
     issuedBy: URIRef
@@ -416,6 +424,8 @@ class KH(DefinedNamespace):
     period_quarter: URIRef
     # period_six_month — Six months / 6 tháng: First half year.
     period_six_month: URIRef
+    # period_to_date — Year to a date / Lũy kế đến ngày: Cumulative from 1 January to a given day.
+    period_to_date: URIRef
     # period_year — Year / Năm: A whole year (plan or final).
     period_year: URIRef
     # period_year_estimate — Year estimate / Ước cả năm: Estimate for the whole year.

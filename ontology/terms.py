@@ -157,6 +157,16 @@ CLASSES: tuple[ClassTerm, ...] = (
        "Đảng; theo Điều lệ Đảng.",
        "A Party committee (provincial committee, standing board) issuing Party resolutions "
        "and programmes; per the Party Statute.", "Điều lệ Đảng Cộng sản Việt Nam"),
+    _c("Jurisdiction", ("Organization",), "Phạm vi quản lý", "Jurisdiction",
+       "Tỉnh, thành phố trực thuộc trung ương, bộ, cơ quan trung ương hoặc cả nước — nơi một kế "
+       "hoạch, chỉ tiêu, nhiệm vụ và số liệu thuộc về; số liệu của địa bàn này không bao giờ là "
+       "của địa bàn khác. Các đơn vị sắp xếp năm 2025 (Nghị quyết 202/2025/QH15: 63 thành 34 "
+       "tỉnh; Nghị quyết 176/2025/QH15: hợp nhất các bộ) nối với nhau bằng org:ChangeEvent.",
+       "A province or centrally-run city, a ministry, a central body or the nation — whose "
+       "plan, targets, tasks and figures they are; one's figures are never another's. The "
+       "units rearranged in 2025 (Resolution 202/2025/QH15: 63 provinces into 34; 176/2025/"
+       "QH15: merged ministries) are linked by org:ChangeEvent.",
+       "Nghị quyết 202/2025/QH15"),
     _c("Indicator", (), "Chỉ tiêu", "Indicator",
        "Đại lượng được theo dõi (tốc độ tăng GRDP, thu ngân sách, tỷ lệ che phủ rừng...), có "
        "đơn vị và chiều đánh giá (tăng, giảm, trong khoảng, duy trì).",
@@ -351,6 +361,13 @@ OBJECT_PROPERTIES: tuple[PropertyTerm, ...] = (
     _o("observationStatus", ("Observation",), "skos:Concept", "tình trạng số liệu",
        "observation status", "Ước tính hay chính thức (ObservationStatusScheme).",
        "Estimate or actual (ObservationStatusScheme).", functional=True),
+    _o("inJurisdiction", ("Organization", "LegalDocument", "Target", "Task", "Indicator",
+                          "Observation", "Alert", "StatusChange"), "Jurisdiction",
+       "thuộc phạm vi quản lý", "in jurisdiction",
+       "Địa bàn hoặc cơ quan quản lý mà văn bản, cơ quan, chỉ tiêu, nhiệm vụ, số liệu hay cảnh "
+       "báo thuộc về (tỉnh, bộ, cả nước).",
+       "The jurisdiction a document, agency, target, task, figure or alert belongs to "
+       "(a province, a ministry, the nation)."),
     _o("succeededBy", ("Organization",), "Organization", "được kế thừa bởi", "succeeded by",
        "Cơ quan tiếp nhận chức năng khi sáp nhập, giải thể (Sở KH&ĐT → Sở Tài chính, 2025).",
        "The body taking over on a merger or dissolution (Planning → Finance, 2025)."),
@@ -529,6 +546,9 @@ CONCEPTS: tuple[ConceptTerm, ...] = (
        "One month's figure.", ND09),
     _k("PeriodKindScheme", "period_year_to_date", "Lũy kế", "Year to date",
        "Lũy kế từ đầu năm ('lũy kế 11 tháng').", "Cumulative since January.", ND09),
+    _k("PeriodKindScheme", "period_to_date", "Lũy kế đến ngày", "Year to a date",
+       "Lũy kế từ đầu năm đến một ngày ('tính đến hết ngày 27/11/2025').",
+       "Cumulative from 1 January to a given day.", ND09),
     _k("PeriodKindScheme", "period_six_month", "6 tháng", "Six months",
        "6 tháng đầu năm.", "First half year.", ND09),
     _k("PeriodKindScheme", "period_nine_month", "9 tháng", "Nine months",
@@ -605,7 +625,7 @@ NOTATIONS: dict[str, str] = {
     "alert_plan_pct_mismatch": "discrepancy.pct_of_plan",
     **{f"alert_{k}": k for k in ("missing_report", "not_achieved", "achieved_early",
                                  "discrepancy", "escalated", "data_quality")},
-    "period_month": "month", "period_year_to_date": "cumulative",
+    "period_month": "month", "period_year_to_date": "cumulative", "period_to_date": "to_date",
     "period_six_month": "cumulative_6", "period_nine_month": "cumulative_9",
     "period_year_estimate": "year_estimate", "period_year": "year",
     "period_five_year": "multi_year", "period_quarter": "quarter", "period_half": "half",

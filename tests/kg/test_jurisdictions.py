@@ -244,3 +244,58 @@ def test_a_repeated_code_is_refused(tmp_path: Path) -> None:
 def test_a_malformed_file_is_refused(tmp_path: Path, text: str) -> None:
     with pytest.raises(JurisdictionError):
         _load(tmp_path, text)
+
+
+# --- the reference list in the graph --------------------------------------------------------
+
+def _graph():
+    from rdflib import Graph
+
+    from kg.jurisdiction_graph import jurisdiction_triples
+
+    graph = Graph()
+    for triple in jurisdiction_triples():
+        graph.add(triple)
+    return graph
+
+
+MERGED_INTO = """
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?code ?date ?basis WHERE {
+  ?change org:resultingOrganization ?unit ; org:originalOrganization ?before ;
+          dcterms:date ?date ; dcterms:source ?basis .
+  ?unit skos:notation ?into . ?before skos:notation ?code .
+}"""
+
+
+@pytest.mark.parametrize(("into", "went_in"), [
+    ("dong-nai", {"binh-phuoc", "dong-nai"}),
+    ("ho-chi-minh", {"binh-duong", "ba-ria-vung-tau", "ho-chi-minh"}),
+    ("bo-nong-nghiep-va-moi-truong", {"bo-nong-nghiep-va-phat-trien-nong-thon",
+                                      "bo-tai-nguyen-va-moi-truong"}),
+    ("hue", {"thua-thien-hue"}),
+])
+def test_mergers_are_change_events_in_the_graph(into: str, went_in: set[str]) -> None:
+    from rdflib import Literal
+
+    rows = list(_graph().query(MERGED_INTO, initBindings={"into": Literal(into)}))
+    assert {str(row.code) for row in rows} == went_in
+    assert len({(str(row.date), str(row.basis)) for row in rows}) == 1
+
+
+def test_the_reference_graph_is_consistent_and_a_misuse_is_not() -> None:
+    from types import SimpleNamespace
+
+    from rdflib import RDF
+
+    from kg.jurisdiction_graph import jurisdiction_iri
+    from kg.validate import reasoner_findings, shacl_findings
+    from ontology.namespace import KH
+
+    graph = _graph()
+    assert shacl_findings(SimpleNamespace(graph=graph)) == []
+    assert reasoner_findings(SimpleNamespace(graph=graph)) == []
+    graph.add((jurisdiction_iri("lang-son"), RDF.type, KH.Target))  # an organization is no target
+    assert [f.code for f in reasoner_findings(SimpleNamespace(graph=graph))] == ["inconsistent"]
