@@ -204,7 +204,8 @@ def _share_pct(obs: dict[str, Any], plan: Decimal | None) -> float | None:
     return None if pct is None else float(round(pct, 2))
 
 
-SERIES_OF_KIND = {"cumulative": "cumulative", "month": "single", "quarter": "single",
+SERIES_OF_KIND = {"cumulative": "cumulative", "to_date": "cumulative", "month": "single",
+                  "quarter": "single",
                   "year": "whole", "multi_year": "whole"}
 
 

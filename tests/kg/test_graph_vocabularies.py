@@ -298,3 +298,16 @@ def test_an_outcome_names_the_exact_fact_version_it_used(tmp_path):
         SELECT ?outcome WHERE { ?outcome kh:usedVersion ?v . ?v prov:specializationOf ?f ;
             kh:version ?n . ?f kh:version ?now FILTER (?n < ?now) }"""
     assert [r.outcome for r in g.query(stale)] == [alert]
+
+
+def test_a_figure_to_a_day_has_its_own_period_kind_in_the_year():
+    # "tính đến hết ngày 27/11/2025" (issue 16): lũy kế đến ngày, inside the year 2025
+    triples = fact_triples(_stored("observation", "obs-x-1", {
+        "indicator": "public_investment_disbursement", "period": "LK27/11/2025",
+        "value": "528.870,2", "unit": "tỷ đồng", "pct_of_plan": "57,9", "kind": "actual",
+        "as_of": "2025-11-27"}))
+    period = entity_iri("period", "LK27/11/2025")
+    assert (period, KH.periodKind, KH.period_to_date) in triples
+    assert (KH.period_to_date, SKOS.notation, Literal("to_date")) not in triples  # in the TBox
+    years = [o for s, p, o in triples if s == period and str(p).endswith("intervalIn")]
+    assert years == [entity_iri("period", "2025")]
