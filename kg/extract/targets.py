@@ -72,7 +72,7 @@ SELF_CUE = re.compile(
 OBSERVED = re.compile(
     r"(?<!\w)(?:ước|đã\s+(?:đạt|có|thực\s+hiện|hoàn\s+thành|giải\s+ngân|tạo|được\s+công\s+nhận)"
     r"|đạt\s+được|thực\s+hiện\s+được|hiện\s+nay|hiện\s+có|hiện\s+đạt|lũy\s+kế|luỹ\s+kế"
-    r"|so\s+với\s+cùng\s+kỳ|cùng\s+kỳ|đến\s+nay|mới\s+đạt|(?<!để\s)(?<!đảm\s)(?<!đấu\s)(?:đạt|vượt)\s+(?:các\s+)?(?:chỉ\s+tiêu|mục\s+tiêu|kế\s+hoạch)"
+    r"|so\s+với\s+cùng\s+kỳ|cùng\s+kỳ|đến\s+nay|mới\s+đạt|[0-9]+/[0-9]+\s+(?=[^\W\d_])|(?<!để\s)(?<!đảm\s)(?<!đấu\s)(?:đạt|vượt)\s+(?:các\s+)?(?:chỉ\s+tiêu|mục\s+tiêu|kế\s+hoạch)"
     r"|[0-9]\s*%\s*(?:kế\s+hoạch|dự\s+toán))(?!\w)",
     re.IGNORECASE,
 )
@@ -125,7 +125,7 @@ SCALE_WORDS = ("nghìn", "ngàn", "triệu", "tỷ", "tỉ", "vạn")
 MULTIWORD_UNITS: tuple[str, ...] = (
     "doanh nghiệp", "hợp tác xã", "lao động", "sản phẩm", "lượt khách", "lượt người",
     "bác sỹ", "bác sĩ", "công trình", "dự án", "hộ gia đình", "học sinh", "cơ sở", "nhà ở",
-    "thuê bao", "loại hình sản phẩm", "bộ tiêu chí", "vùng dự án", "sàn giao dịch",
+    "thuê bao", "loại hình sản phẩm", "bộ tiêu chí", "vùng dự án", "sàn giao dịch", "cán bộ",
 )
 """Units of more than one word; other units are one word after the scale words."""
 
@@ -217,7 +217,7 @@ class _Sections:
 
     stack: list[_Section] = field(default_factory=list)
 
-    def open(self, heading: str, follower: str) -> None:
+    def open(self, heading: str, follower: str, title: bool = False) -> None:
         body = _plain(heading)
         level = _heading_level(body)
         while self.stack and self.stack[-1].level >= level:
@@ -230,7 +230,8 @@ class _Sections:
             if year:
                 body = f"{body} {year[1]}"
         is_report = any(word in lowered for word in REPORT_HEADING_WORDS)
-        self.stack.append(_Section(level, is_target, _heading_period(body), is_report))
+        period = None if title and level == 0 else _heading_period(body)  # the title: span
+        self.stack.append(_Section(level, is_target, period, is_report))
 
     @property
     def in_target(self) -> bool:
@@ -318,21 +319,47 @@ def targets_in(lines: list[LogicalLine], period: Period | None) -> list[Target]:
     found: list[Target] = []
     periods: dict[int, Period | None] = {}
     rows = _row_periods(_raw_lines(lines))
+    report_year = _year_of(period) if period is not None and period.kind != "month" else None
+    lead_in: tuple[Period | None, bool] = (None, False)
     for index, line in enumerate(lines):
-        periods[line.first_line] = sections.period or span or _year_of(period)
+        periods[line.first_line] = sections.period or span or report_year
         if _is_title(line):
             follower = lines[index + 1].text if index + 1 < len(lines) else ""
-            sections.open(line.text, follower)
+            sections.open(line.text, follower, title=index < TITLE_LINES)
+            lead_in = (None, False)
             continue
-        in_target = sections.in_target and line.footnote is None
+        in_target = (sections.in_target or lead_in[1]) and line.footnote is None
         # the title's plan span dates a target section's figures; a task ("nhiệm vụ") that
         # names no year keeps none rather than a guessed one
-        default = sections.period or (span if in_target else None) or _year_of(period)
-        found.extend(_line_targets(line, in_target, default,
-                                   own_cues=not sections.in_report, rows=rows))
+        default = sections.period or (span if in_target else None) or report_year
+        context = _Context(in_target, default, not sections.in_report, rows, lead_in[0])
+        found.extend(_line_targets(line, context))
+        lead_in = _lead_in(line)
     year = period.year if period is not None else span.year if span is not None else None
     found.extend(_table_targets(lines, periods, year))
     return _unique(found)
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What a line's surroundings say: inside a target section, the default period, whether
+    "100%" / "tối thiểu" alone state targets (not under report headings), the task-table row
+    periods, and the period of a lead-in line ending with ":" ("Đạt mục tiêu ... vào năm
+    2030:")."""
+
+    in_target: bool
+    default: Period | None
+    own_cues: bool
+    rows: dict[int, Period]
+    lead_period: Period | None
+
+
+def _lead_in(line: LogicalLine) -> tuple[Period | None, bool]:
+    """A line ending with ":" opens a list: its year and whether it names a target."""
+    text = _plain(line.clean.text)
+    if not text.endswith(":") or line.footnote is not None:
+        return None, False
+    return _heading_period(text), _cue(text, 0, len(text)) is not None
 
 
 def _sentence_like(text: str) -> bool:
@@ -405,15 +432,14 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans if text[a:b].strip()]
 
 
-def _line_targets(line: LogicalLine, in_target: bool, default: Period | None,
-                  own_cues: bool = True, rows: dict[int, Period] | None = None) -> list[Target]:
-    rows = rows or {}
+def _line_targets(line: LogicalLine, context: _Context) -> list[Target]:
+    in_target = context.in_target
     text = line.clean.text
     targets: list[Target] = []
     before = 0
     for s_start, s_end in _sentences(text):
         cue = _cue(text, s_start, s_end)
-        own = SELF_CUE.search(text, s_start, s_end) if own_cues else None
+        own = SELF_CUE.search(text, s_start, s_end) if context.own_cues else None
         period_from = before if re.match(r"\s*trong\s+đó", text[s_start:], re.I) else s_start
         before = s_start
         if not in_target and cue is None and own is None:
@@ -428,7 +454,7 @@ def _line_targets(line: LogicalLine, in_target: bool, default: Period | None,
         watch = floor - 6 if strive else s_start
         for c_start, c_end in _clauses(text, s_start, s_end):
             bounds = _Bounds(floor, floor_end, max(watch, 0), period_from, strive)
-            targets.extend(_clause_targets(line, c_start, c_end, bounds, default, rows))
+            targets.extend(_clause_targets(line, c_start, c_end, bounds, context))
     return targets
 
 
@@ -446,7 +472,7 @@ class _Bounds:
 
 
 def _clause_targets(line: LogicalLine, start: int, end: int, bounds: _Bounds,
-                    default: Period | None, rows: dict[int, Period]) -> list[Target]:
+                    context: _Context) -> list[Target]:
     text = line.clean.text
     sentence = bounds.period_from
     slots = _slots(text, start, end, bounds)
@@ -464,9 +490,9 @@ def _clause_targets(line: LogicalLine, start: int, end: int, bounds: _Bounds,
         if not indicator:
             continue
         last_indicator = indicator
+        at = line.line_at(line.clean.raw_span(found.start, found.end)[0])
         target_period = (_sentence_period(text, sentence, found.start, end, found.end)
-                         or rows.get(line.line_at(line.clean.raw_span(found.start, found.end)[0]))
-                         or default)
+                         or context.lead_period or context.rows.get(at) or context.default)
         unit, close = _plan_share_unit(text, found)
         quote, line_no = line.quote(ind_start, close)
         targets.append(Target(indicator=indicator, indicator_id=None, candidates=[],
