@@ -174,14 +174,23 @@ def basis_at(line: LogicalLine, position: int) -> tuple[str, str] | None:
     return (mentions[0][1], mentions[0][2]) if mentions else None
 
 
+_QUALIFIER = re.compile(r"(?<![\wÀ-ỹ])(?:của|thuộc|gồm|với)\s+$", re.IGNORECASE)
+"""A count after these qualifies the figure before it ("3.821 tỷ đồng của 120 dự án"): it
+is not the figure's value."""
+
+
 def _value(ctx: _Context, start: int, end: int) -> QuantitySpan | None:
     """The last reported quantity in ``start:end``; one written in parentheses ("08 trường
-    (tăng 02 trường so với cùng kỳ)") only when there is no other."""
+    (tăng 02 trường so với cùng kỳ)") or qualifying another ("của 120 dự án") only when there
+    is no other."""
     text = ctx.line.clean.text
     values = [q for q in ctx.quantities if q.is_value and start <= q.start and q.end <= end]
     outside = [q for q in values
                if text.count("(", start, q.start) <= text.count(")", start, q.start)]
     chosen = outside or values
+    if len(chosen) > 1 and _QUALIFIER.search(text, max(0, chosen[-1].start - 12),
+                                             chosen[-1].start):
+        chosen = chosen[:-1]
     return chosen[-1] if chosen else None
 
 

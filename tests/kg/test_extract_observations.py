@@ -561,3 +561,10 @@ def test_a_bare_year_in_a_report_with_its_own_period_is_not_the_figures_period()
     text = ("đã phân bổ, giao kế hoạch vốn đầu tư công năm 2024 theo quy định, đạt 99,5% kế "
             "hoạch (năm 2023 đạt 81,5%).")
     assert [o.period for o in extract_text(HEADER + text).observations] == ["9T/2024"]
+
+
+def test_a_count_qualifying_the_figure_is_not_its_value() -> None:
+    text = ("Giải ngân vốn đầu tư công 10 tháng đạt 3.821 tỷ đồng của 120 dự án, đạt 41,97% kế "
+            "hoạch vốn.")
+    [figure] = extract_text(HEADER + text).observations
+    assert (figure.value, figure.unit, figure.pct_of_plan) == ("3.821", "tỷ đồng", "41,97")
