@@ -328,6 +328,8 @@ def ingest(
     if dry_run:
         plan, alerts = _dry_run(file, path, indicators, parse_as_of(as_of), create_missing,
                                 route)
+        if not route:
+            _refuse_foreign(plan)  # the preview says what ingest would do: refuse it
     else:
         with open_log(path) as log:
             plan = _plan(_read(file, log, indicators), path, log.jurisdiction,
