@@ -135,8 +135,10 @@ class _Read:
 def _read(file: Path, log: Any, indicators: Path | None) -> _Read:
     """Extract ``file`` (progress statements linked to the log's tasks) and read whose
     document it is."""
-    lines = logical_lines(read_document(file))
-    result = extract_lines(lines, source=file.name, matcher=_ingest_matcher(log, indicators))
+    text = read_document(file)
+    lines = logical_lines(text)
+    result = extract_lines(lines, source=file.name, matcher=_ingest_matcher(log, indicators),
+                           text=text)
     link_extraction(result, _log_tasks(log))
     header = [(line.first_line, line.text) for line in lines[:HEADER_LINES + 8]]
     return _Read(result, header, read_jurisdiction(lines))
