@@ -13,13 +13,16 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from kg.agency_entries import AgencyEntry, build_agencies
+from kg.errors import KehoachError, Place
 from kg.log import Fact, Source
+from kg.matching import Matcher, matcher_from_log
 from kg.notation import Period
 from service.errors import ApiError, field_error
 
 # kind → (field, kind it refers to) checked on create/update.
 REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
-    "agency": (("parent", "agency"), ("succeeded_by", "agency")),
+    "agency": (("succeeded_by", "agency"),),  # the parent: kg.agency_entries (name or id)
     "document": (("issuer", "agency"), ("based_on", "document"), ("implements", "document")),
     "target": (("indicator", "indicator"), ("set_by", "document"), ("assigned_by", "document")),
     "task": (("lead_agency", "agency"), ("support", "agency"), ("assigned_by", "document"),
@@ -112,3 +115,63 @@ def updated_payload(current: dict[str, Any], body: BaseModel) -> dict[str, Any]:
     """The current payload with the fields the update names (a new version, not an edit)."""
     changes = body.model_dump(mode="json", exclude_unset=True)
     return {**current, **changes}
+
+
+# -- agencies: one validation with the template and the CLI (kg.agency_entries) -------------
+
+AGENCY_TEXTS = ("name", "short", "name_en", "kind", "parent", "jurisdiction", "valid_from",
+                "valid_until")
+AGENCY_CLEARABLE = ("short", "name_en", "parent", "jurisdiction", "valid_from", "valid_until",
+                    "succeeded_by")
+"""Fields an explicit ``null`` in a PATCH clears; the name and kind cannot be emptied."""
+
+
+def agency_entry(body: BaseModel, username: str, key: str | None = None,
+                 stored_name: str | None = None) -> AgencyEntry:
+    """The ``AgencyEntry`` of a request body, as the template's row or ``kehoach agency add``
+    would give it: ``key`` is the agency a PATCH updates (an explicit update), whose
+    ``stored_name`` stands when the body does not send one (an explicit ``null`` is refused
+    by ``build_agencies``: an agency keeps a name)."""
+    data = body.model_dump(mode="json", exclude={"source"})
+    texts = {name: data.get(name) for name in AGENCY_TEXTS}
+    if "name" not in body.model_fields_set:
+        texts["name"] = stored_name
+    return AgencyEntry(**texts, place=Place(document=f"api:{username}"),
+                       id=key or data.get("id"), aliases=list(data.get("aliases") or []),
+                       source=_source(body, username))
+
+
+def agency_fact_of(log: Any, entry: AgencyEntry, body: BaseModel) -> Fact:
+    """The one agency fact of ``entry``, checked by ``kg.agency_entries.build_agencies``
+    against the log's agencies (kind, jurisdiction, parent by name or id, dates, a name that
+    another agency has): ``ApiError`` 409 ``agency_exists`` naming that agency, 422 naming
+    the field for anything else. A ``succeeded_by`` and the nulls of a PATCH (clearing a
+    field) are laid over the built payload."""
+    known = matcher_from_log(log, "agency")
+    built = build_agencies([entry], known)
+    if built.problems:
+        raise agency_refusal(built.problems, known, entry.id)
+    fact = built.facts[0]
+    sent = body.model_dump(mode="json", exclude_unset=True)
+    cleared = {k: None for k in AGENCY_CLEARABLE if k in sent and sent[k] is None}
+    extra = {"succeeded_by": sent["succeeded_by"]} if sent.get("succeeded_by") else {}
+    return Fact(fact.kind, fact.key, {**fact.payload, **cleared, **extra}, fact.source)
+
+
+def agency_refusal(problems: list[KehoachError], known: Matcher, own: str | None) -> ApiError:
+    """409 ``agency_exists`` when every problem is a name another agency has (each item names
+    it: ``agency``, ``agency_name``), else 422 naming each field, Vietnamese first."""
+    items = []
+    for problem in problems:
+        name = problem.place.field or "body"
+        item: dict[str, Any] = {
+            **field_error(name, problem.code, f"trường '{name}': {problem.vi}",
+                          f"field '{name}': {problem.en}"), "text": problem.text}
+        others = [k for k in known.candidates(problem.text or "") if k != own]
+        if problem.code == "agency_exists" and others:
+            item.update(agency=others[0], agency_name=known.payload(others[0]).get("name"))
+        items.append(item)
+    exists = all(p.code == "agency_exists" for p in problems)
+    first = items[0]
+    return ApiError(409 if exists else 422, first["code"], first["error_vi"],
+                    first["error_en"], items)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Annotated
 
@@ -25,6 +26,8 @@ from service.schemas import (
 )
 from service.views import catalog
 from service.writes import (
+    agency_entry,
+    agency_fact_of,
     check_references,
     created_payload,
     entity_fact,
@@ -48,6 +51,21 @@ EDIT_ERRORS = error_responses({
          "version_conflict: If-Match names an older version; the current ETag is in the "
          "body (errors[0].etag) and the ETag header",
     422: "Dữ liệu không hợp lệ / invalid body or unknown reference"})
+AGENCY_INVALID = ("Trường không hợp lệ (loại cơ quan, địa bàn, cơ quan cấp trên theo tên hoặc mã, "
+                  "ngày), nêu trong errors / a field is invalid (kind, jurisdiction, parent by "
+                  "name or id, dates), named in errors")
+AGENCY_EXISTS = ("agency_exists: tên (hoặc tên viết tắt, tên khác) đã là của cơ quan khác, "
+                 "errors[].agency nêu cơ quan đó")
+AGENCY_WRITE_ERRORS = error_responses({
+    409: f"already_exists: đã có mã này, hãy dùng PATCH / the id exists, use PATCH; "
+         f"{AGENCY_EXISTS} / the name (or short name, alias) is another agency's, named in "
+         "errors[].agency; or an Idempotency-Key reused with another body",
+    422: AGENCY_INVALID})
+AGENCY_EDIT_ERRORS = {**EDIT_ERRORS, **error_responses({
+    409: "version_conflict: If-Match cũ (phiên bản và ETag hiện tại trong body và header ETag) "
+         f"/ If-Match names an older version; {AGENCY_EXISTS} / the new name is another "
+         "agency's, named in errors[].agency",
+    422: AGENCY_INVALID})}
 READ_ETAG = {200: {"headers": {"ETag": {"description": "Phiên bản (dùng cho If-Match) / the "
                                         "version, for If-Match", "schema": {"type": "string"}}}}}
 
@@ -81,18 +99,29 @@ def list_indicators(rt: RuntimeDep, _: Reader, q: Search = None, limit: Limit = 
     return paged(catalog.list_kind(rt, "indicator", q=q), limit, offset)
 
 
-def create(kind: str, key: str, body, request: Request, rt: RuntimeDep, user, idem) -> dict:
-    """Create a new record (409 if the id exists); one function for every catalogue kind."""
+def create(kind: str, key: str | None, body, request: Request, rt: RuntimeDep, user, idem,
+           make: Callable[[], Fact] | None = None) -> dict:
+    """Create a new record (409 if the id exists); one function for every catalogue kind.
+    ``make`` builds the fact (and may refuse it) where a kind has its own validation."""
     request.state.audit_target = f"{kind}:{key}"
     payload = created_payload(body)
     refuse(check_references(rt.log, kind, payload))
 
+    def exists(ident: str) -> ApiError:
+        return ApiError(409, "already_exists", f"đã có {kind} '{ident}', hãy dùng PATCH",
+                        f"{kind} '{ident}' already exists, use PATCH",
+                        [field_error("id", "already_exists", f"đã có {kind} '{ident}'",
+                                     f"{kind} '{ident}' exists")])
+
     def write() -> dict:
-        if rt.log.get(kind, key) is not None:
-            raise ApiError(409, "already_exists", f"đã có {kind} '{key}', hãy dùng PATCH",
-                           f"{kind} '{key}' already exists, use PATCH")
-        fact = entity_fact(kind, key, payload, body, user.username)
-        return {"ok": True, **rt.write([fact], user.username, idem.key).to_dict()}
+        with rt.write_lock:  # the id is checked and written by one request at a time
+            if key is not None and rt.log.get(kind, key) is not None:
+                raise exists(key)
+            fact = make() if make else entity_fact(kind, key or "", payload, body,
+                                                   user.username)
+            if rt.log.get(kind, fact.key) is not None:
+                raise exists(fact.key)
+            return {"ok": True, **rt.write([fact], user.username, idem.key).to_dict()}
 
     return idem.run(body.model_dump(mode="json"), write, 201)
 
@@ -138,7 +167,8 @@ def _merged(kind: str, key: str, fact: StoredFact, body, username: str) -> Fact:
 
 
 def update(kind: str, key: str, body, request: Request, response: Response, rt: RuntimeDep,
-           user, idem, if_match: str | None = None) -> dict:
+           user, idem, if_match: str | None = None,
+           merge: Callable[[StoredFact], Fact] | None = None) -> dict:
     """A new version of an existing record with the fields the body names.
 
     The read-merge-write is atomic: the latest version is read and merged under the
@@ -146,7 +176,8 @@ def update(kind: str, key: str, body, request: Request, response: Response, rt: 
     inside its append transaction (another worker process may have written in between). With
     ``If-Match`` naming an older version the edit is refused (409 ``version_conflict``, the
     current ETag in body and header); without it a lost race is merged again onto the new
-    version, so no edit drops another's field."""
+    version, so no edit drops another's field. ``merge`` makes the new version from the
+    latest stored one where a kind has its own validation (agencies)."""
     request.state.audit_target = f"{kind}:{key}"
     fact = rt.log.get(kind, key)
     if fact is None:
@@ -160,7 +191,8 @@ def update(kind: str, key: str, body, request: Request, response: Response, rt: 
                 assert latest is not None  # facts are never deleted
                 if if_match is not None and not _matches(if_match, latest):
                     raise _conflict(kind, key, latest, if_match)
-                new = _merged(kind, key, latest, body, user.username)
+                new = merge(latest) if merge else _merged(kind, key, latest, body,
+                                                          user.username)
                 refuse(check_references(rt.log, kind, new.payload))
                 try:
                     outcome = rt.write([new], user.username, idem.key)
@@ -175,17 +207,29 @@ def update(kind: str, key: str, body, request: Request, response: Response, rt: 
     return idem.run(body.model_dump(mode="json", exclude_unset=True), write)
 
 
-@router.post("/agencies", response_model=WriteResult, status_code=201)
+@router.post("/agencies", response_model=WriteResult, status_code=201,
+             responses=AGENCY_WRITE_ERRORS)
 def create_agency(body: AgencyCreate, request: Request, rt: RuntimeDep, user: Admin,
                   idem: IdempotencyDep) -> dict:
-    return create("agency", body.id, body, request, rt, user, idem)
+    """Thêm cơ quan / add an agency, checked as the template's agencies sheet and
+    ``kehoach agency add`` check it (``kg.agency_entries.build_agencies``)."""
+    return create("agency", getattr(body, "id", None), body, request, rt, user, idem,
+                  lambda: agency_fact_of(rt.log, agency_entry(body, user.username), body))
 
 
-@router.patch("/agencies/{agency_id}", response_model=WriteResult, responses=EDIT_ERRORS)
+@router.patch("/agencies/{agency_id}", response_model=WriteResult,
+              responses=AGENCY_EDIT_ERRORS)
 def update_agency(agency_id: str, body: AgencyUpdate, request: Request, response: Response,
                   rt: RuntimeDep, user: Admin, idem: IdempotencyDep,
                   if_match: IfMatch = None) -> dict:
-    return update("agency", agency_id, body, request, response, rt, user, idem, if_match)
+    """Sửa cơ quan / update an agency: the explicit update of ``build_agencies`` (the fields
+    sent replace, aliases are added, ``null`` clears an optional field)."""
+    def merge(latest: StoredFact) -> Fact:
+        entry = agency_entry(body, user.username, agency_id, latest.payload.get("name"))
+        return replace(agency_fact_of(rt.log, entry, body), replaces=latest.version)
+
+    return update("agency", agency_id, body, request, response, rt, user, idem, if_match,
+                  merge)
 
 
 @router.post("/documents", response_model=WriteResult, status_code=201)
