@@ -72,11 +72,14 @@ SELF_CUE = re.compile(
 OBSERVED = re.compile(
     r"(?<!\w)(?:ước|đã\s+(?:đạt|có|thực\s+hiện|hoàn\s+thành|giải\s+ngân|tạo|được\s+công\s+nhận)"
     r"|đạt\s+được|thực\s+hiện\s+được|hiện\s+nay|hiện\s+có|hiện\s+đạt|lũy\s+kế|luỹ\s+kế"
-    r"|so\s+với\s+cùng\s+kỳ|cùng\s+kỳ|đến\s+nay|mới\s+đạt|[0-9]+/[0-9]+\s+(?=[^\W\d_])|(?<!để\s)(?<!đảm\s)(?<!đấu\s)(?:đạt|vượt)\s+(?:các\s+)?(?:chỉ\s+tiêu|mục\s+tiêu|kế\s+hoạch)"
+    r"|so\s+với\s+cùng\s+kỳ|cùng\s+kỳ|đến\s+nay|mới\s+đạt|(?<!để\s)(?<!đảm\s)(?<!đấu\s)(?:đạt|vượt)\s+(?:các\s+)?(?:chỉ\s+tiêu|mục\s+tiêu|kế\s+hoạch)"
     r"|[0-9]\s*%\s*(?:kế\s+hoạch|dự\s+toán))(?!\w)",
     re.IGNORECASE,
 )
 """A clause holding one of these before the figure states a result, not a target."""
+
+PROGRESS = re.compile(r"(?<![\w/.,])[0-9]+/[0-9]+\s+[^\W\d_]")
+"""x/y progress ("3321/3321 đơn vị cấp xã hoàn thành"): a sentence reporting a result."""
 
 SO_FAR = re.compile(r"(?<!\w)(?:đến|tính\s+đến)\s+(?:hết\s+)?(?:tháng|ngày|quý)(?!\w)",
                     re.IGNORECASE)
@@ -539,7 +542,8 @@ def _slots(text: str, start: int, end: int, bounds: _Bounds) -> list[_Found | No
         if not _is_slot(text[previous:found.start], found, has_previous,
                         text[max(start, bounds.floor_end):found.start], bounds.strive):
             continue
-        observed = (OBSERVED.search(_without_asides(text[bounds.watch:found.start]))
+        before = _without_asides(text[bounds.watch:found.start])
+        observed = (OBSERVED.search(before) or PROGRESS.search(before)
                     or (not bounds.strive and SO_FAR.search(text, bounds.watch, found.start))
                     or OBSERVED.search(text, found.end, _before_bracket(text, found.end, end))
                     or (PLAN_SHARE_AFTER.match(text, found.end) and not bounds.strive))
@@ -1000,7 +1004,10 @@ def _row_periods(raw: dict[int, str]) -> dict[int, Period]:
         for row, following in zip(table.rows, [*table.rows[1:], None], strict=False):
             cells = [None] * (width - len(row.cells)) + list(row.cells)
             cell = cells[at] if len(cells) == width else None
-            period = (_heading_period(cell.text) or _bare_year(cell.text)) if cell else None
+            period = None
+            if cell is not None:  # a year or span, never the year of a date ("31/10/2025")
+                period = _heading_period(cell.text) or (
+                    _bare_year(cell.text) if re.fullmatch(r"\s*20[0-9]{2}\s*", cell.text) else None)
             if period is None:
                 continue
             last = following.line - 1 if following is not None else table.last_line
