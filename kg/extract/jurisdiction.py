@@ -308,31 +308,46 @@ def _from_title(lines: list[LogicalLine], reg: Jurisdictions) -> DocumentJurisdi
     return None
 
 
+_ORGAN_BEFORE = re.compile(r"(?:UBND|[ỦUu][ỷy] ban nhân dân|HĐND|Hội đồng nhân dân|Đảng bộ)\s+$")
+"""An organ written before a province mention: "UBND tỉnh Lạng Sơn" is the best evidence."""
+
+
+def _mentions(logical: LogicalLine, reg: Jurisdictions) -> list[tuple[str, int, int]]:
+    """(province code, start, end) of each "tỉnh X" / "thành phố X" naming a province."""
+    found = []
+    for match in _PROVINCE_MENTION.finditer(logical.text):
+        ends = [m.end() for m in re.finditer(r"[^\s-]+", match["name"])]
+        for end in reversed(ends):
+            stop = match.start("name") + end
+            item = reg.resolve(logical.text[match.start():stop])
+            if item is not None and item.kind == "province":
+                found.append((item.code, match.start(), stop))
+                break
+    return found
+
+
 def _from_self_reference(lines: list[LogicalLine],
                          reg: Jurisdictions) -> DocumentJurisdiction | None:
     counts: Counter[str] = Counter()
-    first: dict[str, tuple[int, str]] = {}
+    evidence: dict[str, tuple[int, str]] = {}
+    organs: dict[str, tuple[int, str]] = {}
     self_words = 0
     for logical in lines:
         self_words += len(_SELF_WORDS.findall(logical.text))
-        for match in _PROVINCE_MENTION.finditer(logical.text):
-            words = match["name"].replace("-", " ").split()
-            for size in range(len(words), 0, -1):
-                word = match.group(0)[:match.start("name") - match.start()]
-                phrase = word + " ".join(words[:size])
-                found = reg.resolve(phrase)
-                if found is not None and found.kind == "province":
-                    counts[found.code] += 1
-                    first.setdefault(found.code, (logical.line_at(match.start()), phrase))
-                    break
+        for code, start, stop in _mentions(logical, reg):
+            counts[code] += 1
+            evidence.setdefault(code, (logical.line_at(start), logical.text[start:stop]))
+            organ = _ORGAN_BEFORE.search(logical.text, 0, start)
+            if organ and code not in organs:
+                organs[code] = (logical.line_at(organ.start()), logical.text[organ.start():stop])
     ranked = counts.most_common(2)
     if not ranked or self_words < 2 or ranked[0][1] < SELF_REFERENCE_MIN:
         return None
     if len(ranked) > 1 and ranked[0][1] < 2 * ranked[1][1]:
         return None
     code = ranked[0][0]
-    line, phrase = first[code]
-    return DocumentJurisdiction(code, issuer=code, rule="self_reference", line=line, quote=phrase)
+    line, quote = organs.get(code) or evidence[code]
+    return DocumentJurisdiction(code, issuer=code, rule="self_reference", line=line, quote=quote)
 
 
 NO_EVIDENCE = (

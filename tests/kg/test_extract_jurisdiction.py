@@ -63,6 +63,11 @@ def test_every_lang_son_seed_reads_lang_son(path: Path) -> None:
     assert "Lạng Sơn" in found.quote
 
 
+def test_a_headerless_report_quotes_its_province_with_the_organ_when_it_can() -> None:
+    found = _read(SEEDS[4])
+    assert (found.rule, found.line, found.quote) == ("self_reference", 1, "UBND tỉnh Lạng Sơn")
+
+
 def test_the_guidance_letter_is_told_by_its_number_and_place() -> None:
     found = _read(SEEDS[0])
     assert (found.rule, found.line) == ("place_date", 3)
