@@ -72,7 +72,7 @@ _ACTOR = re.compile(rf"^(?P<agency>{HEAD}(?![\wà-ỹđ])[^:;.()]{{0,140}}?)"
                     rf"(?=\s+(?:{_VERB})(?![\wà-ỹđ]))")
 _CHU_TRI = re.compile(rf"(?<![\wà-ỹđ])(?P<agency>{HEAD}(?![\wà-ỹđ])[^:;.()]{{0,120}}?)"
                       r"\s+(?:là\s+cơ\s+quan\s+)?chủ\s+trì")
-_ASSIGN = re.compile(rf"(?<![\wà-ỹđ])(?:[Gg]iao|[Đđ]ề\s+nghị|[Yy]êu\s+cầu)\s+(?:cho\s+)?"
+_ASSIGN = re.compile(rf"(?:^\W*|[,;:]\s*)(?:[Gg]iao|[Đđ]ề\s+nghị|[Yy]êu\s+cầu)\s+(?:cho\s+)?"
                      rf"(?P<agency>{HEAD}(?![\wà-ỹđ])[^:;.()]{{0,140}}?)"
                      rf"(?=\s+(?:{_VERB})(?![\wà-ỹđ])|\s*[:;.(]|\s*$)")
 _SUPPORT = re.compile(

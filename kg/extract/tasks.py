@@ -127,6 +127,7 @@ _OPENER = re.compile(r"^\W*(?:Trên\s+cơ\s+sở|Căn\s+cứ|Đối\s+với|Về
                      r"Theo\s+đó)\b[^,;]{0,160},\s*")
 _INLINE_NUMBER = re.compile(r"(?:(?<=[:;,])|(?<=^))\s*\(\s*(?:[0-9]{1,2}|[ivx]{1,4})\s*\)\s*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZĐÀ-Ỹ(\[])")
+_REPORT_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-ZĐÀ-Ỹ0-9])")
 _TARGET = re.compile(
     r"phấn\s+đấu[^;.]{0,80}?(?P<target>(?:trên|dưới|tối\s+thiểu|ít\s+nhất|từ|đạt|hơn)?"
     r"\s*[0-9][0-9.,]*\s?(?:-\s?[0-9][0-9.,]*\s?)?%)",
@@ -399,9 +400,10 @@ class _Reader:
     def _read(self, line: LogicalLine, always: bool = False, offset: int = 0) -> list[Task]:
         text = line.clean.text.replace("**", "  ")  # same length: offsets stay
         tasks: list[Task] = []
-        for start, end in _sentences(text, offset):
+        for start, end in _sentences(text, offset, self.report):
             sentence_lead: tuple[str, list[str]] | None = None
-            for clause in _clauses(text, start, end):
+            clauses = [_Clause(start, end, False)] if self.report else _clauses(text, start, end)
+            for clause in clauses:
                 piece = text[clause.start:clause.end]
                 task = self._task(line, piece, clause.start,
                                   always or (clause.numbered and self.report), sentence_lead)
@@ -434,7 +436,9 @@ class _Reader:
         lead, support, stated = self._lead(body, named, sentence_lead)
         found = deadline_in(body, self.year)
         written, due, condition, continuing = _deadline_fields(found)
-        if written is None and self.section_deadline and self.report:
+        if due is None and condition is None and self.section_deadline and self.report:
+            # a report's task section falls due at the end of its period, even for a task
+            # done "thường xuyên" (regularly) within it
             section = deadline_in(self.section_deadline, self.year)
             written, due, condition, continuing = _deadline_fields(section)
         quote, line_no = line.quote(start + lead_start, start + len(piece.rstrip()))
@@ -485,12 +489,13 @@ def _deadline_fields(found: DeadlineFound | None,
     return found.text, found.due, found.condition, found.continuing
 
 
-def _sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
+def _sentences(text: str, offset: int = 0, report: bool = False) -> list[tuple[int, int]]:
     """(start, end) of each sentence from ``offset``; a list number ("6.") stays with its
-    sentence."""
+    sentence. In a report's task section a ";" before a capital also ends one (its lists
+    are of tasks, each a sentence); elsewhere ";" separates the clauses of one sentence."""
     spans: list[tuple[int, int]] = []
     position = offset
-    for match in _SENTENCE_END.finditer(text, offset):
+    for match in (_REPORT_SENTENCE_END if report else _SENTENCE_END).finditer(text, offset):
         if re.fullmatch(r"\s*\(?[0-9]{1,2}[.)]|\s*[IVX]{1,5}\.", text[position:match.start()]):
             continue
         spans.append((position, match.start()))
