@@ -3,7 +3,8 @@
 The period comes from the title: "TÌNH HÌNH KINH TẾ - XÃ HỘI 9 THÁNG ĐẦU NĂM 2024" → 9T/2024,
 "Báo cáo tình hình ... tháng 11 và 11 tháng đầu năm ... 2023" → 11T/2023 (the cumulative
 period wins), or from a figure "to a day" stated near the top ("Tính đến hết 27/11/2025 ...",
-"báo cáo nhanh ... - lũy kế đến hết ngày 27/11/2025") → LK27/11/2025. Only title lines are read
+"báo cáo nhanh ... - lũy kế đến hết ngày 27/11/2025") → LK27/11/2025, else a report on a whole
+year ("Báo cáo tình hình kinh tế - xã hội năm 2024") → 2024. Only title lines are read
 for months and quarters: the first line, headings, bold or "#" lines, the line after a
 document-type heading ("BÁO CÁO", "THÔNG BÁO") and a "V/v" subject; dates ("ngày 16 tháng 11
 năm 2025") and deadlines in them are not periods. A directive, plan or notice whose title names
@@ -45,6 +46,14 @@ _MONTHS = re.compile(
     r"|tháng\s+(?P<month>[0-9]{1,2})\b",
     re.IGNORECASE,
 )
+_YEAR_REPORT = re.compile(
+    r"(?:tình\s+hình|kết\s+quả|báo\s+cáo|đánh\s+giá|ước\s+thực\s+hiện|cả\s+năm)"
+    r"[^.;]{0,120}?năm\s+(?P<year>(?:19|20)[0-9]{2})(?![0-9])",
+    re.IGNORECASE,
+)
+"""A report on a whole year ("Báo cáo tình hình kinh tế - xã hội năm 2024", "ước thực hiện cả
+năm 2025"); a plan's title ("Kế hoạch phát triển ... năm 2025") names no report period."""
+_SECTION = re.compile(r"^\s*(?:phần\s+[ivx0-9]+|[IVX]{1,5}\.|[0-9]{1,2}\.)(?:\s|$)", re.IGNORECASE)
 _YEAR = re.compile(r"(?<![0-9/.])(20[0-9]{2}|19[0-9]{2})(?![0-9])")
 _DAY = (r"[0-9]{1,2}\s*[/.-]\s*[0-9]{1,2}(?:\s*[/.-]\s*[0-9]{4})?"
         r"|[0-9]{1,2}\s+tháng\s+[0-9]{1,2}(?:\s+năm\s+[0-9]{4})?")
@@ -186,5 +195,12 @@ def read_header(lines: list[LogicalLine]) -> DocumentHeader:
         chosen = own_year[0] if own_year else fallback
         period = _month_period(undated, chosen) if chosen else None
         if period is not None:
+            return DocumentHeader(period, issued, year or period.year)
+    for line in titles:
+        if _SECTION.match(_flat(line)):
+            break  # the body's first section: "I. ĐÁNH GIÁ TÌNH HÌNH ... NĂM 2023"
+        report = _YEAR_REPORT.search(_DATES.sub(" ", _flat(line)))
+        if report:
+            period = parse_period(report["year"])
             return DocumentHeader(period, issued, year or period.year)
     return DocumentHeader(None, issued, year or (int(fallback) if fallback else None))

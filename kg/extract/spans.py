@@ -250,13 +250,14 @@ _DOCUMENT_BEFORE = re.compile(r"(?:/[A-ZĐ][\wĐđ&-]*|(?:luật|bộ\s+luật)[
 
 
 def _own_year(match: re.Match[str], text: str, default: Period | None) -> bool:
-    """Whether a bare "năm 2025" is a figure's own period: only in a document without a
-    period of its own (a plan, a notice, a resolution: "Năm 2025, thu ngân sách ... đạt 104%
-    dự toán"; in a 9-month report "năm 2024" names the plan year or a comparison), and never
-    the year of a document ("Công văn 18590/BTC-PTHT năm 2025", "Luật Đầu tư công 2024")."""
-    if default is not None:
-        return False
-    return not _DOCUMENT_BEFORE.search(text[max(0, match.start() - 40):match.start()])
+    """Whether a bare "năm 2025" is a figure's own period: in a document without a period of
+    its own (a plan, a notice, a resolution: "Năm 2025, thu ngân sách ... đạt 104% dự
+    toán") or another year than a year report's (in a 9-month report "năm 2024" names the
+    plan year or a comparison), and never the year of a document ("Công văn 18590/BTC-PTHT
+    năm 2025", "Luật Đầu tư công 2024")."""
+    own = default is None or (default.kind == "year"
+                              and int(match[0].split()[-1]) != default.year)
+    return own and not _DOCUMENT_BEFORE.search(text[max(0, match.start() - 40):match.start()])
 
 
 def find_periods(text: str, default: Period | None, year: int | None = None,

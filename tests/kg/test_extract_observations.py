@@ -568,3 +568,10 @@ def test_a_count_qualifying_the_figure_is_not_its_value() -> None:
             "hoạch vốn.")
     [figure] = extract_text(HEADER + text).observations
     assert (figure.value, figure.unit, figure.pct_of_plan) == ("3.821", "tỷ đồng", "41,97")
+
+
+def test_a_report_on_a_whole_year_has_that_year_but_a_plan_has_no_period() -> None:
+    report = "BÁO CÁO\nTình hình kinh tế - xã hội năm 2024 và kế hoạch năm 2025\n\n"
+    plan = "KẾ HOẠCH\nPhát triển kinh tế - xã hội năm 2025\n\nI. ĐÁNH GIÁ TÌNH HÌNH NĂM 2024\n"
+    assert extract_text(report).period == "2024"
+    assert extract_text(plan).period is None

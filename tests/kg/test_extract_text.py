@@ -145,3 +145,26 @@ def test_any_unicode_raises_only_kehoach_errors(text: str) -> None:
         extract_text(text)
     except KehoachError:
         pass
+
+
+def test_a_bold_dash_list_item_opens_a_new_logical_line() -> None:
+    # data/corpus/BTC_2025_CV-18590-BTC-PTHT_giai-ngan-von-dau-tu-cong.md, lines 27-29
+    text = ("- **Tổng số vốn đã phân bổ** là **1.035.078,9 tỷ đồng**.\n\n"
+            "-** Chưa thực hiện phân bổ** chỉ tiết là **45.749,96 tỷ đồng** vốn NSTW.\n")
+    assert [line.first_line for line in logical_lines(text)] == [1, 3]
+
+
+def test_a_wrapped_item_going_on_with_a_number_stays_one_line() -> None:
+    # data/corpus/VPCP_2025_TB-624-VPCP_ban-chi-dao-chuyen-doi-so.md, lines 203-216 (shortened)
+    text = ("a) Bộ Khoa học và Công nghệ: **(1)** trình Thủ tướng Chính phủ Chương trình; **(4)**\n"
+            "phủ sóng 5G trên phạm vi toàn quốc, phải đạt 90% trong năm 2025 (đến nay mới đạt\n"
+            "39,5%); **(5)** Phối hợp với các bộ, ngành tháo gỡ các khó khăn.\n")
+    [line] = logical_lines(text)
+    assert "mới đạt 39,5%" in line.text and line.line_at(line.text.index("39,5")) == 3
+
+
+@pytest.mark.parametrize(("slip", "mended"), [("kể hoạch", "kế hoạch"), ("lűy kế", "lũy kế")])
+def test_tone_mark_slips_are_mended_for_matching_only(slip: str, mended: str) -> None:
+    # data/corpus/BTC_2025_CV-18590-BTC-PTHT_giai-ngan-von-dau-tu-cong.md, lines 7 and 41
+    clean = strip_markers(f"đạt 56,6% {slip} giao")
+    assert clean.text == f"đạt 56,6% {mended} giao" and len(clean.index) == len(clean.text)
