@@ -3,6 +3,7 @@ headers written the way Vietnamese documents write them."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from kg.extract.jurisdiction import (
     read_jurisdiction,
 )
 from kg.extract.text import logical_lines, read_document
+from kg.jurisdictions import jurisdictions
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = sorted((ROOT / "data" / "langson" / "sources").glob("0*.txt"))
@@ -282,8 +284,6 @@ def test_random_text_never_raises(text: str) -> None:
 
 
 def _bodies(kind: str):
-    from kg.jurisdictions import jurisdictions
-
     return jurisdictions(kind)
 
 
@@ -301,3 +301,40 @@ def test_a_body_of_a_named_province_is_that_province(province, organ, issuer) ->
 def test_a_central_body_is_itself_whoever_writes(body, issuer) -> None:
     assert agency_jurisdiction(body.name, issuer) == body.code
     assert agency_jurisdiction(body.name.upper(), issuer) == body.code
+
+
+@st.composite
+def _provincial_header(draw: st.DrawFn):
+    province = draw(st.sampled_from(jurisdictions("province", dt.date(2026, 1, 1))))
+    organ = draw(st.sampled_from(["ỦY BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN", "UBND"]))
+    place = province.full_name.upper()
+    lines = draw(st.sampled_from([[organ, place], [f"{organ} {place}"],
+                                  [f"{organ} {place}", "SỞ TÀI CHÍNH"]]))
+    rule = draw(st.sampled_from(["-------", "", "|"]))
+    motto = draw(st.sampled_from(["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                                  "CỘNG HÒA XÃ HỘI\nCHỦ NGHĨA VIỆT NAM"]))
+    day = draw(st.integers(1, 28))
+    text = "\n".join([*lines, rule, motto, "Độc lập - Tự do - Hạnh phúc", f"Số: {day}/KH-UBND",
+                      f"{province.name}, ngày {day} tháng 3 năm 2026", "KẾ HOẠCH", "Căn cứ …"])
+    return province.code, text
+
+
+@settings(max_examples=150, deadline=None)
+@given(_provincial_header())
+def test_any_province_header_reads_its_province(case) -> None:
+    code, text = case
+    found = read_jurisdiction(logical_lines(text))
+    assert (found.code, found.issuer, found.rule, found.line) == (code, code, "header", 1)
+    assert found.date is not None and found.date.startswith("2026-03-")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from([j for j in jurisdictions("ministry", dt.date(2026, 1, 1)) if j.symbols]),
+       st.booleans())
+def test_any_ministry_reads_by_its_header_or_its_number(ministry, with_header) -> None:
+    header = f"{ministry.name.upper()}\n-------\n" if with_header else ""
+    text = (f"{header}CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 12/{ministry.symbols[0]}-KH\n"
+            "Hà Nội, ngày 5 tháng 1 năm 2026\n")
+    found = read_jurisdiction(logical_lines(text))
+    assert found.issuer == ministry.code
+    assert found.rule == ("header" if with_header else "number")
