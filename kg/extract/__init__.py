@@ -28,7 +28,7 @@ from kg.extract.progress import statements_in
 from kg.extract.subjects import SubjectReader
 from kg.extract.table_figures import table_observations
 from kg.extract.targets import targets_in
-from kg.extract.tasks import TaskReader
+from kg.extract.tasks import tasks_in
 from kg.extract.text import LogicalLine, TextError, logical_lines, read_document
 from kg.notation import Period, parse_period
 
@@ -84,10 +84,8 @@ def extract_lines(lines: list[LogicalLine], source: str = "<text>",
     subjects = SubjectReader.for_lines(lines)
     inherited = _footnote_contexts(lines, period, header)
     result = Extraction(source=source, period=period.code if period else None)
-    tasks = TaskReader(period or _year_of(header))
     for line in lines:
         if line.heading:
-            result.tasks.extend(tasks.heading(line))
             result.citations.extend(citations_in(line))
             continue
         basis, own = inherited.get(line.footnote, (None, None)) if line.footnote else (None, None)
@@ -95,7 +93,7 @@ def extract_lines(lines: list[LogicalLine], source: str = "<text>",
                                                    subjects))
         result.observations.extend(levels_in(line, own or period, header, subjects))
         result.citations.extend(citations_in(line))
-        result.tasks.extend(tasks.read(line))
+    result.tasks = tasks_in(lines, period or _year_of(header))
     if text is not None:
         result.observations.extend(table_observations(text, period, header, subjects))
     result.progress = statements_in(lines)
