@@ -505,7 +505,10 @@ def _sentences(text: str, offset: int = 0, report: bool = False) -> list[tuple[i
 
 
 def _clauses(text: str, start: int, end: int) -> list[_Clause]:
-    """The clauses of one sentence that may each be a task (see the module docstring)."""
+    """The clauses of one sentence that may each be a task: a ";" opens a new one when an
+    agency follows ("...; Bộ Công an tổng hợp ...") or when the clause before already has its
+    deadline and a new action follows ("... trong năm 2025; gửi văn bản cam kết ..."); the
+    parts of one action ("chủ trì ...; xây dựng ...; chỉ đạo ...") stay one task."""
     cuts: list[tuple[int, bool]] = [(start, False)]
     for match in re.finditer(r";", text[start:end]):
         cuts.append((start + match.end(), False))
@@ -520,12 +523,19 @@ def _clauses(text: str, start: int, end: int) -> list[_Clause]:
         if not piece.strip(" ;"):
             continue
         plain = _flat(piece).strip(" ;")
-        opens = numbered or bool(subject(plain, predicate=True)) or bool(_ACTION.match(plain))
+        dated = bool(clauses) and _has_deadline(text[clauses[-1].start:clauses[-1].end])
+        opens = numbered or bool(subject(plain, predicate=True)) or (
+            bool(_ACTION.match(plain)) and (dated or not clauses))
         if clauses and (is_deadline_only(plain) or not opens):
             clauses[-1].end = stop
             continue
         clauses.append(_Clause(cut, stop, numbered))
     return clauses
+
+
+def _has_deadline(text: str) -> bool:
+    found = deadline_in(text)
+    return found is not None and (found.due is not None or found.condition is not None)
 
 
 def _target(sentence: str) -> str | None:
@@ -584,6 +594,15 @@ def _columns(table: Table) -> _Columns | None:
     return _Columns(task, lead, support, deadline, table.width)
 
 
+def _is_title_row(texts: list[str], columns: _Columns) -> bool:
+    """A full-width row with only its task cell written ("| | Nhiệm vụ giao Bộ trưởng Bộ Công
+    an chỉ đạo | | |") titles the rows under it."""
+    if len(texts) != columns.width or not texts[columns.task].strip():
+        return False
+    others = [t for i, t in enumerate(texts) if i != columns.task]
+    return not any(t.strip() for t in others)
+
+
 def _aligned(row: Row, width: int) -> list[str | None]:
     """The row's cell texts by column: a short row's cells are its rightmost columns (cells
     merged down from the row above are missing on the left); a long row drops its first."""
@@ -627,6 +646,10 @@ def table_tasks(table: Table, year: int | None, issuer: str,
         if len(texts) <= 2 and re.fullmatch(r"[A-ZĐIVXL0-9]{1,5}\.?", texts[0].strip()):
             named = addressee(texts[-1]) if len(texts) == 2 else None
             section_lead = named[0] if named else section_lead
+            continue
+        if _is_title_row(texts, columns):
+            named = lead_in(texts[columns.task]) if columns.task < len(texts) else None
+            section_lead = named or section_lead
             continue
         cells = _aligned(row, columns.width)
         cells = [cell if cell is not None else above[i] for i, cell in enumerate(cells)]
