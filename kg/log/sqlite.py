@@ -400,9 +400,11 @@ class SqliteFactLog:
 
     def last_seq(self) -> int:
         """The sequence number of the jurisdiction's last recorded fact (0: none)."""
-        where, args = self._scope().where()
-        return int(self._rows(f"SELECT COALESCE(MAX(seq), 0) FROM facts WHERE {where}",
-                              args)[0][0])
+        # one indexed MAX per code (SQLite's min/max optimisation needs jurisdiction = ?)
+        codes = self._scope().rows
+        parts = " UNION ALL ".join("SELECT MAX(seq) AS m FROM facts WHERE jurisdiction = ?"
+                                   for _ in codes)
+        return int(self._rows(f"SELECT COALESCE(MAX(m), 0) FROM ({parts})", codes)[0][0])
 
     def _rows(self, sql: str, args: Sequence[object] = ()) -> list[tuple]:
         return fetch_all(self._conn, self._lock, sql, args)
