@@ -24,6 +24,8 @@ import yaml
 
 from kg.errors import DatasetError, Place
 from kg.matching import fold
+from kg.notation.text import nfc
+from kg.search import has_diacritics
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "jurisdictions.yaml"
 """The reference list shipped with kehoach."""
@@ -59,13 +61,18 @@ ORGAN_PREFIXES: tuple[str, ...] = (
 """Folded organ words whose remainder is the locality itself: "UBND tỉnh X" → "tỉnh X"."""
 
 LOCAL_HEADS: tuple[str, ...] = (
-    "so", "ban", "cong an", "bo chi huy", "kho bac", "cuc", "chi cuc", "thanh tra",
-    "van phong", "dai", "bao", "truong", "benh vien", "trung tam", "quy", "lien doan",
-    "hoi", "mat tran", "uy ban", "doan", "toa an", "vien kiem sat", "huyen", "quan", "thi xa",
-    "thanh pho", "xa", "phuong", "thi tran", "tp",
+    "sở", "ban", "công an", "bộ chỉ huy", "kho bạc", "cục", "chi cục", "thanh tra", "văn phòng",
+    "đài", "báo", "trường", "bệnh viện", "trung tâm", "quỹ", "liên đoàn", "liên minh", "hội",
+    "mặt trận", "ủy ban", "uỷ ban", "đoàn", "tòa án", "toà án", "viện kiểm sát", "huyện",
+    "quận", "thị xã", "thành phố", "xã", "phường", "thị trấn", "tp", "tp.",
 )
-"""Folded first words of a body or place inside a province: "Sở Tài chính tỉnh X", "Công an
-tỉnh X", "huyện Lộc Bình, tỉnh Lạng Sơn" belong to X."""
+"""First words (lower case, with diacritics) of a body or place inside a province: "Sở Tài
+chính tỉnh X", "Công an tỉnh X", "huyện Lộc Bình, tỉnh Lạng Sơn" belong to X. Compared with
+diacritics when the name has them ("Bảo đảm … tỉnh X" is a sentence, "Báo … tỉnh X" a body),
+folded when it was written without."""
+
+LOCAL_MAX_WORDS = 16
+"""A longer text is a sentence, not the name of a body or place."""
 
 _LOCALITY = re.compile(r"\b(?:tinh|thanh pho|tp)\b")
 
@@ -121,6 +128,14 @@ class Jurisdiction:
     def valid_on(self, on: dt.date) -> bool:
         after = self.valid_from is None or on >= self.valid_from
         return after and (self.valid_until is None or on <= self.valid_until)
+
+
+def _starts_local(name: str) -> bool:
+    """Whether ``name`` starts with one of ``LOCAL_HEADS``."""
+    if has_diacritics(name):
+        lower = " ".join(nfc(name).lower().split())
+        return lower.startswith(tuple(f"{head} " for head in LOCAL_HEADS))
+    return fold(name).startswith(tuple(f"{fold(head)} " for head in LOCAL_HEADS))
 
 
 def name_key(text: str) -> str:
@@ -183,7 +198,7 @@ class Jurisdictions:
                 code = self._province(key[len(prefix) + 1:])
                 if code:
                     return code
-        if key.startswith(LOCAL_HEADS):
+        if _starts_local(name) and len(key.split()) <= LOCAL_MAX_WORDS:
             for match in _LOCALITY.finditer(key):
                 if match.start() == 0:
                     continue

@@ -115,6 +115,7 @@ def test_resolve_names_as_documents_write_them(name: str, code: str) -> None:
 @pytest.mark.parametrize("name", [
     "Sở Tài chính", "UBND tỉnh", "huyện Lộc Bình", "Đồng", "tỉnh Quảng Tây", "Lạng", "",
     "thành phố Lạng Sơn", "Bộ Tài", "Ban Chỉ đạo của Chính phủ", "Dong Nai Province x",
+    "Bảo đảm an ninh trên địa bàn tỉnh Lạng Sơn", "Bàn giao cho tỉnh Lạng Sơn",
 ])
 def test_resolve_never_guesses(name: str) -> None:
     assert resolve(name) is None
