@@ -81,6 +81,10 @@ OBSERVED = re.compile(
 PROGRESS = re.compile(r"(?<![\w/.,])[0-9]+/[0-9]+\s+[^\W\d_]")
 """x/y progress ("3321/3321 đơn vị cấp xã hoàn thành"): a sentence reporting a result."""
 
+HAS_BEEN = re.compile(r"(?<!\w)đã\s+được\s+(?!giao)", re.IGNORECASE)
+""""đã được" (has been) before a figure in its clause: a result ("... đã được khởi công xây
+dựng, tiến độ bình quân đạt 55%")."""
+
 SO_FAR = re.compile(r"(?<!\w)(?:đến|tính\s+đến)\s+(?:hết\s+)?(?:tháng|ngày|quý)(?!\w)",
                     re.IGNORECASE)
 """A figure "đến hết tháng 6/2024" is a result so far, unless the sentence strives for it."""
@@ -544,6 +548,7 @@ def _slots(text: str, start: int, end: int, bounds: _Bounds) -> list[_Found | No
             continue
         before = _without_asides(text[bounds.watch:found.start])
         observed = (OBSERVED.search(before) or PROGRESS.search(before)
+                    or HAS_BEEN.search(text, max(bounds.watch, start), found.start)
                     or (not bounds.strive and SO_FAR.search(text, bounds.watch, found.start))
                     or OBSERVED.search(text, found.end, _before_bracket(text, found.end, end))
                     or (PLAN_SHARE_AFTER.match(text, found.end) and not bounds.strive))
@@ -559,7 +564,7 @@ def _expressions(text: str, start: int, end: int) -> list[_Found]:
     for match in _EXPRESSION.finditer(text, start, end):
         if any(a <= match.start() < b for a, b in quoted):
             continue  # a cited text ("... không quá 500 triệu đồng"), not this document's
-        qualified = match["op"] or match["from"] or match["approx"]
+        qualified = match["op"] or match["approx"]
         if not qualified and ORDINAL_BEFORE.search(text[max(start, match.start() - 12):
                                                         match.start()]):
             continue

@@ -264,3 +264,42 @@ def test_pipe_table_with_a_column_per_year() -> None:
         ("Tỷ lệ hồ sơ trực tuyến toàn trình", "≥ 85", "%", "2027"),
     ]
     assert result[1].line == 23
+
+
+def test_task_table_row_is_dated_by_its_time_column_not_by_a_date() -> None:
+    # data/corpus/TTg_2025_QD-2530-QD-TTg_ke-hoach-khong-khi.md, lines 700-770 (shape)
+    text = "\n".join([
+        "II. NHIỆM VỤ, GIẢI PHÁP", "",
+        "|", "STT", "|", "Cơ quan chủ trì", "|", "Nội dung nhiệm vụ", "|", "Chỉ tiêu đạt được",
+        "|", "Thời hạn hoàn thành", "|",
+        "|", "1", "|", "Bộ Nông nghiệp và Môi trường", "|", "Xây dựng Nhãn sinh thái", "|",
+        "- Bộ tiêu chí được ban hành, có ít nhất 02 loại hình sản phẩm được cấp", "|",
+        "Giai đoạn 2026 - 2027", "|",
+        "|", "2", "|", "Bộ Xây dựng", "|", "Kiểm soát bụi", "|",
+        "- 100% các công trình xây dựng lớn tuân thủ các biện pháp giảm bụi", "|",
+        "31/10/2026", "|", ""])
+    result = extract_text(text).targets
+    assert [(t.expression, t.unit, t.period) for t in result] == [
+        ("ít nhất 02", "loại hình sản phẩm", "2026-2027"), ("100", "%", None)]
+
+
+def test_lead_in_line_with_a_year_dates_the_list_after_it() -> None:
+    # TTg_2025_QD-2530-QD-TTg_ke-hoach-khong-khi.md, lines 1498-1500
+    text = ("- Đạt mục tiêu về công trình xanh vào năm 2030:\n"
+            "Hà Nội có tối thiểu 200 công trình, Thành phố Hồ Chí Minh có tối thiểu 500\n"
+            "công trình.\n")
+    result = extract_text(text).targets
+    assert [(t.expression, t.unit, t.period, t.line) for t in result] == [
+        ("tối thiểu 200", "công trình", "2030", 2), ("tối thiểu 500", "công trình", "2030", 2)]
+    assert [t.indicator for t in result] == ["Hà Nội có công trình",
+                                             "Thành phố Hồ Chí Minh có công trình"]
+
+
+def test_document_numbers_progress_and_has_been_are_not_targets() -> None:
+    # data/corpus/VPCP_2025_TB-624-VPCP_ban-chi-dao-chuyen-doi-so.md, lines 1092, 2513;
+    # data/langson/sources/001_423ec5bd75490e40.txt, line 585
+    text = ("Phấn đấu triển khai Kế hoạch 02 và Đề án 06 đúng tiến độ.\n"
+            "Có 3321/3321 đơn vị cấp xã hoàn thành việc lựa chọn ít nhất 02 cán bộ.\n"
+            "Các công trình tại các xã phấn đấu đạt chuẩn năm 2024 đã được khởi công xây dựng, "
+            "tiến độ bình quân đạt 55%.\n")
+    assert targets(text) == []
