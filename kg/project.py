@@ -40,6 +40,7 @@ from rdflib import RDF, RDFS, BNode, Literal, URIRef
 from rdflib.namespace import TIME, XSD
 
 from kg.errors import KehoachError
+from kg.jurisdictions import jurisdiction_of
 from kg.log import StoredFact
 from kg.notation import Period, parse_expression, parse_number, parse_quantity
 from kg.notation.docnumbers import parse_document_number
@@ -597,4 +598,33 @@ def fact_triples(fact: StoredFact, node: URIRef | None = None) -> list[Triple]:
         return []
     node = entity_iri(fact.kind, fact.key) if node is None else node
     label = fact.payload.get(LABEL_FIELDS.get(fact.kind, "")) or fact.key
-    return [t for t in _common(fact, node, label) + projector(fact, node) if t[2] is not None]
+    return [t for t in _common(fact, node, label) + projector(fact, node)
+            + _in_jurisdiction(fact, node) if t[2] is not None]
+
+
+JURISDICTION_KINDS = frozenset({"agency", "document", "indicator", "target", "task",
+                                "observation", "alert", "status_change"})
+"""Kinds whose node says which jurisdiction it belongs to (``kh:inJurisdiction``)."""
+
+
+def _in_jurisdiction(fact: StoredFact, node: URIRef) -> list[Triple]:
+    code = getattr(fact, "jurisdiction", None)
+    if not code or fact.kind not in JURISDICTION_KINDS:
+        return []
+    place, triples = _jurisdiction_node(code)
+    return [(node, KH.inJurisdiction, place), *triples] if place is not None else []
+
+
+@lru_cache(maxsize=256)
+def _jurisdiction_node(code: str) -> tuple[URIRef | None, tuple[Triple, ...]]:
+    """A jurisdiction of the shipped list (kg.jurisdictions): its node, typed and named
+    (the full list with the 2025 mergers: ``kg.jurisdiction_graph``); None for a code the
+    list does not hold."""
+    item = jurisdiction_of(code)
+    if item is None:
+        return None, ()
+    node = entity_iri("jurisdiction", code)
+    return node, ((node, RDF.type, KH.Jurisdiction),
+                  (node, SKOS.prefLabel, Literal(item.full_name, lang="vi")),
+                  (node, SKOS.prefLabel, Literal(item.name_en, lang="en")),
+                  (node, SKOS.notation, Literal(code)))

@@ -311,3 +311,13 @@ def test_a_figure_to_a_day_has_its_own_period_kind_in_the_year():
     assert (KH.period_to_date, SKOS.notation, Literal("to_date")) not in triples  # in the TBox
     years = [o for s, p, o in triples if s == period and str(p).endswith("intervalIn")]
     assert years == [entity_iri("period", "2025")]
+
+
+def test_facts_say_which_jurisdiction_they_belong_to(plan):
+    # issue 16: every plan, target, observation, task and agency belongs to a jurisdiction
+    g = plan.graph
+    lang_son = entity_iri("jurisdiction", "lang-son")
+    assert (lang_son, RDF.type, KH.Jurisdiction) in g
+    for kind, key in (("agency", "so-tai-chinh"), ("target", "grdp_growth@2024"),
+                      ("task", "task-001-001"), ("document", "seed-004")):
+        assert g.value(entity_iri(kind, key), KH.inJurisdiction) == lang_son, (kind, key)
