@@ -95,6 +95,12 @@ _NEVER = re.compile(
 )
 _ASSIGNS = re.compile(r"(?:^\W*|,\s+)(?:[Gg]iao|[Đđ]ề\s+nghị|[Yy]êu\s+cầu)\s+(?:cho\s+)?"
                       r"(?:các\s+|[A-ZĐỦ])")
+_QUOTES = re.compile(
+    r"^\W*(?:Theo|Căn\s+cứ|Tại)\s+(?:quy\s+định\s+tại\s+)?(?:Điều|khoản|Khoản|Mục|Chương)\s+"
+    r"[0-9]+\b.{0,200}(?:như\s+sau|sau\s+đây)\s*:?\s*$")
+"""A line that introduces another document's article ("Theo Điều 5 Luật Đầu tư công 2024 quy
+định về đối tượng đầu tư công như sau:"): its quoted provisions are no tasks of this one."""
+_BOLD_LINE = re.compile(r"^\s*\*\*[^*]+\*\*\s*$")
 _TAIL_MARKER = re.compile(r"(?:^|\s)\*\*\s*((?:[0-9]{1,2}|[IVX]{1,5})\.)\s*$")
 _CLOSING = re.compile(r"^\W*(?:Nơi\s+nhận|(?:TM|KT|TL|TUQ)\.\s)")
 _APPENDIX = re.compile(r"^\W*PHỤ\s+LỤC\b")
@@ -295,6 +301,7 @@ class _Reader:
         self.section_deadline: str | None = None
         self.closing = False
         self.pending: int | None = None
+        self.quoting = False
 
     # -- state ---------------------------------------------------------------------------
     def _active(self) -> bool:
@@ -340,6 +347,12 @@ class _Reader:
         level, body = _marker(text)
         if self.report:
             return self._report_line(line, text, level)
+        if _QUOTES.search(text):
+            self.quoting = True  # what follows is another document's text, quoted
+            return []
+        if self.quoting and not (line.heading or text.endswith("?") or _BOLD_LINE.match(line.text)):
+            return []
+        self.quoting = False
         tail = _TAIL_MARKER.search(line.text)
         found = self._directive_line(line, text, level, body)
         if tail:  # "... **2." closing this line opens the item on the next one

@@ -280,3 +280,12 @@ def test_a_recipient_list_never_yields_a_task(names: list[str]) -> None:
 def test_random_text_never_raises(text: str) -> None:
     for task in directive(text):
         assert task.line >= 1
+
+
+def test_quoted_article_of_another_document_gives_no_task() -> None:
+    # BTC_2025_bang-giai-ngan l.39-53: a page quoting Luật Đầu tư công, then its own heading
+    tasks = directive("Theo Điều 17 Luật Đầu tư công 2024 quy định về các hành vi bị nghiêm "
+                      "cấm trong đầu tư công như sau:\n\n- Đưa, nhận, môi giới hối lộ.\n\n"
+                      "- Sử dụng vốn đầu tư công không đúng mục đích, không đúng đối tượng.\n\n"
+                      "**II. NHIỆM VỤ**\n\nSở Tài chính tổng hợp, báo cáo UBND tỉnh.\n")
+    assert [t.agency for t in tasks] == ["Sở Tài chính"]
