@@ -15,11 +15,10 @@ from kg.agencies import AGENCY_KINDS, choose_kind
 from kg.agency_entries import AgencyEntry, AgencyProblems, add_agencies, list_agencies
 from kg.errors import Place
 from kg.log import Source, open_existing_log, open_log
-from kg.template import ImportProblems, check_file, import_file
 from kg.wording import vn_date
 from service.cli import graph
 from service.cli.options import DbOption, JsonOption, command, emit_json
-from service.cli.template import _report, _report_problems
+from service.cli.template import run_import
 
 SUBCOMMANDS = ("add", "import", "list", "show")
 OPTION_OF = {"name": "NAME", "id": "--id", "short": "--short", "name_en": "--name-en",
@@ -151,14 +150,7 @@ def import_agencies(
 
     Example: kehoach agency import co-quan.csv --db /tmp/kh.db
     """
-    with open_log(db) as log:
-        try:
-            check = check_file if dry_run else import_file
-            result = check(log, file, "agencies")
-        except ImportProblems as err:
-            _report_problems(err, as_json)
-            raise typer.Exit(2) from None
-    _report(result, dry_run, as_json)
+    run_import(file, db, "agencies", dry_run, as_json)
 
 
 @command

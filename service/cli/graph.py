@@ -1,4 +1,5 @@
-"""Commands over the knowledge graph: who, agency, trace, impact, sparql, export, check."""
+"""Commands over the knowledge graph: who, trace, impact, sparql, export, check; and an agency's
+portfolio (``agency``), registered by the ``kehoach agency`` group (service/cli/agency.py)."""
 
 from __future__ import annotations
 
@@ -32,8 +33,10 @@ class ExportFormat(StrEnum):
 
 
 def register(app: typer.Typer) -> None:
-    for name, fn in (("who", who), ("agency", agency), ("trace", trace), ("impact", impact),
-                     ("sparql", sparql), ("export", export), ("check", check)):
+    # ``agency`` (the portfolio) is reached through the ``kehoach agency`` group
+    # (service/cli/agency.py: ``agency show`` and ``agency NAME``).
+    for name, fn in (("who", who), ("trace", trace), ("impact", impact), ("sparql", sparql),
+                     ("export", export), ("check", check)):
         app.command(name)(fn)
 
 

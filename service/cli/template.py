@@ -10,16 +10,22 @@ from typing import Annotated
 import typer
 
 from kg.log import open_log
-from kg.template import ImportProblems, ImportResult, check_file, import_file, write_template
+from kg.template import (
+    SHEET_KINDS,
+    ImportProblems,
+    ImportResult,
+    check_file,
+    import_file,
+    write_template,
+)
 from service.cli.options import DbOption, JsonOption, command, emit_json
 
 DEFAULT_TEMPLATE = Path("mau-nhap-lieu-kehoach.xlsx")
 
 
-class Kind(StrEnum):
-    targets = "targets"
-    observations = "observations"
-    tasks = "tasks"
+Kind = StrEnum("Kind", {key: key for key in SHEET_KINDS})
+"""The sheet kinds ``--kind`` accepts: kg.template's registry (agencies, targets, observations,
+tasks)."""
 
 
 def register(app: typer.Typer) -> None:
@@ -51,10 +57,18 @@ def import_command(
 
     Example: kehoach import so-lieu-thang-11.xlsx --db /tmp/kh.db
     """
+    run_import(file, db, kind.value if kind else None, dry_run, as_json)
+
+
+def run_import(file: Path, db: Path | None, kind: str | None, dry_run: bool,
+               as_json: bool) -> None:
+    """Check (``dry_run``) or import ``file`` as the sheet ``kind`` (None: every sheet, CSV
+    detected from its headers) and print what was read or every problem (then exit 2); the
+    one door of ``kehoach import`` and ``kehoach agency import``."""
     with open_log(db) as log:
         try:
             check = check_file if dry_run else import_file
-            result = check(log, file, kind.value if kind else None)
+            result = check(log, file, kind)
         except ImportProblems as err:
             _report_problems(err, as_json)
             raise typer.Exit(2) from None
@@ -96,8 +110,9 @@ def template(
 ) -> None:
     """Ghi mẫu nhập liệu trống / write the blank, annotated XLSX template.
 
-    Sheets: "Hướng dẫn" (every column explained, with examples), "Chỉ tiêu - Mục tiêu",
-    "Số liệu", "Nhiệm vụ". Row 1: Vietnamese headers; row 2: English keys; data from row 3.
+    Sheets: "Hướng dẫn" (every column explained, with examples), "Cơ quan" (agencies),
+    "Chỉ tiêu - Mục tiêu", "Số liệu", "Nhiệm vụ". Row 1: Vietnamese headers; row 2: English
+    keys; data from row 3.
 
     Example: kehoach template --out mau.xlsx
     """

@@ -8,33 +8,14 @@ import json
 from pathlib import Path
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
 from kg.log import open_log
-
-
-def make_app() -> typer.Typer:
-    """The real app; a fresh one with only this group if another module is unfinished."""
-    try:
-        from service.cli.app import build_app
-
-        return build_app()
-    except Exception:  # another developer's command module may not import yet
-        from service.cli import agency
-
-        app = typer.Typer()
-
-        @app.callback()
-        def main() -> None:
-            """kehoach"""
-
-        agency.register(app)
-        return app
+from service.cli.app import build_app
 
 
 def run(*args: object):
-    return CliRunner().invoke(make_app(), [str(a) for a in args])
+    return CliRunner().invoke(build_app(), [str(a) for a in args])
 
 
 @pytest.fixture
@@ -133,6 +114,30 @@ def test_import_agencies_csv_then_reimport(db, tmp_path):
     r = run("agency", "import", bad, "--db", db)
     assert r.exit_code == 2
     assert "[unknown_agency]" in r.stderr and "hàng 2" in r.stderr and "'parent'" in r.stderr
+
+
+def test_import_kind_agencies_reads_a_csv_as_the_agencies_sheet(db, tmp_path):
+    """`kehoach import --kind agencies` is the same import as `kehoach agency import` (a
+    re-import by either adds nothing); the file read as another kind is refused."""
+    path = write_csv(tmp_path / "agencies.csv", [
+        ["name", "kind", "parent", "jurisdiction"],
+        ["Ủy ban nhân dân tỉnh Đồng Tháp", "UBND tỉnh", "", "dong-thap"],
+        ["Sở Xây dựng", "", "Ủy ban nhân dân tỉnh Đồng Tháp", "Đồng Tháp"]])
+    checked = run("import", path, "--kind", "agencies", "--dry-run", "--db", db)
+    assert checked.exit_code == 0, checked.output
+    assert "valid, not written" in checked.stdout and "agency 2" in checked.stdout
+    r = run("import", path, "--kind", "agencies", "--json", "--db", db)
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["dry_run"] is False
+    with open_log(db) as log:
+        so = log.get("agency", "so-xay-dung")
+        assert so is not None
+        assert (so.payload["kind"], so.payload["parent"], so.payload["jurisdiction"]) == (
+            "department", "ubnd-tinh-dong-thap", "dong-thap")
+    same = run("agency", "import", path, "--db", db)
+    assert same.exit_code == 0 and "duplicate 2" in same.stdout
+    wrong = run("import", path, "--kind", "tasks", "--db", db)
+    assert wrong.exit_code == 2 and "[template_no_header]" in wrong.stderr
 
 
 def test_agency_name_alone_is_still_the_portfolio(db):
