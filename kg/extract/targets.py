@@ -377,13 +377,20 @@ def _sentence_like(text: str) -> bool:
     return len(body) > 120 or next(ends, None) is not None
 
 
+_STATES_FIGURE = re.compile(
+    r"[0-9]\s*%|(?<!\w)(?:đạt|chiếm|là|còn|tăng|giảm|khoảng|tối\s+thiểu|ít\s+nhất|trên|dưới)"
+    r"\s+[0-9]|:\s*[0-9]", re.IGNORECASE)
+"""A numbered line that states a figure ("1. Tốc độ tăng trưởng GRDP đạt 8%") is a list item
+of targets, not a heading, even without a full stop."""
+
+
 def _is_title(line: LogicalLine) -> bool:
     """A heading, or a numbered line ending with a colon that opens a list ("1.2. Dự kiến
     các chỉ tiêu chủ yếu của năm 2024 a) Các chỉ tiêu kinh tế:")."""
     if line.footnote is not None:
         return False
     if line.heading:
-        return not _sentence_like(line.text) and not re.search(r"[0-9]\s*%", line.text)
+        return not _sentence_like(line.text) and not _STATES_FIGURE.search(line.text)
     body = _plain(line.text)
     return (len(body) < 160 and body.endswith(":") and _heading_level(body) < 5
             and not re.search(r"[0-9]\s*%", body))
@@ -623,7 +630,7 @@ def _parses(expression: str, unit: str | None) -> bool:
     try:
         parse_expression(expression)
         if unit and "%" not in expression:
-            parse_expression(f"{expression}{unit}" if unit == "%" else f"{expression} {unit}")
+            parse_expression(f"{expression}%" if unit.startswith("%") else f"{expression} {unit}")
     except ParseError:
         return False
     return True
@@ -633,9 +640,9 @@ def _unit_after(text: str, position: int) -> tuple[str | None, int]:
     """The unit written after a figure: "%", scale words and one word ("nghìn tỷ đồng",
     "nghìn lượt"), a known unit of several words ("doanh nghiệp") or one word ("ha",
     "μg/m3"); None when a connective follows."""
-    match = re.match(r"\s*%", text[position:])
-    if match:
-        return "%", position + match.end()
+    match = re.match(r"\s*%(?:\s*/\s*(năm|tháng|quý)(?!\w))?", text[position:], re.IGNORECASE)
+    if match:  # "1 - 1,5%/năm": a yearly rate keeps its "/năm"
+        return ("%/" + match[1].lower() if match[1] else "%"), position + match.end()
     words: list[str] = []
     cursor = position
     while True:

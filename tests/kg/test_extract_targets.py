@@ -303,3 +303,19 @@ def test_document_numbers_progress_and_has_been_are_not_targets() -> None:
             "Các công trình tại các xã phấn đấu đạt chuẩn năm 2024 đã được khởi công xây dựng, "
             "tiến độ bình quân đạt 55%.\n")
     assert targets(text) == []
+
+
+def test_numbered_items_without_full_stops_are_targets_not_headings() -> None:
+    # the shape of an HĐND resolution on the annual plan (Điều 1 ... Các chỉ tiêu chủ yếu)
+    text = ("NGHỊ QUYẾT\nVỀ KẾ HOẠCH PHÁT TRIỂN KINH TẾ - XÃ HỘI NĂM 2026\n\n"
+            "Điều 1. Mục tiêu, chỉ tiêu chủ yếu\n2. Các chỉ tiêu chủ yếu\na) Về kinh tế\n"
+            "1. GRDP bình quân đầu người đạt 150 triệu đồng/người\n"
+            "2. Tỷ lệ hộ nghèo giảm bình quân 1-1,5%/năm\n"
+            "3. Tổng vốn đầu tư toàn xã hội: 95.000 tỷ đồng\n"
+            "Điều 2. Tổ chức thực hiện\n")
+    result = extract_text(text).targets
+    assert [(t.indicator, t.expression, t.unit, t.period) for t in result] == [
+        ("GRDP bình quân đầu người", "150", "triệu đồng/người", "2026"),
+        ("Tỷ lệ hộ nghèo giảm bình quân", "1-1,5", "%/năm", "2026"),
+        ("Tổng vốn đầu tư toàn xã hội", "95.000", "tỷ đồng", "2026"),
+    ]
