@@ -20,9 +20,14 @@ from rules.subjects import (
     _choose,
     _period,
     _row_verdict,
+    agency_words,
+    day_words,
     indicator_info,
     pace_groups,
+    responsible_agency,
+    verdict_check_fields,
 )
+from rules.vocabulary import STATUSES, count_en
 
 COMPLETED_WORDS = ("completed", "done", "hoàn thành")
 
@@ -157,10 +162,13 @@ def task_measures(snap: Snapshot, scale: TaskScale | None = None) -> list[Measur
         event.update(completed=timing.completed, has_due=timing.has_due,
                      conditional=bool(tp.get("condition")), days_late=timing.days_late,
                      days_overdue=timing.days_overdue, days_to_due=timing.days_to_due,
-                     deadline=str(tp.get("deadline_text") or tp.get("deadline") or "—"),
+                     days_late_en=count_en(timing.days_late, "day"),
+                     days_overdue_en=count_en(timing.days_overdue, "day"),
+                     days_to_due_en=count_en(timing.days_to_due, "day"),
+                     deadline=str(tp.get("deadline_text") or day_words(tp.get("deadline"))),
                      continuing=continuing, completed_date_known=done.date_known,
-                     completed_reported=done.reported.isoformat() if done.reported else "—",
-                     overdue_since=since)
+                     completed_reported=day_words(done.reported),
+                     overdue_since=day_words(since))
         used = [task] + ([done.update] if done.update else [])
         details = {"bucket": scale.bucket(timing.days_overdue),
                    "days_overdue": timing.days_overdue, "overdue_since": since,
@@ -241,27 +249,6 @@ def active_years(snap: Snapshot) -> list[int]:
     return sorted(years)
 
 
-def responsible_agency(snap: Snapshot, agency: str | None, on: date) -> str | None:
-    """The agency answering for a duty on ``on``: the agency itself if it existed then, else
-    its successor (``succeeded_by``, followed through several mergers) existing then; None if
-    it was not yet created or has no successor on that date. An agency the log does not
-    describe is taken as written (no dates to check)."""
-    seen: set[str] = set()
-    while agency and agency not in seen:
-        seen.add(agency)
-        fact = snap.get("agency", agency)
-        if fact is None:
-            return agency
-        start = as_date(fact.payload.get("valid_from"))
-        end = as_date(fact.payload.get("valid_until"))
-        if start is not None and on < start:
-            return None
-        if end is None or on <= end:
-            return agency
-        agency = fact.payload.get("succeeded_by")
-    return None
-
-
 def _addressee(snap: Snapshot, lead: str, due: date) -> str | None:
     """Who a missing report is addressed to: the agency that owed it on its due date, or — if
     that agency has since been merged — its successor on the day the report is judged."""
@@ -293,7 +280,8 @@ def report_measures(snap: Snapshot, calendar: dict[str, Any],
             event = _base(snap, "report_due", ind.key, indicator_info(snap, ind.key)[0],
                           "indicator", code, agency)
             event.update(reported=_reported(snap, ind.key, _period(code).year, month),
-                         days_past_due=(snap.as_of - due).days, due=due.isoformat(),
+                         days_past_due=(snap.as_of - due).days, due=day_words(due),
+                         days_past_due_en=count_en((snap.as_of - due).days, "day"),
                          basis_vi=basis_text(report, "vi"), basis_en=basis_text(report, "en"))
             details = {"report": report["id"], "due": due.isoformat(),
                        "basis": dict(report["basis"]), "lead_agency": lead}
@@ -320,7 +308,12 @@ def lagging_measures(snap: Snapshot, history: dict[str, dict[str, str]],
         event = _base(snap, "lagging", subject, names.get(subject, subject), "target",
                       codes[-1], agency)
         supervisor = agencies_parent.get(agency or "") or "ubnd-tinh"
-        event.update(periods=streak, last_status=statuses[-1], supervisor=supervisor)
+        last = STATUSES["pace"][statuses[-1]]
+        event.update(periods=streak, periods_en=count_en(streak, "period"),
+                     last_status=statuses[-1], last_status_vi=last.vi.lower(),
+                     last_status_en=last.en, supervisor=supervisor,
+                     supervisor_name=agency_words(snap, supervisor),
+                     supervisor_name_en=agency_words(snap, supervisor, "en"))
         out.append(Measure(event, evidence, [], {"periods": codes[-streak:],
                                                  "supervisor": supervisor}))
     return out
@@ -392,9 +385,7 @@ def reported_verdict_checks(snap: Snapshot) -> list[Measure]:
             name, _d, agency = indicator_info(snap, row["indicator"])
             event = _base(snap, "verdict_check", obs.key, name, "observation",
                           str(row["table"]), agency)
-            official = ms.official_verdict(row["verdict"])
-            event.update(agrees=official == computed, official=str(row["verdict"]),
-                         computed=computed, plan=str(row["plan"]), actual=str(row["estimate"]))
+            event.update(verdict_check_fields(row, computed))
             target = snap.get("target", f"{row['indicator']}@{row['table']}")
             out.append(Measure(event, [o for o, _r in scope] + ([target] if target else []), [],
                                {"row": row["row"], "reported_with": "observation"}))

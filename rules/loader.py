@@ -37,7 +37,9 @@ from rules.vocabulary import (
     OPERATORS,
     SEVERITIES,
     STATUSES,
+    explain,
     field_spec,
+    sample_event,
 )
 
 RULES_DIR = Path(__file__).resolve().parent
@@ -363,6 +365,11 @@ def _check_explanation(explanation: dict[str, str], fact: str, fail: Any) -> Non
             if name and field_spec(fact, name) is None:
                 raise fail(f"chỗ trống không có trong từ vựng: '{{{name}}}'",
                            f"unknown placeholder '{{{name}}}' in the explanation")
+        try:  # a format the field's type cannot take ("{agency_name:.2f}")
+            explain(text, sample_event(fact))
+        except (ValueError, TypeError, IndexError, KeyError) as err:
+            raise fail(f"giải thích không điền được: {err}",
+                       f"the explanation cannot be filled: {err}") from None
 
 
 def threshold_text(value: float, lang: str, pct: bool = False) -> str:

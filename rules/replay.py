@@ -44,7 +44,7 @@ from rules.subjects import (
     verdict_checks,
     verdict_measures,
 )
-from rules.vocabulary import FACTS, STATUSES
+from rules.vocabulary import FACTS, STATUSES, explain
 
 
 @dataclass
@@ -108,10 +108,9 @@ def build_measures(snap: Snapshot, calendar: dict[str, Any],
 
 
 def _explain(template: str, event: dict[str, Any]) -> str:
-    try:
-        return template.format(**event)
-    except (KeyError, ValueError, IndexError):
-        return template
+    """A rule's explanation for one measure (``rules.vocabulary.explain``: names, dates
+    dd/mm/yyyy and Vietnamese numbers come from the measure's own fields)."""
+    return explain(template, event)
 
 
 def _subject(event: dict[str, Any]) -> Subject:

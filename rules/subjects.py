@@ -8,20 +8,23 @@ Python (fact ids, source quotes, the target's document chain).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+from kg.dating import as_date
 from kg.errors import KehoachError
 from kg.log import StoredFact
 from kg.notation.expressions import TargetExpression, parse_expression
 from kg.notation.numbers import format_number, parse_number
 from kg.notation.periods import Period, parse_period
 from kg.template.facts import infer_measure
+from kg.wording import vn_date
 from rules import measures as ms
 from rules.engine import as_of_fields
 from rules.snapshot import Snapshot, chain_of
-from rules.vocabulary import MEASURE_KINDS, PACED_KINDS
+from rules.vocabulary import MEASURE_KINDS, PACED_KINDS, STATUSES
 
 # Plan bases measured against the annual target the dataset holds; an adjusted plan (kế hoạch
 # điều chỉnh), the Prime Minister's detailed allocation or the central budget estimate is
@@ -88,7 +91,56 @@ def _base(snap: Snapshot, kind: str, subject_id: str, name: str, subject_kind: s
           period: str | None, agency: str | None) -> dict[str, Any]:
     return {"kind": kind, "subject_id": subject_id, "subject_name": name,
             "subject_kind": subject_kind, "period": period or "", "agency": agency or "",
+            "agency_name": agency_words(snap, agency), "agency_name_en": agency_words(
+                snap, agency, "en"), "as_of_date": day_words(snap.as_of),
             **as_of_fields(snap.as_of)}
+
+
+def day_words(day: date | str | None) -> str:
+    """A date as a person reads it, in both languages (as the pages write it): dd/mm/yyyy;
+    "—" for none."""
+    if not day:
+        return "—"
+    return vn_date(day.isoformat() if isinstance(day, date) else str(day)) or "—"
+
+
+def responsible_agency(snap: Snapshot, agency: str | None, on: date) -> str | None:
+    """The agency answering for a duty on ``on``: the agency itself if it existed then, else
+    its successor (``succeeded_by``, followed through several mergers) existing then; None if
+    it was not yet created or has no successor on that date. An agency the log does not
+    describe is taken as written (no dates to check)."""
+    seen: set[str] = set()
+    while agency and agency not in seen:
+        seen.add(agency)
+        fact = snap.get("agency", agency)
+        if fact is None:
+            return agency
+        start = as_date(fact.payload.get("valid_from"))
+        end = as_date(fact.payload.get("valid_until"))
+        if start is not None and on < start:
+            return None
+        if end is None or on <= end:
+            return agency
+        agency = fact.payload.get("succeeded_by")
+    return None
+
+
+NO_AGENCY = {"vi": "chưa xác định", "en": "not stated"}
+FORMERLY = {"vi": "trước đây", "en": "formerly"}
+
+
+def agency_words(snap: Snapshot, agency: str | None, lang: str = "vi") -> str:
+    """An agency as a person reads it on the snapshot's date (tên cơ quan), as the board and
+    the CLI write it: its name; after a merger on or before that date, its successor's name
+    "(trước đây …)" / "(formerly …)"; "chưa xác định" / "not stated" for none; an agency the
+    log does not describe, as written."""
+    if not agency:
+        return NO_AGENCY[lang]
+    now = responsible_agency(snap, agency, snap.as_of) or agency
+    name = str(snap.payload("agency", now).get("name") or now)
+    if now != agency:
+        name += f" ({FORMERLY[lang]} {snap.payload('agency', agency).get('name') or agency})"
+    return name
 
 
 def indicator_info(snap: Snapshot, indicator: str | None, text: str | None = None
@@ -197,6 +249,18 @@ def _row_verdict(snap: Snapshot, row: dict[str, Any]) -> str | None:
     return ms.verdict(plan, actual, indicator_info(snap, row.get("indicator"))[1])
 
 
+def verdict_check_fields(row: dict[str, Any], computed: str) -> dict[str, Any]:
+    """The fields of an official verdict check (a row with ``verdict``, ``plan``,
+    ``estimate``): the cell as written, the codes compared, and both verdicts in words."""
+    official = ms.official_verdict(row.get("verdict"))
+    words = STATUSES["verdict"]
+    return {"agrees": official == computed, "official": str(row.get("verdict")),
+            "official_en": words[official].en if official in words else "—",
+            "computed": computed, "computed_vi": words[computed].vi,
+            "computed_en": words[computed].en, "plan": str(row.get("plan")),
+            "actual": str(row.get("estimate"))}
+
+
 def verdict_checks(snap: Snapshot) -> list[Measure]:
     """Official verdict cell vs the computed verdict of what it judges (the row's worst member
     for one cell per shared row, the member itself where each member has a cell)."""
@@ -214,13 +278,10 @@ def verdict_checks(snap: Snapshot) -> list[Measure]:
             if computed is None:
                 continue
             rp = row.payload
-            official = ms.official_verdict(rp.get("verdict"))
             name, _d, agency = indicator_info(snap, rp.get("indicator"))
             event = _base(snap, "verdict_check", row.key, name, "verdict_row",
                           str(rp.get("table")), agency)
-            event.update(agrees=official == computed, official=str(rp.get("verdict")),
-                         computed=computed, plan=str(rp.get("plan")),
-                         actual=str(rp.get("estimate")))
+            event.update(verdict_check_fields(rp, computed))
             out.append(Measure(event, scope, [], {"row": rp.get("row")}))
     return out
 

@@ -7,8 +7,13 @@ operators per field type, the actions, the statuses and severities — each with
 
 from __future__ import annotations
 
+import re
+import string
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
+
+from kg.notation.numbers import format_number
 
 
 @dataclass(frozen=True)
@@ -44,11 +49,19 @@ COMMON_FIELDS: dict[str, FieldSpec] = {
     "subject_name": _f("string", "tên đối tượng", "subject name"),
     "subject_kind": _f("string", "loại đối tượng", "subject kind"),
     "period": _f("string", "kỳ", "period"),
-    "agency": _f("string", "cơ quan chủ trì", "lead agency"),
-    "as_of": _f("string", "ngày đánh giá", "evaluated as of"),
+    "agency": _f("string", "mã cơ quan chủ trì", "lead agency id"),
+    "agency_name": _f("string", "tên cơ quan chủ trì (tên hiện tại, \"trước đây …\" sau sáp "
+                      "nhập; \"chưa xác định\" khi không có)",
+                      "lead agency's name in Vietnamese text"),
+    "agency_name_en": _f("string", "tên cơ quan chủ trì cho câu tiếng Anh",
+                         "lead agency's name in English text (\"formerly …\", \"not stated\")"),
+    "as_of": _f("string", "ngày đánh giá (ISO, cho máy)", "evaluated as of (ISO)"),
+    "as_of_date": _f("string", "ngày đánh giá (dd/mm/yyyy)", "evaluated as of (dd/mm/yyyy)"),
     "as_of_ord": _f("number", "ngày đánh giá (số thứ tự)", "as-of date ordinal"),
 }
-"""Fields every measure carries (usable in conditions and explanation templates)."""
+"""Fields every measure carries (usable in conditions and explanation templates). Ids and ISO
+dates are for conditions and machines; what a person reads has its own field: a name, a date
+dd/mm/yyyy (in both languages, as the pages write dates), an English count with its plural."""
 
 MEASURE_KINDS: dict[str, Label] = {
     "cumulative": Label("lũy kế (dòng cộng dồn trong năm: thu, chi, giải ngân, lượt khách)",
@@ -111,20 +124,29 @@ FACTS: dict[str, FactSpec] = {
             "has_due": _f("bool", "có hạn theo lịch", "has a calendar deadline"),
             "conditional": _f("bool", "hạn có điều kiện", "conditional deadline"),
             "days_late": _f("number", "số ngày trễ", "days late"),
+            "days_late_en": _f("string", "số ngày trễ, tiếng Anh", "days late (\"1 day\")"),
             "days_overdue": _f("number", "số ngày quá hạn", "days overdue"),
+            "days_overdue_en": _f("string", "số ngày quá hạn, tiếng Anh",
+                                  "days overdue (\"1 day\", \"2 days\")"),
             "days_to_due": _f("number", "số ngày còn lại", "days to deadline"),
-            "deadline": _f("string", "thời hạn", "deadline as written"),
+            "days_to_due_en": _f("string", "số ngày còn lại, tiếng Anh",
+                                 "days to deadline (\"1 day\")"),
+            "deadline": _f("string", "thời hạn (như văn bản viết, hoặc dd/mm/yyyy)",
+                           "deadline as written (or dd/mm/yyyy)"),
             "continuing": _f("bool", "nhiệm vụ thường xuyên", "continuing task"),
             "completed_date_known": _f("bool", "nguồn nêu ngày hoàn thành",
                                        "the source states the completion date"),
-            "completed_reported": _f("string", "ngày ghi nhận hoàn thành",
-                                     "date the completion is recorded"),
-            "overdue_since": _f("string", "quá hạn từ ngày", "overdue since"),
+            "completed_reported": _f("string", "ngày ghi nhận hoàn thành (dd/mm/yyyy)",
+                                     "date the completion is recorded (dd/mm/yyyy)"),
+            "overdue_since": _f("string", "quá hạn từ ngày (dd/mm/yyyy)",
+                                "overdue since (dd/mm/yyyy)"),
         }),
         FactSpec("report_due", Label("báo cáo đến hạn", "report due"), None, {
             "reported": _f("bool", "đã báo cáo", "reported"),
             "days_past_due": _f("number", "số ngày quá hạn báo cáo", "days past due"),
-            "due": _f("string", "hạn báo cáo", "report due date"),
+            "days_past_due_en": _f("string", "số ngày quá hạn báo cáo, tiếng Anh",
+                                   "days past due (\"1 day\")"),
+            "due": _f("string", "hạn báo cáo (dd/mm/yyyy)", "report due date (dd/mm/yyyy)"),
             "basis_vi": _f("string", "căn cứ của hạn báo cáo", "basis of the due date (vi)"),
             "basis_en": _f("string", "căn cứ của hạn báo cáo (tiếng Anh)",
                            "basis of the due date (en)"),
@@ -137,15 +159,31 @@ FACTS: dict[str, FactSpec] = {
         FactSpec("verdict_check", Label("đối chiếu đánh giá chính thức", "official verdict check"),
                  None, {
             "agrees": _f("bool", "khớp", "agrees"),
-            "official": _f("string", "đánh giá chính thức", "official verdict"),
-            "computed": _f("string", "đánh giá tính lại", "computed verdict"),
+            "official": _f("string", "đánh giá chính thức (như bảng ghi)",
+                           "official verdict as written"),
+            "official_en": _f("string", "đánh giá chính thức, tiếng Anh",
+                              "official verdict in English"),
+            "computed": _f("string", "đánh giá tính lại (exceeded/achieved/not_achieved)",
+                           "computed verdict code"),
+            "computed_vi": _f("string", "đánh giá tính lại (Vượt, Đạt, Không đạt)",
+                              "computed verdict in Vietnamese"),
+            "computed_en": _f("string", "đánh giá tính lại, tiếng Anh",
+                              "computed verdict in English"),
             "plan": _f("string", "kế hoạch", "plan"),
             "actual": _f("string", "ước thực hiện", "estimate"),
         }),
         FactSpec("lagging", Label("chậm tiến độ liên tiếp", "consecutive lagging"), None, {
             "periods": _f("number", "số kỳ liên tiếp", "consecutive periods"),
-            "last_status": _f("string", "trạng thái gần nhất", "latest status"),
-            "supervisor": _f("string", "cơ quan cấp trên", "supervising body"),
+            "periods_en": _f("string", "số kỳ liên tiếp, tiếng Anh",
+                             "consecutive periods (\"2 periods\")"),
+            "last_status": _f("string", "trạng thái gần nhất (mã)", "latest status code"),
+            "last_status_vi": _f("string", "trạng thái gần nhất", "latest status in Vietnamese"),
+            "last_status_en": _f("string", "trạng thái gần nhất, tiếng Anh",
+                                 "latest status in English"),
+            "supervisor": _f("string", "mã cơ quan cấp trên", "supervising body id"),
+            "supervisor_name": _f("string", "tên cơ quan cấp trên", "supervising body's name"),
+            "supervisor_name_en": _f("string", "tên cơ quan cấp trên cho câu tiếng Anh",
+                                     "supervising body's name in English text"),
         }),
     )
 }
@@ -253,3 +291,41 @@ def export_vocabulary() -> dict[str, Any]:
         "measure_kinds": {k: _label(v) for k, v in MEASURE_KINDS.items()},
         "severities": {k: _label(v) for k, v in SEVERITIES.items()},
     }
+
+
+_FIXED = re.compile(r"\.\d+f")
+
+
+class _Words(string.Formatter):
+    """Numbers in an explanation as the pages write them, in both languages: thousands dot,
+    decimal comma (``{ratio:.3f}`` → "0,870", ``{days_overdue}`` → "1.204")."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if (isinstance(value, bool) or not isinstance(value, int | float | Decimal)
+                or (format_spec and not _FIXED.fullmatch(format_spec))):
+            return super().format_field(value, format_spec)
+        number = Decimal(format(value, format_spec))
+        return format_number(number) if number.is_finite() else str(value)
+
+
+_WORDS = _Words()
+
+_SAMPLES: dict[str, Any] = {"number": 1.5, "bool": False, "string": "x"}
+
+
+def explain(template: str, event: dict[str, Any]) -> str:
+    """A rule's explanation filled from a measure's fields (cách điền lời giải thích): the
+    template names fields of the vocabulary; numbers are written the Vietnamese way."""
+    return _WORDS.format(template, **event)
+
+
+def sample_event(fact: str) -> dict[str, Any]:
+    """One value of the right type per field of ``fact`` (the loader fills every template
+    with it once, so a template that cannot be filled is refused at load)."""
+    spec = FACTS[fact]
+    return {name: _SAMPLES[f.type] for name, f in {**COMMON_FIELDS, **spec.fields}.items()}
+
+
+def count_en(number: int, noun: str) -> str:
+    """An English count with its plural: (1, "day") → "1 day", (2, "day") → "2 days"."""
+    return f"{format_number(Decimal(number))} {noun}{'' if number == 1 else 's'}"

@@ -81,7 +81,9 @@ def test_commune_road_row_imported_with_vuot_is_a_discrepancy(imported: ReplayRe
              if "97,2" in text and "96,7" in text]
     assert len(found) == 1
     alert = found[0]
-    assert '"Vượt"' in alert["explanation_vi"] and "not_achieved" in alert["explanation_en"]
+    assert '"Vượt"' in alert["explanation_vi"] and '"Không đạt"' in alert["explanation_vi"]
+    assert '"Vượt" (exceeded)' in alert["explanation_en"]
+    assert '"Không đạt" (not achieved)' in alert["explanation_en"]
     assert alert["severity"] == "high" and alert["details"]["reported_with"] == "observation"
     assert any(s["quote"] == "96,7" and s["doc"] == "004" for s in alert["sources"])
 

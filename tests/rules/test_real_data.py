@@ -41,7 +41,9 @@ def test_public_investment_disbursement_11_months_2023_off_track(langson: Replay
 def test_import_turnover_76_6_percent_at_risk(langson: ReplayResult) -> None:
     found = [a for a in _alerts(langson, "at_risk", "11T/2023")
              if any(s["quote"] and "76,6" in s["quote"] for s in a["sources"])]
-    assert found and "0.83" in found[0]["explanation_en"]
+    # numbers as the pages write them, in both languages (decimal comma)
+    assert found and "(ratio 0,836)" in found[0]["explanation_en"]
+    assert "(tỷ lệ 0,836)" in found[0]["explanation_vi"]
 
 
 def test_tourists_11_months_2023_achieved_early(langson: ReplayResult) -> None:
