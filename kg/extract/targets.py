@@ -592,11 +592,9 @@ def _expressions(text: str, start: int, end: int) -> list[_Found]:
             continue
         if suffix is None:
             suffix = _SUFFIX.match(text, unit_end)
-        if (match["from"] is not None) != (suffix is not None) and not match["b"]:
-            if suffix is None:
-                continue  # "từ 5" without "trở lên" or a second figure: a starting point
-            if match["from"] is None:
-                continue
+        if match["from"] is not None and suffix is None and not match["b"]:
+            continue  # "từ 5" without "trở lên" or a second figure: a starting point
+        # "8% trở lên" without "từ" is kept as written: a target when kg.notation reads it
         written = text[match.start():number_end]
         if suffix is not None:
             written = text[match.start():suffix.end()]
