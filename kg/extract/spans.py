@@ -60,7 +60,9 @@ _NOT_VALUES = re.compile(
     r"|^[\s*#|>+•–-]*\(?[0-9]{1,2}[.)]\s"
     r"|(?<=[;:]\s)\(?[0-9]{1,2}\)\s",
 )
-_ROW_MARKER = re.compile(r"^[\s*#|>+•–-]*[0-9]{1,3}[.)]?\s+(?=\S)")
+_ROW_MARKER = re.compile(r"^[\s*#|>+•–-]*[0-9]{1,3}[.)]?(?:\s*\|\s*|\s+)(?=\S)")
+_ROW_CELL = re.compile(r"^[\s*#|>+•–-]*\|\s*[0-9]{1,3}[.)]?\s*\|")
+"""A row's first cell holding only a number (STT): "| 02 | Liên hiệp ... |"."""
 """Spans whose numbers are never values: dates, document numbers ("18590/BTC-PTHT",
 "57-NQ/TW", "111/2024/QH15"), list and row markers ("(1)", "**(4)**", "02 Liên hiệp ..." at
 the head of a row)."""
@@ -195,6 +197,9 @@ def _not_values(text: str) -> list[tuple[int, int]]:
     row = _ROW_MARKER.match(text)
     if row and text[row.end():row.end() + 1].isupper():
         spans.append((row.start(), row.end()))
+    cell = _ROW_CELL.match(text)
+    if cell:
+        spans.append((cell.start(), cell.end()))
     return spans
 
 

@@ -575,3 +575,11 @@ def test_a_report_on_a_whole_year_has_that_year_but_a_plan_has_no_period() -> No
     plan = "KẾ HOẠCH\nPhát triển kinh tế - xã hội năm 2025\n\nI. ĐÁNH GIÁ TÌNH HÌNH NĂM 2024\n"
     assert extract_text(report).period == "2024"
     assert extract_text(plan).period is None
+
+
+def test_a_row_number_cell_of_a_pipe_table_is_never_a_value() -> None:
+    # the pipe-line export of the corpus: one cell per run of lines between "|" lines
+    text = ("|\n02\n|\nLiên hiệp các Hội Văn học nghệ thuật Việt Nam giải ngân đạt 30,2% kế "
+            "hoạch\n|\n")
+    assert [(o.value, o.pct_of_plan) for o in extract_text(HEADER + text).observations] == [
+        (None, "30,2")]
