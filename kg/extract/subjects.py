@@ -3,8 +3,9 @@
 A figure belongs to the issuer unless its sentence or its table row names another body:
 
 - the sentence opens with a body the jurisdiction list knows ("Bộ Y tế giải ngân đạt 30%",
-  "Tỉnh Đắk Lắk: thu ngân sách ...", "Thành phố Hà Nội ...") or names it with "của"/"tại"
-  ("tỷ lệ giải ngân của tỉnh Đắk Lắk chỉ đạt 41,97%"): the subject is the name as written;
+  "Tỉnh Đắk Lắk: thu ngân sách ...", "Thành phố Hà Nội ...") or the figure's clause names it
+  with "của"/"tại" ("tỷ lệ giải ngân của tỉnh Đắk Lắk chỉ đạt 41,97%"), not as a yardstick
+  ("thấp hơn bình quân chung của cả nước"): the subject is the name as written;
 - a table row names a body (``kg.extract.table_figures``): the row's name as written.
 
 A name that designates the issuer itself ("tỉnh Lạng Sơn" in Lạng Sơn's report) keeps None.
@@ -43,6 +44,10 @@ NAME_WORDS_MAX = 12
 _OWN = re.compile(r"(?<![\wÀ-ỹ])(?:của|tại)\s+(?:bộ|cơ\s+quan|ngành)(?![\wÀ-ỹ])\s*(?P<next>\S?)",
                   re.IGNORECASE)
 _OF = re.compile(r"(?<![\wÀ-ỹ])(?:của|tại)\s+", re.IGNORECASE)
+_COMPARED = re.compile(r"(?<![\wÀ-ỹ])(?:so\s+với|hơn|bình\s+quân|trung\s+bình|mức\s+chung)"
+                       r"(?![\wÀ-ỹ])", re.IGNORECASE)
+"""A body named after these is a yardstick ("thấp hơn mức bình quân chung của cả nước"), not
+whose figure it is."""
 _LEAD = re.compile(r"^[\s*#>|•–+\-]*(?:\(?[0-9]{1,2}[.)]|[a-zđ]\))?[\s*]*")
 _WORD = re.compile(r"[^\s,;:()]+")
 _UNIT_NAME = re.compile(r"(?<![\wÀ-ỹ])(?:tỉnh|thành\s+phố|tp\.?)\s+(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*\s*){1,4}",
@@ -91,8 +96,10 @@ class SubjectReader:
     def in_sentence(self, text: str) -> str | None:
         """The subject of a figure whose sentence, up to the figure, is ``text``."""
         body = _LEAD.sub("", text.replace("**", " ")).strip()
+        clause = body.rfind(";") + 1
         names = [self._named(body)]
-        names += [self._named(body[m.end():]) for m in _OF.finditer(body)]
+        names += [self._named(body[m.end():]) for m in _OF.finditer(body, clause)
+                  if not _COMPARED.search(body, max(clause, m.start() - 30), m.start())]
         for name in names:
             if name:
                 return None if self._code(name) == self.issuer else name

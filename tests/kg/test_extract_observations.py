@@ -583,3 +583,12 @@ def test_a_row_number_cell_of_a_pipe_table_is_never_a_value() -> None:
             "hoạch\n|\n")
     assert [(o.value, o.pct_of_plan) for o in extract_text(HEADER + text).observations] == [
         (None, "30,2")]
+
+
+def test_a_body_named_as_a_yardstick_or_in_another_clause_is_not_the_subject() -> None:
+    # 004, line 15: "thấp hơn mức bình quân chung của cả nước; tổng mức bán lẻ ..."
+    text = ("Tính hết 6 tháng đầu năm, chỉ số giá tiêu dùng bình quân (CPI) tăng 2,85%, thấp hơn "
+            "mức bình quân chung của cả nước; tổng mức bán lẻ hàng hóa và dịch vụ tiêu dùng ước "
+            "17.760,12 tỷ đồng, đạt 43,86% kế hoạch, tăng 13,12%.")
+    [figure] = extract_text(LANG_SON + text).observations
+    assert (figure.subject, figure.value) == (None, "17.760,12")
