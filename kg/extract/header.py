@@ -54,7 +54,7 @@ _YEAR_REPORT = re.compile(
 """A report on a whole year ("Báo cáo tình hình kinh tế - xã hội năm 2024", "ước thực hiện cả
 năm 2025"); a plan's title ("Kế hoạch phát triển ... năm 2025") names no report period."""
 _SECTION = re.compile(r"^\s*(?:phần\s+[ivx0-9]+|[IVX]{1,5}\.|[0-9]{1,2}\.)(?:\s|$)", re.IGNORECASE)
-_YEAR = re.compile(r"(?<![0-9/.])(20[0-9]{2}|19[0-9]{2})(?![0-9])")
+_YEAR = re.compile(r"(?<![0-9.])(20[0-9]{2}|19[0-9]{2})(?![0-9/])")
 _DAY = (r"[0-9]{1,2}\s*[/.-]\s*[0-9]{1,2}(?:\s*[/.-]\s*[0-9]{4})?"
         r"|[0-9]{1,2}\s+tháng\s+[0-9]{1,2}(?:\s+năm\s+[0-9]{4})?")
 _DATES = re.compile(

@@ -592,3 +592,11 @@ def test_a_body_named_as_a_yardstick_or_in_another_clause_is_not_the_subject() -
             "17.760,12 tỷ đồng, đạt 43,86% kế hoạch, tăng 13,12%.")
     [figure] = extract_text(LANG_SON + text).observations
     assert (figure.subject, figure.value) == (None, "17.760,12")
+
+
+def test_a_title_month_written_with_a_slash_takes_its_year() -> None:
+    text = ("BÁO CÁO\nTình hình kinh tế - xã hội tháng 10/2025\n\nI. KINH TẾ\n\n"
+            "Thu ngân sách trong tháng đạt 1.000 tỷ đồng, đạt 8% dự toán.")
+    result = extract_text(text)
+    assert result.period == "T10/2025"
+    assert [o.period for o in result.observations] == ["T10/2025"]
