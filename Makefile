@@ -3,6 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# Tools with pins that clash with ours get their own virtualenv: openapi-python-client (typer<0.28,
+# httpx<0.29) generates, at test time, the Python client of tests/service/test_generated_client.py.
+TOOLS := .venv-tools
+OPENAPI_CLIENT_VERSION := 0.29.1
+TOOLS_STAMP := $(TOOLS)/.installed-openapi-python-client-$(OPENAPI_CLIENT_VERSION)
 
 .PHONY: demo test install ontology lint clean bench-tools
 
@@ -14,13 +19,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+$(TOOLS_STAMP):
+	@echo "  pip: openapi-python-client vào / into $(TOOLS) (công cụ kiểm thử / a test tool)…"
+	test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet 'openapi-python-client==$(OPENAPI_CLIENT_VERSION)'
+	touch $(TOOLS_STAMP)
+
+install: $(STAMP) $(TOOLS_STAMP)
 
 # The demo replays the 2023–2024 reports of data/langson up to the end of 2024.
 demo: $(STAMP)
 	$(BIN)/kehoach demo --as-of 2024-12-31
 
-test: $(STAMP)
+test: $(STAMP) $(TOOLS_STAMP)
 	$(BIN)/python -m pytest -q
 
 ontology: $(STAMP)
@@ -35,4 +46,4 @@ bench-tools: $(STAMP)
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) $(TOOLS) build *.egg-info .pytest_cache
