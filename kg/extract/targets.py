@@ -52,7 +52,7 @@ REPORT_HEADING_WORDS: tuple[str, ...] = NOT_TARGET_HEADING_WORDS + (
 target: only a target word ("phấn đấu", "mục tiêu") does."""
 
 CUE = re.compile(
-    r"phấn\s+đấu|(?<!vượt\s)(?<!đúng\s)(?<!các\s)(?<!trình\s)(?:mục\s+tiêu|chỉ\s+tiêu)|kế\s+hoạch(?:\s+[^\W\d][\w]*){0,8}?(?:\s+năm\s+20[0-9]{2})?\s*(?:là|:)(?=\s*[0-9])"
+    r"phấn\s+đấu|(?<!vượt\s)(?<!đúng\s)(?<!các\s)(?<!trình\s)(?:mục\s+tiêu|chỉ\s+tiêu)|kế\s+hoạch(?:\s+[\w/]+){0,8}?\s*(?:là|:)(?=\s*[0-9])"
     r"|(?<!nhìn\s)(?:đến|tới|vào)\s+(?:hết\s+|cuối\s+)?năm\s+20[0-9]{2}"
     r"(?=\s*,|\s+(?:đạt|có|là|chiếm|giảm|tăng|còn|toàn|cả)(?!\w))",
     re.IGNORECASE,
@@ -99,7 +99,7 @@ VALUE_VERBS = re.compile(
     r"(?:(?<!\w)(?:đạt(?:\s+được)?(?:\s+mức)?|chiếm(?:\s+tỷ\s+lệ)?|là|còn|ở\s+mức|bằng"
     r"|tăng(?:\s+trưởng)?(?:\s+thêm|\s+lên|\s+bình\s+quân)?(?:\s+(?:từ|đạt))?"
     r"|giảm(?:\s+thêm|\s+bình\s+quân)?|xuống(?:\s+còn|\s+mức)?|lên(?:\s+mức)?"
-    r"|thêm|mới|có|gấp|kế\s+hoạch|chỉ\s+tiêu(?:\s+(?:được\s+)?giao)?|được\s+giao|mục\s+tiêu"
+    r"|thêm|mới|có|gấp|kế\s+hoạch|chỉ\s+tiêu(?:\s+(?:được\s+)?giao)?|được\s+giao|giao|mục\s+tiêu"
     r"|phấn\s+đấu)|:)\s*$",
     re.IGNORECASE,
 )
@@ -152,6 +152,8 @@ ORDINAL_BEFORE = re.compile(
     r"|nhóm|giai\s+đoạn|km|lần|biểu|mẫu|trang|tờ|lục)|[(\[/])\s*$",
     re.IGNORECASE,
 )
+_FORMS_BEFORE = re.compile(r"(?<!\w)(?:biểu|mẫu|phụ\s+lục|trang|điều|khoản|mục|số|tờ)\s*$",
+                           re.IGNORECASE)
 _YEAR_PHRASE = re.compile(
     r"(?:giai\s+đoạn|thời\s+kỳ|nhiệm\s+kỳ)?\s*(?P<a>20[0-9]{2})\s*[-–—]\s*(?P<b>20[0-9]{2})"
     r"|(?:đến\s+)?hết\s+quý\s+(?P<q>IV|III|II|I)\s*(?:năm|/)\s*(?P<qy>20[0-9]{2})"
@@ -160,7 +162,7 @@ _YEAR_PHRASE = re.compile(
 )
 _NOT_TARGET_YEAR = re.compile(
     r"(?:so\s+với(?:\s+\w+){0,4}|tháng\s+[0-9]{1,2}|[0-9]{1,2}/[0-9]{1,2}/?|tầm\s+nhìn(?:\s+đến)?"
-    r"|ban\s+hành|ngày(?:\s+[0-9]{1,2})?)\s*$",
+    r"|ban\s+hành|ngày(?:\s+[0-9]{1,2})?|lần|gấp|bằng|với)\s*$",
     re.IGNORECASE,
 )
 _CLAUSE_BREAK = re.compile(r";|\.(?=\s+[^\W\d_a-zđ])|\s(?=\(\d{1,2}\)\s)|\s(?=[a-zđ]\)\s)")
@@ -341,7 +343,7 @@ def targets_in(lines: list[LogicalLine], period: Period | None) -> list[Target]:
         default = sections.period or (span if in_target else None) or report_year
         context = _Context(in_target, default, not sections.in_report, rows, lead_in[0])
         found.extend(_line_targets(line, context))
-        lead_in = _lead_in(line)
+        lead_in = _lead_in(line) if not _continues_list(lead_in, line) else lead_in
     year = period.year if period is not None else span.year if span is not None else None
     found.extend(_table_targets(lines, periods, year))
     return _unique(found)
@@ -359,6 +361,13 @@ class _Context:
     own_cues: bool
     rows: dict[int, Period]
     lead_period: Period | None
+
+
+def _continues_list(lead_in: tuple[Period | None, bool], line: LogicalLine) -> bool:
+    """Whether a lead-in ("Mục tiêu đến năm 2025:") still governs: its list goes on while
+    the lines are list items ("- ...", "+ ...", "a) ...", "(1) ...")."""
+    return (lead_in != (None, False) and not _plain(line.clean.text).endswith(":")
+            and bool(re.match(r"\s*(?:[-+•–]|\(?[0-9a-zđ]{1,2}[.)])\s", line.text)))
 
 
 def _lead_in(line: LogicalLine) -> tuple[Period | None, bool]:
@@ -524,6 +533,16 @@ def _without_asides(text: str) -> str:
     return re.sub(r"\([^()]*\)", " ", text)
 
 
+def _statement_end(text: str, found: _Found, end: int) -> int:
+    """Where the statement of a figure ends, for results written after it: a figure before
+    its predicate ("100% huyện ... ước thu đạt") reads to the clause end (or an aside in
+    brackets); a figure after its verb ("là 2.500 tỷ đồng, đến nay đã ...") to the next comma."""
+    stop = _before_bracket(text, found.end, end)
+    comma = text.find(",", found.end, stop)
+    front = not _LEAD_NOISE.sub("", text[max(0, found.start - 3):found.start]).strip()
+    return stop if front or comma < 0 else comma
+
+
 def _before_bracket(text: str, start: int, end: int) -> int:
     """Where a bracketed aside starts ("... 90% trong năm 2025 (đến nay mới đạt 39,5%)")."""
     bracket = text.find("(", start, end)
@@ -557,7 +576,7 @@ def _slots(text: str, start: int, end: int, bounds: _Bounds) -> list[_Found | No
         observed = (OBSERVED.search(before) or PROGRESS.search(before)
                     or HAS_BEEN.search(text, max(bounds.watch, start), found.start)
                     or (not bounds.strive and SO_FAR.search(text, bounds.watch, found.start))
-                    or OBSERVED.search(text, found.end, _before_bracket(text, found.end, end))
+                    or OBSERVED.search(text, found.end, _statement_end(text, found, end))
                     or (PLAN_SHARE_AFTER.match(text, found.end) and not bounds.strive))
         slots.append(None if observed else found)
         previous, has_previous = found.end, True
@@ -572,9 +591,10 @@ def _expressions(text: str, start: int, end: int) -> list[_Found]:
         if any(a <= match.start() < b for a, b in quoted):
             continue  # a cited text ("... không quá 500 triệu đồng"), not this document's
         qualified = match["op"] or match["approx"]
-        if not qualified and ORDINAL_BEFORE.search(text[max(start, match.start() - 12):
-                                                        match.start()]):
-            continue
+        before = text[max(start, match.start() - 12):match.start()]
+        if (match["from"] and _FORMS_BEFORE.search(before)) or (
+                not qualified and not match["from"] and ORDINAL_BEFORE.search(before)):
+            continue  # "năm 2024", "Điều 5", "các biểu từ 2 - 6"
         number_end = match.end()
         if _TIME_AFTER.match(text, number_end):
             continue

@@ -319,3 +319,19 @@ def test_numbered_items_without_full_stops_are_targets_not_headings() -> None:
         ("Tỷ lệ hộ nghèo giảm bình quân", "1-1,5", "%/năm", "2026"),
         ("Tổng vốn đầu tư toàn xã hội", "95.000", "tỷ đồng", "2026"),
     ]
+
+
+def test_lead_in_governs_its_whole_list_and_base_years_are_not_periods() -> None:
+    text = ("Mục tiêu đến năm 2025:\n- 100% xã có nhà văn hóa đạt chuẩn;\n"
+            "- Tỷ lệ hộ nghèo giảm xuống dưới 2%.\n"
+            "Phấn đấu đến năm 2030, thu nhập bình quân đầu người gấp 2,5 lần năm 2020.\n")
+    assert targets(text) == [("100", "%", "2025"), ("dưới 2", "%", "2025"),
+                             ("2,5", "lần", "2030")]
+
+
+def test_plan_given_then_result_so_far_keeps_the_plan_only() -> None:
+    text = ("Kế hoạch vốn năm 2025 được giao là 2.500 tỷ đồng, đến nay đã giải ngân 1.200 tỷ "
+            "đồng, đạt 48% kế hoạch.\n")
+    (target,) = extract_text(text).targets
+    assert (target.indicator, target.expression, target.unit, target.period) == (
+        "Kế hoạch vốn", "2.500", "tỷ đồng", "2025")
