@@ -78,19 +78,26 @@ def _read(phrase: str, year: int | None) -> tuple[str | None, str | None] | None
     return (deadline.due.isoformat() if deadline.due else None), deadline.condition
 
 
-def _phrase(match: re.Match[str]) -> str:
-    """The part ``parse_deadline`` reads: its prefix word and the date or period."""
+def _phrase(match: re.Match[str], year: int | None = None) -> str:
+    """The part ``parse_deadline`` reads: its prefix word and the date or period; a day
+    written without its year ("chậm nhất ngày 17 tháng 12") takes ``year``."""
     prefix = " ".join(match["prefix"].split()) if match["prefix"] else ""
     prefix = re.sub(r"\s+vào$", "", prefix)
-    return f"{prefix} {' '.join(match['body'].split())}".strip()
+    body = " ".join(match["body"].split())
+    if year and re.fullmatch(r"(?:ngày\s+)?[0-9]{1,2}\s+tháng\s+[0-9]{1,2}", body):
+        body = f"{body} năm {year}"
+    elif year and re.fullmatch(r"(?:ngày\s+)?[0-9]{1,2}\s*[/.-]\s*[0-9]{1,2}", body):
+        body = f"{body}/{year}"
+    return f"{prefix} {body}".strip()
 
 
 def deadline_in(text: str, year: int | None = None) -> DeadlineFound | None:
     """The first deadline written in ``text`` (a sentence or clause of a task), a condition,
     or a continuing marker; None when it names none. ``year`` fills a date without one."""
+    text = text.replace("*", " ")  # emphasis inside a deadline: "chậm nhất *ngày 17 tháng 12.*"
     found: list[DeadlineFound] = []
     for match in _WRITTEN.finditer(text):
-        read = _read(_phrase(match), year)
+        read = _read(_phrase(match, year), year)
         if read and (read[0] or read[1]):
             found.append(DeadlineFound(" ".join(match[0].split()), read[0], read[1], False,
                                        match.start(), match.end()))

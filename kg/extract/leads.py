@@ -60,7 +60,7 @@ VERBS = (
     "thí điểm", "phát triển", "đầu tư", "quản lý", "kiểm soát", "đào tạo", "tham gia",
     "vận hành", "khai thác", "tăng", "giảm", "thu hút", "mở rộng", "đẩy nhanh", "xác định",
     "điều chỉnh", "bổ sung", "sửa đổi", "công khai", "niêm yết", "tiếp nhận", "phê duyệt",
-    "cấp", "hoàn tất", "rà", "lắp đặt", "phục vụ", "thanh tra", "tập huấn", "bồi dưỡng",
+    "hoàn tất", "rà", "lắp đặt", "phục vụ", "thanh tra", "tập huấn", "bồi dưỡng",
 )
 """What an agency that leads a task goes on to do: the agency's name ends before these."""
 

@@ -231,6 +231,9 @@ def _paragraphs(lines: list[LogicalLine]) -> list[LogicalLine]:
 
 def _goes_on(previous: LogicalLine, text: str) -> bool:
     end = previous.text.rstrip(" *\"”’)")
+    if previous.text.lstrip().startswith("**") and previous.text.count("**") == 1 \
+            and text.count("**") % 2 == 1 and end[-1:] not in (".", ";", "!", "?"):
+        return True  # a bold heading wrapped in two: "**I. MỤC" / "ĐÍCH, YÊU CẦU**"
     if not end or end[-1] in ".;:!?…" or _marker(text)[0] is not None:
         return False
     first = text.lstrip(" *")[:1]

@@ -104,6 +104,9 @@ def at(tasks: list[Task], line: int) -> list[Task]:
     # CD 159/CĐ-TTg l.41
     ("Các Bộ, cơ quan, địa phương phấn đấu giải ngân tối thiểu 60% kế hoạch đến hết quý III "
      "năm 2025.", "2025-09-30"),
+    # KH 556/KH-UBND Đồng Tháp l.744-747: a day without its year, in italics
+    ("Các đơn vị, địa phương định kỳ hàng năm báo cáo kết quả thực hiện về Sở Nông nghiệp và "
+     "Môi trường chậm nhất *ngày 17 tháng 12.*", "2025-12-17"),
 ])
 def test_written_deadlines(sentence: str, due: str) -> None:
     [task] = directive(sentence)
@@ -188,6 +191,8 @@ def test_implied_issuer_only_when_nothing_names_a_lead() -> None:
     "Năm 2025, Sở Tài chính đã ban hành 12 văn bản hướng dẫn thực hiện.",
     "Ban Chỉ đạo của Chính phủ thống nhất kết luận như sau:",
     "**I. MỤC ĐÍCH, YÊU CẦU**\n\nTriển khai đồng bộ, hiệu quả các nhiệm vụ của Chiến lược.",
+    # the same heading wrapped over two lines (KH 556/KH-UBND l.32-33)
+    "**I. MỤC\nĐÍCH, YÊU CẦU**\n\n- Triển khai đồng bộ, hiệu quả các nhiệm vụ của Chiến lược.",
 ])
 def test_never_tasks(text: str) -> None:
     assert directive(text) == []
