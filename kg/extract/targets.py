@@ -802,9 +802,10 @@ def _sentence_period(text: str, sentence: int, position: int, end: int,
     return best
 
 
-TABLE_TARGET_COLUMN = re.compile(r"kế\s+hoạch|mục\s+tiêu|chỉ\s+tiêu\s+(?:đạt|năm|giao|kế)|"
-                                 r"^\s*(?:năm\s+)?20[0-9]{2}\s*$|dự\s+kiến|phấn\s+đấu",
-                                 re.IGNORECASE)
+TABLE_TARGET_COLUMN = re.compile(
+    r"kế\s+hoạch|(?<!\w)kh(?!\w)|mục\s+tiêu|chỉ\s+tiêu\s+(?:đạt|năm|giao|kế)|"
+    r"^\s*(?:năm\s+)?20[0-9]{2}\s*$|dự\s+kiến|phấn\s+đấu",
+    re.IGNORECASE)
 """A header cell naming a column of targets: "Kế hoạch", "Mục tiêu", "Chỉ tiêu đạt được",
 "Năm 2026", "Kế hoạch 2021 - 2025"."""
 

@@ -335,3 +335,15 @@ def test_plan_given_then_result_so_far_keeps_the_plan_only() -> None:
     (target,) = extract_text(text).targets
     assert (target.indicator, target.expression, target.unit, target.period) == (
         "Kế hoạch vốn", "2.500", "tỷ đồng", "2025")
+
+
+def test_markdown_table_plan_column_beside_an_estimate() -> None:
+    text = ("KẾ HOẠCH PHÁT TRIỂN KINH TẾ - XÃ HỘI NĂM 2026\n\n"
+            "| STT | Chỉ tiêu | ĐVT | Ước TH 2025 | KH 2026 | So sánh (%) |\n"
+            "|---|---|---|---|---|---|\n"
+            "| 1 | Tốc độ tăng trưởng GRDP | % | 7,8 | 8 - 8,5 | |\n"
+            "| 2 | Thu ngân sách nhà nước | tỷ đồng | 12.500 | 13.800 | 110,4 |\n")
+    result = extract_text(text).targets
+    assert [(t.indicator, t.expression, t.unit, t.period, t.line) for t in result] == [
+        ("Tốc độ tăng trưởng GRDP", "8 - 8,5", "%", "2026", 5),
+        ("Thu ngân sách nhà nước", "13.800", "tỷ đồng", "2026", 6)]
