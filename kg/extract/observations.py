@@ -23,7 +23,7 @@ from kg.extract.bases import BASIS_PATTERN, SAME_PERIOD, basis_code
 from kg.extract.header import DocumentHeader
 from kg.extract.model import Observation
 from kg.extract.spans import PeriodSpan, QuantitySpan, find_periods, find_quantities
-from kg.extract.subjects import SubjectReader
+from kg.extract.subjects import SubjectReader, body_at
 from kg.extract.text import LogicalLine
 from kg.notation import Period, format_number, parse_number
 from kg.notation.numbers import QUALIFIERS
@@ -283,6 +283,8 @@ def _accept(ctx: _Context, anchor: _Anchor, window: str, value: QuantitySpan | N
     if anchor.verb == "(":
         return ctx.basis if value is None and ":" in head else None
     lowered = window.lower()
+    if value is None and anchor.verb == "đạt" and body_at(window.strip(" ;,.-+")):
+        return ctx.basis  # "...kế hoạch vốn; huyện Krông Pắc đạt 30,5%": the body's share
     if anchor.verb not in ("đạt", "vượt") or value is None or value.progress_of:
         return None
     if any(word in lowered for word in RATE_WORDS):

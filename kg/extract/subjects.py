@@ -43,6 +43,13 @@ NAME_WORDS_MAX = 12
 
 _OWN = re.compile(r"(?<![\wÀ-ỹ])(?:của|tại)\s+(?:bộ|cơ\s+quan|ngành)(?![\wÀ-ỹ])\s*(?P<next>\S?)",
                   re.IGNORECASE)
+LOCALITY_HEAD = re.compile(
+    r"^(?P<head>huyện|quận|thị\s+xã|thành\s+phố|tp\.?|xã|phường|thị\s+trấn|đặc\s+khu|tỉnh)"
+    r"\s+(?=\S)", re.IGNORECASE)
+"""A place word opening a clause, followed by a capitalised name ("huyện Krông Pắc",
+"Thành phố Buôn Ma Thuột"); a body's name ("Bộ Y tế", "Sở Tài chính") has lower-case words
+and is read through the jurisdiction list instead."""
+BODY_HEAD = re.compile(r"^(?:sở|bộ|ban|ủy\s+ban|uỷ\s+ban|ubnd)\s+(?=\S)", re.IGNORECASE)
 _OF = re.compile(r"(?<![\wÀ-ỹ])(?:của|tại)\s+", re.IGNORECASE)
 _COMPARED = re.compile(r"(?<![\wÀ-ỹ])(?:so\s+với|hơn|bình\s+quân|trung\s+bình|mức\s+chung)"
                        r"(?![\wÀ-ỹ])", re.IGNORECASE)
@@ -97,6 +104,10 @@ class SubjectReader:
         """The subject of a figure whose sentence, up to the figure, is ``text``."""
         body = _LEAD.sub("", text.replace("**", " ")).strip()
         clause = body.rfind(";") + 1
+        for head in (_LEAD.sub("", body[clause:]).strip(), body):
+            place = self._locality(head)
+            if place is not None:
+                return place or None
         names = [self._named(body)]
         names += [self._named(body[m.end():]) for m in _OF.finditer(body, clause)
                   if not _COMPARED.search(body, max(clause, m.start() - 30), m.start())]
@@ -108,6 +119,15 @@ class SubjectReader:
         if self.central and not _speaks_of_itself(body):
             return NATION_SUBJECT
         return None
+
+    def _locality(self, text: str) -> str | None:
+        """A place or body heading ``text`` with its capitalised name, as written; "" when it
+        is the issuer itself ("tỉnh Lạng Sơn" in Lạng Sơn's report), None when there is none."""
+        name = locality_at(text)
+        if name is None:
+            return None
+        found = self.registry.resolve(name)
+        return "" if found is not None and found.code == self.issuer else name
 
     def of_row(self, name: str | None) -> str | None:
         """The subject of a table row named ``name`` (None for a total: then the issuer's,
@@ -139,3 +159,27 @@ def _topic(lines: list[LogicalLine], registry: Jurisdictions, issuer: str | None
                     break
     found.pop(issuer or "", None)
     return next(iter(found.values())) if len(found) == 1 else None
+
+
+def locality_at(text: str) -> str | None:
+    """The place or body opening ``text`` ("huyện Krông Pắc đạt 30,5%" → "huyện Krông Pắc"):
+    its head word and the capitalised words after it; None when no such name opens it."""
+    match = LOCALITY_HEAD.match(text)
+    if match is None:
+        return None
+    words: list[str] = []
+    for word in text[match.end():].split():
+        if not word[:1].isupper():
+            break
+        words.append(word.rstrip(",;:."))
+        if word[-1] in ",;:.":
+            break
+    return f"{text[:match.end()]}{' '.join(words)}".strip() if words else None
+
+
+def body_at(text: str) -> bool:
+    """Whether a place or a body opens ``text`` (a capitalised name after its head word)."""
+    if locality_at(text):
+        return True
+    match = BODY_HEAD.match(text)
+    return bool(match) and text[match.end():match.end() + 1].isupper()

@@ -600,3 +600,13 @@ def test_a_title_month_written_with_a_slash_takes_its_year() -> None:
     result = extract_text(text)
     assert result.period == "T10/2025"
     assert [o.period for o in result.observations] == ["T10/2025"]
+
+
+def test_a_place_heading_its_clause_is_the_subject_and_takes_the_basis_in_force() -> None:
+    text = ("Thành phố Buôn Ma Thuột giải ngân đạt 75% kế hoạch vốn; huyện Krông Pắc đạt 30,5%; "
+            "tỉnh Lạng Sơn đạt 60% kế hoạch vốn.")
+    found = [(o.subject, o.value, o.pct_of_plan, o.plan_basis)
+             for o in extract_text(LANG_SON + text).observations]
+    assert found == [("Thành phố Buôn Ma Thuột", None, "75", "ke_hoach_von"),
+                     ("huyện Krông Pắc", None, "30,5", "ke_hoach_von"),
+                     (None, None, "60", "ke_hoach_von")]
