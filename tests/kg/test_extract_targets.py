@@ -209,11 +209,15 @@ def test_random_text_never_raises(text: str) -> None:
 @given(st.lists(st.sampled_from([
     "Phấn đấu", "đến năm 2030", ",", "tỷ lệ", "đạt", "trên", "tối thiểu", "100%", "7 - 7,5%",
     "từ", "trở lên", "ước", "**II. MỤC TIÊU**\n", "\n", "(1)", ";", ".", "khoảng", "xã",
-    "5 năm", "giai đoạn 2026 - 2030", ":", "(", ")", "“", "”",
-]), max_size=30))
+    "5 năm", "giai đoạn 2026 - 2030", ":", "(", ")", "“", "”", "\n|\n", "\nTT\n",
+    "\nChỉ tiêu\n", "\nKế hoạch\n", "\nNăm 2026\n", "\n| STT | Chỉ tiêu | KH 2026 |\n",
+    "\nThời hạn hoàn thành\n", "\n- ", "\nI\n", "\n1\n", "(%)", "Đạt",
+]), max_size=40))
 def test_target_words_in_any_order_never_raise(words: list[str]) -> None:
-    for target in extract_text(" ".join(words)).targets:
-        parse_expression(target.expression)
+    for separator in (" ", "\n"):
+        for target in extract_text(separator.join(words)).targets:
+            parse_expression(target.expression)
+            assert target.line >= 1
 
 
 def test_table_one_cell_per_line_reads_the_plan_column() -> None:
