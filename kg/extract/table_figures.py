@@ -64,6 +64,8 @@ TOTAL_ROW = re.compile(r"^(?:tổng\s+(?:số|cộng)|tổng|cộng)\s*[:.]?$", 
 _UNIT = re.compile(r"(?:đơn\s+vị(?:\s+tính)?|đvt)\s*:\s*(?P<unit>[^;)|\n]+)", re.IGNORECASE)
 _PAREN_UNIT = re.compile(r"\(\s*(?P<unit>tỷ\s+đồng|triệu\s+đồng|nghìn\s+tỷ\s+đồng|triệu\s+USD|"
                          r"tỷ\s+USD|ha|tấn|người|%)\s*\)", re.IGNORECASE)
+_NUMBERING = re.compile(r"^\(?[0-9A-Za-z]{1,3}\)?(?:\s*=.*)?$")
+"""A column-number cell under the titles: "(1)", "3", "(4)=(3)/(2)", "A"."""
 _YEAR_TITLE = re.compile(r"(?<![\wÀ-ỹ])năm\s+((?:19|20)[0-9]{2})(?![0-9])", re.IGNORECASE)
 TITLE_LINES = 4
 """How many text lines above a table may hold its title (tên bảng, đơn vị tính)."""
@@ -87,11 +89,35 @@ def _title_rows(table: Table) -> list[Row]:
     return ([table.header] if table.header is not None else []) + table.rows
 
 
+def _is_title_row(row: Row) -> bool:
+    """A row of column titles or column numbers ("(1) | (2) | (3)=(2)/(1)"): no figure in it."""
+    return not any(_number(t) is not None and not ORDINAL_TITLE.match(t)
+                   for t in row.texts()[1:] if t)
+
+
+def _merged(rows: list[Row], index: int) -> tuple[list[str], int]:
+    """The titles of row ``index`` with the title rows right under it of the same width
+    joined column by column ("Giải ngân" over "Tỷ lệ (%)" → "Giải ngân Tỷ lệ (%)"), and the
+    index of the first row after them."""
+    titles = rows[index].texts()
+    after = index + 1
+    while (after < len(rows) and len(rows[after].cells) == len(titles)
+           and _is_title_row(rows[after]) and after - index < 3):
+        below = rows[after].texts()
+        if not all(_NUMBERING.match(t) or not t for t in below):
+            titles = [" ".join(f"{a} {b}".split()) for a, b in zip(titles, below, strict=True)]
+        after += 1
+    return titles, after
+
+
 def _columns(table: Table) -> _Columns | None:
-    """The roles of a figures table's columns, read from its first title-like row."""
+    """The roles of a figures table's columns, read from its first title-like rows (two title
+    rows of the same width are read as one)."""
     rows = _title_rows(table)
     for index, row in enumerate(rows[:3]):
-        titles = row.texts()
+        if not _is_title_row(row):
+            continue
+        titles, start = _merged(rows, index)
         share = _find(titles, SHARE_TITLE, ())
         if share is None:
             continue
@@ -107,7 +133,7 @@ def _columns(table: Table) -> _Columns | None:
         if name is None:
             continue
         unit = next((i for i in free if i != name and UNIT_TITLE.match(titles[i])), None)
-        return _Columns(name, result, share, plan, unit, titles, index + 1)
+        return _Columns(name, result, share, plan, unit, titles, start)
     return None
 
 

@@ -610,3 +610,16 @@ def test_a_place_heading_its_clause_is_the_subject_and_takes_the_basis_in_force(
     assert found == [("Thành phố Buôn Ma Thuột", None, "75", "ke_hoach_von"),
                      ("huyện Krông Pắc", None, "30,5", "ke_hoach_von"),
                      (None, None, "60", "ke_hoach_von")]
+
+
+def test_two_title_rows_and_a_column_number_row_are_read_as_one_header() -> None:
+    text = ("**Phụ lục 1. Tình hình giải ngân kế hoạch vốn đầu tư công năm 2025 (lũy kế đến hết "
+            "ngày 27/11/2025)**\n\n*Đơn vị: tỷ đồng*\n\n"
+            "| STT | Bộ, cơ quan trung ương và địa phương | Kế hoạch năm 2025 | Giải ngân | "
+            "Giải ngân |\n|---|---|---|---|---|\n"
+            "| | | | Số tiền | Tỷ lệ so với kế hoạch (%) |\n"
+            "| A | B | 1 | 2 | 3=2/1 |\n"
+            "| 1 | Bộ Y tế | 4.512,3 | 1.358,2 | 30,1 |\n")
+    [row] = extract_text(text).observations
+    assert (row.subject, row.value, row.unit, row.pct_of_plan, row.period) == (
+        "Bộ Y tế", "1.358,2", "tỷ đồng", "30,1", "LK27/11/2025")
