@@ -623,3 +623,30 @@ def test_two_title_rows_and_a_column_number_row_are_read_as_one_header() -> None
     [row] = extract_text(text).observations
     assert (row.subject, row.value, row.unit, row.pct_of_plan, row.period) == (
         "Bộ Y tế", "1.358,2", "tỷ đồng", "30,1", "LK27/11/2025")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.dates(date(2000, 1, 1), date(2040, 12, 31)),
+       st.sampled_from(["# Tính đến hết {d}/{m}/{y} cả nước giải ngân ra sao?",
+                        "BÁO CÁO\nTình hình giải ngân vốn đầu tư công lũy kế đến ngày {d}/{m}/{y}",
+                        "BÁO CÁO NHANH\nSố liệu tính đến hết ngày {d} tháng {m} năm {y}"]))
+def test_a_header_to_any_day_gives_a_period_ending_that_day(day: date, form: str) -> None:
+    period = read_header(logical_lines(form.format(d=day.day, m=day.month, y=day.year))).period
+    assert period is not None and (period.start, period.end) == (date(day.year, 1, 1), day)
+    assert Period.from_code(period.code).end == day
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["Bộ Y tế", "Bộ Công an", "Đắk Lắk", "Thành phố Huế",
+                                           "Lạng Sơn", "Văn phòng Chính phủ"]),
+                          _amount(), st.integers(0, 150), st.integers(0, 99)),
+                min_size=1, max_size=6, unique_by=lambda r: r[0]))
+def test_every_row_of_a_figures_table_gives_its_own_figures(
+        rows: list[tuple[str, str, int, int]]) -> None:
+    lines = ["| STT | Bộ, cơ quan và địa phương | Kế hoạch năm 2025 | Giải ngân | Tỷ lệ (%) |",
+             "|---|---|---|---|---|"]
+    lines += [f"| {n:02d} | {name} | 999.999 | {value} | {pct},{tenth} |"
+              for n, (name, value, pct, tenth) in enumerate(rows, 1)]
+    found = extract_text("\n".join(lines) + "\n").observations
+    assert [(o.subject, o.value, o.pct_of_plan) for o in found] == [
+        (name, value, f"{pct},{tenth}") for name, value, pct, tenth in rows]
