@@ -3,7 +3,9 @@
 A case file is facts plus cases (an as-of date and the statuses and alerts expected then) that a
 planner can read; ``tests/rules/test_cases.py`` runs them. Each file is checked against a JSON
 Schema at load, and every expectation may name the rule it exercises (``rule:``), so a test can
-check that every rule id has at least one case. Errors name the file and the line.
+check that every rule id has at least one case. An expected alert may quote its wording:
+``says`` / ``says_en``, words its Vietnamese / English explanation contains (names, dates
+dd/mm/yyyy, plurals as a person reads them). Errors name the file and the line.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ _ALERT = {
     "type": "object", "minProperties": 1,
     "properties": {k: {"type": "string"} for k in (
         "kind", "subject", "period", "agency", "severity", "bucket", "chain_includes",
-        "supervisor")} | {"rule": _RULE_ID},
+        "supervisor", "says", "says_en")} | {"rule": _RULE_ID},
     "additionalProperties": False,
 }
 _STATUS = {

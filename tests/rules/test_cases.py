@@ -31,6 +31,9 @@ def _matches(alert: dict[str, Any], want: dict[str, Any]) -> bool:
         if key == "chain_includes":
             if value not in [d["id"] for d in alert["chain"]]:
                 return False
+        elif key in ("says", "says_en"):
+            if value not in alert["explanation_vi" if key == "says" else "explanation_en"]:
+                return False
         elif key == "supervisor":
             if alert["details"].get("supervisor") != value:
                 return False

@@ -185,7 +185,9 @@ def test_the_catalogue_exports_the_scales() -> None:
     assert scales["pace_ratio"]["text"]["en"] == "off_track < 0.8 ≤ at_risk < 0.95 ≤ on_track"
 
 
-@pytest.mark.parametrize("text", ["đạt {pct% kế hoạch", "đạt pct}% kế hoạch"])
+@pytest.mark.parametrize("text", ["đạt {pct% kế hoạch", "đạt pct}% kế hoạch",
+                                  "đạt {pct:.2f}% kế hoạch", "{agency_name:d} đạt {pct}%",
+                                  "{agency_name.upper} đạt {pct}%"])
 def test_a_malformed_explanation_is_refused_with_file_and_rule(tmp_path: Path,
                                                                text: str) -> None:
     old = '"{subject_name} kỳ {period} đạt {pct}% kế hoạch năm, hoàn thành trước hạn."'

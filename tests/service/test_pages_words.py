@@ -146,3 +146,57 @@ def test_reporter_result_in_words(client):
     assert "(mới)" in text and "(new)" not in text
     for what, pattern in LEAKS.items():
         assert not pattern.search(text), f"{what} {pattern.findall(text)}"
+
+
+@pytest.fixture(scope="module")
+def langson_explanations(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, str, str]]:
+    """(rule, Vietnamese, English) of every alert and status change of data/langson replayed
+    to 31/12/2024."""
+    from datetime import date
+
+    from kg.dataset import DEFAULT_DATASET, load_dataset
+    from kg.log import open_log
+    from rules.replay import replay
+
+    log = open_log(tmp_path_factory.mktemp("langson") / "kehoach.db")
+    log.append(load_dataset(DEFAULT_DATASET), submitted_by="dataset")
+    result = replay(log, date(2024, 12, 31), persist=False)
+    log.close()
+    return [(o.rule["id"], o.explanation_vi, o.explanation_en) for o in result.outcomes]
+
+
+def _agency_ids() -> re.Pattern[str]:
+    from pathlib import Path
+
+    import yaml
+
+    path = Path(__file__).resolve().parents[2] / "data" / "langson" / "agencies.yaml"
+    ids = sorted((a["id"] for a in yaml.safe_load(path.read_text(encoding="utf-8"))),
+                 key=len, reverse=True)
+    words = "|".join(map(re.escape, ids))
+    return re.compile(rf"(?<![\w-])(?:{words})(?![\w-])")
+
+
+@pytest.mark.slow
+def test_no_explanation_of_the_langson_data_leaks_codes(langson_explanations):
+    """Every alert and status change of the Lạng Sơn data at 31/12/2024 speaks in names and
+    Vietnamese formats, in both languages: no agency id (a key of agencies.yaml), no ISO date,
+    no snake_case status, no "None", no "1 days", no "{placeholder}", no English decimal point
+    in the Vietnamese text."""
+    ids = _agency_ids()
+    leaks = {**LEAKS, "agency id": ids, "placeholder": re.compile(r"[{}]")}
+    rules = {rule for rule, _vi, _en in langson_explanations}
+    assert len(langson_explanations) > 1000 and {
+        "missing_reports.overdue_report", "escalation.consecutive_lagging",
+        "tasks.overdue_gt_120", "discrepancies.official_verdict", "pace.at_risk"} <= rules
+    found = []
+    for rule, vi, en in langson_explanations:
+        for what, pattern in leaks.items():
+            found += [(rule, lang, what, text) for lang, text in (("vi", vi), ("en", en))
+                      if pattern.search(text)]
+        if re.search(r"(?<![\d.,])1 days\b", en):
+            found.append((rule, "en", "1 days", en))
+        if re.search(r"(?:tỷ lệ|lệch) \d+\.\d", vi):
+            found.append((rule, "vi", "decimal point", vi))
+    assert not found, found[:5]
+
