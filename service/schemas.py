@@ -29,6 +29,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from kg import notation
+from kg.agencies import ID_PATTERN
 from kg.errors import KehoachError
 
 T = TypeVar("T")
@@ -312,12 +313,34 @@ class TaskUpdateCreate(Body):
         return value
 
 
+AgencyText = Annotated[str, Field(min_length=1, max_length=2000)]
+AGENCY_KIND = ("Loại: mã, nhãn hoặc từ ('department', 'sở', 'UBND huyện') / kind: code, label "
+               "or word (kg.agencies.AGENCY_KINDS)")
+AGENCY_PARENT = "Cơ quan cấp trên, mã hoặc tên / parent agency, id or name"
+AGENCY_JURISDICTION = ("Địa bàn, mã hoặc tên ('dong-nai', 'Bộ Tài chính') / the agency's "
+                       "jurisdiction, code or name (data/jurisdictions.yaml)")
+
+
 class AgencyCreate(Body):
-    id: str = Ident
+    """Một cơ quan mới, kiểm tra như bảng "Cơ quan" của mẫu / a new agency, checked as the
+    template's agencies sheet and ``kehoach agency add`` check it (docs/import.md)."""
+
+    id: str | None = Field(default=None, min_length=1, max_length=200,
+                           pattern=f"^{ID_PATTERN.pattern}$",
+                           description="Mã muốn đặt: chữ thường không dấu, số, '-' (mặc định: "
+                           "từ tên) / the id wanted: lowercase ASCII, digits, '-' (default: "
+                           "made from the name)")
     name: str = Text
-    kind: str = Field(min_length=1, max_length=60)
+    short: str | None = Field(default=None, min_length=1, max_length=200)
+    kind: str | None = Field(default=None, min_length=1, max_length=60,
+                             description=AGENCY_KIND + "; default: the name's head word")
     name_en: str | None = Field(default=None, max_length=500)
-    parent: str | None = OptIdent
+    parent: str | None = Field(default=None, min_length=1, max_length=2000,
+                               description=AGENCY_PARENT)
+    jurisdiction: str | None = Field(default=None, min_length=1, max_length=200,
+                                     description=AGENCY_JURISDICTION)
+    aliases: list[AgencyText] = Field(default_factory=list, max_length=50,
+                                      description="Tên gọi khác / other names")
     valid_from: StrictDate | None = None
     valid_until: StrictDate | None = None
     succeeded_by: str | None = OptIdent
@@ -325,9 +348,21 @@ class AgencyCreate(Body):
 
 
 class AgencyUpdate(Body):
+    """Sửa một cơ quan (cập nhật tường minh) / the explicit update of an agency: the fields
+    sent replace, ``aliases`` are added, ``null`` clears an optional field."""
+
     name: str | None = Field(default=None, min_length=1, max_length=2000)
+    short: str | None = Field(default=None, min_length=1, max_length=200)
+    kind: str | None = Field(default=None, min_length=1, max_length=60, description=AGENCY_KIND)
     name_en: str | None = Field(default=None, max_length=500)
-    parent: str | None = OptIdent
+    parent: str | None = Field(default=None, min_length=1, max_length=2000,
+                               description=AGENCY_PARENT)
+    jurisdiction: str | None = Field(default=None, min_length=1, max_length=200,
+                                     description=AGENCY_JURISDICTION)
+    aliases: list[AgencyText] | None = Field(default=None, max_length=50,
+                                             description="Tên gọi khác, thêm vào / other "
+                                             "names, added")
+    valid_from: StrictDate | None = None
     valid_until: StrictDate | None = None
     succeeded_by: str | None = OptIdent
 

@@ -160,7 +160,8 @@ def agency_fact_of(log: Any, entry: AgencyEntry, body: BaseModel) -> Fact:
 
 def agency_refusal(problems: list[KehoachError], known: Matcher, own: str | None) -> ApiError:
     """409 ``agency_exists`` when every problem is a name another agency has (each item names
-    it: ``agency``, ``agency_name``), else 422 naming each field, Vietnamese first."""
+    it: ``agency``, ``agency_name``, and how to update it instead: ``update_with``), else 422
+    naming each field, Vietnamese first."""
     items = []
     for problem in problems:
         name = problem.place.field or "body"
@@ -169,7 +170,8 @@ def agency_refusal(problems: list[KehoachError], known: Matcher, own: str | None
                           f"field '{name}': {problem.en}"), "text": problem.text}
         others = [k for k in known.candidates(problem.text or "") if k != own]
         if problem.code == "agency_exists" and others:
-            item.update(agency=others[0], agency_name=known.payload(others[0]).get("name"))
+            item.update(agency=others[0], agency_name=known.payload(others[0]).get("name"),
+                        update_with=f"PATCH /api/v1/agencies/{others[0]}")
         items.append(item)
     exists = all(p.code == "agency_exists" for p in problems)
     first = items[0]

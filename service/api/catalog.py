@@ -119,6 +119,7 @@ def create(kind: str, key: str | None, body, request: Request, rt: RuntimeDep, u
                 raise exists(key)
             fact = make() if make else entity_fact(kind, key or "", payload, body,
                                                    user.username)
+            request.state.audit_target = f"{kind}:{fact.key}"
             if rt.log.get(kind, fact.key) is not None:
                 raise exists(fact.key)
             return {"ok": True, **rt.write([fact], user.username, idem.key).to_dict()}

@@ -113,3 +113,58 @@ def test_the_openapi_document_names_the_agency_refusals(client):
     for responses in (post_errors, patch_errors):
         assert "agency_exists" in responses["409"]["description"]
         assert "jurisdiction" in responses["422"]["description"]
+
+
+def test_a_new_office_posts_agencies_as_the_template_writes_them(client):
+    """No id, no kind: the id from the name, the kind from its head word; the parent by name,
+    the jurisdiction by name, aliases — as the "Cơ quan" sheet and `kehoach agency add`."""
+    committee = post(client, {"name": "Ủy ban nhân dân tỉnh Đồng Nai", "short": "UBND tỉnh ĐN",
+                              "jurisdiction": "dong-nai"})
+    assert committee.status_code == 201, committee.text
+    assert committee.json()["facts"][0]["key"] == "ubnd-tinh-dong-nai"
+    dept = post(client, {"name": "Sở Nông nghiệp và Môi trường", "parent": "UBND tỉnh ĐN",
+                         "jurisdiction": "Đồng Nai", "aliases": ["Sở NN&MT"]})
+    assert dept.status_code == 201, dept.text
+    stored = client.get("/api/v1/agencies/so-nong-nghiep-va-moi-truong", headers=ADMIN).json()
+    assert (stored["kind"], stored["parent"], stored["jurisdiction"], stored["aliases"]) == (
+        "department", "ubnd-tinh-dong-nai", "dong-nai", ["Sở NN&MT"])
+    committee_kind = client.get("/api/v1/agencies/ubnd-tinh-dong-nai", headers=ADMIN).json()
+    assert committee_kind["kind"] == "provincial_committee"
+
+
+@pytest.mark.parametrize(("body", "field", "code"), [
+    ({"name": "Trung tâm Phục vụ hành chính công"}, "kind", "agency_kind_unknown"),
+    ({"name": "Sở Xây dựng", "jurisdiction": "Atlantis"}, "jurisdiction", "unknown_jurisdiction"),
+    ({"name": "Sở Xây dựng", "id": "So-Xay-Dung"}, "id", "string_pattern_mismatch"),
+])
+def test_what_the_template_refuses_the_api_refuses(client, body, field, code):
+    response = post(client, body)
+    assert response.status_code == 422, response.text
+    item = response.json()["errors"][0]
+    assert (item["field"], item["code"]) == (field, code)
+
+
+def test_a_short_name_or_alias_of_another_agency_is_409(client):
+    assert post(client, {"name": "Sở Xây dựng", "aliases": ["SXD"]}).status_code == 201
+    again = post(client, {"name": "Sở Xây Dựng"})  # the same name: an update needs PATCH
+    assert again.status_code == 409 and again.json()["code"] in {"agency_exists",
+                                                                 "already_exists"}
+    alias = post(client, {"name": "Sở Giao thông vận tải", "short": "SXD"})
+    assert alias.status_code == 409, alias.text
+    item = alias.json()["errors"][0]
+    assert (item["code"], item["agency"], item["update_with"]) == (
+        "agency_exists", "so-xay-dung", "PATCH /api/v1/agencies/so-xay-dung")
+
+
+def test_patch_adds_aliases_and_sets_the_jurisdiction(client):
+    path = "/api/v1/agencies/so-tai-chinh"
+    first = client.patch(path, json={"aliases": ["STC"], "jurisdiction": "lang-son"},
+                         headers=ADMIN)
+    assert first.status_code == 200, first.text
+    second = client.patch(path, json={"aliases": ["Sở TC"], "kind": "sở"}, headers=ADMIN)
+    assert second.status_code == 200, second.text
+    data = client.get(path, headers=ADMIN).json()
+    assert (data["aliases"], data["jurisdiction"], data["kind"], data["parent"]) == (
+        ["STC", "Sở TC"], "lang-son", "department", "ubnd-tinh")
+    taken = client.patch("/api/v1/agencies/so-y-te", json={"aliases": ["STC"]}, headers=ADMIN)
+    assert taken.status_code == 409 and taken.json()["errors"][0]["agency"] == "so-tai-chinh"
