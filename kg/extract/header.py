@@ -41,7 +41,7 @@ PREAMBLE_WORDS: tuple[str, ...] = ("căn cứ", "kính gửi", "thực hiện", 
 """Lines opening with these are preamble or recipients, never a title."""
 
 _MONTHS = re.compile(
-    r"(?P<months>[0-9]{1,2})\s+tháng(?:\s+đầu\s+năm)?"
+    r"(?P<months>[0-9]{1,2})\s+tháng(?:\s+đầu\s+năm|(?P<last>\s+cuối\s+năm))?"
     r"|quý\s+(?P<q>IV|III|II|I)\b"
     r"|tháng\s+(?P<month>[0-9]{1,2})\b",
     re.IGNORECASE,
@@ -129,6 +129,9 @@ def _month_period(text: str, year: str) -> Period | None:
     phrase = (f"{match['months']} tháng năm {year}" if match["months"]
               else f"quý {match['q']}/{year}" if match["q"]
               else f"tháng {match['month']}/{year}")
+    if match["last"]:  # "6 tháng cuối năm" is the second half, "3 tháng cuối năm" Q4
+        phrase = {"6": f"6 tháng cuối năm {year}", "3": f"quý IV/{year}"}.get(
+            match["months"].lstrip("0"), "")
     if match["month"]:
         later = _MONTHS.search(text, match.end())
         if later and later["months"]:

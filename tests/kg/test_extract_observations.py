@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -650,3 +651,13 @@ def test_every_row_of_a_figures_table_gives_its_own_figures(
     found = extract_text("\n".join(lines) + "\n").observations
     assert [(o.subject, o.value, o.pct_of_plan) for o in found] == [
         (name, value, f"{pct},{tenth}") for name, value, pct, tenth in rows]
+
+
+@pytest.mark.parametrize(("title", "period"), [
+    ("Triển khai nhiệm vụ 6 tháng cuối năm 2025", "H2/2025"),
+    ("Các giải pháp trọng tâm 3 tháng cuối năm 2025", "Q4/2025"),
+    ("Các giải pháp 4 tháng cuối năm 2025", None),
+    ("Kết quả 9 tháng đầu năm 2025", "9T/2025")])
+def test_the_last_months_of_a_year_are_not_months_from_january(title: str,
+                                                               period: str | None) -> None:
+    assert extract_text(f"KẾ HOẠCH\n{title}\n").period == period
