@@ -52,7 +52,7 @@ REPORT_HEADING_WORDS: tuple[str, ...] = NOT_TARGET_HEADING_WORDS + (
 target: only a target word ("phấn đấu", "mục tiêu") does."""
 
 CUE = re.compile(
-    r"phấn\s+đấu|(?<!vượt\s)(?<!đúng\s)(?<!các\s)(?<!trình\s)(?:mục\s+tiêu|chỉ\s+tiêu)|kế\s+hoạch(?:\s+[\w/]+){0,8}?\s*(?:là|:)(?=\s*[0-9])"
+    r"(?<!xã\s)phấn\s+đấu|(?<!vượt\s)(?<!đúng\s)(?<!các\s)(?<!trình\s)(?:mục\s+tiêu|chỉ\s+tiêu)|kế\s+hoạch(?:\s+[\w/]+){0,8}?\s*(?:là|:)(?=\s*[0-9])"
     r"|(?<!nhìn\s)(?:đến|tới|vào)\s+(?:hết\s+|cuối\s+)?năm\s+20[0-9]{2}"
     r"(?=\s*,|\s+(?:đạt|có|là|chiếm|giảm|tăng|còn|toàn|cả)(?!\w))",
     re.IGNORECASE,
@@ -88,6 +88,12 @@ dựng, tiến độ bình quân đạt 55%")."""
 SO_FAR = re.compile(r"(?<!\w)(?:đến|tính\s+đến)\s+(?:hết\s+)?(?:tháng|ngày|quý)(?!\w)",
                     re.IGNORECASE)
 """A figure "đến hết tháng 6/2024" is a result so far, unless the sentence strives for it."""
+
+OWN_SHARE_AFTER = re.compile(
+    r"\s*,?\s*(?:đạt|bằng|vượt)\s+(?:khoảng\s+)?[0-9][0-9.,]*\s*%\s*(?:so\s+với\s+)?"
+    r"(?:kế\s+hoạch|kh\b|dự\s+toán|cùng\s+kỳ)", re.IGNORECASE)
+"""A figure followed by its own share of the plan ("1.862,3 tỷ đồng, đạt 51,7% kế hoạch") is
+a result measured against the plan, not the plan."""
 
 PLAN_SHARE_AFTER = re.compile(
     r"\s*(?:\(|,)?\s*(?:so\s+với\s+)?(?:kế\s+hoạch|kh\b|dự\s+toán|cùng\s+kỳ)",
@@ -574,6 +580,7 @@ def _slots(text: str, start: int, end: int, bounds: _Bounds) -> list[_Found | No
             continue
         before = _without_asides(text[bounds.watch:found.start])
         observed = (OBSERVED.search(before) or PROGRESS.search(before)
+                    or OWN_SHARE_AFTER.match(text, found.end)
                     or HAS_BEEN.search(text, max(bounds.watch, start), found.start)
                     or (not bounds.strive and SO_FAR.search(text, bounds.watch, found.start))
                     or OBSERVED.search(text, found.end, _statement_end(text, found, end))

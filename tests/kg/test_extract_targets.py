@@ -351,3 +351,12 @@ def test_markdown_table_plan_column_beside_an_estimate() -> None:
     assert [(t.indicator, t.expression, t.unit, t.period, t.line) for t in result] == [
         ("Tốc độ tăng trưởng GRDP", "8 - 8,5", "%", "2026", 5),
         ("Thu ngân sách nhà nước", "13.800", "tỷ đồng", "2026", 6)]
+
+
+def test_amount_measured_against_the_plan_is_a_result() -> None:
+    # data/langson/sources/001_423ec5bd75490e40.txt, line 509; 002, line 23
+    text = ("Trong đó: Giá trị khối lượng thực hiện của các dự án thuộc kế hoạch Trung ương giao: "
+            "1.862,3 tỷ đồng, đạt 51,7% kế hoạch.\n"
+            "Đã khởi công 115/115 công trình hạ tầng tại 10 xã phấn đấu đạt chuẩn nông thôn mới "
+            "năm 2023, tiến độ thi công bình quân đạt khoảng 75%.\n")
+    assert targets(text) == []
