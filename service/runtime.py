@@ -93,7 +93,7 @@ class Runtime:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.log = open_log(settings.db, jurisdiction=settings.jurisdiction)
-        self.store = ServiceStore(settings.db)
+        self.store = ServiceStore(settings.db, jurisdiction=self.log.jurisdiction or None)
         self.events = Broadcaster(settings.sse_queue_size)
         self.write_lock = threading.RLock()
         self._replays = _Cache()

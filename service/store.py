@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import KehoachError
+from kg.log import open_log
 from kg.log.migrations import Migration
 from kg.log.migrations import migrate as migrate_tables
 from kg.log.sqlite import fetch_all
@@ -108,12 +109,18 @@ def _login_failures(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX service_login_failures_at ON service_login_failures (at)")
 
 
+def _user_jurisdiction(conn: sqlite3.Connection) -> None:
+    # '' = a user made before jurisdictions: the database's default jurisdiction's
+    conn.execute("ALTER TABLE service_users ADD COLUMN jurisdiction TEXT NOT NULL DEFAULT ''")
+
+
 MIGRATIONS: list[Migration] = [
     ("service_0001_users", _users),
     ("service_0002_audit_append_only", _audit),
     ("service_0003_idempotency", _idempotency),
     ("service_0004_idempotency_owner", _idempotency_owner),
     ("service_0005_login_failures", _login_failures),
+    ("service_0006_user_jurisdiction", _user_jurisdiction),
 ]
 
 
@@ -129,6 +136,7 @@ class User:
     agency: str | None
     disabled: bool
     password_hash: str = ""
+    jurisdiction: str = ""
 
     def public(self) -> dict[str, Any]:
         return {"username": self.username, "role": self.role, "agency": self.agency,
@@ -188,8 +196,16 @@ def _abandoned(owner: str | None, created_at: str, stale_seconds: float) -> bool
 class ServiceStore:
     """Users, audit and idempotency tables, on their own connection to the same file."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, jurisdiction: str | None = None) -> None:
+        """The service tables beside the fact log at ``path``, for one jurisdiction (địa bàn):
+        its users only — an account made for another jurisdiction does not exist here, so
+        its agency key (``so-tai-chinh`` is a key in every province) never lets it write
+        another province's figures. ``None``: the jurisdiction the fact log resolves to
+        (``--jurisdiction``, ``$KEHOACH_JURISDICTION``, the database's default)."""
         path.parent.mkdir(parents=True, exist_ok=True)
+        with open_log(path, jurisdiction=jurisdiction) as log:
+            self.jurisdiction: str = log.jurisdiction or ""
+            self._home: str = log.default_jurisdiction() or ""
         self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA busy_timeout=10000")
@@ -215,31 +231,42 @@ class ServiceStore:
                              "(--agency)", code="reporter_agency")
         with self._lock:
             try:
-                self._conn.execute("INSERT INTO service_users VALUES (?,?,?,?,0,?)",
-                                   (username, password_hash, role, agency, _now()))
+                self._conn.execute(
+                    "INSERT INTO service_users (username, password_hash, role, agency, "
+                    "disabled, created_at, jurisdiction) VALUES (?,?,?,?,0,?,?)",
+                    (username, password_hash, role, agency, _now(), self.jurisdiction))
             except sqlite3.IntegrityError:
                 raise StoreError(f"người dùng '{username}' đã có",
                                  f"user '{username}' already exists",
                                  code="user_exists", text=username) from None
-        return User(username, role, agency, False, password_hash)
+        return User(username, role, agency, False, password_hash, self.jurisdiction)
+
+    def _mine(self) -> tuple[str, list[Any]]:
+        """SQL condition: a user of this jurisdiction (legacy '' users are the default's)."""
+        return ("(jurisdiction = ? OR (jurisdiction = '' AND ? = ?))",
+                [self.jurisdiction, self.jurisdiction, self._home])
 
     def get_user(self, username: str) -> User | None:
+        mine, args = self._mine()
         rows = fetch_all(
             self._reader, self._read_lock,
-            "SELECT username, role, agency, disabled, password_hash FROM service_users "
-            "WHERE username=?", (username,))
+            "SELECT username, role, agency, disabled, password_hash, jurisdiction "
+            f"FROM service_users WHERE username=? AND {mine}", (username, *args))
         row = rows[0] if rows else None
-        return User(row[0], row[1], row[2], bool(row[3]), row[4]) if row else None
+        return User(row[0], row[1], row[2], bool(row[3]), row[4], row[5]) if row else None
 
     def users(self) -> list[User]:
-        rows = self._rows("SELECT username, role, agency, disabled, password_hash "
-                          "FROM service_users ORDER BY username")
-        return [User(r[0], r[1], r[2], bool(r[3]), r[4]) for r in rows]
+        mine, args = self._mine()
+        rows = self._rows("SELECT username, role, agency, disabled, password_hash, jurisdiction "
+                          f"FROM service_users WHERE {mine} ORDER BY username", args)
+        return [User(r[0], r[1], r[2], bool(r[3]), r[4], r[5]) for r in rows]
 
     def set_disabled(self, username: str, disabled: bool = True) -> User:
         with self._lock:
-            cur = self._conn.execute("UPDATE service_users SET disabled=? WHERE username=?",
-                                     (int(disabled), username))
+            mine, args = self._mine()
+            cur = self._conn.execute(
+                f"UPDATE service_users SET disabled=? WHERE username=? AND {mine}",
+                (int(disabled), username, *args))
         if cur.rowcount == 0:
             raise StoreError(f"không có người dùng '{username}'", f"no user '{username}'",
                              code="user_not_found", text=username)
@@ -249,8 +276,10 @@ class ServiceStore:
 
     def set_password(self, username: str, password_hash: str) -> None:
         with self._lock:
-            self._conn.execute("UPDATE service_users SET password_hash=? WHERE username=?",
-                               (password_hash, username))
+            mine, args = self._mine()
+            self._conn.execute(
+                f"UPDATE service_users SET password_hash=? WHERE username=? AND {mine}",
+                (password_hash, username, *args))
 
     # -- audit -------------------------------------------------------------------------------
 

@@ -94,7 +94,7 @@ def _print_demo(settings: Settings) -> None:
     from kg.log import open_log
     from service.demo import prepare_demo
 
-    store = ServiceStore(settings.db)
+    store = ServiceStore(settings.db, jurisdiction=settings.jurisdiction)
     with open_log(settings.db, jurisdiction=settings.jurisdiction) as log:
         accounts = prepare_demo(log, store)
     store.close()

@@ -15,9 +15,9 @@ from typer.testing import CliRunner
 from kg.log import chosen_jurisdiction, open_log
 from service.app import create_app
 from service.cli.app import build_app
-from service.security import hash_password
+from service.security import hash_password, issue_token
 from service.settings import Settings
-from service.store import ServiceStore
+from service.store import ServiceStore, User
 from tests.kg.test_log_jurisdiction import dong_nai_facts
 from tests.service.conftest import PASSWORD, SECRET, bearer
 
@@ -111,10 +111,14 @@ def test_set_default_claims_an_unscoped_database_once(tmp_path):
 # -- the service -------------------------------------------------------------------------------
 
 def client_on(path: Path, jurisdiction: str | None = None) -> TestClient:
-    store = ServiceStore(path)
+    """A client of a service on ``jurisdiction``; its accounts are made in that jurisdiction
+    (an account belongs to one: ``admin``/``tc`` for the default, ``admin-<code>``/``tc-<code>``
+    for another)."""
+    store = ServiceStore(path, jurisdiction=jurisdiction)
     if not store.users():
-        store.add_user("admin", hash_password(PASSWORD), "admin", None)
-        store.add_user("tc", hash_password(PASSWORD), "reporter", "so-tai-chinh")
+        suffix = f"-{jurisdiction}" if jurisdiction else ""
+        store.add_user(f"admin{suffix}", hash_password(PASSWORD), "admin", None)
+        store.add_user(f"tc{suffix}", hash_password(PASSWORD), "reporter", "so-tai-chinh")
     store.close()
     settings = Settings(db=path, secret_key=SECRET, as_of=date(2024, 12, 31),
                         jurisdiction=jurisdiction)
@@ -138,7 +142,7 @@ def test_api_lists_jurisdictions_for_any_logged_in_role(both):
 
 def test_a_service_confined_to_one_jurisdiction_sees_only_its_facts(both):
     with client_on(both, "dong-nai") as client:
-        headers = bearer("admin")
+        headers = bearer_of("admin-dong-nai", "admin")
         targets = client.get("/api/v1/targets", headers=headers).json()["data"]
         assert [(t["id"], t.get("expression")) for t in targets] == \
             [("budget_revenue@2024", "25.000")]
@@ -159,3 +163,53 @@ def test_settings_take_the_jurisdiction_from_the_environment(monkeypatch):
     monkeypatch.setenv("KEHOACH_JURISDICTION", "Bộ Tài chính")
     with pytest.raises(Exception, match="bad_jurisdiction|Mã địa bàn"):
         Settings()
+
+
+def bearer_of(username: str, role: str, agency: str | None = None) -> dict[str, str]:
+    token, _ = issue_token(User(username, role, agency, False), SECRET, 10)
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_an_account_of_one_jurisdiction_does_not_exist_in_another(both):
+    # agency keys repeat across provinces (so-tai-chinh): Lạng Sơn's reporter must never
+    # write or read Đồng Nai's figures as Đồng Nai's so-tai-chinh — nor log in there
+    with client_on(both) as client:  # the default, lang-son: admin, tc
+        pass
+    with client_on(both, "dong-nai") as client:
+        for user, role, agency in (("tc", "reporter", "so-tai-chinh"), ("admin", "admin", None)):
+            headers = bearer_of(user, role, agency)
+            assert client.get("/api/v1/targets", headers=headers).status_code == 401
+            posted = client.post("/api/v1/observations", headers=headers, json={
+                "indicator": "budget_revenue", "period": "9T/2024", "value": "1",
+                "kind": "actual", "as_of": "2024-09-30"})
+            assert posted.status_code == 401
+        login = client.post("/api/v1/auth/token",
+                            data={"username": "tc", "password": PASSWORD})
+        assert login.status_code == 401
+        own = client.post("/api/v1/auth/token",
+                          data={"username": "tc-dong-nai", "password": PASSWORD})
+        assert own.status_code == 200
+    lang_son = ServiceStore(both)
+    assert {u.username for u in lang_son.users()} == {"admin", "tc"}
+    with pytest.raises(Exception, match="user_not_found|không có người dùng"):
+        lang_son.set_disabled("tc-dong-nai")
+    lang_son.close()
+
+
+def test_serve_works_on_the_chosen_jurisdiction(both, monkeypatch):
+    import uvicorn
+
+    served: list[str] = []
+
+    def fake_run(app, **_options) -> None:
+        served.append(app.state.runtime.log.jurisdiction)
+        app.state.runtime.close()
+
+    monkeypatch.setattr(uvicorn, "run", fake_run)
+    code, out = cli("serve", "--jurisdiction", "dong-nai", "--db", str(both))
+    assert code == 0 and "jurisdiction: dong-nai" in out
+    assert cli("--jurisdiction", "dong-nai", "serve", "--db", str(both))[0] == 0
+    assert cli("serve", "--db", str(both))[0] == 0
+    assert served == ["dong-nai", "dong-nai", "lang-son"]
+    code, out = cli("serve", "--jurisdiction", "DN", "--db", str(both))
+    assert code == 2 and "Mã địa bàn" in out and served == ["dong-nai", "dong-nai", "lang-son"]
