@@ -57,7 +57,7 @@ VERBS = (
     "huy động", "quyết định", "thường xuyên", "đăng ký", "sử dụng", "có ý kiến", "cùng",
     "thực thi", "khắc phục", "giải quyết", "được giao", "nhanh chóng", "kiên quyết",
     "dứt điểm", "theo thẩm quyền", "trong phạm vi", "là cơ quan", "làm đầu mối", "đầu mối",
-    "thí điểm", "phát triển", "đầu tư", "quản lý", "kiểm soát", "đào tạo", "tham gia",
+    "thí điểm", "tuân thủ", "phát triển", "đầu tư", "quản lý", "kiểm soát", "đào tạo", "tham gia",
     "vận hành", "khai thác", "tăng", "giảm", "thu hút", "mở rộng", "đẩy nhanh", "xác định",
     "điều chỉnh", "bổ sung", "sửa đổi", "công khai", "niêm yết", "tiếp nhận", "phê duyệt",
     "hoàn tất", "rà", "lắp đặt", "phục vụ", "thanh tra", "tập huấn", "bồi dưỡng",
@@ -70,7 +70,7 @@ _NAME_END = rf"(?=\s+(?:{_VERB})(?![\wà-ỹđ])|\s*:|\s*$)"
 _SUBJECT = re.compile(rf"^(?P<agency>{HEAD}(?![\wà-ỹđ])[^:;.()]{{0,140}}?){_NAME_END}")
 _ACTOR = re.compile(rf"^(?P<agency>{HEAD}(?![\wà-ỹđ])[^:;.()]{{0,140}}?)"
                     rf"(?=\s+(?:{_VERB})(?![\wà-ỹđ]))")
-_CHU_TRI = re.compile(rf"(?<![\wà-ỹđ])(?P<agency>{HEAD}(?![\wà-ỹđ])[^:;.()]{{0,120}}?)"
+_CHU_TRI = re.compile(rf"(?<![\wà-ỹđ])(?<!do )(?P<agency>{HEAD}(?![\wà-ỹđ])[^:;.()]{{0,120}}?)"
                       r"\s+(?:là\s+cơ\s+quan\s+)?chủ\s+trì")
 _ASSIGN = re.compile(rf"(?:^\W*|[,;:]\s*)(?:[Gg]iao|[Đđ]ề\s+nghị|[Yy]êu\s+cầu)\s+(?:cho\s+)?"
                      rf"(?P<agency>{HEAD}(?![\wà-ỹđ])[^:;.()]{{0,140}}?)"
