@@ -168,3 +168,16 @@ def test_patch_adds_aliases_and_sets_the_jurisdiction(client):
         ["STC", "Sở TC"], "lang-son", "department", "ubnd-tinh")
     taken = client.patch("/api/v1/agencies/so-y-te", json={"aliases": ["STC"]}, headers=ADMIN)
     assert taken.status_code == 409 and taken.json()["errors"][0]["agency"] == "so-tai-chinh"
+
+
+def test_concurrent_patches_of_one_agency_keep_both_fields(client):
+    """The explicit update is merged under the write lock like every edit: two PATCHes sent
+    together (one the short name, one the English name) both land."""
+    from tests.service.test_security_edits import _both_at_once
+
+    path = "/api/v1/agencies/so-y-te"
+    for i in range(10):
+        bodies = [{"short": f"SYT {i}"}, {"name_en": f"Health {i}"}]
+        assert _both_at_once([client], path, bodies) == [200, 200]
+        record = client.get(path, headers=ADMIN).json()
+        assert (record["short"], record["name_en"]) == (f"SYT {i}", f"Health {i}"), i
