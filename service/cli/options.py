@@ -38,7 +38,8 @@ JURISDICTION_HELP = ("Địa bàn (tỉnh, bộ, cả nước) mà lệnh làm v
                      "default $KEHOACH_JURISDICTION, else the database's default.")
 JurisdictionOption = Annotated[
     str | None,
-    typer.Option("--jurisdiction", help=JURISDICTION_HELP, envvar="KEHOACH_JURISDICTION"),
+    typer.Option("--jurisdiction", help=JURISDICTION_HELP, envvar="KEHOACH_JURISDICTION",
+                 metavar="MÃ/CODE"),
 ]
 
 
