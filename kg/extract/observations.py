@@ -28,8 +28,11 @@ from kg.extract.text import LogicalLine
 from kg.notation import Period, format_number, parse_number
 from kg.notation.numbers import QUALIFIERS
 
-VERBS: tuple[str, ...] = ("đạt", "bằng", "chiếm", "vượt")
-"""Verbs that put a percentage in relation to a basis."""
+VERBS: tuple[str, ...] = ("đạt", "bằng", "chiếm", "vượt", "hoàn thành", "thực hiện",
+                          "giải ngân")
+"""Verbs that put a percentage in relation to a basis ("đạt được 95%", "hoàn thành 100% kế
+hoạch", "giải ngân 41,97% kế hoạch vốn"); only "đạt" and "vượt" carry a basis in force to
+a bare percentage, the others need their basis written."""
 
 FUTURE_WORDS: tuple[str, ...] = ("phấn đấu", "dự kiến đạt", "mục tiêu đến", "phải đạt")
 """A clause holding these states a goal, not a reported fact."""
@@ -52,8 +55,10 @@ REUSE_WORDS = 4
 hoạch sau điều chỉnh") compares the same value with another basis."""
 
 _PCT = r"(?P<pct>[0-9][0-9.,]*)\s?%"
+_VERB = "|".join(verb.replace(" ", r"\s+") for verb in VERBS)
 _ANCHOR = re.compile(
-    rf"(?<![\wÀ-ỹ])(?P<verb>{'|'.join(VERBS)})\s+(?:(?:khoảng|gần|trên|hơn)\s+)?{_PCT}"
+    rf"(?<![\wÀ-ỹ])(?P<verb>{_VERB})\s+"
+    rf"(?:được\s+)?(?:(?:khoảng|gần|trên|hơn)\s+)?{_PCT}"
     rf"(?:\s*(?:tổng\s+)?{BASIS_PATTERN})?",
     re.IGNORECASE,
 )
@@ -121,7 +126,7 @@ def _pct_value(anchor: _Anchor) -> str | None:
 
 def _anchors(text: str) -> list[_Anchor]:
     found = [
-        _Anchor(m.start(), m.end(), m["verb"].lower(), m["pct"],
+        _Anchor(m.start(), m.end(), " ".join(m["verb"].lower().split()), m["pct"],
                 basis_code(m["basis"]) if m["basis"] else None, m["basis"])
         for m in _ANCHOR.finditer(text)
     ]

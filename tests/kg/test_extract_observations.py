@@ -661,3 +661,18 @@ def test_every_row_of_a_figures_table_gives_its_own_figures(
 def test_the_last_months_of_a_year_are_not_months_from_january(title: str,
                                                                period: str | None) -> None:
     assert extract_text(f"KẾ HOẠCH\n{title}\n").period == period
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Tổng vốn ước 3.000 tỷ đồng, hoàn thành 95% kế hoạch vốn.", ("3.000", "95", "ke_hoach_von")),
+    ("Thu ngân sách đạt được 80% dự toán.", (None, "80", "du_toan")),
+    ("Vốn ODA giải ngân 41,97% kế hoạch vốn.", (None, "41,97", "ke_hoach_von"))])
+def test_other_verbs_with_a_written_basis_are_plan_shares(text: str, expected: tuple) -> None:
+    [figure] = extract_text(HEADER + text).observations
+    assert (figure.value, figure.pct_of_plan, figure.plan_basis) == expected
+
+
+def test_other_verbs_without_a_written_basis_are_not() -> None:
+    text = ("Thu ngân sách 4.000 tỷ đồng, đạt 80% dự toán; các dự án hoàn thành 100% khối "
+            "lượng, thực hiện 75%.")
+    assert [o.pct_of_plan for o in extract_text(HEADER + text).observations] == ["80"]
