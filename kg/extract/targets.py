@@ -734,6 +734,8 @@ def _indicator(text: str, previous: int, found: _Found, end: int,
     offset = _after_last(text, offset, found.start, _GOAL_WORDS, always=True)
     offset = _after_last(text, offset, found.start, _STRIVE)
     offset = _after_last(text, offset, found.start, _COLON)
+    again = _LEAD_NOISE.match(text, offset, found.start)
+    offset = again.end() if again else offset
     pre = text[offset:found.start]
     before = _TRAIL_NOISE.sub("", _INNER_PERIOD.sub(" ", pre)).strip()
     before = _trim_brackets(before)
