@@ -15,16 +15,16 @@ fields get twins, parsed with ``kg.notation``:
 
 A text that does not parse keeps ``null`` twins (the text is still there). Other dicts
 (SPARQL bindings, sources) are left alone. Every ``/api/v1`` JSON answer goes through
-``with_numbers`` (``FiguresJSONResponse``, and ``service.rendering.render`` for cached ones).
+``with_numbers`` (``FiguresJSONResponse``, and ``service.rendering.render`` for cached ones);
+every CLI ``--json`` output through ``for_json`` (the same twins, dates and times in ISO 8601).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
-
-from fastapi.responses import JSONResponse
 
 from kg import notation
 from kg.errors import KehoachError
@@ -89,8 +89,35 @@ def with_numbers(content: Any) -> Any:
     return content
 
 
-class FiguresJSONResponse(JSONResponse):
-    """The API's JSON response: the content with its figures' numeric twins."""
+def for_json(content: Any) -> Any:
+    """What a CLI ``--json`` output prints: ``with_numbers`` of ``content``, with every date
+    and time as ISO 8601 text ("2024-09-30", "2024-09-30T08:00:00+00:00")."""
+    return with_numbers(_iso(content))
 
-    def render(self, content: Any) -> bytes:
-        return super().render(with_numbers(content))
+
+def _iso(content: Any) -> Any:
+    if isinstance(content, dt.date):  # datetime is a date too
+        return content.isoformat()
+    if isinstance(content, dict):
+        return {key: _iso(item) for key, item in content.items()}
+    if isinstance(content, list | tuple):
+        return [_iso(item) for item in content]
+    return content
+
+
+def __getattr__(name: str) -> Any:
+    """``FiguresJSONResponse``, made on first use: importing FastAPI costs the CLI, which
+    only needs ``for_json``, more than half a second (PEP 562 module attribute)."""
+    if name != "FiguresJSONResponse":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from fastapi.responses import JSONResponse
+
+    class FiguresJSONResponse(JSONResponse):
+        """The API's JSON response: the content with its figures' numeric twins."""
+
+        def render(self, content: Any) -> bytes:
+            return super().render(with_numbers(content))
+
+    FiguresJSONResponse.__qualname__ = name
+    globals()[name] = FiguresJSONResponse
+    return FiguresJSONResponse
