@@ -899,8 +899,24 @@ def _cell_target(indicator: str, unit: str | None, value: str, line: int,
     if parsed.unit not in (None, unit) and not (unit is None and parsed.unit == "%"):
         return None
     return Target(indicator=indicator, indicator_id=None, candidates=[], expression=expression,
-                  unit=unit or parsed.unit, period=period.code if period else None, line=line,
-                  quote=written)
+                  unit=unit or parsed.unit or _implied_unit(indicator),
+                  period=period.code if period else None, line=line, quote=written)
+
+
+_RATE_NAME = re.compile(r"^(?:tỷ\s+lệ|tỷ\s+trọng|tốc\s+độ)\b|(?:tăng|giảm)\s+bình\s+quân",
+                        re.IGNORECASE)
+_COUNT_NAME = re.compile(r"^(?:đến\s+năm\s+20[0-9]{2},?\s+)?(?:tổng\s+)?số\s+([^\W\d_]+)",
+                         re.IGNORECASE)
+
+
+def _implied_unit(indicator: str) -> str | None:
+    """The unit a table row's name implies when no cell writes one: a rate ("Tỷ lệ ...",
+    "Tốc độ tăng ...", "... tăng bình quân") is in %, a count ("Số trường học ...", "Tổng số
+    xã ...") in the thing counted ("trường", "xã")."""
+    if _RATE_NAME.search(indicator):
+        return "%"
+    count = _COUNT_NAME.match(indicator)
+    return count[1].lower() if count else None
 
 
 def _cell_per_line_tables(raw: dict[int, str], periods: dict[int, Period | None],

@@ -360,3 +360,14 @@ def test_amount_measured_against_the_plan_is_a_result() -> None:
             "Đã khởi công 115/115 công trình hạ tầng tại 10 xã phấn đấu đạt chuẩn nông thôn mới "
             "năm 2023, tiến độ thi công bình quân đạt khoảng 75%.\n")
     assert targets(text) == []
+
+
+def test_table_row_name_implies_a_rate_or_a_count_unit() -> None:
+    # 004, lines 389-420
+    text = "\n".join([
+        "IV. DỰ KIẾN KHẢ NĂNG HOÀN THÀNH CÁC MỤC TIÊU KẾ HOẠCH 5 NĂM 2021 - 2025",
+        "TT", "Chỉ tiêu", "Kế hoạch   2021 -   2025", "Ước TH   2021 -   2025",
+        "Đánh giá mức độ hoàn thành", "6", "Thu nội địa tăng bình quân", "8 - 9", "(-4,33)",
+        "Không đạt", "3", "Số trường học đạt chuẩn quốc gia đến năm 2025", "300", "304", "Vượt",
+        ""])
+    assert targets(text) == [("8 - 9", "%", "2021-2025"), ("300", "trường", "2021-2025")]
