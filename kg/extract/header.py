@@ -94,7 +94,8 @@ def to_date_phrase(text: str) -> str:
 
 
 def _flat(line: LogicalLine) -> str:
-    return " ".join(line.text.replace("*", " ").replace("#", " ").split())
+    """The line without footnote markers and emphasis, tone-mark slips mended."""
+    return " ".join(line.clean.text.replace("*", " ").replace("#", " ").split())
 
 
 def _is_preamble(text: str) -> bool:

@@ -29,9 +29,20 @@ _YEAR_MARKER = re.compile(rf"((?:năm|Năm|/)\s*(?:19|20)[0-9]{{2}})([0-9]{{1,2}
 _BRACKET = re.compile(r"\s*\[\^?([0-9]{1,3})\]")
 _SUPER = re.compile(rf"([{SUPERSCRIPTS}]+)")
 
-SLIPS: tuple[tuple[str, str], ...] = (("kể hoạch", "kế hoạch"), ("lűy kế", "lũy kế"),
-                                      ("Kể hoạch", "Kế hoạch"), ("Lűy kế", "Lũy kế"))
-"""Tone-mark slips of real sources and their mends (each the same length)."""
+_SLIP_WORDS: tuple[tuple[tuple[str, ...], str, str], ...] = (
+    (("kể", "kê", "kề", "kệ", "kễ"), "kế", " hoạch"),
+    (("lűy", "lủy", "lụy", "lúy", "lùy"), "lũy", " kế"),
+    (("dư", "dừ", "dử"), "dự", " toán"),
+)
+SLIPS: tuple[tuple[str, str], ...] = tuple(
+    pair
+    for slips, right, tail in _SLIP_WORDS
+    for slip in slips
+    for pair in ((slip + tail, right + tail),
+                 (slip.capitalize() + tail, right.capitalize() + tail))
+)
+"""Tone-mark slips of real sources and their mends, each the same length ("kể hoạch" →
+"kế hoạch", "lűy kế" → "lũy kế", "dư toán" → "dự toán"), in lower case and capitalised."""
 
 
 @dataclass

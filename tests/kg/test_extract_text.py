@@ -163,7 +163,8 @@ def test_a_wrapped_item_going_on_with_a_number_stays_one_line() -> None:
     assert "mới đạt 39,5%" in line.text and line.line_at(line.text.index("39,5")) == 3
 
 
-@pytest.mark.parametrize(("slip", "mended"), [("kể hoạch", "kế hoạch"), ("lűy kế", "lũy kế")])
+@pytest.mark.parametrize(("slip", "mended"), [("kể hoạch", "kế hoạch"), ("lűy kế", "lũy kế"),
+                                              ("Lủy kế", "Lũy kế"), ("dư toán", "dự toán")])
 def test_tone_mark_slips_are_mended_for_matching_only(slip: str, mended: str) -> None:
     # data/corpus/BTC_2025_CV-18590-BTC-PTHT_giai-ngan-von-dau-tu-cong.md, lines 7 and 41
     clean = strip_markers(f"đạt 56,6% {slip} giao")
