@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
+from kg.agencies import AGENCY_KINDS
 from kg.extract.progress import continuing_directive
 from kg.log import StoredFact
 from rules import measures as ms
@@ -289,12 +290,34 @@ def report_measures(snap: Snapshot, calendar: dict[str, Any],
     return out
 
 
+DEFAULT_SUPERVISOR = "ubnd-tinh"
+"""Whom lagging is escalated to when the log describes no provincial People's Committee."""
+
+
+def default_supervisor(snap: Snapshot) -> str:
+    """Whom an agency without a parent escalates to (cấp trên mặc định): the provincial
+    People's Committee the log describes (kind ``provincial_committee``, no parent), else
+    ``DEFAULT_SUPERVISOR``."""
+    return next((a.key for a in snap.all("agency")
+                 if a.payload.get("kind") == "provincial_committee"
+                 and not a.payload.get("parent")), DEFAULT_SUPERVISOR)
+
+
+def _supervisor_words(snap: Snapshot, supervisor: str, lang: str = "vi") -> str:
+    """The supervisor's name; the default one the log does not describe by its kind's label
+    ("UBND tỉnh"), never its id."""
+    if supervisor == DEFAULT_SUPERVISOR and snap.get("agency", supervisor) is None:
+        return AGENCY_KINDS["provincial_committee"][0]
+    return agency_words(snap, supervisor, lang)
+
+
 def lagging_measures(snap: Snapshot, history: dict[str, dict[str, str]],
                      agencies_parent: dict[str, str | None], names: dict[str, str],
                      agency_of: dict[str, str | None]) -> list[Measure]:
     """Consecutive lagging periods per subject, from the pace statuses seen so far."""
     out = []
     groups = pace_groups(snap) if history else {}
+    top = default_supervisor(snap) if history else DEFAULT_SUPERVISOR
     for subject, by_period in sorted(history.items()):
         codes = sorted(by_period, key=lambda c: _period(c).end)
         statuses = [by_period[c] for c in codes]
@@ -307,13 +330,13 @@ def lagging_measures(snap: Snapshot, history: dict[str, dict[str, str]],
         agency = agency_of.get(subject)
         event = _base(snap, "lagging", subject, names.get(subject, subject), "target",
                       codes[-1], agency)
-        supervisor = agencies_parent.get(agency or "") or "ubnd-tinh"
+        supervisor = agencies_parent.get(agency or "") or top
         last = STATUSES["pace"][statuses[-1]]
         event.update(periods=streak, periods_en=count_en(streak, "period"),
                      last_status=statuses[-1], last_status_vi=last.vi.lower(),
                      last_status_en=last.en, supervisor=supervisor,
-                     supervisor_name=agency_words(snap, supervisor),
-                     supervisor_name_en=agency_words(snap, supervisor, "en"))
+                     supervisor_name=_supervisor_words(snap, supervisor),
+                     supervisor_name_en=_supervisor_words(snap, supervisor, "en"))
         out.append(Measure(event, evidence, [], {"periods": codes[-streak:],
                                                  "supervisor": supervisor}))
     return out

@@ -41,3 +41,32 @@ def test_dates_numbers_and_counts_as_a_person_reads_them() -> None:
     event = {"ratio": 0.8703, "diff": 2.305, "days": 1204, "flag": True, "name": "Sở A"}
     assert explain("{name}: {ratio:.3f}, {diff:.2f}, {days}, {flag}", event) == \
         "Sở A: 0,870, 2,31, 1.204, True"
+
+
+def _escalations(log: Any, agencies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    from rules.casefiles import load_cases
+    from rules.replay import replay
+    from tests.rules.factories import to_fact
+
+    rows = [r for r in load_cases()["escalation"]["facts"] if r["kind"] != "agency"]
+    log.append([to_fact(r) for r in rows + agencies])
+    result = replay(log, date(2023, 12, 1), persist=False)
+    return [a.to_dict() for a in result.alerts if a.kind == "escalated"]
+
+
+def test_escalation_goes_to_the_provincial_committee_the_log_describes(fresh_log: Any) -> None:
+    committee = {"kind": "agency", "key": "ubnd-dong-nai", "payload": {
+        "id": "ubnd-dong-nai", "name": "UBND tỉnh Đồng Nai", "kind": "provincial_committee",
+        "parent": None}}
+    lead = {"kind": "agency", "key": "so-cong-thuong", "payload": {
+        "id": "so-cong-thuong", "name": "Sở Công Thương", "kind": "department", "parent": None}}
+    [alert] = _escalations(fresh_log, [committee, lead])
+    assert alert["details"]["supervisor"] == "ubnd-dong-nai"
+    assert "báo cáo UBND tỉnh Đồng Nai, cơ quan chủ trì Sở Công Thương" in alert["explanation_vi"]
+
+
+def test_escalation_without_any_agency_names_no_id(fresh_log: Any) -> None:
+    [alert] = _escalations(fresh_log, [])
+    assert alert["details"]["supervisor"] == "ubnd-tinh"  # the filter key stays an id
+    assert "báo cáo UBND tỉnh, cơ quan chủ trì so-cong-thuong" in alert["explanation_vi"]
+    assert "escalated to UBND tỉnh, lead agency so-cong-thuong" in alert["explanation_en"]
