@@ -198,6 +198,10 @@ _COLON = re.compile(r":(?![^()]*\))")
 _NOUN_STOP = re.compile(r"[;.:]|\s(?:để|nhằm|so\s+với|vào\s+năm|đến\s+năm|theo)\s", re.IGNORECASE)
 _PREDICATE = re.compile(r"(?<!\w)(?:được|có|sử\s+dụng|áp\s+dụng|đạt|tuân\s+thủ|thực\s+hiện)(?!\w)",
                         re.IGNORECASE)
+_AGE_VALUE = re.compile(r"(?:đạt|là|lên|khoảng|trên)\s*(?:khoảng\s+)?\|\s*tuổi", re.IGNORECASE)
+""""Tuổi thọ bình quân đạt 75 tuổi": an age after a value verb is the value, while "dân số
+từ 15 tuổi trở lên" is part of the indicator."""
+
 _DOCUMENT_BEFORE = re.compile(
     r"(?<!\w)(?:kế\s+hoạch|đề\s+án|chương\s+trình|nghị\s+quyết|quyết\s+định|chỉ\s+thị"
     r"|thông\s+báo|kết\s+luận|công\s+văn|nghị\s+định|thông\s+tư)\s*(?:số\s*)?$", re.IGNORECASE)
@@ -603,7 +607,9 @@ def _expressions(text: str, start: int, end: int) -> list[_Found]:
                 not qualified and not match["from"] and ORDINAL_BEFORE.search(before)):
             continue  # "năm 2024", "Điều 5", "các biểu từ 2 - 6"
         number_end = match.end()
-        if _TIME_AFTER.match(text, number_end):
+        age = bool(_AGE_VALUE.search(text[max(start, match.start() - 20):match.start()] + "|"
+                                     + text[number_end:number_end + 8]))
+        if _TIME_AFTER.match(text, number_end) and not age:
             continue
         if not qualified and _DOCUMENT_BEFORE.search(text[max(start, match.start() - 14):
                                                           match.start()]) \
@@ -613,7 +619,7 @@ def _expressions(text: str, start: int, end: int) -> list[_Found]:
         unit, unit_end = _unit_after(text, number_end)
         if unit is None and match["ua"]:
             unit = "%"
-        if unit is not None and unit.split()[0].lower() in TIME_OR_ATTRIBUTE:
+        if unit is not None and unit.split()[0].lower() in TIME_OR_ATTRIBUTE and not age:
             continue
         if _is_year(match, unit):
             continue
@@ -655,7 +661,7 @@ def _parses(expression: str, unit: str | None) -> bool:
     try:
         parse_expression(expression)
         if unit and "%" not in expression:
-            parse_expression(f"{expression}%" if unit.startswith("%") else f"{expression} {unit}")
+            parse_expression(f"{expression}%" if unit[:1] in "%‰" else f"{expression} {unit}")
     except ParseError:
         return False
     return True
@@ -665,9 +671,10 @@ def _unit_after(text: str, position: int) -> tuple[str | None, int]:
     """The unit written after a figure: "%", scale words and one word ("nghìn tỷ đồng",
     "nghìn lượt"), a known unit of several words ("doanh nghiệp") or one word ("ha",
     "μg/m3"); None when a connective follows."""
-    match = re.match(r"\s*%(?:\s*/\s*(năm|tháng|quý)(?!\w))?", text[position:], re.IGNORECASE)
-    if match:  # "1 - 1,5%/năm": a yearly rate keeps its "/năm"
-        return ("%/" + match[1].lower() if match[1] else "%"), position + match.end()
+    match = re.match(r"\s*([%‰])(?:\s*/\s*(năm|tháng|quý)(?!\w))?", text[position:],
+                     re.IGNORECASE)
+    if match:  # "1 - 1,5%/năm": a yearly rate keeps its "/năm"; "10‰" per mille
+        return (f"{match[1]}/{match[2].lower()}" if match[2] else match[1]), position + match.end()
     words: list[str] = []
     cursor = position
     while True:

@@ -371,3 +371,9 @@ def test_table_row_name_implies_a_rate_or_a_count_unit() -> None:
         "Không đạt", "3", "Số trường học đạt chuẩn quốc gia đến năm 2025", "300", "304", "Vượt",
         ""])
     assert targets(text) == [("8 - 9", "%", "2021-2025"), ("300", "trường", "2021-2025")]
+
+
+def test_life_expectancy_per_mille_and_ages_in_names() -> None:
+    text = ("Phấn đấu năm 2026, tuổi thọ trung bình đạt 75,5 tuổi; tỷ suất tử vong trẻ em dưới "
+            "1 tuổi giảm xuống còn 10‰; tỷ lệ dân số từ 15 tuổi trở lên có tài khoản đạt 90%.\n")
+    assert targets(text) == [("75,5", "tuổi", "2026"), ("10", "‰", "2026"), ("90", "%", "2026")]
