@@ -34,7 +34,8 @@ VERBS: tuple[str, ...] = ("đạt", "bằng", "chiếm", "vượt", "hoàn thàn
 hoạch", "giải ngân 41,97% kế hoạch vốn"); only "đạt" and "vượt" carry a basis in force to
 a bare percentage, the others need their basis written."""
 
-FUTURE_WORDS: tuple[str, ...] = ("phấn đấu", "dự kiến đạt", "mục tiêu đến", "phải đạt")
+FUTURE_WORDS: tuple[str, ...] = ("phấn đấu", "dự kiến đạt", "mục tiêu đến", "phải đạt",
+                                 "mục tiêu:", "quyết tâm", "cố gắng", "nhằm đạt", "để đạt")
 """A clause holding these states a goal, not a reported fact."""
 
 RATE_WORDS: tuple[str, ...] = ("tỷ lệ", "tỉ lệ")

@@ -676,3 +676,10 @@ def test_other_verbs_without_a_written_basis_are_not() -> None:
     text = ("Thu ngân sách 4.000 tỷ đồng, đạt 80% dự toán; các dự án hoàn thành 100% khối "
             "lượng, thực hiện 75%.")
     assert [o.pct_of_plan for o in extract_text(HEADER + text).observations] == ["80"]
+
+
+@pytest.mark.parametrize("text", ["Mục tiêu: giải ngân đạt 100% kế hoạch vốn.",
+                                  "Quyết tâm giải ngân đạt 100% kế hoạch vốn được giao.",
+                                  "Các cấp cố gắng thu ngân sách đạt 110% dự toán."])
+def test_goals_stated_in_other_words_are_not_observations(text: str) -> None:
+    assert extract_text(HEADER + text).observations == []
