@@ -48,6 +48,7 @@ AGENCY_KINDS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "central_government": ("Chính phủ", "the Government", ()),
     "prime_minister": ("Thủ tướng", "Prime Minister", ("Thủ tướng Chính phủ",)),
     "ministry": ("bộ", "ministry", ("cơ quan ngang bộ", "bộ ngành")),
+    "ministry_unit": ("đơn vị thuộc bộ", "ministry unit", ("cục", "vụ", "tổng cục")),
     "national_assembly": ("Quốc hội", "National Assembly", ("Ủy ban Thường vụ Quốc hội",)),
     "association": ("đoàn thể", "association", ("hội", "tổ chức chính trị - xã hội")),
 }
@@ -183,9 +184,11 @@ def guess_kind(name: str, jurisdiction_kind: str | None = None) -> str | None:
     "Ban Bí thư" → standing board; "Chính phủ", "Thủ tướng", "Quốc hội"; "Cục/Chi cục …,
     Kho bạc Nhà nước, Bảo hiểm xã hội, Công an, Chi nhánh Ngân hàng Nhà nước …" of a province →
     central branch; "Văn phòng/Thanh tra/Ban/Đài … tỉnh" → provincial body; "Hội …", "Liên đoàn
-    Lao động", "Ủy ban Mặt trận Tổ quốc", "Tỉnh đoàn" → association. A branch or body named
-    without its tier counts as the province's only when ``jurisdiction_kind`` is "province"
-    (or unknown). Anything else (trường, bệnh viện, trung tâm, công ty) → None.
+    Lao động", "Ủy ban Mặt trận Tổ quốc", "Tỉnh đoàn" → association; in a ministry's
+    jurisdiction "Cục/Tổng cục/Vụ …", "Văn phòng Bộ", "Thanh tra Bộ" → ministry unit. A
+    branch or body named without its tier counts as the province's only when
+    ``jurisdiction_kind`` is "province" (or unknown). Anything else (trường, bệnh viện,
+    trung tâm, công ty) → None.
     """
     f = _expanded(name)
     if f.startswith(("cac ", "nhung ", "bo nganh")):
@@ -207,6 +210,9 @@ def guess_kind(name: str, jurisdiction_kind: str | None = None) -> str | None:
         (f.startswith(_MINISTRY_LEVEL) and not any(w in f" {f}" for w in _LOCAL_WORDS),
          "ministry"),
         (f.startswith("so "), "department"),
+        (jurisdiction_kind in ("ministry", "central_body")
+         and f.startswith(("cuc ", "tong cuc ", "vu ", "van phong bo", "thanh tra bo")),
+         "ministry_unit"),
         (f.startswith("ban dan toc") and _local(f, provincial), "department"),
         (f.startswith(_BRANCH_HEADS) and _local(f, provincial), "central_branch"),
         (f.startswith("bo "), "ministry"),

@@ -348,7 +348,7 @@ def test_kind_from_the_head_word_never_contradicts_the_curated_kinds():
     ("Bộ Chỉ huy Quân sự tỉnh", "province", "central_branch"),
     ("Văn phòng Chính phủ", "ministry", "ministry"),
     ("Cục Thuế", "province", "central_branch"),
-    ("Cục Thuế", "ministry", None),
+    ("Cục Thuế", "ministry", "ministry_unit"),
     ("Bảo hiểm xã hội Việt Nam", "province", None),
     ("Liên đoàn Lao động tỉnh", "province", "association"),
     ("Trường Đại học Đồng Nai", "province", None),
@@ -404,6 +404,6 @@ def test_a_parent_whose_own_row_is_wrong_is_named_as_such(log, tmp_path):
 def test_a_proposal_reads_the_tier_from_its_jurisdiction():
     empty = Matcher("agency")
     assert propose_agency("Cục Thuế", "dong-nai", empty).kind == "central_branch"
-    assert propose_agency("Cục Thuế", "bo-tai-chinh", empty).kind is None  # a ministry's unit
+    assert propose_agency("Cục Thuế", "bo-tai-chinh", empty).kind == "ministry_unit"
     assert propose_agency("Văn phòng Đoàn ĐBQH và HĐND", "dong-nai", empty).kind == \
         "provincial_body"
