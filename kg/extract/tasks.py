@@ -357,7 +357,8 @@ class _Reader:
             if _SECTION.search(text) and not re.search(r"tình\s+hình", text, re.IGNORECASE):
                 self.report_active = True
                 self.section_deadline = _section_deadline(text)
-            elif _SECTION_END.search(text):
+            elif _SECTION_END.search(text) or (level in (0, 1) and _PLAIN_HEADING.search(text)):
+                # "II. MỤC TIÊU VÀ CÁC CHỈ TIÊU CHỦ YẾU KẾ HOẠCH NĂM 2025", "I. BỐI CẢNH ..."
                 self.report_active = False
             return []
         return self._read(line, always=True) if self.report_active else []

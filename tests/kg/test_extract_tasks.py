@@ -294,3 +294,14 @@ def test_quoted_article_of_another_document_gives_no_task() -> None:
                       "- Sử dụng vốn đầu tư công không đúng mục đích, không đúng đối tượng.\n\n"
                       "**II. NHIỆM VỤ**\n\nSở Tài chính tổng hợp, báo cáo UBND tỉnh.\n")
     assert [t.agency for t in tasks] == ["Sở Tài chính"]
+
+
+def test_report_targets_section_between_task_sections_gives_no_task() -> None:
+    # Lạng Sơn 004 l.243-295: tasks for the half-year, then the next year's targets, then tasks
+    result = tasks("1. Tập trung chỉ đạo thu hoạch vụ mùa, tổ chức sản xuất vụ Đông.\n\n"
+                   "II. MỤC TIÊU VÀ CÁC CHỈ TIÊU CHỦ YẾU KẾ HOẠCH NĂM 2025\n\n"
+                   "- Tỷ lệ hộ nghèo còn 2,02%.\n\n"
+                   "- Xây dựng thêm 09 xã đạt chuẩn nông thôn mới.\n\n"
+                   "III. NHIỆM VỤ VÀ GIẢI PHÁP CHỦ YẾU\n\n"
+                   "Sở Tài chính chủ trì rà soát các khoản thu ngân sách.\n")
+    assert [t.summary[:20] for t in result] == ["Tập trung chỉ đạo th", "Sở Tài chính chủ trì"]
