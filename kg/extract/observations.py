@@ -51,6 +51,10 @@ disbursement rate (tỷ lệ giải ngân) is of the capital plan, budget revenu
 the budget estimate (dự toán). The basis is then implied (``basis_stated`` False) and its text
 is None."""
 
+_RESULT_BEFORE = re.compile(r"(?:đến\s+nay|hiện\s+nay|mới|chỉ)\s+$", re.IGNORECASE)
+"""A result after a goal in the same sentence ("phải đạt 90% kế hoạch, đến nay đạt 39,5% kế
+hoạch"): the goal words do not make it a goal."""
+
 REUSE_WORDS = 4
 """A second percentage this close to the first ("đạt 67,4% kế hoạch đầu năm, đạt 70,9% kế
 hoạch sau điều chỉnh") compares the same value with another basis."""
@@ -342,7 +346,9 @@ def _observe(ctx: _Context, anchor: _Anchor, default: Period | None) -> Observat
     basis = _accept(ctx, anchor, window, relative, text[sentence:anchor.start])
     if anchor.basis and anchor.basis != SAME_PERIOD:
         ctx.basis = (anchor.basis, anchor.basis_text or "")
-    if basis is None or _is_goal(text[sentence:anchor.end]):
+    goal = _is_goal(text[sentence:anchor.end]) and not _RESULT_BEFORE.search(
+        text, max(0, anchor.start - 20), anchor.start)
+    if basis is None or goal:
         return None
     pct = _pct_value(anchor)
     if pct is None:

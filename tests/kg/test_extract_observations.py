@@ -683,3 +683,10 @@ def test_other_verbs_without_a_written_basis_are_not() -> None:
                                   "Các cấp cố gắng thu ngân sách đạt 110% dự toán."])
 def test_goals_stated_in_other_words_are_not_observations(text: str) -> None:
     assert extract_text(HEADER + text).observations == []
+
+
+def test_a_result_after_a_goal_in_the_same_sentence_is_kept() -> None:
+    text = ("Giải ngân vốn đầu tư công phải đạt 100% kế hoạch vốn, đến nay mới đạt 39,5% kế "
+            "hoạch vốn.")
+    assert [(o.value, o.pct_of_plan) for o in extract_text(HEADER + text).observations] == [
+        (None, "39,5")]
