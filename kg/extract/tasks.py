@@ -210,7 +210,7 @@ CONTINUES: frozenset[str] = frozenset({
 """Words a wrapped line cannot end with: a logical line ending with one goes on in the next."""
 
 
-def _paragraphs(lines: list[LogicalLine]) -> list[LogicalLine]:
+def _paragraphs(lines: list[LogicalLine], items: bool = False) -> list[LogicalLine]:
     """Logical lines with the wraps ``logical_lines`` left open joined again: a line without
     a final stop whose text goes on in the next ("... phối hợp" / "Bộ Khoa học ...", "...
     tháng 11 năm" / "2025; ...", a heading wrapped in two, "**IV. NHIỆM" / "VỤ CỤ THỂ**")."""
@@ -218,7 +218,7 @@ def _paragraphs(lines: list[LogicalLine]) -> list[LogicalLine]:
     for line in lines:
         last = out[-1] if out else None
         if last is not None and line.footnote is None and last.footnote is None \
-                and _goes_on(last, line.text):
+                and (_goes_on(last, line.text) or (items and _wrapped_item(last, line))):
             offset = len(last.text) + 1
             joined = LogicalLine(last.text + " " + line.text,
                                  last.starts + [(o + offset, n) for o, n in line.starts],
@@ -244,6 +244,17 @@ def _goes_on(previous: LogicalLine, text: str) -> bool:
             or (bool(words) and words[-1] in CONTINUES) or end.endswith(","))
 
 
+def _wrapped_item(previous: LogicalLine, line: LogicalLine) -> bool:
+    """A numbered item that ``logical_lines`` took for a heading because its first line is
+    short ("1. Tổ chức, củng cố Trung tâm" / "Phục vụ hành chính công; xây dựng ..."): plain
+    (not bold) text opening with what to do, followed by a body line without a number."""
+    level, body = _marker(_flat(previous.text))
+    return (previous.heading and not line.heading and level in (2, 3, 4, 5)
+            and "**" not in previous.text and bool(_ACTION.match(body))
+            and _marker(_flat(line.text))[0] is None
+            and previous.text.rstrip()[-1:] not in ".;:!?")
+
+
 def _source_text(lines: list[LogicalLine]) -> str:
     """The document's physical lines put back from its logical lines (blank lines where
     none was kept), so that tables can be read with their file lines."""
@@ -263,7 +274,7 @@ def tasks_in(lines: list[LogicalLine], period: Period | None) -> list[Task]:
     spans = [(table.first_line, table.last_line) for table in tables]
     reader = _Reader(period, _is_report(lines), _issuer(tables) or IMPLIED_OWNER)
     tasks: list[Task] = []
-    for line in _paragraphs(lines):
+    for line in _paragraphs(lines, items=not reader.report):
         if line.footnote is None and any(a <= line.first_line <= b for a, b in spans):
             continue
         tasks.extend(reader.line(line))
