@@ -3,7 +3,8 @@
 A case file is facts plus cases (an as-of date and the statuses and alerts expected then) that a
 planner can read; ``tests/rules/test_cases.py`` runs them. Each file is checked against a JSON
 Schema at load, and every expectation may name the rule it exercises (``rule:``), so a test can
-check that every rule id has at least one case. An expected alert may quote its wording:
+check that every rule id has at least one case. An expected alert or status may quote its
+wording:
 ``says`` / ``says_en``, words its Vietnamese / English explanation contains (names, dates
 dd/mm/yyyy, plurals as a person reads them). Errors name the file and the line.
 """
@@ -47,7 +48,8 @@ _ALERT = {
 _STATUS = {
     "type": "object", "required": ["subject", "dimension", "status"],
     "properties": {"subject": {"type": "string"}, "dimension": {"type": "string"},
-                   "status": {"type": "string"}, "rule": _RULE_ID},
+                   "status": {"type": "string"}, "rule": _RULE_ID,
+                   "says": {"type": "string"}, "says_en": {"type": "string"}},
     "additionalProperties": False,
 }
 _CASE = {

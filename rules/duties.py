@@ -165,7 +165,7 @@ def task_measures(snap: Snapshot, scale: TaskScale | None = None) -> list[Measur
                      days_overdue=timing.days_overdue, days_to_due=timing.days_to_due,
                      days_late_en=count_en(timing.days_late, "day"),
                      days_overdue_en=count_en(timing.days_overdue, "day"),
-                     days_to_due_en=count_en(timing.days_to_due, "day"),
+                     **_days_left(timing),
                      deadline=str(tp.get("deadline_text") or day_words(tp.get("deadline"))),
                      continuing=continuing, completed_date_known=done.date_known,
                      completed_reported=day_words(done.reported),
@@ -178,6 +178,16 @@ def task_measures(snap: Snapshot, scale: TaskScale | None = None) -> list[Measur
                    "continuing": continuing, "lead_implied": bool(tp.get("lead_implied"))}
         out.append(Measure(event, used, [], details))
     return out
+
+
+def _days_left(timing: ms.TaskTiming) -> dict[str, str]:
+    """Time left to an open task's deadline in words: "còn 14 ngày" / "14 days left", or on
+    the deadline itself "đến hạn hôm nay" / "due today"."""
+    if timing.has_due and not timing.completed and timing.days_to_due == 0 \
+            and timing.days_overdue == 0:
+        return {"days_left_vi": "đến hạn hôm nay", "days_left_en": "due today"}
+    return {"days_left_vi": f"còn {timing.days_to_due} ngày",
+            "days_left_en": f"{count_en(timing.days_to_due, 'day')} left"}
 
 
 def _deadline_source(task: StoredFact) -> dict[str, Any] | None:

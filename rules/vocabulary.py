@@ -129,8 +129,10 @@ FACTS: dict[str, FactSpec] = {
             "days_overdue_en": _f("string", "số ngày quá hạn, tiếng Anh",
                                   "days overdue (\"1 day\", \"2 days\")"),
             "days_to_due": _f("number", "số ngày còn lại", "days to deadline"),
-            "days_to_due_en": _f("string", "số ngày còn lại, tiếng Anh",
-                                 "days to deadline (\"1 day\")"),
+            "days_left_vi": _f("string", "thời gian còn lại (\"còn 14 ngày\", \"đến hạn hôm "
+                               "nay\")", "time left in Vietnamese"),
+            "days_left_en": _f("string", "thời gian còn lại, tiếng Anh",
+                               "time left (\"1 day left\", \"due today\")"),
             "deadline": _f("string", "thời hạn (như văn bản viết, hoặc dd/mm/yyyy)",
                            "deadline as written (or dd/mm/yyyy)"),
             "continuing": _f("bool", "nhiệm vụ thường xuyên", "continuing task"),

@@ -67,6 +67,8 @@ def test_case(name: str, data: dict[str, Any], case: dict[str, Any], tmp_path: P
         assert entry is not None, f"{name}: no {want['dimension']} status for {want['subject']}"
         assert entry["status"] == want["status"], f"{name}: {entry}"
         assert want.get("rule", entry["rule"]) == entry["rule"], f"{name}: {entry}"
+        assert want.get("says", "") in entry["explanation_vi"], f"{name}: {entry}"
+        assert want.get("says_en", "") in entry["explanation_en"], f"{name}: {entry}"
     alerts = [a.to_dict() for a in result.alerts]
     for want in expect.get("alerts", []):
         assert any(_matches(a, want) for a in alerts), f"{name}: {want} not in {alerts}"
