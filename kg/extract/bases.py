@@ -60,3 +60,29 @@ def basis_code(phrase: str) -> str:
         if body == written:
             return code
     return "ke_hoach"
+
+
+IMPLIED_BASES: tuple[tuple[str, str], ...] = (
+    ("giải ngân", "ke_hoach"),
+    ("thu ngân sách", "du_toan"), ("thu nsnn", "du_toan"), ("thu nội địa", "du_toan"),
+    ("chi ngân sách", "du_toan"), ("chi nsđp", "du_toan"),
+)
+"""Figures whose bare "đạt X%" is of a plan by definition, with that plan's code: a
+disbursement rate (tỷ lệ giải ngân) is of the capital plan, budget revenue and spending of
+the budget estimate (dự toán). The basis is then implied (``basis_stated`` False) and its text
+is None."""
+
+
+def basis_family(code: str) -> str:
+    """A plan (kế hoạch ...), a budget (dự toán ...) or a goal (mục tiêu)."""
+    if code.startswith("du_toan"):
+        return "du_toan"
+    return "muc_tieu" if code == "muc_tieu" else "ke_hoach"
+
+
+def implied_basis(window: str) -> tuple[str, str] | None:
+    """The basis a bare "đạt X%" implies when ``window`` (its sentence up to it) is of a
+    disbursement or a budget line (``IMPLIED_BASES``, the last one named); the text is ""."""
+    lowered = " ".join(window.lower().split())
+    found = [(lowered.rfind(word), code) for word, code in IMPLIED_BASES if word in lowered]
+    return (max(found)[1], "") if found else None

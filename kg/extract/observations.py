@@ -19,7 +19,7 @@ from datetime import date
 from decimal import Decimal
 
 from kg.errors import ParseError
-from kg.extract.bases import BASIS_PATTERN, SAME_PERIOD, basis_code
+from kg.extract.bases import BASIS_PATTERN, SAME_PERIOD, basis_code, basis_family, implied_basis
 from kg.extract.header import DocumentHeader
 from kg.extract.model import Observation
 from kg.extract.spans import PeriodSpan, QuantitySpan, find_periods, find_quantities
@@ -40,16 +40,6 @@ FUTURE_WORDS: tuple[str, ...] = ("phấn đấu", "dự kiến đạt", "mục t
 
 RATE_WORDS: tuple[str, ...] = ("tỷ lệ", "tỉ lệ")
 """A bare "đạt X%" of a rate is the rate itself, not a plan comparison."""
-
-IMPLIED_BASES: tuple[tuple[str, str], ...] = (
-    ("giải ngân", "ke_hoach"),
-    ("thu ngân sách", "du_toan"), ("thu nsnn", "du_toan"), ("thu nội địa", "du_toan"),
-    ("chi ngân sách", "du_toan"), ("chi nsđp", "du_toan"),
-)
-"""Figures whose bare "đạt X%" is of a plan by definition, with that plan's code: a
-disbursement rate (tỷ lệ giải ngân) is of the capital plan, budget revenue and spending of
-the budget estimate (dự toán). The basis is then implied (``basis_stated`` False) and its text
-is None."""
 
 _RESULT_BEFORE = re.compile(r"(?:đến\s+nay|hiện\s+nay|mới|chỉ)\s+$", re.IGNORECASE)
 """A result after a goal in the same sentence ("phải đạt 90% kế hoạch, đến nay đạt 39,5% kế
@@ -287,8 +277,8 @@ def _accept(ctx: _Context, anchor: _Anchor, window: str, value: QuantitySpan | N
         return None
     if anchor.basis:
         return anchor.basis, anchor.basis_text or ""
-    implied = _implied(anchor, window)
-    if ctx.basis is None or (implied and _family(implied[0]) != _family(ctx.basis[0])):
+    implied = implied_basis(window) if anchor.verb in ("đạt", "vượt") else None
+    if ctx.basis is None or (implied and basis_family(implied[0]) != basis_family(ctx.basis[0])):
         return implied  # "; giải ngân ... chỉ đạt 41,97%" after a budget line's "dự toán"
     if anchor.verb == "(":
         return ctx.basis if value is None and ":" in head else None
@@ -300,21 +290,6 @@ def _accept(ctx: _Context, anchor: _Anchor, window: str, value: QuantitySpan | N
     if any(word in lowered for word in RATE_WORDS):
         return None
     return ctx.basis
-
-
-def _family(code: str) -> str:
-    """A plan (kế hoạch ...), a budget (dự toán ...) or a goal (mục tiêu)."""
-    return "du_toan" if code.startswith("du_toan") else "muc_tieu" if code == "muc_tieu" else (
-        "ke_hoach")
-
-
-def _implied(anchor: _Anchor, window: str) -> tuple[str, str] | None:
-    """The basis a bare "đạt X%" of a disbursement or a budget line implies (IMPLIED_BASES)."""
-    if anchor.verb not in ("đạt", "vượt"):
-        return None
-    lowered = " ".join(window.lower().split())
-    found = [(lowered.rfind(word), code) for word, code in IMPLIED_BASES if word in lowered]
-    return (max(found)[1], "") if found else None
 
 
 def _rate_without_value(ctx: _Context, start: int, anchor: _Anchor) -> bool:

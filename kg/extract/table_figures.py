@@ -28,10 +28,9 @@ import re
 from dataclasses import dataclass
 
 from kg.errors import ParseError
-from kg.extract.bases import BASIS_PATTERN, SAME_PERIOD, basis_code
+from kg.extract.bases import BASIS_PATTERN, IMPLIED_BASES, SAME_PERIOD, basis_code
 from kg.extract.header import DocumentHeader
 from kg.extract.model import Observation
-from kg.extract.observations import IMPLIED_BASES
 from kg.extract.spans import find_periods
 from kg.extract.subjects import SubjectReader
 from kg.extract.tables import Row, Table, tables_in
