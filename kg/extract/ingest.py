@@ -488,8 +488,9 @@ def _targets(extraction: Extraction, ctx: IngestContext, plan: IngestPlan,
 # ---------------------------------------------------------------- the document itself
 
 
-_NUMBER_LINE = re.compile(r"^[\s*|#]*(?:Số|SỐ)\s*:\s*([0-9][^\s,;*|]*)")
-"""The header's own "Số: 179/KH-UBND" (a line that opens with it, not a citation)."""
+_NUMBER_LINE = re.compile(r"(?:^|\|)[\s*#]*(?:Số|SỐ)\s*:\s*([0-9][^\s,;*|]*)")
+"""The header's own "Số: 179/KH-UBND" (a line or a header-table cell that opens with it —
+never a citation in a sentence)."""
 _PLACE_DATE = re.compile(r",\s*ngày\s+([0-9]{1,2}\s+tháng\s+[0-9]{1,2}\s+năm\s+[0-9]{4})",
                          re.IGNORECASE)
 

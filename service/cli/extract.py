@@ -15,7 +15,6 @@ import typer
 from kg.dataset import DEFAULT_DATASET, load_dataset
 from kg.errors import KehoachError
 from kg.extract import (
-    HEADER_LINES,
     Extraction,
     extract_file,
     extract_lines,
@@ -24,7 +23,7 @@ from kg.extract import (
     read_document,
 )
 from kg.extract.ingest import IngestContext, IngestPlan, Known, plan_ingest
-from kg.extract.jurisdiction import agency_jurisdiction, read_jurisdiction
+from kg.extract.jurisdiction import HEADER_PIECES, agency_jurisdiction, read_jurisdiction
 from kg.extract.matching import IndicatorMatcher, load_indicator_rows, matcher_from_log
 from kg.extract.progress import KnownTask, known_tasks, link_extraction
 from kg.jurisdictions import jurisdiction_of
@@ -140,7 +139,8 @@ def _read(file: Path, log: Any, indicators: Path | None) -> _Read:
     result = extract_lines(lines, source=file.name, matcher=_ingest_matcher(log, indicators),
                            text=text)
     link_extraction(result, _log_tasks(log))
-    header = [(line.first_line, line.text) for line in lines[:HEADER_LINES + 8]]
+    header = [(line.first_line, line.text) for line in lines
+              if line.first_line <= HEADER_PIECES]
     return _Read(result, header, read_jurisdiction(lines))
 
 
