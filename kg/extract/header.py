@@ -72,6 +72,7 @@ _TO_DATE = re.compile(TO_DATE_PATTERN, re.IGNORECASE)
 _PLACE_DATE = re.compile(
     r",\s*ngày\s+(?P<d>[0-9]{1,2})\s+tháng\s+(?P<m>[0-9]{1,2})\s+năm\s+(?P<y>[0-9]{4})"
     r"|ngày\s+ban\s+hành\W*(?P<iso>[0-9]{1,2}/[0-9]{1,2}/[0-9]{4})"
+    r"|,\s*ngày\s+(?P<slash>[0-9]{1,2}\s*/\s*[0-9]{1,2}\s*/\s*[0-9]{4})"
     r"|^\W*ngày\s+(?P<lead>[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}),[^.]{0,80}?\b(?:ban\s+hành|ra|ký)\b",
     re.IGNORECASE,
 )
@@ -160,7 +161,7 @@ def document_date(lines: list[LogicalLine]) -> tuple[date | None, int | None]:
         text = _flat(line)
         match = _PLACE_DATE.search(text)
         if match:
-            written = match["iso"] or match["lead"]
+            written = match["iso"] or match["lead"] or match["slash"]
             try:
                 day = (parse_date(written) if written
                        else date(int(match["y"]), int(match["m"]), int(match["d"])))

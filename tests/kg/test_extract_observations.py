@@ -233,6 +233,13 @@ def test_dates_and_deadlines_in_a_directive_are_not_its_period() -> None:
     assert (header.period, header.date, header.year) == (None, date(2025, 9, 7), 2025)
 
 
+@pytest.mark.parametrize("line", ["Đắk Lắk, ngày 05/11/2025", "TP. Hồ Chí Minh, ngày 05 tháng 11 "
+                                  "năm 2025", "**Ngày ban hành:** | 05/11/2025"])
+def test_the_issue_date_in_its_usual_forms(line: str) -> None:
+    header = read_header(logical_lines(f"Số: 450/BC-UBND\n{line}\n\nBÁO CÁO\n"))
+    assert (header.date, header.year) == (date(2025, 11, 5), 2025)
+
+
 def test_the_place_and_date_line_dates_a_plan_without_giving_it_a_period() -> None:
     # data/corpus/DongNai_2025_KH-179-UBND.md, lines 12-25 (table cells of the header)
     text = ("Số: 179/KH-UBND\n|\n*Đồng Nai, ngày 18\ntháng 11 năm 2025*\n|\n\n\n**KẾ HOẠCH**\n\n"
