@@ -30,6 +30,9 @@ from kg.extract.model import Target
 from kg.extract.text import LogicalLine
 from kg.notation import Period, parse_expression, parse_period
 
+_STATED_FIGURE = re.compile(r"[0-9]\s*[%‰]|(?<!\w)(?:đạt|là|chiếm|có)\s+[^;]{0,20}?[0-9]",
+                            re.IGNORECASE)
+
 AFTER_FIGURE = 30
 """A year phrase at most this many characters after a figure is the figure's own."""
 
@@ -116,6 +119,9 @@ KEPT_VERBS = ("tăng", "giảm", "thêm", "mới", "có", "gấp")
 
 NOUN_FIRST_VERBS = ("thêm", "mới", "có", "phấn đấu")
 """After these the figure comes before its noun ("thêm 09 xã đạt chuẩn")."""
+
+SLOT_OPERATORS = ("từ", "khoảng", "xấp xỉ")
+"""Qualifiers that open a value slot by themselves ("khoảng 40 - 41 nghìn tỷ đồng")."""
 
 SELF_EVIDENT_OPERATORS = ("tối thiểu", "ít nhất", "không dưới", "không thấp hơn", "tối đa",
                           "không quá", "không vượt quá")
@@ -329,6 +335,8 @@ class _Found:
     expression: str
     unit: str | None
     slot: str
+    own: bool = False
+    """The figure states a target by itself ("tối thiểu 3%", "100% các cơ sở ...")."""
 
 
 def targets_in(lines: list[LogicalLine], period: Period | None) -> list[Target]:
@@ -640,7 +648,8 @@ def _expressions(text: str, start: int, end: int) -> list[_Found]:
         if not _parses(expression, unit):
             continue
         slot = " ".join((match["approx"] or match["op"] or match["from"] or "").lower().split())
-        found.append(_Found(match.start(), min(close, end), expression, unit, slot))
+        own = SELF_CUE.match(text, match.start()) is not None
+        found.append(_Found(match.start(), min(close, end), expression, unit, slot, own))
     return found
 
 
@@ -705,7 +714,7 @@ def _unit_after(text: str, position: int) -> tuple[str | None, int]:
 def _is_slot(pre: str, found: _Found, has_previous: bool, clause_pre: str,
              strive: bool = False) -> bool:
     """Whether the figure stands where the language puts a target value."""
-    if found.slot in SELF_EVIDENT_OPERATORS or found.slot in ("từ", "khoảng", "xấp xỉ"):
+    if found.own or found.slot in SELF_EVIDENT_OPERATORS or found.slot in SLOT_OPERATORS:
         return True
     if VALUE_VERBS.search(pre):
         return True
@@ -810,6 +819,9 @@ def _sentence_period(text: str, sentence: int, position: int, end: int,
         if figure_end is not None and 0 <= match.start() - figure_end <= AFTER_FIGURE:
             return _period_of(match) or best
         if match.start() < position:
+            if ";" in text[match.end():position] and _STATED_FIGURE.search(
+                    text, sentence, match.start()):
+                continue  # "... vào năm 2030; có chính sách hỗ trợ 100% ...": the earlier clause's
             best = _period_of(match) or best
         elif best is None:
             return _period_of(match)

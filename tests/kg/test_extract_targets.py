@@ -377,3 +377,13 @@ def test_life_expectancy_per_mille_and_ages_in_names() -> None:
     text = ("Phấn đấu năm 2026, tuổi thọ trung bình đạt 75,5 tuổi; tỷ suất tử vong trẻ em dưới "
             "1 tuổi giảm xuống còn 10‰; tỷ lệ dân số từ 15 tuổi trở lên có tài khoản đạt 90%.\n")
     assert targets(text) == [("75,5", "tuổi", "2026"), ("10", "‰", "2026"), ("90", "%", "2026")]
+
+
+def test_year_of_an_earlier_clause_stays_with_it() -> None:
+    # TTg_2025_QD-2530-QD-TTg_ke-hoach-khong-khi.md, lines 605-610
+    text = ("II. NHIỆM VỤ, GIẢI PHÁP\n"
+            "- Đảm bảo mục tiêu 100% phương tiện giao thông công cộng sử dụng năng lượng sạch vào "
+            "năm 2030; có chính sách cụ thể để hỗ trợ 100% phương tiện giao thông công cộng.\n"
+            "Phấn đấu đến năm 2030: tỷ lệ che phủ rừng đạt 65%; tỷ lệ đô thị hóa đạt 40%.\n")
+    assert targets(text) == [("100", "%", "2030"), ("100", "%", None), ("65", "%", "2030"),
+                             ("40", "%", "2030")]
