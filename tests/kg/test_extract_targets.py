@@ -387,3 +387,11 @@ def test_year_of_an_earlier_clause_stays_with_it() -> None:
             "Phấn đấu đến năm 2030: tỷ lệ che phủ rừng đạt 65%; tỷ lệ đô thị hóa đạt 40%.\n")
     assert targets(text) == [("100", "%", "2030"), ("100", "%", None), ("65", "%", "2030"),
                              ("40", "%", "2030")]
+
+
+def test_year_in_a_named_document_is_not_the_target_period() -> None:
+    # TTg_2025_QD-2530-QD-TTg_ke-hoach-khong-khi.md, lines 569-573
+    text = ("II. NHIỆM VỤ, GIẢI PHÁP\n"
+            "- Kết nối các trạm quan trắc theo Quy hoạch tổng thể quan trắc môi trường quốc gia "
+            "giai đoạn 2021 - 2030 được phê duyệt; đảm bảo 100% dữ liệu quan trắc được kết nối.\n")
+    assert targets(text) == [("100", "%", None)]
