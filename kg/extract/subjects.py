@@ -6,6 +6,8 @@ A figure belongs to the issuer unless its sentence or its table row names anothe
   "Tỉnh Đắk Lắk: thu ngân sách ...", "Thành phố Hà Nội ...") or the figure's clause names it
   with "của"/"tại" ("tỷ lệ giải ngân của tỉnh Đắk Lắk chỉ đạt 41,97%"), not as a yardstick
   ("thấp hơn bình quân chung của cả nước"): the subject is the name as written;
+- a clause opens with a group the jurisdiction list reads as a collective ("các bộ, cơ quan
+  trung ương giải ngân đạt 45%"): the group as written (never the nation, never the issuer);
 - a table row names a body (``kg.extract.table_figures``): the row's name as written.
 
 A name that designates the issuer itself ("tỉnh Lạng Sơn" in Lạng Sơn's report) keeps None.
@@ -27,6 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kg.extract.addressees import COLLECTIVES, agency_jurisdiction
 from kg.extract.header import title_lines
 from kg.extract.jurisdiction import read_jurisdiction
 from kg.extract.text import LogicalLine
@@ -50,6 +53,8 @@ LOCALITY_HEAD = re.compile(
 "Thành phố Buôn Ma Thuột"); a body's name ("Bộ Y tế", "Sở Tài chính") has lower-case words
 and is read through the jurisdiction list instead."""
 BODY_HEAD = re.compile(r"^(?:sở|bộ|ban|ủy\s+ban|uỷ\s+ban|ubnd)\s+(?=\S)", re.IGNORECASE)
+_GROUP_END = re.compile(r"\s(?:đạt|ước|là|có|giải\s+ngân|thu|chi|tăng|giảm|bằng|chiếm|"
+                        r"thực\s+hiện|hoàn\s+thành)(?![\wÀ-ỹ])|[0-9;.:]", re.IGNORECASE)
 _OF = re.compile(r"(?<![\wÀ-ỹ])(?:của|tại)\s+", re.IGNORECASE)
 _COMPARED = re.compile(r"(?<![\wÀ-ỹ])(?:so\s+với|hơn|bình\s+quân|trung\s+bình|mức\s+chung)"
                        r"(?![\wÀ-ỹ])", re.IGNORECASE)
@@ -108,6 +113,9 @@ class SubjectReader:
             place = self._locality(head)
             if place is not None:
                 return place or None
+            group = self._collective(head)
+            if group:
+                return group
         names = [self._named(body)]
         names += [self._named(body[m.end():]) for m in _OF.finditer(body, clause)
                   if not _COMPARED.search(body, max(clause, m.start() - 30), m.start())]
@@ -128,6 +136,17 @@ class SubjectReader:
             return None
         found = self.registry.resolve(name)
         return "" if found is not None and found.code == self.issuer else name
+
+    def _collective(self, text: str) -> str | None:
+        """A group of bodies opening ``text`` ("các bộ, cơ quan trung ương giải ngân đạt
+        45%"): the group as written when the jurisdiction list reads it as a collective
+        (every ministry, every province); "các địa phương" of a province is its own."""
+        match = _GROUP_END.search(text)
+        name = (text[:match.start()] if match else text).strip(" ,")
+        if not name.lower().startswith("các "):
+            return None
+        code = agency_jurisdiction(name, self.issuer, self.registry)
+        return name if code in COLLECTIVES else None
 
     def of_row(self, name: str | None) -> str | None:
         """The subject of a table row named ``name`` (None for a total: then the issuer's,

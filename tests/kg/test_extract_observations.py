@@ -697,3 +697,16 @@ def test_a_result_after_a_goal_in_the_same_sentence_is_kept() -> None:
             "hoạch vốn.")
     assert [(o.value, o.pct_of_plan) for o in extract_text(HEADER + text).observations] == [
         (None, "39,5")]
+
+
+def test_a_group_of_bodies_is_the_subject_as_written_never_the_nation() -> None:
+    text = ("BỘ TÀI CHÍNH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            "Số: 100/BTC-ĐT\n\nI. GIẢI NGÂN\n\nCác bộ, cơ quan trung ương giải ngân đạt 45% kế "
+            "hoạch; các địa phương đạt 60,1% kế hoạch. Giải ngân vốn đầu tư công đạt 57,9% kế "
+            "hoạch.")
+    found = [(o.subject, o.pct_of_plan) for o in extract_text(text).observations]
+    assert found == [("Các bộ, cơ quan trung ương", "45"), ("các địa phương", "60,1"),
+                     ("cả nước", "57,9")]
+    # in a province's report "các địa phương" are its own communes: the issuer's figure
+    own = extract_text(LANG_SON + "Các địa phương giải ngân đạt 60% kế hoạch vốn.")
+    assert [o.subject for o in own.observations] == [None]
