@@ -32,7 +32,7 @@ from kg.notation import Period, parse_expression, parse_period
 
 _NAMED_DOCUMENT = re.compile(
     r"(?:Quy\s+hoạch|Chiến\s+lược|Chương\s+trình|Đề\s+án|Quyết\s+định|Nghị\s+quyết|Luật|Kết\s+luận)"
-    r"\b[^,;.:]{0,100}$")
+    r"\b[^,;.:0-9%]{0,100}$")
 """A capitalised document name before a year phrase: the year belongs to its title."""
 
 _STATED_FIGURE = re.compile(r"[0-9]\s*[%‰]|(?<!\w)(?:đạt|là|chiếm|có)\s+[^;]{0,20}?[0-9]",
@@ -821,14 +821,14 @@ def _sentence_period(text: str, sentence: int, position: int, end: int,
     for match in _YEAR_PHRASE.finditer(text, sentence, end):
         if _NOT_TARGET_YEAR.search(text[max(sentence, match.start() - 40):match.start()]):
             continue
+        if _NAMED_DOCUMENT.search(text, max(sentence, match.start() - 120), match.start()):
+            continue  # "theo Quy hoạch ... giai đoạn 2021 - 2030": a document's title
         if figure_end is not None and 0 <= match.start() - figure_end <= AFTER_FIGURE:
             return _period_of(match) or best
         if match.start() < position:
             if ";" in text[match.end():position] and _STATED_FIGURE.search(
                     text, sentence, match.start()):
                 continue  # "... vào năm 2030; có chính sách hỗ trợ 100% ...": the earlier clause's
-            if _NAMED_DOCUMENT.search(text, max(sentence, match.start() - 120), match.start()):
-                continue  # "theo Quy hoạch ... giai đoạn 2021 - 2030": a document's title
             best = _period_of(match) or best
         elif best is None:
             return _period_of(match)
