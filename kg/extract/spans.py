@@ -88,7 +88,8 @@ _PERIOD = re.compile(
     r"|(?<!\w)quý\s+(?:iv|iii|ii|i|[1-4])\b(?:\s*/\s*[0-9]{4}|\s+năm\s+[0-9]{4})?"
     r"|(?:ước\s+(?:thực\s+hiện\s+)?)?cả\s+năm(?:\s+[0-9]{4})?"
     r"|(?:ước\s+)?(?:đến\s+)?hết\s+năm(?:\s+[0-9]{4})?"
-    r"|(?:giai\s+đoạn\s+)(?:19|20)[0-9]{2}\s*[-–]\s*(?:19|20)[0-9]{2}"
+    r"|(?:giai\s+đoạn\s+|thời\s+kỳ\s+|[0-9]{1,2}\s+năm\s+|(?<![\w/.-]))"
+    r"(?:19|20)[0-9]{2}\s*[-–]\s*(?:19|20)[0-9]{2}(?![\w/-])"
     r"|ước\s+(?:thực\s+hiện\s+|tính\s+)?năm\s+(?:19|20)[0-9]{2}"
     r"|(?P<bare_year>(?<![\wÀ-ỹ])năm\s+(?:19|20)[0-9]{2})(?![0-9/\-–])",
     re.IGNORECASE,
@@ -289,6 +290,7 @@ def find_periods(text: str, default: Period | None, year: int | None = None,
                 continue
             phrase = f"tháng {default.month}"
         phrase = re.sub(r"^(?:trong\s+)", "", phrase)
+        phrase = re.sub(r"^(?:thời\s+kỳ|[0-9]{1,2}\s+năm)\s+(?=[0-9]{4})", "", phrase)
         phrase = re.sub(r"^(?:đến hết|đến cuối|tính đến hết|hết)\s+tháng", "lũy kế đến tháng",
                         phrase)
         phrase = phrase.replace("lũy kế đến hết", "lũy kế đến")

@@ -710,3 +710,12 @@ def test_a_group_of_bodies_is_the_subject_as_written_never_the_nation() -> None:
     # in a province's report "các địa phương" are its own communes: the issuer's figure
     own = extract_text(LANG_SON + "Các địa phương giải ngân đạt 60% kế hoạch vốn.")
     assert [o.subject for o in own.observations] == [None]
+
+
+def test_a_span_of_years_is_the_figures_period() -> None:
+    text = ("KẾ HOẠCH\nĐầu tư công trung hạn 5 năm 2026 - 2030\n\nI. ĐÁNH GIÁ\n\n"
+            "Trong 5 năm 2021-2025, tổng vốn đầu tư công giải ngân 125.000 tỷ đồng, đạt 95,2% "
+            "kế hoạch trung hạn.")
+    [figure] = extract_text(text).observations
+    assert (figure.value, figure.pct_of_plan, figure.period, figure.period_kind) == (
+        "125.000", "95,2", "2021-2025", "multi_year")
