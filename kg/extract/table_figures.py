@@ -16,8 +16,9 @@ as a number is one observation:
 - the period is the one the result's title writes ("Giải ngân đến 27/11/2025" → LK27/11/2025),
   else the table's title (the lines just above it), else the document's.
 
-Totals ("Tổng số", "Tổng cộng") are the issuer's own figures (a central body's: the nation's,
-``kg.extract.subjects``); "Cả nước" is the nation's; a row naming the issuer is its own.
+Totals ("Tổng số", "Tổng cộng", "Toàn tỉnh") are the issuer's own figures (a central body's:
+the nation's, ``kg.extract.subjects``); "Cả nước" is the nation's; a row naming the issuer is
+its own.
 Section rows (no share) are skipped. The quote is the row's cells joined by " | ", each as
 written; the line is the share cell's.
 """
@@ -59,7 +60,9 @@ BODY_HEADS = re.compile(
 BODY_COLUMN = re.compile(r"(?<![\wÀ-ỹ])(?:bộ|cơ\s+quan|địa\s+phương|tỉnh|thành\s+phố|đơn\s+vị|"
                          r"huyện|xã|phường)(?![\wÀ-ỹ])", re.IGNORECASE)
 """A name column titled so ("Bộ, cơ quan trung ương và địa phương") lists bodies."""
-TOTAL_ROW = re.compile(r"^(?:tổng\s+(?:số|cộng)|tổng|cộng)\s*[:.]?$", re.IGNORECASE)
+TOTAL_ROW = re.compile(
+    r"^(?:tổng\s+(?:số|cộng)|tổng|cộng|toàn\s+tỉnh|cả\s+tỉnh|toàn\s+thành\s+phố)\s*[:.]?$",
+    re.IGNORECASE)
 _UNIT = re.compile(r"(?:đơn\s+vị(?:\s+tính)?|đvt)\s*:\s*(?P<unit>[^;)|\n]+)", re.IGNORECASE)
 _PAREN_UNIT = re.compile(r"\(\s*(?P<unit>tỷ\s+đồng|triệu\s+đồng|nghìn\s+tỷ\s+đồng|triệu\s+USD|"
                          r"tỷ\s+USD|ha|tấn|người|%)\s*\)", re.IGNORECASE)

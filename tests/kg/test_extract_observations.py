@@ -719,3 +719,14 @@ def test_a_span_of_years_is_the_figures_period() -> None:
     [figure] = extract_text(text).observations
     assert (figure.value, figure.pct_of_plan, figure.period, figure.period_kind) == (
         "125.000", "95,2", "2021-2025", "multi_year")
+
+
+def test_a_provinces_table_by_district_gives_districts_and_its_own_total() -> None:
+    text = LANG_SON + (
+        "| STT | Địa phương | Kế hoạch vốn năm 2025 | Giải ngân | Tỷ lệ (%) |\n"
+        "|---|---|---|---|---|\n"
+        "| | Toàn tỉnh | 5.000 | 2.500 | 50 |\n"
+        "| 1 | Huyện Lộc Bình | 300 | 120 | 40 |\n"
+        "| 2 | Lạng Sơn | 1.000 | 600 | 60 |\n")
+    found = [(o.subject, o.value, o.pct_of_plan) for o in extract_text(text).observations]
+    assert found == [(None, "2.500", "50"), ("Huyện Lộc Bình", "120", "40"), (None, "600", "60")]
