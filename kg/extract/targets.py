@@ -353,6 +353,7 @@ def targets_in(lines: list[LogicalLine], period: Period | None) -> list[Target]:
     rows = _row_periods(_raw_lines(lines))
     report_year = _year_of(period) if period is not None and period.kind != "month" else None
     lead_in: tuple[Period | None, bool] = (None, False)
+    doc_year = period.year if period is not None else _dated_year(lines)
     for index, line in enumerate(lines):
         periods[line.first_line] = sections.period or span or report_year
         if _is_title(line):
@@ -364,7 +365,8 @@ def targets_in(lines: list[LogicalLine], period: Period | None) -> list[Target]:
         # the title's plan span dates a target section's figures; a task ("nhiệm vụ") that
         # names no year keeps none rather than a guessed one
         default = sections.period or (span if in_target else None) or report_year
-        context = _Context(in_target, default, not sections.in_report, rows, lead_in[0])
+        context = _Context(in_target, default, not sections.in_report, rows, lead_in[0],
+                           doc_year)
         found.extend(_line_targets(line, context))
         lead_in = _lead_in(line) if not _continues_list(lead_in, line) else lead_in
     year = period.year if period is not None else span.year if span is not None else None
@@ -384,6 +386,8 @@ class _Context:
     own_cues: bool
     rows: dict[int, Period]
     lead_period: Period | None
+    year: int | None = None
+    """The document's own year (its date or period), when known."""
 
 
 def _continues_list(lead_in: tuple[Period | None, bool], line: LogicalLine) -> bool:
@@ -426,6 +430,21 @@ def _is_title(line: LogicalLine) -> bool:
     body = _plain(line.text)
     return (len(body) < 160 and body.endswith(":") and _heading_level(body) < 5
             and not re.search(r"[0-9]\s*%", body))
+
+
+_HEADER_DATE = re.compile(r"ngày\s+[0-9]{1,2}\s+tháng\s+[0-9]{1,2}\s+năm\s+(20[0-9]{2})"
+                          r"|ngày\s+[0-9]{1,2}/[0-9]{1,2}/(20[0-9]{2})", re.IGNORECASE)
+
+
+def _dated_year(lines: list[LogicalLine]) -> int | None:
+    """The year of the document's date in its header ("Hà Nội, ngày 25 tháng 11 năm 2025")."""
+    for line in lines[:TITLE_LINES]:
+        if line.text.lower().lstrip("*_ ").startswith("căn cứ"):
+            continue
+        match = _HEADER_DATE.search(line.text)
+        if match:
+            return int(match[1] or match[2])
+    return None
 
 
 def _year_of(period: Period | None) -> Period | None:
@@ -485,7 +504,7 @@ def _line_targets(line: LogicalLine, context: _Context) -> list[Target]:
     before = 0
     for s_start, s_end in _sentences(text):
         cue = _cue(text, s_start, s_end)
-        own = SELF_CUE.search(text, s_start, s_end) if context.own_cues else None
+        own = SELF_CUE.search(text, s_start, s_end)
         period_from = before if re.match(r"\s*trong\s+đó", text[s_start:], re.I) else s_start
         before = s_start
         if not in_target and cue is None and own is None:
@@ -497,9 +516,16 @@ def _line_targets(line: LogicalLine, context: _Context) -> list[Target]:
             floor, floor_end = cue.start(), cue.end()
         else:
             floor = floor_end = own.start() if own else s_end
+        # under a report heading "100%" / "tối thiểu" alone is a result unless it is dated
+        # after the document ("bảo đảm mức tối thiểu 3% ... trong năm 2026")
+        future = not in_target and not context.own_cues and (cue is None or cue.start() > floor)
+        by_itself = not in_target and (
+            cue is None or (own is not None and own.start() < cue.start()))
         watch = floor - 6 if strive else s_start
         for c_start, c_end in _clauses(text, s_start, s_end):
-            bounds = _Bounds(floor, floor_end, max(watch, 0), period_from, strive)
+            # a figure stating a target by itself answers only to its own clause's results
+            seen = max(watch, c_start) if by_itself else watch
+            bounds = _Bounds(floor, floor_end, max(seen, 0), period_from, strive, future)
             targets.extend(_clause_targets(line, c_start, c_end, bounds, context))
     return targets
 
@@ -515,6 +541,7 @@ class _Bounds:
     watch: int
     period_from: int
     strive: bool = False
+    future_only: bool = False
 
 
 def _clause_targets(line: LogicalLine, start: int, end: int, bounds: _Bounds,
@@ -537,8 +564,13 @@ def _clause_targets(line: LogicalLine, start: int, end: int, bounds: _Bounds,
             continue
         last_indicator = indicator
         at = line.line_at(line.clean.raw_span(found.start, found.end)[0])
-        target_period = (_sentence_period(text, sentence, found.start, end, found.end)
-                         or context.lead_period or context.rows.get(at) or context.default)
+        stated = _sentence_period(text, sentence, found.start, end, found.end)
+        if bounds.future_only:
+            stated = _sentence_period(text, found.end, found.end, end, found.end)
+            if stated is None or context.year is None or stated.year <= context.year:
+                continue
+        target_period = (stated or context.lead_period or context.rows.get(at)
+                         or context.default)
         unit, close = _plan_share_unit(text, found)
         quote, line_no = line.quote(ind_start, close)
         targets.append(Target(indicator=indicator, indicator_id=None, candidates=[],

@@ -395,3 +395,13 @@ def test_year_in_a_named_document_is_not_the_target_period() -> None:
             "- Kết nối các trạm quan trắc theo Quy hoạch tổng thể quan trắc môi trường quốc gia "
             "giai đoạn 2021 - 2030 được phê duyệt; đảm bảo 100% dữ liệu quan trắc được kết nối.\n")
     assert targets(text) == [("100", "%", None)]
+
+
+def test_under_a_report_heading_a_figure_by_itself_needs_a_later_year() -> None:
+    # VPCP_2025_TB-624-VPCP_ban-chi-dao-chuyen-doi-so.md, line 102-110; 004, line 46
+    text = ("Hà Nội, ngày 25 tháng 11 năm 2025\n\nI. ĐÁNH GIÁ KẾT QUẢ THỰC HIỆN\n"
+            "Công tác chuyển đổi số đã đạt kết quả nổi bật: (1) ban hành nhiều văn bản; (2) nguồn "
+            "lực được tăng cường, bổ sung 25.000 tỷ đồng từ nguồn tăng thu năm 2025 và bảo đảm "
+            "mức tối thiểu 3% tổng chi ngân sách nhà nước cho các nhiệm vụ về KHCN trong năm "
+            "2026.\nHoàn thành phê duyệt 100% đề án vị trí việc làm.\n")
+    assert targets(text) == [("tối thiểu 3", "%", "2026")]
