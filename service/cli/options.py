@@ -17,6 +17,7 @@ import typer
 from kg.errors import KehoachError
 from kg.log import check_code
 from kg.notation import nfc_all, parse_date
+from service.figures import for_json
 
 DbOption = Annotated[
     Path | None,
@@ -70,7 +71,9 @@ def parse_as_of(text: str | None) -> date | None:
 
 
 def emit_json(data: Any) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    """Print ``data`` as JSON, every figure with its parsed number beside the text as
+    written and dates in ISO (``service.figures.for_json``, as the API does)."""
+    typer.echo(json.dumps(for_json(data), ensure_ascii=False, indent=2, default=str))
 
 
 @contextmanager
