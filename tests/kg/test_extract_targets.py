@@ -168,11 +168,12 @@ def test_every_expression_parses() -> None:
         parse_expression(target.expression)
 
 
-INDICATORS = st.sampled_from([
-    "tỷ lệ che phủ rừng", "tỷ lệ hộ gia đình được tiếp cận Internet băng rộng",
-    "tỷ trọng kinh tế số trong GRDP", "tỷ lệ dân số có tài khoản thanh toán",
-    "tỷ lệ người dân tham gia bảo hiểm y tế",
-])
+NOUNS = ["hộ", "gia đình", "doanh nghiệp", "dịch vụ công", "trực tuyến", "nông thôn", "rừng",
+         "che phủ", "người dân", "tham gia", "bảo hiểm y tế", "được tiếp cận", "Internet",
+         "băng rộng", "kinh tế số", "trong GRDP", "có tài khoản", "thanh toán", "xã", "đô thị"]
+INDICATORS = st.tuples(st.sampled_from(["tỷ lệ", "tỷ trọng", "Tỷ lệ"]),
+                       st.lists(st.sampled_from(NOUNS), min_size=1, max_size=6)).map(
+    lambda parts: " ".join([parts[0], *parts[1]]))
 PERCENTS = st.one_of(st.integers(1, 99).map(str),
                      st.tuples(st.integers(1, 99), st.integers(1, 9)).map(
                          lambda p: f"{p[0]},{p[1]}"))
