@@ -215,7 +215,28 @@ def _period(ctx: _Context, start: int, value: tuple[int, int],
               and not _PERIOD_MODIFIED.search(text, max(0, p.start - 20), p.start)]
     near = [p for p in usable if p.start >= clause]
     chosen = near or usable
-    return chosen[-1].period if chosen else default
+    period = chosen[-1].period if chosen else default
+    earlier = _SAME_PERIOD_OF.search(text, scope, value[0])
+    if earlier and period is not None and not _COMPARED_TO.search(
+            text, max(0, earlier.start() - 12), earlier.start()):
+        return _in_year(period, int(earlier["year"]))
+    return period
+
+
+_SAME_PERIOD_OF = re.compile(r"(?<![\wÀ-ỹ])cùng\s+kỳ\s+(?:năm\s+)?(?P<year>(?:19|20)[0-9]{2})",
+                             re.IGNORECASE)
+_COMPARED_TO = re.compile(r"(?:so\s+với|với|bằng|hơn)\s+$", re.IGNORECASE)
+
+
+def _in_year(period: Period, year: int) -> Period:
+    """``period`` moved to ``year``: a figure of "cùng kỳ năm 2022" in a 6-month report of
+    2023 is of 6T/2022 (a span of years, or a day that year lacks, stays as it is)."""
+    if period.kind == "multi_year" or period.year == year:
+        return period
+    try:
+        return Period.from_code(period.code.replace(str(period.year), str(year)))
+    except ParseError:
+        return period
 
 
 def _yoy(text: str, start: int, end: int) -> str | None:

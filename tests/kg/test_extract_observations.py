@@ -730,3 +730,12 @@ def test_a_provinces_table_by_district_gives_districts_and_its_own_total() -> No
         "| 2 | Lạng Sơn | 1.000 | 600 | 60 |\n")
     found = [(o.subject, o.value, o.pct_of_plan) for o in extract_text(text).observations]
     assert found == [(None, "2.500", "50"), ("Huyện Lộc Bình", "120", "40"), (None, "600", "60")]
+
+
+def test_the_same_period_of_an_earlier_year_is_that_years_period() -> None:
+    # 003, line 676: "Tỷ lệ giải ngân cùng kỳ năm 2022 là 648,5 tỷ/2.498,3 tỷ, đạt 26% kế hoạch"
+    text = ("TÌNH HÌNH KINH TẾ - XÃ HỘI 6 THÁNG ĐẦU NĂM 2023\n\nGiải ngân vốn đầu tư công đạt "
+            "1.000 tỷ đồng, đạt 40% kế hoạch, tăng 14% so với cùng kỳ năm 2022. Tỷ lệ giải ngân "
+            "cùng kỳ năm 2022 là 648,5 tỷ/2.498,3 tỷ, đạt 26% kế hoạch.")
+    found = [(o.value, o.pct_of_plan, o.period) for o in extract_text(text).observations]
+    assert found == [("1.000", "40", "6T/2023"), ("648,5", "26", "6T/2022")]
