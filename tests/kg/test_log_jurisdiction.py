@@ -9,10 +9,19 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kg.dataset import DEFAULT_DATASET, load_dataset, load_into
 from kg.errors import DatasetError, LogError, VersionConflict
-from kg.log import Fact, Source, jurisdiction_chosen, open_existing_log, open_log
+from kg.log import (
+    Fact,
+    Source,
+    check_code,
+    jurisdiction_chosen,
+    open_existing_log,
+    open_log,
+)
 from kg.log.migrations import MIGRATIONS, migrate
 from rules.replay import alerts, current_statuses, replay
 
@@ -279,3 +288,44 @@ def test_routed_append_writes_every_jurisdiction_or_none(tmp_path):
         with pytest.raises(LogError) as err:
             log.append_routed({"Đồng Nai": [task]})
         assert err.value.code == "bad_jurisdiction"
+
+
+# -- properties --------------------------------------------------------------------------------
+
+@given(st.one_of(st.text(max_size=70), st.from_regex(r"[a-z0-9-]{1,70}", fullmatch=True)))
+@settings(max_examples=300, deadline=None)
+def test_a_code_is_kebab_case_ascii_or_a_clear_error(text):
+    try:
+        code = check_code(text)
+    except LogError as err:
+        assert err.code == "bad_jurisdiction" and err.vi and err.en
+        return
+    assert code == text and code.isascii() and code == code.lower()
+    assert all(part and part.isalnum() for part in code.split("-"))
+
+
+WRITES = st.lists(st.tuples(st.sampled_from(["lang-son", "dong-nai", "bo-tai-chinh"]),
+                            st.sampled_from(["a", "b", "c"]), st.sampled_from(["1", "2"])),
+                  max_size=25)
+
+
+@given(WRITES)
+@settings(max_examples=25, deadline=None)
+def test_each_jurisdiction_of_a_shared_database_is_a_database_of_its_own(tmp_path_factory,
+                                                                        writes):
+    """Appending to several jurisdictions of one database gives each of them exactly the
+    outcomes, versions and history of a database holding that jurisdiction alone."""
+    root = tmp_path_factory.mktemp("prop")
+    shared = root / "shared.db"
+    for code, key, value in writes:
+        with open_log(shared, jurisdiction=code) as log:
+            together = log.append([obs(key, value)])[0]
+        with open_log(root / f"{code}.db", jurisdiction=code) as alone_log:
+            alone = alone_log.append([obs(key, value)])[0]
+        assert (together.status, together.fact.version) == (alone.status, alone.fact.version)
+    for code in {code for code, _key, _value in writes}:
+        with open_log(shared, jurisdiction=code) as log, \
+                open_log(root / f"{code}.db", jurisdiction=code) as alone_log:
+            assert log.counts() == alone_log.counts()
+            assert [(f.key, f.version, f.content_hash) for f in log.read()] == \
+                [(f.key, f.version, f.content_hash) for f in alone_log.read()]
