@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 
 from kg.draw import to_svg
 from kg.errors import KehoachError
+from kg.jurisdictions import jurisdiction_of
 from service.csrf import TOKEN_FIELD, page_token, secure_cookie
 from service.deps import SESSION_COOKIE, CurrentUser, Filter, OptionalUser, RuntimeDep
 from service.errors import ApiError, body, to_api_error
@@ -24,6 +25,16 @@ from service.web import forms, wording
 from service.web.i18n import COOKIE, page_lang, translator
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
+
+
+def _place(runtime: Any) -> dict[str, str]:
+    """The jurisdiction the service works in, as pages name it (header and footer): its
+    short name, full name and English name; nothing for a database without one."""
+    code = getattr(getattr(runtime, "log", None), "jurisdiction", None)
+    found = jurisdiction_of(code) if code else None
+    if found is None:
+        return {"place": code or "", "place_full": code or "", "place_en": code or ""}
+    return {"place": found.name, "place_full": found.full_name, "place_en": found.name_en}
 
 
 def build_web(app: FastAPI) -> APIRouter:
@@ -39,7 +50,7 @@ def build_web(app: FastAPI) -> APIRouter:
         runtime = getattr(request.app.state, "runtime", None)
         names = wording.agency_names(catalog.list_kind(runtime, "agency"), lang) \
             if runtime is not None else {}
-        context = {"names": names, "data": data,
+        context = {"names": names, "data": data, **_place(runtime),
                    "user": user or getattr(request.state, "user", None), "lang": lang,
                    "t": translator(lang), "path": request.url.path,
                    "query": dict(request.query_params), "csrf_field": TOKEN_FIELD,
