@@ -369,7 +369,9 @@ def targets_in(lines: list[LogicalLine], period: Period | None) -> list[Target]:
                            doc_year)
         found.extend(_line_targets(line, context))
         lead_in = _lead_in(line) if not _continues_list(lead_in, line) else lead_in
-    year = period.year if period is not None else span.year if span is not None else None
+    # a year column holds targets from the plan's first year on; in a report, only after it
+    year = (period.year + 1 if period is not None
+            else doc_year if doc_year is not None else span.year if span is not None else None)
     found.extend(_table_targets(lines, periods, year))
     return _unique(found)
 
@@ -870,8 +872,8 @@ def _sentence_period(text: str, sentence: int, position: int, end: int,
 
 
 TABLE_TARGET_COLUMN = re.compile(
-    r"kế\s+hoạch|(?<!\w)kh(?!\w)|mục\s+tiêu|chỉ\s+tiêu\s+(?:đạt|năm|giao|kế)|"
-    r"^\s*(?:năm\s+)?20[0-9]{2}\s*$|dự\s+kiến|phấn\s+đấu",
+    r"kế\s+hoạch|(?<!\w)kh(?!\w)|mục\s+tiêu|chỉ\s+tiêu\s+(?:đạt|năm|giao|kế)|dự\s+kiến"
+    r"|phấn\s+đấu",
     re.IGNORECASE)
 """A header cell naming a column of targets: "Kế hoạch", "Mục tiêu", "Chỉ tiêu đạt được",
 "Năm 2026", "Kế hoạch 2021 - 2025"."""
@@ -918,7 +920,7 @@ def _target_columns(header: list[str], default: Period | None,
         period = _heading_period(" ".join(cell.split())) or _bare_year(cell)
         if not TABLE_TARGET_COLUMN.search(cell):
             if period is None or year is None or period.year < year:
-                continue  # "Giai đoạn 2021 - 2023": a past span, a baseline
+                continue  # "Giai đoạn 2021 - 2023", "Năm 2024" in a 2025 report: past, a baseline
         columns.append(_Column(index, period or default))
     return columns
 

@@ -406,3 +406,12 @@ def test_under_a_report_heading_a_figure_by_itself_needs_a_later_year() -> None:
             "mức tối thiểu 3% tổng chi ngân sách nhà nước cho các nhiệm vụ về KHCN trong năm "
             "2026.\nHoàn thành phê duyệt 100% đề án vị trí việc làm.\n")
     assert targets(text) == [("tối thiểu 3", "%", "2026")]
+
+
+def test_year_columns_of_a_report_are_results() -> None:
+    text = "\n".join([
+        "BÁO CÁO TÌNH HÌNH KINH TẾ - XÃ HỘI 9 THÁNG ĐẦU NĂM 2025", "",
+        "|", "STT", "|", "Chỉ tiêu", "|", "Đơn vị tính", "|", "Năm 2024", "|", "Năm 2025", "|",
+        "Năm 2026", "|",
+        "|", "1", "|", "Tỷ lệ hộ nghèo", "|", "%", "|", "2,1", "|", "1,6", "|", "1,2", "|", ""])
+    assert targets(text) == [("1,2", "%", "2026")]
