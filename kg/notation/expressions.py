@@ -177,7 +177,8 @@ APPROXIMATE_WORDS = ("khoảng", "xấp xỉ", "gần")
 
 
 def parse_expression(text: str) -> TargetExpression:
-    """Read a target as written: "7 - 7,5%", "4.060", "≥5", "trên 90%", "từ 5% trở lên"."""
+    """Read a target as written: "7 - 7,5%", "4.060", "≥5", "trên 90%", "từ 5% trở lên",
+    "8% trở lên" (the "từ" left out)."""
     norm = " ".join(text.split()) if isinstance(text, str) else ""
     if not norm:
         raise _error("expression_empty", str(text), "chuỗi rỗng", "the text is empty")
@@ -198,6 +199,11 @@ def parse_expression(text: str) -> TargetExpression:
                              f"'{suffix}' may only follow 'từ'")
         value, unit = _point(body, text)
         return _inequality(kind, value, unit, text)
+    for suffix, kind in _FROM_SUFFIXES:
+        # "8% trở lên", "95% trở lên" (resolutions often drop the "từ"): the same as with it
+        if norm.lower().endswith(" " + suffix) or norm.lower().endswith("%" + suffix):
+            value, unit = _point(norm[: -len(suffix)].strip(), text)
+            return _inequality(kind, value, unit, text)
     match = _RANGE.fullmatch(norm)
     if match:
         return _range(match, text)

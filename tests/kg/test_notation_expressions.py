@@ -178,3 +178,14 @@ def test_parse_expression_approximate_target_keeps_its_figure():
     assert (expr.kind, expr.low, expr.high) == ("range", Decimal("40"), Decimal("41"))
     assert expr.text == "khoảng 40 - 41"
     assert parse_expression("khoảng 18.500").representative == Decimal("18500")
+
+
+@pytest.mark.parametrize(("text", "kind", "bound", "unit"), [
+    ("8% trở lên", "ge", "8", "%"), ("95 trở lên", "ge", "95", None),
+    ("3% trở xuống", "le", "3", "%"), ("1,5 % trở xuống", "le", "1.5", "%")])
+def test_tro_len_without_tu_is_the_same_inequality(text, kind, bound, unit):
+    # resolutions write "GRDP tăng 8% trở lên" without "từ" (issue 16)
+    expr = parse_expression(text)
+    assert (expr.kind, expr.unit) == (kind, unit)
+    assert (expr.low if kind == "ge" else expr.high) == Decimal(bound)
+    assert parse_expression("từ " + text).kind == kind
