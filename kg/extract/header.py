@@ -64,7 +64,7 @@ _DATES = re.compile(
 )
 TO_DATE_PATTERN = (
     r"(?:(?:lũy|luỹ|lűy)\s*kế\s+(?:từ\s+đầu\s+năm\s+)?|(?:tính\s+)?từ\s+đầu\s+năm\s+|tính\s+)"
-    rf"đến\s+(?:hết\s+)?(?:ngày\s+)?(?:{_DAY})"
+    rf"đến\s+(?:thời\s+điểm\s+)?(?:hết\s+)?(?:ngày\s+)?(?:{_DAY})"
 )
 """Regex of a figure's span "to a day": "từ đầu năm đến hết ngày 20/11/2025", "lũy kế đến
 ngày 27/11/2025", "tính đến hết 27/11/2025" (the source's "lűy" misspelling included)."""

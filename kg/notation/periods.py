@@ -67,7 +67,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 _TO_DATE_CODE = re.compile(r"lk\s*(?P<d>[0-9]{1,2})/(?P<m>[0-9]{1,2})/(?P<year>[0-9]{4})")
 _TO_DATE_DAY = re.compile(
-    r"(?:hết\s+)?(?:ngày\s+)?(?P<d>[0-9]{1,2})\s*(?:/|-|\.|\s+tháng\s+)\s*(?P<m>[0-9]{1,2})"
+    r"(?:thời\s+điểm\s+)?(?:hết\s+)?(?:ngày\s+)?(?P<d>[0-9]{1,2})\s*(?:/|-|\.|\s+tháng\s+)\s*(?P<m>[0-9]{1,2})"
     r"(?:\s*(?:/|-|\.|\s+năm\s+)\s*(?P<year>[0-9]{4}))?"
 )
 _DATE_DMY = re.compile(r"(?:ngày\s+)?([0-9]{1,2})\s*([/.-])\s*([0-9]{1,2})\s*\2\s*([0-9]{4})")

@@ -88,6 +88,8 @@ def test_parse_date_rejects_invalid(text: str, code: str) -> None:
          date(2025, 11, 20)),
         ("LK27/11/2025", None, "LK27/11/2025", "to_date", date(2025, 1, 1),
          date(2025, 11, 27)),
+        ("tính đến thời điểm 15/11/2025", None, "LK15/11/2025", "to_date", date(2025, 1, 1),
+         date(2025, 11, 15)),
         # a month's last day is the cumulative period of the month
         ("đến ngày 31 tháng 10 năm 2025", None, "10T/2025", "cumulative", date(2025, 1, 1),
          date(2025, 10, 31)),
