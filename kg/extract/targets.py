@@ -71,11 +71,13 @@ SELF_CUE = re.compile(
     r"(?<!\w)(?:tối\s+thiểu|ít\s+nhất|không\s+dưới|không\s+thấp\s+hơn|tối\s+đa|không\s+vượt\s+quá"
     r"|không\s+quá)\s+[0-9]"
     r"|(?<!đạt\s)(?<!là\s)(?<!bằng\s)(?<![\w.,])100\s*%\s+(?!kế\s|dự\s|so\s|chỉ\s|mục\s)[^\W\d_]"
-    r"|(?<!\w)từ\s+[0-9][0-9.,]*\s*%\s*trở\s+lên",
+    r"|(?<!\w)từ\s+[0-9][0-9.,]*\s*%\s*trở\s+lên"
+    r"|(?<![\w,])(?-i:Có)\s+[0-9][0-9.,]*\s*%\s+[^\W\d_]",
     re.IGNORECASE,
 )
 """Figures that state a target by themselves: an operator only targets use ("tối thiểu
-3%", "từ 8% trở lên") or "100%" before its noun ("100% các cơ sở ... được ...")."""
+3%", "từ 8% trở lên"), "100%" before its noun ("100% các cơ sở ... được ...") or a sentence
+opening "Có 30% diện tích ... áp dụng ..."."""
 
 OBSERVED = re.compile(
     r"(?<!\w)(?:ước|đã\s+(?:đạt|có|thực\s+hiện|hoàn\s+thành|giải\s+ngân|tạo|được\s+công\s+nhận)"
@@ -794,6 +796,8 @@ def _indicator(text: str, previous: int, found: _Found, end: int,
     pre = text[offset:found.start]
     before = _TRAIL_NOISE.sub("", _INNER_PERIOD.sub(" ", pre)).strip()
     before = _trim_brackets(before)
+    if before.lower() == "có":
+        before = ""  # "Có 30% diện tích ...": there being, no subject
     noun = _noun_after(text, found, end)
     noun_first = (not before or before.lower().endswith(NOUN_FIRST_VERBS)
                   or (bool(noun) and found.unit not in (None, "%")

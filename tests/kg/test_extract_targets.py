@@ -415,3 +415,15 @@ def test_year_columns_of_a_report_are_results() -> None:
         "Năm 2026", "|",
         "|", "1", "|", "Tỷ lệ hộ nghèo", "|", "%", "|", "2,1", "|", "1,6", "|", "1,2", "|", ""])
     assert targets(text) == [("1,2", "%", "2026")]
+
+
+def test_sentence_opening_with_a_share_is_a_target_in_a_plan() -> None:
+    # data/corpus/DongThap_2023_KH-556-UBND_thuc-hien-NQ-48-NQ-CP.md, lines 249-253
+    text = ("III. NHIỆM VỤ VÀ GIẢI PHÁP CHỦ YẾU\n"
+            "+ Phát triển ngành thủy sản toàn diện. Có ít nhất 02 vùng dự án nuôi thủy sản công "
+            "nghệ cao. Có 30% diện tích nuôi thủy sản chủ lực áp dụng các quy trình sản xuất "
+            "tiên tiến.\n")
+    result = extract_text(text).targets
+    assert [(t.expression, t.unit) for t in result] == [("ít nhất 02", "vùng dự án"), ("30", "%")]
+    assert result[1].indicator == ("diện tích nuôi thủy sản chủ lực áp dụng các quy trình sản "
+                                   "xuất tiên tiến")
