@@ -38,6 +38,9 @@ from kg.jurisdictions import Jurisdictions, default_jurisdictions
 NATION_SUBJECT = "cả nước"
 """The subject of a central body's figures that name no body (the national total)."""
 
+NATION_NAMES: frozenset[str] = frozenset({"cả nước", "toàn quốc", "việt nam"})
+"""Names of the nation that make it a figure's owner (not its organs: Chính phủ, Quốc hội)."""
+
 CENTRAL_KINDS: frozenset[str] = frozenset({"ministry", "central_body"})
 """Issuer kinds whose unattributed figures are the nation's."""
 
@@ -93,8 +96,15 @@ class SubjectReader:
         return item is not None and item.kind in CENTRAL_KINDS
 
     def _code(self, name: str) -> str | None:
+        """The jurisdiction ``name`` designates as a figure's owner: the nation only as "cả
+        nước" / "toàn quốc" ("Thủ tướng Chính phủ giao" names who set the plan, not whose
+        figure it is)."""
         found = self.registry.resolve(name)
-        return found.code if found else None
+        if found is None:
+            return None
+        if found.kind == "nation" and " ".join(name.lower().split()) not in NATION_NAMES:
+            return None
+        return found.code
 
     def _named(self, text: str) -> str | None:
         """The longest run of words at the start of ``text`` the registry resolves."""

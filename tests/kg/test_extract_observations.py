@@ -739,3 +739,9 @@ def test_the_same_period_of_an_earlier_year_is_that_years_period() -> None:
             "cùng kỳ năm 2022 là 648,5 tỷ/2.498,3 tỷ, đạt 26% kế hoạch.")
     found = [(o.value, o.pct_of_plan, o.period) for o in extract_text(text).observations]
     assert found == [("1.000", "40", "6T/2023"), ("648,5", "26", "6T/2022")]
+
+
+def test_the_body_that_set_the_plan_is_not_whose_figure_it_is() -> None:
+    text = ("Giải ngân kế hoạch vốn của Thủ tướng Chính phủ giao đạt 50% kế hoạch. Thủ tướng "
+            "Chính phủ giao vốn 300 tỷ đồng, đã giải ngân đạt 40% kế hoạch vốn.")
+    assert [o.subject for o in extract_text(LANG_SON + text).observations] == [None, None]
