@@ -102,6 +102,12 @@ def expected_share(months: int, seasonal_pct: Decimal | None = None) -> Decimal:
     return Decimal(months) / 12
 
 
+def year_elapsed(day: date) -> Decimal:
+    """The share of the year passed by the end of ``day`` (27/11/2025 → 331/365)."""
+    start, end = date(day.year, 1, 1), date(day.year, 12, 31)
+    return Decimal((day - start).days + 1) / Decimal((end - start).days + 1)
+
+
 def pace_ratio(achieved_share: Decimal, months: int,
                seasonal_pct: Decimal | None = None) -> Decimal:
     """Tiến độ: achieved share of the annual plan ÷ expected share."""

@@ -370,8 +370,14 @@ def pace_measures(snap: Snapshot) -> list[Measure]:
         if share is None:
             continue
         seasonal = _num(obs.payload.get("same_period_last_year_pct"))
-        expected = ms.expected_share(months, seasonal)
-        ratio = ms.pace_ratio(share[0], months, seasonal)
+        if period.kind == "to_date" and not seasonal:
+            # a figure to a day (lũy kế đến 27/11): the year elapsed to that day, not to the
+            # month's end — never expect more than the time that has passed
+            expected = ms.year_elapsed(period.end)
+            ratio = share[0] / expected
+        else:
+            expected = ms.expected_share(months, seasonal)
+            ratio = ms.pace_ratio(share[0], months, seasonal)
         event = _base(snap, "pace", subject, name, "target", code, agency)
         event.update(ratio=float(round(ratio, 6)), annual_share=float(round(share[0], 6)),
                      period_complete=months >= 12, months=months,

@@ -79,3 +79,11 @@ def test_official_scopes_one_cell_judges_the_row_cells_per_member_judge_themselv
     per_member = [("a", "Vượt"), ("b", "Đạt")]
     assert ms.official_scopes(per_member, lambda m: m[1] is not None) == [
         (per_member[0], [per_member[0]]), (per_member[1], [per_member[1]])]
+
+
+def test_a_figure_to_a_day_expects_the_year_elapsed_to_that_day() -> None:
+    from datetime import date
+
+    assert ms.year_elapsed(date(2025, 11, 27)) == Decimal(331) / Decimal(365)
+    assert ms.year_elapsed(date(2024, 12, 31)) == 1  # a leap year's last day
+    assert ms.year_elapsed(date(2025, 1, 1)) == Decimal(1) / Decimal(365)
