@@ -182,3 +182,52 @@ def test_another_provinces_plan_previewed_in_lang_son_is_refused_without_alerts(
                 jurisdiction="lang-son")
     assert result.exit_code != 0 and "foreign_document" in result.output
     assert alerts(db, "lang-son", "2024-12-31") == langson_before
+
+
+NOTICE = """VĂN PHÒNG CHÍNH PHỦ
+-------
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+---------------
+
+Số: 999/TB-VPCP
+
+Hà Nội, ngày 20 tháng 11 năm 2025
+
+THÔNG BÁO
+Kết luận của Phó Thủ tướng Chính phủ tại buổi làm việc với lãnh đạo tỉnh Đắk Lắk
+
+I. TÌNH HÌNH KINH TẾ - XÃ HỘI 10 THÁNG NĂM 2025
+
+Thu ngân sách nhà nước trên địa bàn tỉnh Đắk Lắk 10 tháng năm 2025 đạt 13.966 tỷ đồng,
+đạt 104,24% dự toán.
+
+II. NHIỆM VỤ THỜI GIAN TỚI
+
+1. Bộ Tài chính chủ trì, phối hợp với Ủy ban nhân dân tỉnh Đắk Lắk rà soát nguồn vốn, báo
+cáo Thủ tướng Chính phủ trước ngày 16 tháng 12 năm 2025.
+
+2. Ủy ban nhân dân tỉnh Đắk Lắk chỉ đạo các sở, ngành đẩy nhanh giải ngân vốn đầu tư công,
+hoàn thành trong tháng 12 năm 2025.
+"""
+
+
+def test_a_notice_about_another_province_never_becomes_lang_sons_figures_or_alerts(
+        db: Path, langson_before: list[dict[str, Any]], tmp_path: Path) -> None:
+    # issue 16: Đắk Lắk's "13.966 tỷ đồng, đạt 104,24% dự toán" was asserted as Lạng Sơn's
+    # budget_revenue (achieved_early at Lạng Sơn's Sở Tài chính) with 51 missing-report alerts
+    notice = tmp_path / "thong-bao-dak-lak.txt"
+    notice.write_text(NOTICE, encoding="utf-8")
+    before = counts(db)
+    for extra in ((), ("--dry-run", "--as-of", "2025-12-31")):
+        result = kh(db, "ingest", notice, *extra, "--db", db, jurisdiction="lang-son")
+        assert result.exit_code != 0 and "foreign_document" in result.output, result.output
+    assert counts(db) == before
+    assert alerts(db, "lang-son", "2024-12-31") == langson_before
+    routed = kh(db, "ingest", notice, "--route", "--create-missing", "--json", "--db", db,
+                jurisdiction="lang-son")
+    assert routed.exit_code == 0, routed.output
+    by_place = json.loads(routed.output)["asserted_by_jurisdiction"]
+    assert by_place.get("lang-son", 0) == 0
+    assert by_place.get("dak-lak") and by_place.get("bo-tai-chinh")
+    assert alerts(db, "lang-son", "2024-12-31") == langson_before
