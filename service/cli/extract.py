@@ -52,12 +52,19 @@ def _print_extraction(result: Extraction) -> None:
     typer.echo(f"Số liệu so với kế hoạch / plan facts: {len(result.observations)}")
     for o in result.observations:
         ident = o.indicator_id or f"? ({', '.join(o.candidates) or '-'})"
+        whose = f" [{o.subject}]" if o.subject else ""
         typer.echo(f"  l{o.line:<5} {o.period or '?':9} {o.value or '':>12} {o.unit or '':12} "
-                   f"{o.pct_of_plan:>7}% {o.plan_basis:22} {ident} — {o.indicator}")
+                   f"{o.pct_of_plan or '':>7}% {o.plan_basis or '':22} {ident} — "
+                   f"{o.indicator}{whose}")
     typer.echo(f"Văn bản dẫn chiếu / citations: {len(result.citations)}")
     for c in result.citations:
         typer.echo(f"  l{c.line:<5} {c.kind or '?'} {c.number or '(không số)'} "
                    f"{c.date or ''} {c.issuer or ''}")
+    typer.echo(f"Chỉ tiêu kế hoạch / targets: {len(result.targets)}")
+    for g in result.targets:
+        ident = g.indicator_id or f"? ({', '.join(g.candidates) or '-'})"
+        typer.echo(f"  l{g.line:<5} {g.period or '?':9} {g.expression:>14} {g.unit or '':12} "
+                   f"{ident} — {g.indicator}")
     typer.echo(f"Nhiệm vụ / tasks: {len(result.tasks)}")
     for t in result.tasks:
         owner = t.agency if t.agency_stated else f"({t.agency})"
