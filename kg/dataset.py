@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from kg.errors import DatasetError, KehoachError, Place
-from kg.log import AppendOutcome, Fact, Source, check_code
+from kg.log import AppendOutcome, Fact, Source, known_code
 from kg.notation import nfc_all
 
 DEFAULT_DATASET = Path(__file__).resolve().parents[1] / "data" / "langson"
@@ -322,7 +322,7 @@ def _manifest_code(value: Any) -> str:
         raise _manifest_error("Thiếu mã địa bàn", "Missing jurisdiction code",
                               "jurisdiction", value)
     try:
-        return check_code(str(value))
+        return known_code(str(value), "jurisdiction")
     except KehoachError as err:
         raise _manifest_error(err.vi, err.en, "jurisdiction", value) from None
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from kg.log import check_code, chosen_jurisdiction, default_db_path
+from kg.log import chosen_jurisdiction, default_db_path, known_code
 
 
 class Settings(BaseSettings):
@@ -66,7 +66,7 @@ class Settings(BaseSettings):
     @field_validator("jurisdiction")
     @classmethod
     def _jurisdiction_code(cls, value: str | None) -> str | None:
-        return check_code(value.strip(), "KEHOACH_JURISDICTION") if value else None
+        return known_code(value, "KEHOACH_JURISDICTION") if value and value.strip() else None
 
     def evaluation_date(self) -> date:
         return self.as_of or date.today()

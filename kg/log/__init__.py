@@ -23,6 +23,7 @@ from kg.log.scope import (
     chosen_jurisdiction,
     jurisdiction_chosen,
     jurisdiction_rows,
+    known_code,
     use_jurisdiction,
 )
 from kg.log.sqlite import SqliteFactLog
@@ -43,6 +44,7 @@ __all__ = [
     "default_db_path",
     "jurisdiction_chosen",
     "jurisdiction_rows",
+    "known_code",
     "open_existing_log",
     "open_log",
     "use_jurisdiction",

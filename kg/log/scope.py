@@ -40,6 +40,27 @@ def check_code(code: str, field: str = "jurisdiction") -> str:
     return code
 
 
+def known_code(text: str, field: str = "--jurisdiction") -> str:
+    """The code of the jurisdiction ``text`` names in the reference list
+    (``data/jurisdictions.yaml``): its code ("lang-son") or a name as documents write it
+    ("Lạng Sơn", "tỉnh Đồng Nai", "Bộ Tài chính"). Anything else — a typo, a code of no
+    jurisdiction — is ``UnknownName`` with the closest codes, so a command never starts
+    a jurisdiction by mistake."""
+    from kg.jurisdictions import default_jurisdictions
+    from kg.matching import UnknownName, suggest
+
+    text = text.strip()
+    listed = default_jurisdictions()
+    if _CODE.fullmatch(text) and text in listed:
+        return text
+    found = listed.resolve(text)
+    if found is not None:
+        return found.code
+    items = [(j.code, [j.code, j.full_name, *j.aliases]) for j in listed.listing()]
+    raise UnknownName("địa bàn (data/jurisdictions.yaml)", "jurisdiction (data/"
+                      "jurisdictions.yaml)", text, suggest(text, items), field)
+
+
 def use_jurisdiction(code: str | None) -> str | None:
     """Set (or clear, with None) the jurisdiction every log opened from now on without one is
     confined to — the CLI's global ``--jurisdiction``; the previous choice. Checked here, so

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from kg.errors import KehoachError
-from kg.log import check_code
+from kg.log import known_code
 from kg.notation import nfc_all, parse_date
 from service.figures import for_json
 
@@ -34,9 +34,10 @@ AsOfOption = Annotated[
                  "YYYY-MM-DD)."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="In JSON / print JSON.")]
-JURISDICTION_HELP = ("Địa bàn (tỉnh, bộ, cả nước) mà lệnh làm việc, ví dụ lang-son / the "
-                     "jurisdiction (province, ministry, nation) to work on, e.g. lang-son; "
-                     "default $KEHOACH_JURISDICTION, else the database's default.")
+JURISDICTION_HELP = ("Địa bàn (tỉnh, bộ, cả nước) mà lệnh làm việc: mã hoặc tên, ví dụ "
+                     "lang-son, \"Bộ Tài chính\" / the jurisdiction (province, ministry, "
+                     "nation) to work on: code or name, e.g. lang-son; default "
+                     "$KEHOACH_JURISDICTION, else the database's default.")
 JurisdictionOption = Annotated[
     str | None,
     typer.Option("--jurisdiction", help=JURISDICTION_HELP, envvar="KEHOACH_JURISDICTION",
@@ -44,13 +45,14 @@ JurisdictionOption = Annotated[
 ]
 
 
-def jurisdiction_code(code: str | None, hint: str = "--jurisdiction") -> str | None:
-    """A --jurisdiction value as a checked code (None when not given); a malformed one is a
-    usage error (exit 2) saying what a code looks like."""
-    if not code:
+def jurisdiction_code(text: str | None, hint: str = "--jurisdiction") -> str | None:
+    """A --jurisdiction value — a code of data/jurisdictions.yaml or a name as documents
+    write it ("Lạng Sơn", "Bộ Tài chính") — as its code (None when not given); anything
+    else is a usage error (exit 2) naming the closest ones."""
+    if not text or not text.strip():
         return None
     try:
-        return check_code(code.strip(), hint)
+        return known_code(text, hint)
     except KehoachError as err:
         raise typer.BadParameter(err.message, param_hint=hint) from None
 

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.dataset import DEFAULT_DATASET, load_dataset, load_into
+from kg.dataset import DEFAULT_DATASET, Manifest, load_dataset, load_into, read_manifest
 from kg.errors import DatasetError, LogError, VersionConflict
 from kg.log import (
     Fact,
@@ -329,3 +329,26 @@ def test_each_jurisdiction_of_a_shared_database_is_a_database_of_its_own(tmp_pat
             assert log.counts() == alone_log.counts()
             assert [(f.key, f.version, f.content_hash) for f in log.read()] == \
                 [(f.key, f.version, f.content_hash) for f in alone_log.read()]
+
+
+@pytest.mark.parametrize(("text", "field"), [
+    ("jurisdiction: atlantis\n", "jurisdiction"),
+    ("name: Tỉnh X\n", "jurisdiction"),
+    ("jurisdiction: lang-son\nplan_years: [hai nghìn]\n", "plan_years"),
+    ("jurisdiction: lang-son\nname: [a]\n", "name"),
+    ("- lang-son\n", None),
+])
+def test_a_malformed_dataset_yaml_names_its_field(tmp_path, text, field):
+    (tmp_path / "dataset.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(DatasetError) as err:
+        read_manifest(tmp_path)
+    assert err.value.code == "bad_manifest" and err.value.place.field == field
+    assert err.value.place.document == "dataset.yaml" and err.value.vi and err.value.en
+
+
+def test_dataset_yaml_takes_a_code_or_a_name(tmp_path):
+    assert read_manifest(DEFAULT_DATASET) == Manifest("lang-son", "Tỉnh Lạng Sơn",
+                                                      (2023, 2024, 2025))
+    assert read_manifest(tmp_path) is None  # a dataset of the unscoped log
+    (tmp_path / "dataset.yaml").write_text("jurisdiction: tỉnh Đồng Nai\n", encoding="utf-8")
+    assert read_manifest(tmp_path) == Manifest("dong-nai")
