@@ -92,16 +92,21 @@ def jurisdiction_chosen(code: str | None) -> Iterator[None]:
 def jurisdiction_rows(log: Any) -> dict[str, Any]:
     """What ``kehoach jurisdictions`` and ``GET /api/v1/jurisdictions`` show: the handle's
     jurisdiction (``current``), the database's ``default``, and one row per jurisdiction the
-    database holds — ``code``, ``facts`` (distinct keys per kind), ``total`` — by code. The
-    scope in use is listed even while it holds nothing yet; code ``''`` is the unscoped log
-    (facts written before jurisdictions, in a database without a default)."""
+    database holds — ``code``, its ``name``, ``name_en`` and ``kind`` from the reference list
+    (None for a code the list lacks), ``facts`` (distinct keys per kind), ``total`` — by
+    code. The scope in use is listed even while it holds nothing yet; code ``''`` is the
+    unscoped log (facts written before jurisdictions, in a database without a default)."""
+    from kg.jurisdictions import jurisdiction_of
+
     held = log.jurisdictions()
     current = log.jurisdiction
     if current:
         held.setdefault(current, {})
-    return {
-        "current": current,
-        "default": log.default_jurisdiction(),
-        "data": [{"code": code, "facts": dict(sorted(kinds.items())),
-                  "total": sum(kinds.values())} for code, kinds in sorted(held.items())],
-    }
+    rows = []
+    for code, kinds in sorted(held.items()):
+        known = jurisdiction_of(code) if code else None
+        rows.append({"code": code, "name": known.full_name if known else None,
+                     "name_en": known.name_en if known else None,
+                     "kind": known.kind if known else None,
+                     "facts": dict(sorted(kinds.items())), "total": sum(kinds.values())})
+    return {"current": current, "default": log.default_jurisdiction(), "data": rows}

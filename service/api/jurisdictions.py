@@ -18,6 +18,10 @@ class JurisdictionCount(BaseModel):
     code: str = Field(description="Mã địa bàn / jurisdiction code (lang-son, bo-tai-chinh); "
                                   "'' is the unscoped log: facts written before jurisdictions "
                                   "in a database without a default")
+    name: str | None = Field(description="Tên (danh mục data/jurisdictions.yaml) / name in "
+                                         "the reference list (null: not in it)")
+    name_en: str | None = Field(description="Tên tiếng Anh / English name")
+    kind: str | None = Field(description="nation | province | ministry | central_body")
     facts: dict[str, int] = Field(description="Số dữ kiện (khóa khác nhau) theo loại / "
                                               "distinct keys per fact kind")
     total: int = Field(ge=0, description="Tổng số dữ kiện / all its facts")

@@ -161,7 +161,7 @@ def jurisdictions(
     for row in data["data"]:
         marks = [m for m, on in (("mặc định / default", row["code"] == data["default"]),
                                  ("đang dùng / current", row["code"] == data["current"])) if on]
-        name = row["code"] or "(chưa gắn địa bàn / unscoped)"
+        code = row["code"] or "(chưa gắn địa bàn / unscoped)"
         kinds = ", ".join(f"{kind} {n}" for kind, n in row["facts"].items()) or "-"
-        typer.echo(f"{name:24} {row['total']:>7}  {kinds}"
+        typer.echo(f"{code:24} {row['name'] or '':28} {row['total']:>7}  {kinds}"
                    + (f"  [{'; '.join(marks)}]" if marks else ""))

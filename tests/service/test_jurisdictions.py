@@ -98,14 +98,18 @@ def test_jurisdictions_command_lists_codes_with_counts(both):
     assert code == 0 and data["current"] == data["default"] == "lang-son"
     rows = {row["code"]: row for row in data["data"]}
     assert list(rows) == ["dong-nai", "lang-son"]
-    assert rows["dong-nai"] == {"code": "dong-nai", "total": 4, "facts": {
-        "agency": 1, "indicator": 1, "observation": 1, "target": 1}}
+    assert rows["dong-nai"] == {
+        "code": "dong-nai", "name": "tỉnh Đồng Nai", "name_en": rows["dong-nai"]["name_en"],
+        "kind": "province", "total": 4,
+        "facts": {"agency": 1, "indicator": 1, "observation": 1, "target": 1}}
+    assert "Dong Nai" in rows["dong-nai"]["name_en"]
     assert rows["lang-son"]["facts"]["target"] == 127
     code, out = cli("--jurisdiction", "dong-nai", "jurisdictions", "--db", str(both))
     lines = out.splitlines()
     assert code == 0 and len(lines) == 2
     assert lines[0].startswith("dong-nai") and "current" in lines[0] and "default" not in lines[0]
     assert lines[1].startswith("lang-son") and "default" in lines[1]
+    assert "tỉnh Lạng Sơn" in lines[1]
 
 
 def test_set_default_claims_an_unscoped_database_once(tmp_path):
@@ -147,6 +151,7 @@ def test_api_lists_jurisdictions_for_any_logged_in_role(both):
             assert data["current"] == data["default"] == "lang-son"
             assert [row["code"] for row in data["data"]] == ["dong-nai", "lang-son"]
             assert data["data"][0]["total"] == 4
+            assert [row["kind"] for row in data["data"]] == ["province", "province"]
         refused = client.get("/api/v1/jurisdictions")
         assert refused.status_code == 401 and refused.json()["code"]
         documented = client.get("/openapi.json").json()["paths"]["/api/v1/jurisdictions"]["get"]
