@@ -149,8 +149,10 @@ def test_a_wrong_gold_file_is_reported(tmp_path: Path) -> None:
     assert "not on line 2" in problems
 
 
-@pytest.mark.parametrize("path", be.gold_files(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", be.gold_files() + be.gold_files(be.HELDOUT_DIR),
+                         ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_every_gold_file_validates(path: Path) -> None:
+    """The corpus gold (bench/gold) and the held-out gold (bench/heldout)."""
     assert be.validate_gold(path) == []
 
 
@@ -171,3 +173,15 @@ def test_the_command_prints_json_with_the_gold_counts_of_a_document() -> None:
         assert 0 <= document[kind]["right"] <= document[kind]["paired"] <= document[kind]["found"]
     assert set(scores["goal"]["met"]) == set(be.KINDS)
     assert list(scores["corpus"]["documents"]) == [path.stem]
+
+
+def test_the_held_out_report_has_its_own_totals_and_no_corpus_goal() -> None:
+    gold, found = _empty(), _empty()
+    gold["observations"] = [_obs(2, "13.966", "104,24")]
+    found["observations"] = [_obs(2, "13.966", "104,24")]
+    scored = {"tiny": be.score_items(gold, found, DOC)}
+    heldout = be.report({}, scored, {}, heldout=True)
+    assert "held-out total" in heldout and "Corpus goal" not in heldout
+    assert "Corpus goal" in be.report({}, scored, {})
+    assert "heldout" in be.as_json({}, scored, [], {}, heldout=True)
+    assert "goal" not in be.as_json({}, scored, [], {}, heldout=True)
