@@ -14,9 +14,12 @@ fields get twins, parsed with ``kg.notation``:
   where open: "≥5" has ``expression_high`` null).
 
 A text that does not parse keeps ``null`` twins (the text is still there). Other dicts
-(SPARQL bindings, sources) are left alone. Every ``/api/v1`` JSON answer goes through
-``with_numbers`` (``FiguresJSONResponse``, and ``service.rendering.render`` for cached ones);
-every CLI ``--json`` output through ``for_json`` (the same twins, dates and times in ISO 8601).
+(sources, SPARQL bindings with no ``observation`` / ``indicator`` variable) are left alone; a
+binding row that has one gets twins of its text figures only (``kg.queries`` gives the graph's
+``xsd:decimal`` values as JSON numbers, never as text to re-read). Every ``/api/v1`` JSON
+answer goes through ``with_numbers`` (``FiguresJSONResponse``, and
+``service.rendering.render`` for cached ones); every CLI ``--json`` output through
+``for_json`` (the same twins, dates and times in ISO 8601).
 """
 
 from __future__ import annotations

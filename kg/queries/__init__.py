@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from itertools import islice
 from pathlib import Path
@@ -132,6 +133,8 @@ def _plain(value: Any) -> Any:
         return text
     if isinstance(value, Literal):
         py = value.toPython()
+        if isinstance(py, Decimal):  # xsd:decimal (bounds, % of plan): a JSON number, never
+            return float(py)         # "84.5" text a client might read as Vietnamese notation
         return py if isinstance(py, bool | int | float | str) else str(value)
     return str(value)
 

@@ -5,6 +5,7 @@ export, and the consistency check."""
 from __future__ import annotations
 
 import asyncio
+import inspect
 import threading
 from enum import StrEnum
 from typing import Annotated, Any
@@ -14,7 +15,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from kg.draw import to_dot, to_svg
-from kg.queries import QUERIES, run_sparql
+from kg.queries import QUERIES, NamedQuery, bind_params, run_query, run_sparql
 from kg.validate import check_graph, ontology_graph
 from rules.portfolio import who as who_answer
 from service.deps import AsOf, Inspector, Reader, RuntimeDep
@@ -116,6 +117,45 @@ async def sparql(body: SparqlQuery, request: Request, rt: RuntimeDep,
                                            cancelled=gone.is_set)
         finally:
             watcher.cancel()
+
+
+# What a named query's parameter is, for its description in the OpenAPI document.
+PARAM_WORDS = {"indicator": "mã chỉ tiêu / indicator id, e.g. budget_revenue",
+               "document": "mã hoặc số văn bản / document id or number, e.g. 29/NQ-HĐND",
+               "agency": "mã, tên hoặc tên tắt cơ quan / agency id, name or short name",
+               "literal": "giá trị như viết / the value as written"}
+
+
+def _named_route(spec: NamedQuery) -> None:
+    """``GET /sparql/<name>``: one operation per named query, its parameters required query
+    parameters (bound with ``initBindings`` by ``kg.queries``, never formatted into text)."""
+
+    def endpoint(rt: RuntimeDep, _: Inspector, **raw: str) -> dict[str, Any]:
+        plan = rt.graph()
+        rows = run_query(plan, spec.name, **bind_params(plan, spec.name, raw))
+        return {"query": spec.name, "params": raw, "rows": rows, "count": len(rows)}
+
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    endpoint.__signature__ = inspect.Signature([  # type: ignore[attr-defined]
+        inspect.Parameter("rt", keyword, annotation=RuntimeDep),
+        inspect.Parameter("_", keyword, annotation=Inspector),
+        *(inspect.Parameter(param, keyword, annotation=Annotated[str, Query(
+            min_length=1, max_length=500, description=PARAM_WORDS[kind])])
+          for param, kind in spec.params.items())])
+    router.add_api_route(
+        f"/sparql/{spec.name}", endpoint, methods=["GET"], name=f"sparql_{spec.name}",
+        response_model=dict[str, Any], summary=f"{spec.vi} / {spec.en}",
+        description="Truy vấn đặt tên (kg/queries) / a named query: "
+                    "`{query, params, rows, count}`, rows as `POST /sparql` gives bindings.",
+        responses=error_responses({
+            404: "Không có văn bản này (unknown_document) / no such document",
+            422: "Không có cơ quan này, hoặc số văn bản trùng nhiều văn bản (unknown_agency, "
+                 "ambiguous_document) / no such agency, or a number naming several "
+                 "documents"}))
+
+
+for _spec in QUERIES.values():
+    _named_route(_spec)
 
 
 async def _watch_disconnect(request: Request, gone: threading.Event) -> None:

@@ -1,7 +1,8 @@
 """A real client (issue 20): a Python client generated from ``/openapi.json`` with
 openapi-python-client at test time, into a temporary folder, drives the main flows in-process
 — log in, post an observation as a reporter, read its alerts, trace a target, list the named
-SPARQL queries and run a query, import a template — reading typed models, not raw JSON.
+SPARQL queries, run one by name and an ad-hoc one, import a template — reading typed models,
+not raw JSON.
 
 The generator lives in its own virtualenv (``.venv-tools``, made by ``make install``: it pins
 typer and httpx older than ours) and runs as a subprocess; the package it writes is imported
@@ -125,6 +126,12 @@ def test_the_main_flows_through_a_generated_client(app, client, generated):
 
     named = gen("api.graph.named_queries_api_v1_sparql_get").sync(client=admin)
     assert named.additional_properties, "the named queries are listed"
+    by_name = gen("api.graph.sparql_targets_of_indicator_api_v1_sparql_targets_of_indicator_get")
+    targets = by_name.sync_detailed(client=admin, indicator="budget_revenue")
+    assert targets.status_code == 200, targets.content
+    assert "budget_revenue@2024" in [row["target"] for row in json.loads(targets.content)["rows"]]
+    refused = by_name.sync_detailed(client=reporter, indicator="budget_revenue")
+    assert refused.status_code == 403 and isinstance(refused.parsed, models.ErrorBody)
     answer = gen("api.graph.sparql_api_v1_sparql_post").sync_detailed(
         client=admin, body=models.SparqlQuery(
             query="SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"))

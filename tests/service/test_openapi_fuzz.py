@@ -69,6 +69,11 @@ STATEFUL: dict[tuple[str, str], frozenset[str]] = {
     # the file must be a CSV/XLSX template (.csv/.xlsx name: 415 unsupported_file), its rows
     # checked by kg.template
     ("POST", "/api/v1/imports"): frozenset({"unsupported_file"}) | REFERENCES | NOTATION,
+    # a named query's agency or document must exist (an unknown document is 404) and a
+    # document number must name one document
+    ("GET", "/api/v1/sparql/tasks_led_by"): frozenset({"unknown_agency"}),
+    ("GET", "/api/v1/sparql/targets_of_document"): frozenset({"ambiguous_document"}),
+    ("GET", "/api/v1/sparql/documents_derived_from"): frozenset({"ambiguous_document"}),
     # the query must be valid read-only SPARQL
     ("POST", "/api/v1/sparql"): frozenset({"sparql_syntax", "sparql_update_refused",
                                          "sparql_service_refused", "sparql_from_refused",
