@@ -6,47 +6,28 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from kg.errors import LogError, VersionConflict
 from kg.log.migrations import migrate
-from kg.log.model import FACT_KINDS, AppendOutcome, Fact, Source, StoredFact
+from kg.log.model import AppendOutcome, Fact, StoredFact
+from kg.log.rows import (
+    COLUMNS,
+    Scope,
+    busy_is_log_error,
+    check_fact,
+    fetch_all,
+    row_to_fact,
+    scope_of,
+)
 from kg.log.scope import LEGACY, check_code, chosen_jurisdiction
 
-_COLUMNS = (
-    "seq, kind, key, version, payload, source_doc, source_line, source_quote, "
-    "submitted_by, submitted_at, as_of, content_hash, batch, jurisdiction"
-)
+__all__ = ["SqliteFactLog", "fetch_all"]
+
 _CHUNK = 400  # (kind, key) pairs per lookup query: 800 parameters, under SQLite's 999
 _DEFAULT = "default_jurisdiction"  # log_meta row naming the database's default jurisdiction
-
-
-@dataclass(frozen=True)
-class _Scope:
-    """What a handle sees: its jurisdiction ``code`` and the codes of the rows that are that
-    jurisdiction's (``code``, plus ``''`` — rows written before jurisdictions — when ``code``
-    is the database's default); ``settled`` once the database has a default (it never
-    changes after), so the scope need not be read again."""
-
-    code: str
-    rows: tuple[str, ...]
-    settled: bool
-
-    def where(self, alias: str = "") -> tuple[str, list[object]]:
-        column = f"{alias}jurisdiction"
-        if len(self.rows) == 1:
-            return f"{column} = ?", list(self.rows)
-        return f"{column} IN ({','.join('?' * len(self.rows))})", list(self.rows)
-
-
-def _scope_of(code: str, default: str | None) -> _Scope:
-    """The scope of jurisdiction ``code`` in a database whose default is ``default``."""
-    rows = (code, LEGACY) if code == default else (code,)
-    return _Scope(code, rows, settled=default is not None)
 
 
 class SqliteFactLog:
@@ -120,7 +101,7 @@ class SqliteFactLog:
         histories of one fact), are ``LogError`` (``default_jurisdiction_set`` /
         ``default_jurisdiction_conflict``); setting the same again does nothing."""
         check_code(code)
-        with self._lock, _busy_is_log_error():
+        with self._lock, busy_is_log_error():
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 self._write_default(code)
@@ -180,10 +161,10 @@ class SqliteFactLog:
             cursor.close()
         return row[0] if row else None
 
-    def _resolve(self, default: str | None) -> _Scope:
-        return _scope_of(self._asked or default or LEGACY, default)
+    def _resolve(self, default: str | None) -> Scope:
+        return scope_of(self._asked or default or LEGACY, default)
 
-    def _scope(self) -> _Scope:
+    def _scope(self) -> Scope:
         """The handle's scope; read again while the database has no default (another process
         may set it), fixed once it has."""
         if not self._scope_cache.settled:
@@ -191,7 +172,7 @@ class SqliteFactLog:
                 self._scope_cache = self._resolve(self._read_default())
         return self._scope_cache
 
-    def _scope_locked(self) -> _Scope:
+    def _scope_locked(self) -> Scope:
         """``_scope`` for a caller already holding the lock (inside a transaction)."""
         if not self._scope_cache.settled:
             self._scope_cache = self._resolve(self._read_default())
@@ -236,16 +217,16 @@ class SqliteFactLog:
         """Append each group (None: this handle's jurisdiction) in one transaction."""
         for facts in groups.values():
             for fact in facts:
-                _check(fact)
+                check_fact(fact)
         when = (submitted_at or datetime.now(UTC)).isoformat()
         done: dict[Any, list[AppendOutcome]] = {}
-        with self._lock, _busy_is_log_error():
+        with self._lock, busy_is_log_error():
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 mine = self._scope_locked()
                 default = self._read_default()
                 for code, facts in groups.items():
-                    scope = mine if code is None else _scope_of(code, default)
+                    scope = mine if code is None else scope_of(code, default)
                     done[code] = self._append_in(scope, facts, submitted_by, when, batch)
             except BaseException:
                 self._conn.execute("ROLLBACK")
@@ -253,7 +234,7 @@ class SqliteFactLog:
             self._conn.execute("COMMIT")
         return done
 
-    def _append_in(self, scope: _Scope, facts: Sequence[Fact], submitted_by: str, when: str,
+    def _append_in(self, scope: Scope, facts: Sequence[Fact], submitted_by: str, when: str,
                    batch: str | None) -> list[AppendOutcome]:
         """Append ``facts`` into ``scope`` (inside the caller's transaction)."""
         outcomes: list[AppendOutcome] = []
@@ -265,7 +246,7 @@ class SqliteFactLog:
             outcomes.append(outcome)
         return outcomes
 
-    def _latest(self, scope: _Scope, keys: set[tuple[str, str]]
+    def _latest(self, scope: Scope, keys: set[tuple[str, str]]
                 ) -> dict[tuple[str, str], StoredFact]:
         """The latest stored version of each (kind, key) in the scope: one query per chunk
         of keys, not one per fact (inside the append's transaction)."""
@@ -278,13 +259,13 @@ class SqliteFactLog:
             values = ",".join("(?,?)" for _ in chunk)
             rows = self._conn.execute(
                 f"WITH wanted(kind, key) AS (VALUES {values}) "
-                f"SELECT {_COLUMNS} FROM facts f WHERE {outer} AND (kind, key) IN wanted "
+                f"SELECT {COLUMNS} FROM facts f WHERE {outer} AND (kind, key) IN wanted "
                 f"AND version = (SELECT MAX(version) FROM facts g WHERE {inner} "
                 "AND g.kind=f.kind AND g.key=f.key)",
                 [item for pair in chunk for item in pair] + outer_args + inner_args,
             ).fetchall()
             for row in rows:
-                found[(row[1], row[2])] = _row_to_fact(row, scope.code)
+                found[(row[1], row[2])] = row_to_fact(row, scope.code)
         return found
 
     def _append_one(
@@ -343,7 +324,7 @@ class SqliteFactLog:
         (of ``kinds``, not of ``skip_kinds``, with ``after_seq`` < seq ≤ ``upto_seq``)."""
         scope = self._scope()
         where, args = scope.where()
-        sql = f"SELECT {_COLUMNS} FROM facts WHERE seq > ? AND {where}"
+        sql = f"SELECT {COLUMNS} FROM facts WHERE seq > ? AND {where}"
         args = [after_seq, *args]
         kinds = list(kinds) if kinds is not None else None
         if kinds is not None:
@@ -357,7 +338,7 @@ class SqliteFactLog:
             sql += " AND seq <= ?"
             args.append(upto_seq)
         for row in self._rows(sql + " ORDER BY seq", args):
-            yield _row_to_fact(row, scope.code)
+            yield row_to_fact(row, scope.code)
 
     def current(self, kind: str) -> list[StoredFact]:
         """The latest version of each key of ``kind``, in first-recorded order."""
@@ -365,30 +346,30 @@ class SqliteFactLog:
         outer, outer_args = scope.where("f.")
         inner, inner_args = scope.where("g.")
         rows = self._rows(
-            f"SELECT {_COLUMNS} FROM facts f WHERE {outer} AND kind=? AND version = "
+            f"SELECT {COLUMNS} FROM facts f WHERE {outer} AND kind=? AND version = "
             f"(SELECT MAX(version) FROM facts g WHERE {inner} AND g.kind=f.kind "
             "AND g.key=f.key) ORDER BY seq",
             [*outer_args, kind, *inner_args],
         )
-        return [_row_to_fact(row, scope.code) for row in rows]
+        return [row_to_fact(row, scope.code) for row in rows]
 
     def get(self, kind: str, key: str) -> StoredFact | None:
         scope = self._scope()
         where, args = scope.where()
         rows = self._rows(
-            f"SELECT {_COLUMNS} FROM facts WHERE {where} AND kind=? AND key=? "
+            f"SELECT {COLUMNS} FROM facts WHERE {where} AND kind=? AND key=? "
             "ORDER BY version DESC LIMIT 1", [*args, kind, key],
         )
-        return _row_to_fact(rows[0], scope.code) if rows else None
+        return row_to_fact(rows[0], scope.code) if rows else None
 
     def history(self, kind: str, key: str) -> list[StoredFact]:
         scope = self._scope()
         where, args = scope.where()
         rows = self._rows(
-            f"SELECT {_COLUMNS} FROM facts WHERE {where} AND kind=? AND key=? ORDER BY version",
+            f"SELECT {COLUMNS} FROM facts WHERE {where} AND kind=? AND key=? ORDER BY version",
             [*args, kind, key],
         )
-        return [_row_to_fact(row, scope.code) for row in rows]
+        return [row_to_fact(row, scope.code) for row in rows]
 
     def counts(self) -> dict[str, int]:
         """Number of distinct keys per kind in the jurisdiction (current facts, not
@@ -418,72 +399,3 @@ class SqliteFactLog:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def fetch_all(conn: sqlite3.Connection, lock: threading.Lock, sql: str,
-              args: Sequence[object] = ()) -> list[tuple]:
-    """Run a read under the writer's lock and fetch every row. A connection shared by a
-    server's threads must not keep a half-read cursor (an open read snapshot): it made a
-    concurrent ``BEGIN IMMEDIATE`` or INSERT fail with "database is locked"."""
-    with lock:
-        cursor = conn.execute(sql, args)
-        try:
-            return cursor.fetchall()
-        finally:
-            cursor.close()
-
-
-@contextmanager
-def _busy_is_log_error() -> Iterator[None]:
-    """Another process holding the write lock past busy_timeout (or a full disk) is a clear,
-    retryable error, not a crash: nothing of the batch was written."""
-    try:
-        yield
-    except sqlite3.OperationalError as err:
-        raise LogError(
-            f"Sổ dữ kiện đang bận hoặc không ghi được ({err}); chưa ghi gì, hãy thử lại",
-            f"The fact log is busy or cannot be written ({err}); nothing was written, retry",
-            code="log_busy",
-        ) from err
-
-
-def _check(fact: Fact) -> None:
-    if fact.kind not in FACT_KINDS:
-        raise LogError(
-            f"Loại dữ kiện không hợp lệ '{fact.kind}'",
-            f"Unknown fact kind '{fact.kind}'",
-            code="unknown_fact_kind",
-            text=fact.kind,
-        )
-    if not fact.key or not isinstance(fact.key, str):
-        raise LogError(
-            "Dữ kiện thiếu khóa định danh", "Fact has no key", code="missing_key", text=str(fact)
-        )
-    if not isinstance(fact.payload, dict):
-        raise LogError(
-            "Nội dung dữ kiện phải là một đối tượng",
-            "Fact payload must be an object",
-            code="bad_payload",
-            text=repr(fact.payload)[:200],
-        )
-
-
-def _row_to_fact(row: tuple, scope: str) -> StoredFact:
-    """A stored row as a fact of the ``scope`` it was read in (a legacy '' row read in the
-    default jurisdiction is that jurisdiction's)."""
-    (seq, kind, key, version, payload, doc, line, quote, by, at, as_of, digest, batch,
-     _stamped) = row
-    return StoredFact(
-        seq=seq,
-        kind=kind,
-        key=key,
-        version=version,
-        payload=json.loads(payload),
-        source=Source(doc, line, quote) if doc is not None else None,
-        submitted_by=by,
-        submitted_at=datetime.fromisoformat(at),
-        as_of=date.fromisoformat(as_of) if as_of else None,
-        content_hash=digest,
-        batch=batch,
-        jurisdiction=scope,
-    )
