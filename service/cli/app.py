@@ -29,6 +29,7 @@ COMMAND_MODULES: list[str] = [
     "service.cli.extract",
     "service.cli.serve",
     "service.cli.report",
+    "service.cli.national",
 ]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2

@@ -231,3 +231,20 @@ def test_a_notice_about_another_province_never_becomes_lang_sons_figures_or_aler
     assert by_place.get("lang-son", 0) == 0
     assert by_place.get("dak-lak") and by_place.get("bo-tai-chinh")
     assert alerts(db, "lang-son", "2024-12-31") == langson_before
+
+
+def test_the_national_view_reads_each_jurisdiction_on_its_own_facts(
+        onboarded: Path, langson_before: list[dict[str, Any]]) -> None:
+    result = kh(onboarded, "national", "--as-of", "31/12/2024", "--json", "--db", onboarded)
+    assert result.exit_code == 0, result.output
+    rows = {row["code"]: row for row in json.loads(result.output)["data"]}
+    assert {"lang-son", MINISTRY, NATION} <= set(rows)
+    open_langson = [a for a in langson_before if not a.get("superseded_by")]
+    assert rows["lang-son"]["open_alert_count"] == len(open_langson)
+    later = kh(onboarded, "national", "--as-of", AS_OF, "--json", "--db", onboarded)
+    ministry = {r["code"]: r for r in json.loads(later.output)["data"]}[MINISTRY]
+    open_ministry = [a for a in alerts(onboarded, MINISTRY, AS_OF) if not a.get("superseded_by")]
+    assert ministry["open_alert_count"] == len(open_ministry) > 0
+    assert ministry["tasks"] == len(current(onboarded, MINISTRY, "task"))
+    text = kh(onboarded, "national", "--as-of", "31/12/2024", "--db", onboarded).output
+    assert "Lạng Sơn (lang-son)" in text and "Bộ Nông nghiệp và Môi trường" in text
