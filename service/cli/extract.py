@@ -29,6 +29,7 @@ from kg.extract.progress import KnownTask, known_tasks, link_extraction
 from kg.jurisdictions import jurisdiction_of
 from kg.log import Fact, default_db_path, open_log
 from kg.matching import matcher_from_facts
+from kg.wording import vn_date
 from service.cli.options import AsOfOption, DbOption, JsonOption, command, emit_json, parse_as_of
 
 FileArgument = Annotated[
@@ -54,12 +55,12 @@ def _print_extraction(result: Extraction) -> None:
         ident = o.indicator_id or f"? ({', '.join(o.candidates) or '-'})"
         whose = f" [{o.subject}]" if o.subject else ""
         typer.echo(f"  l{o.line:<5} {o.period or '?':9} {o.value or '':>12} {o.unit or '':12} "
-                   f"{o.pct_of_plan or '':>7}% {o.plan_basis or '':22} {ident} — "
+                   f"{o.pct_of_plan or '':>7}% {o.plan_basis_text or '':22} {ident} — "
                    f"{o.indicator}{whose}")
     typer.echo(f"Văn bản dẫn chiếu / citations: {len(result.citations)}")
     for c in result.citations:
         typer.echo(f"  l{c.line:<5} {c.kind or '?'} {c.number or '(không số)'} "
-                   f"{c.date or ''} {c.issuer or ''}")
+                   f"{vn_date(c.date) or ''} {c.issuer or ''}")
     typer.echo(f"Chỉ tiêu kế hoạch / targets: {len(result.targets)}")
     for g in result.targets:
         ident = g.indicator_id or f"? ({', '.join(g.candidates) or '-'})"
