@@ -33,9 +33,11 @@ from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
+import yaml
 from rdflib import RDF, RDFS, BNode, Literal, URIRef
 from rdflib.namespace import TIME, XSD
 
@@ -196,9 +198,75 @@ def _activity(agent: str, at: datetime) -> tuple[URIRef, tuple[Triple, ...]]:
 
 
 def _provenance(fact: StoredFact, node: URIRef) -> list[Triple]:
-    """The current version's number and the activity that generated it (who, when)."""
-    activity, triples = _activity(str(fact.submitted_by), fact.submitted_at)
+    """The current version's number and the activity that generated it (who, when); a rule
+    outcome's activity is the rule's run, with the rule as its plan (``_rule_activity``)."""
+    rule = fact.payload.get("rule") if fact.kind in OUTCOME_KINDS else None
+    if isinstance(rule, dict) and rule.get("id"):
+        activity, triples = _rule_activity(str(fact.submitted_by), fact.submitted_at,
+                                           str(rule["id"]), str(rule.get("version") or ""))
+    else:
+        activity, triples = _activity(str(fact.submitted_by), fact.submitted_at)
     return [(node, _VERSION, _line(fact.version)), (node, _GENERATED, activity), *triples]
+
+
+RULES_DIR = Path(__file__).resolve().parents[1] / "rules" / "definitions"
+"""Where the rule files are (read for their titles and file names only; the rule id and
+version come from the outcome)."""
+
+
+@lru_cache(maxsize=1)
+def _rule_files() -> dict[str, tuple[str, dict[str, str], str]]:
+    """Rule id → (file, title by language, version in the file), read from the rule files."""
+    out: dict[str, tuple[str, dict[str, str], str]] = {}
+    for path in sorted(RULES_DIR.glob("*.yaml")):
+        try:
+            data = yaml.safe_load(path.read_text("utf-8")) or {}
+        except (OSError, yaml.YAMLError):
+            continue
+        rules = data.get("rules") if isinstance(data, dict) else None
+        for rule in rules if isinstance(rules, list) else []:
+            if isinstance(rule, dict) and rule.get("id"):
+                title = rule.get("title") if isinstance(rule.get("title"), dict) else {}
+                out[str(rule["id"])] = (f"rules/definitions/{path.name}",
+                                        {k: str(v) for k, v in title.items()},
+                                        str(rule.get("version", "")))
+    return out
+
+
+@lru_cache(maxsize=512)
+def rule_plan(rule_id: str, version: str) -> tuple[URIRef, tuple[Triple, ...]]:
+    """A rule at one version as a ``prov:Plan`` (``/id/rule/<id>/v<version>``): labelled with
+    its title when the rule file still holds that version, with ``kh:ruleId``,
+    ``kh:ruleVersion`` and ``kh:ruleFile`` (luật nghiệp vụ và phiên bản)."""
+    node = URIRef(f"{DATA_IRI}rule/{quote(rule_id, safe=SAFE)}/v{quote(version, safe=SAFE)}")
+    file, title, current = _rule_files().get(rule_id, (None, {}, None))
+    out: list[Triple] = [(node, _TYPE, PROV.Plan), (node, _TYPE, KH.Rule),
+                         (node, KH.ruleId, _plain(rule_id)),
+                         (node, KH.ruleVersion, _plain(version))]
+    for lang in ("vi", "en"):
+        name = title.get(lang) if current == version else None
+        out.append((node, RDFS.label, Literal(f"{name} ({rule_id} v{version})" if name
+                                              else f"{rule_id} v{version}", lang=lang)))
+    out += _opt(node, KH.ruleFile, _plain(file) if file else None)
+    return node, tuple(out)
+
+
+@lru_cache(maxsize=1024)
+def _rule_activity(agent: str, at: datetime, rule_id: str,
+                   version: str) -> tuple[URIRef, tuple[Triple, ...]]:
+    """One rule's run within a write (same agent, same time): a ``prov:Activity`` with a
+    qualified association whose ``prov:hadPlan`` is the rule at its version; informed by the
+    write that stored its outcomes. Shared by every outcome of that rule in the batch."""
+    write, write_triples = _activity(agent, at)
+    node = URIRef(f"{write}/{quote(rule_id, safe=SAFE)}/v{quote(version, safe=SAFE)}")
+    association, who = URIRef(f"{node}/association"), entity_iri("agent", agent)
+    plan, plan_triples = rule_plan(rule_id, version)
+    return node, ((node, _TYPE, PROV.Activity),
+                  (node, PROV.startedAtTime, Literal(at, datatype=XSD.dateTime)),
+                  (node, PROV.wasAssociatedWith, who), (node, PROV.wasInformedBy, write),
+                  (node, PROV.qualifiedAssociation, association),
+                  (association, _TYPE, PROV.Association), (association, PROV.agent, who),
+                  (association, PROV.hadPlan, plan), *plan_triples, *write_triples)
 
 
 def _common(fact: StoredFact, node: URIRef, label: Any) -> list[Triple]:

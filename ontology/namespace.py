@@ -29,7 +29,7 @@ __all__ = [
 
 class KH(DefinedNamespace):
     """kehoach ontology terms; per kind:
-    31 class, 33 object_property, 25 data_property, 10 concept_scheme, 62 concept.
+    32 class, 33 object_property, 26 data_property, 10 concept_scheme, 62 concept.
     """
 
     _fail = True
@@ -122,6 +122,10 @@ class KH(DefinedNamespace):
     # Responsibility — Responsibility / Trách nhiệm: An agency's qualified role for an indicator,
     # target or task: lead, implied lead, support (RoleScheme).
     Responsibility: URIRef
+    # Rule — Rule / Luật nghiệp vụ: One rule of the rule book (rules/definitions/*.yaml) at one
+    # version: the plan (prov:Plan) a rule run followed to produce alerts and status changes;
+    # carries the rule id, version and rule file.
+    Rule: URIRef
     # Scheme — Scheme / Đề án: A scheme (ĐA), e.g. 06-ĐA/TU.
     Scheme: URIRef
     # StatusChange — Status change / Thay đổi trạng thái: A target or task moving to a new status
@@ -267,6 +271,9 @@ class KH(DefinedNamespace):
     # planExpression — plan as written / kế hoạch (nguyên văn): The plan as the assessment row
     # writes it.
     planExpression: URIRef
+    # ruleFile — rule file / tệp luật: The file defining the rule in the repository
+    # (rules/definitions/pace.yaml).
+    ruleFile: URIRef
     # ruleId — rule id / mã luật: Id of the rule that fired.
     ruleId: URIRef
     # ruleVersion — rule version / phiên bản luật: Version of the rule that fired.

@@ -215,6 +215,13 @@ CLASSES: tuple[ClassTerm, ...] = (
        "ước thực hiện và năm gốc như văn bản ghi; không phải số liệu đo (qb:Observation).",
        "A row of a document's assessment table (column 'Đánh giá': exceeded/achieved/not "
        "achieved) with plan, estimate and baseline as written; not a measured figure."),
+    _c("Rule", ("prov:Entity",), "Luật nghiệp vụ", "Rule",
+       "Một luật của bộ luật (rules/definitions/*.yaml) ở một phiên bản: kế hoạch (prov:Plan) "
+       "mà lần chạy luật theo đó sinh ra cảnh báo, thay đổi trạng thái; mang mã luật, phiên "
+       "bản và tệp luật.",
+       "One rule of the rule book (rules/definitions/*.yaml) at one version: the plan "
+       "(prov:Plan) a rule run followed to produce alerts and status changes; carries the "
+       "rule id, version and rule file."),
     _c("Responsibility", (), "Trách nhiệm", "Responsibility",
        "Vai trò có điều kiện của một cơ quan đối với chỉ tiêu, chỉ tiêu kế hoạch hoặc nhiệm vụ: "
        f"chủ trì, chủ trì suy ra, phối hợp (RoleScheme); {QD42}.",
@@ -225,7 +232,7 @@ CLASSES: tuple[ClassTerm, ...] = (
 #: Sets of classes whose members are pairwise disjoint.
 DISJOINT: tuple[tuple[str, ...], ...] = (
     ("LegalDocument", "Organization", "Indicator", "Target", "Task", "Deadline", "Period",
-     "Observation", "Alert", "StatusChange", "OfficialVerdict", "Responsibility",
+     "Observation", "Alert", "StatusChange", "OfficialVerdict", "Responsibility", "Rule",
      "org:Membership", "prov:Activity"),
     ("Law", "Decree", "Circular", "Resolution", "Decision", "Directive", "OfficialLetter",
      "Plan", "Programme", "Scheme", "Report"),
@@ -450,10 +457,15 @@ DATA_PROPERTIES: tuple[PropertyTerm, ...] = (
        "True when the deadline waits for an event ('after the Prime Minister approves')."),
     _d("asOf", ("Alert", "StatusChange"), "date", "tại ngày", "as of",
        "Ngày đánh giá của luật.", "The date the rule evaluated as of."),
-    _d("ruleId", ("Alert", "StatusChange"), "str", "mã luật", "rule id",
+    _d("ruleId", ("Alert", "StatusChange", "Rule"), "str", "mã luật", "rule id",
        "Mã của luật sinh ra cảnh báo/trạng thái.", "Id of the rule that fired."),
-    _d("ruleVersion", ("Alert", "StatusChange"), "str", "phiên bản luật", "rule version",
-       "Phiên bản của luật khi được áp dụng.", "Version of the rule that fired."),
+    _d("ruleVersion", ("Alert", "StatusChange", "Rule"), "str", "phiên bản luật",
+       "rule version", "Phiên bản của luật khi được áp dụng.",
+       "Version of the rule that fired."),
+    _d("ruleFile", ("Rule",), "str", "tệp luật", "rule file",
+       "Tệp định nghĩa luật trong kho mã (rules/definitions/pace.yaml).",
+       "The file defining the rule in the repository (rules/definitions/pace.yaml).",
+       functional=True),
 )
 
 

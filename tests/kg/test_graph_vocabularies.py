@@ -321,3 +321,35 @@ def test_facts_say_which_jurisdiction_they_belong_to(plan):
     for kind, key in (("agency", "so-tai-chinh"), ("target", "grdp_growth@2024"),
                       ("task", "task-001-001"), ("document", "seed-004")):
         assert g.value(entity_iri(kind, key), KH.inJurisdiction) == lang_son, (kind, key)
+
+
+def test_an_outcome_was_generated_by_a_run_of_its_rule_as_a_plan(tmp_path):
+    # the rule at its version is the prov:Plan of the activity that generated the outcome
+    log = open_log(tmp_path / "kh.db")
+    alert = {"rule": {"id": "pace.off_track", "version": 1}, "kind": "off_track",
+             "subject": {"id": "ind@2025", "kind": "target"}, "facts": []}
+    log.append([Fact("alert", "a1", alert), Fact("alert", "a2", {
+        **alert, "rule": {"id": "tasks.overdue_gt_120", "version": 7}, "kind": "overdue"})],
+        submitted_by="rules")
+    g = PlanGraph.from_log(log).graph
+    run = g.value(entity_iri("alert", "a1"), PROV.wasGeneratedBy)
+    assert (run, RDF.type, PROV.Activity) in g
+    assert g.value(run, PROV.wasAssociatedWith) == entity_iri("agent", "rules")
+    association = g.value(run, PROV.qualifiedAssociation)
+    assert g.value(association, PROV.agent) == entity_iri("agent", "rules")
+    plan = g.value(association, PROV.hadPlan)
+    assert str(plan) == "https://kehoach.dev/id/rule/pace.off_track/v1"
+    assert (plan, RDF.type, PROV.Plan) in g and (plan, RDF.type, KH.Rule) in g
+    assert str(g.value(plan, KH.ruleFile)) == "rules/definitions/pace.yaml"
+    assert str(g.value(plan, KH.ruleVersion)) == "1"
+    assert Literal("Chậm tiến độ (pace.off_track v1)", lang="vi") in set(
+        g.objects(plan, RDFS.label))
+    # another rule (at a version the file no longer holds): another run, another plan
+    other = g.value(g.value(g.value(entity_iri("alert", "a2"), PROV.wasGeneratedBy),
+                            PROV.qualifiedAssociation), PROV.hadPlan)
+    assert str(other).endswith("/rule/tasks.overdue_gt_120/v7")
+    assert str(g.value(other, RDFS.label)) == "tasks.overdue_gt_120 v7"
+    # both runs belong to the one write that stored the outcomes
+    writes = {g.value(g.value(entity_iri("alert", k), PROV.wasGeneratedBy), PROV.wasInformedBy)
+              for k in ("a1", "a2")}
+    assert len(writes) == 1 and (writes.pop(), RDF.type, PROV.Activity) in g
