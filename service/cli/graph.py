@@ -4,7 +4,7 @@ portfolio (``agency``), registered by the ``kehoach agency`` group (service/cli/
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -87,7 +87,7 @@ def who(text: Annotated[str, typer.Argument(help="Mã hoặc cụm từ / id or 
                   f" (xem tiếp / more: --offset {offset + len(rows)})"))
     for r in rows:
         deadline = r["deadline"] or {}
-        typer.echo(f"{r['subject']['id']}: {r['subject']['name']}\n"
+        typer.echo(f"{r['subject']['name']} [{r['subject']['id']}]\n"
                    f"  chủ trì/lead: {_names(r['lead'])}\n  phối hợp/support: "
                    f"{_names(r['support'])}\n  giao bởi/assigned by: "
                    f"{document_words(r['assigned_by']) if r['assigned_by'] else '—'}\n"
@@ -194,7 +194,34 @@ def impact(doc: Annotated[str, typer.Argument(help="Mã hoặc số văn bản /
     for key, (vi, en) in IMPACT_HEADINGS.items():
         items = data.get(key) or []
         typer.echo(f"  {vi} / {en}: {len(items)}" + ("  " if items else "")
-                   + ", ".join(x["id"] for x in items[:10]) + (" …" if len(items) > 10 else ""))
+                   + "; ".join(_item_words(plan, x) for x in items[:10])
+                   + (" …" if len(items) > 10 else ""))
+
+
+def _item_words(plan: PlanGraph, item: dict[str, Any]) -> str:
+    """An impacted item as people name it, its id last in brackets as a key."""
+    from rules.vocabulary import ALERT_KINDS
+
+    if item.get("kind") == "alert":
+        kind = item.get("alert_kind") or ""
+        label = ALERT_KINDS[kind].vi if kind in ALERT_KINDS else kind
+        subject = str(item.get("subject") or "")
+        return f"{label}: " + _named(_target_words(plan, subject), subject)
+    if item.get("kind") == "document":
+        return _named(document_words(item), item["id"])
+    name = item.get("name")
+    if item.get("kind") == "target":
+        name = _target_words(plan, item["id"]) or name
+    return _named(name, item["id"])
+
+
+def _named(name: str | None, key: str) -> str:
+    return f"{name} [{key}]" if name and name != key else f"[{key}]"
+
+
+def _target_words(plan: PlanGraph, subject: str) -> str | None:
+    node = plan.node(subject, ("target",)) if "@" in subject else None
+    return plan.target_name(node) if node is not None else None
 
 
 @command
