@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from kg.dataset import DEFAULT_DATASET, load_into
+from kg.dataset import DEFAULT_DATASET, dataset_log, load_into, read_manifest
 from kg.log import open_existing_log, open_log
 from kg.wording import vn_date
 from rules.catalogue import export_catalogue
@@ -94,12 +94,14 @@ def demo(db: DbOption = None, as_of: AsOfOption = None,
     with open_log(path) as log:
         with console.status(f"Nạp dữ liệu / loading {dataset.name} → {path}"):
             load_into(log, dataset)
+        # the replay is of the dataset's jurisdiction, whatever the database's default is
+        own = dataset_log(log, read_manifest(dataset))
         with Progress(console=console, transient=True) as bar:
             task = bar.add_task("Phát lại / replaying", total=None)
-            result = replay(log, parse_as_of(as_of), persist=True,
+            result = replay(own, parse_as_of(as_of), persist=True,
                             progress=lambda d, i, n: bar.update(task, completed=i, total=n,
                                                                 description=f"{d}"))
-        names = _names(log)
+        names = _names(own)
     _timeline(console, result.outcomes, names)
     _summary(console, summarize(result.outcomes), names)
     console.print(f"CSDL / db: {path} — {result.appended} kết quả mới / new outcomes stored",
