@@ -10,6 +10,7 @@ import typer
 from kg.dataset import DEFAULT_DATASET, DatasetProblems, load_into
 from kg.log import default_db_path, jurisdiction_rows, open_existing_log, open_log
 from kg.matching import UnknownName, suggest
+from kg.wording import kind_label
 from service.cli.options import DbOption, JsonOption, command, emit_json, jurisdiction_code
 
 STATS_KINDS = {
@@ -108,6 +109,7 @@ def observations(
     """
     with open_existing_log(db) as log:
         facts = log.current("observation")
+        indicator_names = {f.key: f.payload.get("name") for f in log.current("indicator")}
     docs = sorted({f.source.doc for f in facts if f.source and f.source.doc})
     if doc is not None and doc not in docs:
         raise UnknownName("tài liệu nguồn", "source document", doc,
@@ -131,9 +133,12 @@ def observations(
     if as_json:
         emit_json(rows)
     else:
-        for r in rows:
-            typer.echo(f"{r['id']:14} {r['period']:10} {r['value'] or '':>12} "
-                       f"{r['pct_of_plan'] or '':>7}%  {r['indicator']}")
+        for r in rows:  # the indicator by its name, ids last in brackets as keys
+            name = indicator_names.get(r["indicator"] or "") or r["indicator"]
+            key = f" [{r['indicator']}]" if name != r["indicator"] else ""
+            pct = f"{r['pct_of_plan']}%" if r["pct_of_plan"] else ""
+            typer.echo(f"{r['period']:10} {r['value'] or '':>12} {pct:>8}  "
+                       f"{name}{key} [{r['id']}]")
 
 
 @command
@@ -162,6 +167,6 @@ def jurisdictions(
         marks = [m for m, on in (("mặc định / default", row["code"] == data["default"]),
                                  ("đang dùng / current", row["code"] == data["current"])) if on]
         code = row["code"] or "(chưa gắn địa bàn / unscoped)"
-        kinds = ", ".join(f"{kind} {n}" for kind, n in row["facts"].items()) or "-"
+        kinds = ", ".join(f"{kind_label(kind)} {n}" for kind, n in row["facts"].items()) or "-"
         typer.echo(f"{code:24} {row['name'] or '':28} {row['total']:>7}  {kinds}"
                    + (f"  [{'; '.join(marks)}]" if marks else ""))
