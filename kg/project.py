@@ -28,6 +28,7 @@ task's indicator is ``dcterms:subject`` (``kh:forIndicator`` has domain Target �
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
 from datetime import date, datetime
@@ -38,7 +39,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 import yaml
-from rdflib import RDF, RDFS, BNode, Literal, URIRef
+from rdflib import RDF, RDFS, BNode, Literal, Namespace, URIRef
 from rdflib.namespace import TIME, XSD
 
 from kg.errors import KehoachError
@@ -283,7 +284,32 @@ def _common(fact: StoredFact, node: URIRef, label: Any) -> list[Triple]:
                         else KH.mentionedIn, doc))
         out += _opt(node, KH.sourceLine, None if src.line is None else _line(int(src.line)))
         out += _opt(node, KH.sourceQuote, Literal(src.quote, lang="vi") if src.quote else None)
+        if doc is not None and doc != node and src.quote and fact.kind in SOURCED_KINDS:
+            passage, passage_triples = _passage(str(doc), src.line, str(src.quote))
+            out += [(node, KH.sourcePassage, passage), *passage_triples]
     return out
+
+
+OA = Namespace("http://www.w3.org/ns/oa#")
+"""W3C Web Annotation vocabulary (a quote as a text-quote selector on its document)."""
+
+
+@lru_cache(maxsize=1 << 14)
+def _passage(doc: str, line: int | None, text: str) -> tuple[URIRef, tuple[Triple, ...]]:
+    """The sentence a fact was read from (đoạn trích nguồn) as an ``oa:SpecificResource`` of
+    its document with an ``oa:TextQuoteSelector``: ``oa:exact`` the quote (@vi) and
+    ``kh:sourceLine`` its line. Keyed by document, line and quote, so facts read from the same
+    sentence share it."""
+    digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+    here = doc[len(DATA_IRI):] if doc.startswith(DATA_IRI) else quote(doc, safe=SAFE)
+    node = URIRef(f"{DATA_IRI}passage/{here}/{'' if line is None else int(line)}/{digest}")
+    selector = URIRef(f"{node}/selector")
+    out: list[Triple] = [(node, _TYPE, OA.SpecificResource), (node, OA.hasSource, URIRef(doc)),
+                         (node, OA.hasSelector, selector),
+                         (selector, _TYPE, OA.TextQuoteSelector),
+                         (selector, OA.exact, Literal(text, lang="vi"))]
+    out += _opt(selector, KH.sourceLine, None if line is None else _line(int(line)))
+    return node, tuple(out)
 
 
 def _period(code: Any) -> tuple[URIRef | None, list[Triple]]:

@@ -29,7 +29,7 @@ __all__ = [
 
 class KH(DefinedNamespace):
     """kehoach ontology terms; per kind:
-    32 class, 33 object_property, 26 data_property, 10 concept_scheme, 62 concept.
+    32 class, 34 object_property, 26 data_property, 10 concept_scheme, 62 concept.
     """
 
     _fail = True
@@ -211,6 +211,11 @@ class KH(DefinedNamespace):
     # fact (a figure, target, task); documents and agencies have none: they are mentioned in a
     # document (mentionedIn).
     sourceDocument: URIRef
+    # sourcePassage — source passage / đoạn trích nguồn: The sentence of the source document this
+    # fact was read from: an oa:SpecificResource whose oa:hasSource is the document and whose
+    # oa:hasSelector is an oa:TextQuoteSelector (oa:exact the @vi quote, sourceLine its line), W3C
+    # Web Annotation.
+    sourcePassage: URIRef
     # status — status / trạng thái: Pace status (PaceStatusScheme) or task status
     # (TaskStatusScheme).
     status: URIRef

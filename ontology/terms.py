@@ -345,6 +345,14 @@ OBJECT_PROPERTIES: tuple[PropertyTerm, ...] = (
        "The document whose sentence produced this fact (a figure, target, task); documents "
        "and agencies have none: they are mentioned in a document (mentionedIn).",
        ("prov:hadPrimarySource",)),
+    _o("sourcePassage", SOURCED, None, "đoạn trích nguồn", "source passage",
+       "Câu của văn bản nguồn mà sự kiện được đọc ra: một oa:SpecificResource có oa:hasSource "
+       "là văn bản và oa:hasSelector là một oa:TextQuoteSelector (oa:exact trích dẫn @vi, "
+       "sourceLine dòng của nó) theo W3C Web Annotation.",
+       "The sentence of the source document this fact was read from: an oa:SpecificResource "
+       "whose oa:hasSource is the document and whose oa:hasSelector is an "
+       "oa:TextQuoteSelector (oa:exact the @vi quote, sourceLine its line), W3C Web "
+       "Annotation.", ("prov:wasDerivedFrom",), functional=True),
     _o("mentionedIn", ("LegalDocument", "Organization"), "LegalDocument", "được nêu trong",
        "mentioned in",
        "Văn bản nêu tên văn bản hoặc cơ quan này (dòng, trích dẫn: sourceLine, sourceQuote); "

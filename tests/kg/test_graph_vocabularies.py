@@ -353,3 +353,24 @@ def test_an_outcome_was_generated_by_a_run_of_its_rule_as_a_plan(tmp_path):
     writes = {g.value(g.value(entity_iri("alert", k), PROV.wasGeneratedBy), PROV.wasInformedBy)
               for k in ("a1", "a2")}
     assert len(writes) == 1 and (writes.pop(), RDF.type, PROV.Activity) in g
+
+
+def test_a_quote_is_a_text_quote_selector_on_its_document(plan):
+    # W3C Web Annotation: the sentence a figure was read from, with its line, on its report
+    from rdflib import Namespace
+
+    oa = Namespace("http://www.w3.org/ns/oa#")
+    g, obs = plan.graph, entity_iri("observation", "obs-002-018")
+    passage = g.value(obs, KH.sourcePassage)
+    assert (passage, RDF.type, oa.SpecificResource) in g
+    assert g.value(passage, oa.hasSource) == g.value(obs, KH.sourceDocument) == \
+        entity_iri("document", "seed-002")
+    selector = g.value(passage, oa.hasSelector)
+    assert (selector, RDF.type, oa.TextQuoteSelector) in g
+    exact = g.value(selector, oa.exact)
+    assert exact == g.value(obs, KH.sourceQuote) and exact.language == "vi"
+    assert int(g.value(selector, KH.sourceLine)) == int(g.value(obs, KH.sourceLine)) == 51
+    # documents and agencies are only mentioned in a document: no passage they derive from
+    assert g.value(entity_iri("agency", "so-tai-chinh"), KH.sourcePassage) is None
+    sourced = set(g.subjects(KH.sourceQuote, None)) & set(g.subjects(KH.sourceDocument, None))
+    assert sourced and all(g.value(n, KH.sourcePassage) is not None for n in sourced)

@@ -248,6 +248,31 @@ def test_untagged_quote_is_reported(misuse):
     assert "@vi" in misuse["obs-001-002"][0].en
 
 
+def test_a_quote_without_its_selector_or_on_another_document_is_reported(loaded):
+    # a quoted figure whose passage is gone, one whose passage is on another report, and one
+    # whose selector's quote is untagged: each reported on its own node and field
+    from rdflib import Literal, Namespace
+
+    from kg.project import entity_iri
+    from ontology.namespace import KH
+
+    oa = Namespace("http://www.w3.org/ns/oa#")
+    plan = _plan_with(loaded, [])
+    g = plan.graph
+    lost, moved, untagged = (entity_iri("observation", k) for k in (
+        "obs-001-002", "obs-001-003", "obs-002-018"))
+    g.remove((lost, KH.sourcePassage, None))
+    passage = g.value(moved, KH.sourcePassage)
+    g.set((passage, oa.hasSource, entity_iri("document", "seed-004")))
+    selector = g.value(g.value(untagged, KH.sourcePassage), oa.hasSelector)
+    g.set((selector, oa.exact, Literal(str(g.value(selector, oa.exact)))))
+    found: dict[str, set] = {}
+    for finding in shacl_findings(plan):
+        found.setdefault(finding.node, set()).add(finding.field)
+    assert found == {"obs-001-002": {"source.quote"}, "obs-001-003": {"source.doc"},
+                     "obs-002-018": {"source.quote"}}
+
+
 def test_data_cube_integrity_constraints_are_reported(misuse):
     assert ["QB IC-1" in f.en for f in misuse["obs-001-003"]] == [True]
     assert {f.en[:7] for f in misuse["verdict-2024-I.1"]} == {"QB IC-1", "An offi"}
