@@ -87,7 +87,7 @@ def document_words(info: dict[str, Any], lang: str = "vi") -> str:
     issuer = (info.get("issuer") or {}).get("name")
     if lang == "en":
         words = kind + (f" No. {info['number']}" if info.get("number") else "")
-        words += f" of {info['date']}" if info.get("date") else ""
+        words += f" of {vn_date(info['date'])}" if info.get("date") else ""
         words += f" by {issuer}" if issuer else ""
     else:
         words = kind + (f" số {info['number']}" if info.get("number") else "")

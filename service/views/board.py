@@ -10,7 +10,7 @@ from typing import Any
 
 from kg.errors import KehoachError
 from kg.notation import parse_expression, parse_number, parse_period, parse_quantity
-from rules.duties import bucket_labels
+from rules.duties import bucket_labels, task_scale
 from rules.filters import alert_concerns, resolve_alert_filters
 from rules.measures import expected_share
 from rules.portfolio import agency_alerts, overdue_ageing
@@ -46,8 +46,9 @@ def sorted_alerts(result: ReplayResult) -> list[dict[str, Any]]:
 
 def alerts(rt: Runtime, as_of: date | None = None, *, agency: str | None = None,
            kind: str | None = None, severity: str | None = None, period: str | None = None,
-           subject: str | None = None) -> list[dict[str, Any]]:
-    """Alerts the rules raised up to ``as_of``, most severe and most recent first. The dicts
+           subject: str | None = None, state: str | None = None) -> list[dict[str, Any]]:
+    """Alerts the rules raised up to ``as_of``, most severe and most recent first;
+    ``state="open"`` keeps those not closed (superseded), as the board counts them. The dicts
     are built and sorted once per (log position, as-of date) and shared: read-only."""
     wanted = resolve_alert_filters(rt.log, agency, kind, severity)
     rows = rt.derived("alerts", as_of, sorted_alerts)
@@ -55,7 +56,8 @@ def alerts(rt: Runtime, as_of: date | None = None, *, agency: str | None = None,
             and (not wanted.kind or a["kind"] == wanted.kind)
             and (not wanted.severity or a["severity"] == wanted.severity)
             and (not period or a["period"] == period)
-            and (not subject or a["subject"]["id"] == subject)]
+            and (not subject or a["subject"]["id"] == subject)
+            and (state != "open" or not a.get("superseded_by"))]
 
 
 def alert(rt: Runtime, alert_id: str, as_of: date | None = None) -> dict[str, Any]:
@@ -148,7 +150,7 @@ def board(rt: Runtime, as_of: date | None = None, *, period: str | None = None,
                      key=lambda p: (len(p) != 4, p))
     chosen = period or str(when.year)
     targets = [t for t in every if str(t.get("period")) == chosen]
-    open_alerts = [a for a in alerts(rt, when) if not a.get("superseded_by")]
+    open_alerts = alerts(rt, when, state="open")
     observations = catalog.list_kind(rt, "observation")
     tiles = []
     for t in targets:
@@ -168,19 +170,94 @@ def board(rt: Runtime, as_of: date | None = None, *, period: str | None = None,
                 "targets": members,
                 "counts": dict(Counter(t["status"] or t["verdict"] or "no_data"
                                        for t in members))}
-    tasks = catalog.tasks(rt, when)
+    tasks = task_rows(rt, when)
     report = _last_report(rt, when)
     since = str(report["date"]) if report else "0000"
     changes = [c.to_dict() for c in rt.evaluation(when).changes if c.as_of >= since]
     return {"as_of": when.isoformat(), "period": chosen, "periods": periods,
             "filters": {"agency": agency, "group": group, "status": status},
             "tiles": shown, "groups": groups,
-            "counts": {"targets": dict(Counter(t["status_key"] for t in tiles)),
-                       "tasks": dict(Counter(t["status"] or "no_data" for t in tasks)),
+            "counts": {"targets": _ordered(Counter(t["status_key"] for t in tiles),
+                                           STATUS_ORDER),
+                       "tasks": _ordered(Counter(t["status"] for t in tasks), STATUS_ORDER),
                        # open alerts only: one whose status was superseded is closed
-                       "alerts": dict(Counter(a["severity"] for a in open_alerts))},
+                       "alerts": _ordered(Counter(a["severity"] for a in open_alerts),
+                                          SEVERITY_ORDER)},
+            "tasks_by_agency": tasks_by_agency(tasks), "ageing_labels": ageing_labels(),
             "last_report": report, "changes": changes[-200:],
             "changes_count": len(changes)}
+
+
+def _ordered(counts: Counter[str], order: dict[str, int]) -> dict[str, int]:
+    """Counts in the order the board reads them (most severe first, then by code)."""
+    return dict(sorted(counts.items(), key=lambda kv: (order.get(kv[0], 9), kv[0])))
+
+
+def ageing_labels() -> dict[str, dict[str, str]]:
+    """Overdue ageing buckets (tuổi quá hạn) in the scale's order → their headings in both
+    languages ("≤ 30 ngày", "31–90 ngày", ..., "> 120 ngày"), from tasks.yaml."""
+    out = {}
+    for name, first, last in task_scale().buckets:
+        if name == "not_overdue":
+            continue
+        if first <= 1 and last:
+            out[name] = {"vi": f"≤ {last} ngày", "en": f"≤ {last} days"}
+        elif last:
+            out[name] = {"vi": f"{first}–{last} ngày", "en": f"{first}–{last} days"}
+        else:
+            out[name] = {"vi": f"> {first - 1} ngày", "en": f"> {first - 1} days"}
+    return out
+
+
+def _overdue_of(rt: Runtime, when: date) -> dict[str, dict[str, Any]]:
+    """task id → its age: the bucket its one open overdue alert is in (the rules move the
+    alert along the buckets as the task ages, as ``rules.portfolio.overdue_ageing`` counts
+    them) and the days past the deadline on ``when`` — a task counts once."""
+    ages: dict[str, dict[str, Any]] = {}
+    for a in alerts(rt, when, kind="overdue", state="open"):
+        details = a.get("details") or {}
+        if a["subject"]["id"] in ages or not details.get("deadline"):
+            continue
+        days = max((when - date.fromisoformat(str(details["deadline"]))).days, 0)
+        ages[a["subject"]["id"]] = {"days_overdue": days, "bucket": details.get("bucket"),
+                                    "alert": a["id"]}
+    return ages
+
+
+def task_rows(rt: Runtime, as_of: date | None = None, *, agency: str | None = None,
+              status: str | None = None, bucket: str | None = None) -> list[dict[str, Any]]:
+    """Tasks (nhiệm vụ) as of a date with their status and, when overdue, their age and
+    ageing bucket; ``agency`` keeps those it leads (chủ trì) — each task under one agency —,
+    ``status`` and ``bucket`` keep one status or one age bucket. Most overdue first."""
+    when = rt.as_of(as_of)
+    ages = _overdue_of(rt, when)
+    rows = []
+    for task in catalog.tasks(rt, when):
+        age = ages.get(task["id"]) if task["status"] == "overdue" else None
+        row = {**task, "status": task["status"] or "no_data",
+               "days_overdue": age and age["days_overdue"], "bucket": age and age["bucket"]}
+        if (not agency or row.get("lead_agency") == agency) and \
+                (not status or row["status"] == status) and (not bucket or row["bucket"] == bucket):
+            rows.append(row)
+    rows.sort(key=lambda r: (-(r["days_overdue"] or -1), r.get("lead_agency") or "~", r["id"]))
+    return rows
+
+
+def tasks_by_agency(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per lead agency: its tasks, how many are overdue, and those by age bucket (every bucket
+    of the scale, zeros included); most overdue agencies first."""
+    buckets = list(ageing_labels())
+    table: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        key = row.get("lead_agency") or ""
+        entry = table.setdefault(key, {"agency": key or None, "tasks": 0, "overdue": 0,
+                                       "ageing": dict.fromkeys(buckets, 0)})
+        entry["tasks"] += 1
+        if row["status"] == "overdue":
+            entry["overdue"] += 1
+            if row["bucket"] in entry["ageing"]:
+                entry["ageing"][row["bucket"]] += 1
+    return sorted(table.values(), key=lambda e: (-e["overdue"], -e["tasks"], e["agency"] or "~"))
 
 
 def _num(text: Any) -> Decimal | None:
@@ -292,5 +369,5 @@ def agency(rt: Runtime, agency_id: str, as_of: date | None = None) -> dict[str, 
     open_alerts = [a for a in rt.derived("alerts", as_of, sorted_alerts) if a["id"] in open_ids]
     return {"agency": info, "tasks": tasks, "targets": targets, "alerts": open_alerts,
             "overdue_ageing": overdue_ageing(evaluation, agency_id),
-            "ageing_labels": bucket_labels(),
+            "ageing_labels": bucket_labels(), "ageing": ageing_labels(),
             "task_counts": dict(Counter(t["status"] or "no_data" for t in tasks))}

@@ -112,9 +112,11 @@ def build_web(app: FastAPI) -> APIRouter:
     @router.get("/alerts")
     def alerts_page(request: Request, rt: RuntimeDep, user: CurrentUser, agency: Filter = None,
                     kind: Filter = None, severity: Filter = None, period: Filter = None,
+                    state: Filter = None,
                     page: Annotated[int, Query(ge=1, le=10000)] = 1) -> HTMLResponse:
         rows = board.alerts(rt, agency=agency or None, kind=kind or None,
-                            severity=severity or None, period=period or None)
+                            severity=severity or None, period=period or None,
+                            state=state or None)
         data = catalog.page(rows, 50, (page - 1) * 50)
         when = rt.as_of()
         data["data"] = [{**a, "days_now": wording.days_overdue_on(a, when)}
@@ -122,8 +124,19 @@ def build_web(app: FastAPI) -> APIRouter:
         data["as_of"] = when.isoformat()
         data.update(page=page, agencies=catalog.list_kind(rt, "agency"),
                     filters={"agency": agency, "kind": kind, "severity": severity,
-                             "period": period})
+                             "period": period, "state": state})
         return render(request, "alerts.html", data)
+
+    @router.get("/tasks")
+    def tasks_page(request: Request, rt: RuntimeDep, user: CurrentUser, agency: Filter = None,
+                   status: Filter = None, bucket: Filter = None,
+                   page: Annotated[int, Query(ge=1, le=10000)] = 1) -> HTMLResponse:
+        rows = board.task_rows(rt, agency=agency or None, status=status or None,
+                               bucket=bucket or None)
+        data = catalog.page(rows, 50, (page - 1) * 50)
+        data.update(page=page, as_of=rt.as_of().isoformat(), ageing=board.ageing_labels(),
+                    filters={"agency": agency, "status": status, "bucket": bucket})
+        return render(request, "tasks.html", data)
 
     @router.get("/alerts/{alert_id:path}")
     def alert_page(alert_id: str, request: Request, rt: RuntimeDep,

@@ -7,7 +7,12 @@ Ids shown on purpose as secondary keys sit in ``<code>`` and are not read as tex
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from datetime import date
 from html import unescape
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, quote
 
 import pytest
 
@@ -35,19 +40,111 @@ def admin(client):
 
 
 def every_page(client) -> list[str]:
-    paths = ["/", "/?period=2024&status=no_data", "/alerts", "/report"]
-    paths += [f"/agencies/{a['id']}" for a in client.get("/api/v1/agencies").json()["data"]]
-    paths += [f"/indicators/{i['id']}" for i in client.get("/api/v1/indicators").json()["data"]]
-    paths += [f"/alerts/{a['id']}" for a in client.get("/api/v1/alerts").json()["data"]]
-    for kind in ("targets", "tasks"):
-        paths += [f"/trace/{t['id']}" for t in client.get(f"/api/v1/{kind}").json()["data"]]
-    return paths
+    """Every page route on the client's data: the board (each plan period, each status and
+    group filter), the alerts and tasks lists (every page, and the lists the board's counts
+    link to), the reporter's form, the login page, and every agency, indicator, alert and
+    trace (targets, tasks, documents, figures)."""
+    board = client.get("/api/v1/board").json()
+    paths = ["/", "/report", "/login", "/alerts?state=open"]
+    paths += [f"/?period={p}" for p in board["periods"]]
+    paths += [f"/?status={k}" for k in board["counts"]["targets"]]
+    paths += [f"/?group={g}" for g in ("economic", "social", "environment", "other")]
+    paths += [p for first in ("/alerts", "/tasks") for p in pages_of(client, first)]
+    paths += [link for link, _n in count_links(client.get("/").text)]
+    api = {kind: client.get(f"/api/v1/{kind}", params={"limit": 1000}).json()["data"]
+           for kind in ("agencies", "indicators", "alerts", "targets", "tasks", "documents",
+                        "observations")}
+    paths += [f"/agencies/{a['id']}" for a in api["agencies"]]
+    paths += [f"/indicators/{i['id']}" for i in api["indicators"]]
+    paths += [f"/alerts/{quote(a['id'])}" for a in api["alerts"]]
+    paths += [f"/trace/{quote(t['id'])}" for kind in ("targets", "tasks", "documents",
+                                                      "observations") for t in api[kind]]
+    return list(dict.fromkeys(paths))
+
+
+NEXT_PAGE = re.compile(r'<a href="(\?[^"]*)">»</a>')
+COUNT_LINK = re.compile(r'<a href="(/[^"#]*)">(?:<b>)?(\d+)(?:</b>)?</a>')
+
+
+def pages_of(client, path: str) -> list[str]:
+    """``path`` and the pages its pager links to, in order."""
+    out, current = [path], path
+    while (found := NEXT_PAGE.search(client.get(current).text)) is not None:
+        current = path.split("?")[0] + unescape(found[1])
+        out.append(current)
+    return out
+
+
+def count_links(board_html: str) -> list[tuple[str, int]]:
+    """The board's numbers that link to a list: the summary counts (targets by status, tasks
+    by status, open alerts by severity) and the tasks-by-agency table (tasks, overdue, and
+    overdue by age)."""
+    parts = [board_html[board_html.index('id="counts"'):board_html.index('id="tiles"')],
+             board_html[board_html.index('id="tasks-by-agency"'):]]
+    parts[1] = parts[1][:parts[1].index("</table>")]
+    return [(unescape(link), int(n)) for part in parts for link, n in COUNT_LINK.findall(part)]
+
+
+ROWS = {"/alerts": re.compile(r'<tr class="alert-row">(.*?)</tr>', re.S),
+        "/tasks": re.compile(r'<tr class="task-row"(.*?)</tr>', re.S),
+        "/": re.compile(r'<a class="tile (.*?)</a>', re.S)}
+
+
+def rows_behind(client, link: str) -> list[str]:
+    """The rows of the list a board number links to, over all its pages."""
+    pattern = ROWS[link.split("?")[0]]
+    return [row for page in pages_of(client, link) for row in pattern.findall(client.get(
+        page).text)]
+
+
+def assert_counts_are_their_lists(client) -> list[tuple[str, int]]:
+    """Follow every number of the board: its list shows exactly that many rows, each of the
+    counted kind (the status, the severity and open, the agency, the age bucket)."""
+    links = count_links(client.get("/").text)
+    assert links
+    for link, n in links:
+        rows = rows_behind(client, link)
+        assert len(rows) == n, (link, n, len(rows))
+        query = dict(parse_qsl(link.split("?", 1)[1])) if "?" in link else {}
+        if link.startswith("/tasks"):
+            assert all(f'data-status="{query["status"]}"' in r for r in rows) \
+                if "status" in query else True, link
+            assert all(f'data-bucket="{query["bucket"]}"' in r for r in rows) \
+                if "bucket" in query else True, link
+        elif link.startswith("/alerts"):
+            assert all(f"sev-{query['severity']}" in r and "Đã đóng" not in r for r in rows)
+        else:
+            assert all(f'data-status="{query["status"]}"' in r for r in rows), link
+    return links
+
+
+def test_board_counts_link_to_the_lists_behind_them(admin):
+    links = dict(assert_counts_are_their_lists(admin))
+    assert links["/tasks?status=overdue"] == 1
+    assert links["/alerts?severity=warning&state=open"] >= 1
+    # the alerts list unfiltered also holds closed alerts: the board counts open ones only
+    assert len(rows_behind(admin, "/alerts")) > sum(
+        n for link, n in links.items() if link.startswith("/alerts"))
+
+
+def test_tasks_by_agency_with_overdue_ageing(admin):
+    board = admin.get("/api/v1/board").json()
+    assert [(r["agency"], r["tasks"], r["overdue"], r["ageing"]) for r in
+            board["tasks_by_agency"]] == [
+        ("so-y-te", 1, 1, {"le_30": 1, "31_90": 0, "91_120": 0, "gt_120": 0}),
+        ("so-tai-chinh", 1, 0, {"le_30": 0, "31_90": 0, "91_120": 0, "gt_120": 0})]
+    html = admin.get("/").text
+    section = text_of(html[html.index('id="tasks-by-agency"'):])
+    assert "Sở Y tế 1 1 1 0 0 0" in section
+    assert "≤ 30 ngày 31–90 ngày 91–120 ngày > 120 ngày" in section
+    tasks = text_of(admin.get("/tasks", params={"agency": "so-y-te", "bucket": "le_30"}).text)
+    assert "15 ngày (≤ 30 ngày)" in tasks and "tại ngày 15/10/2024" in tasks
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_no_page_leaks_codes(admin, lang):
     pages = every_page(admin)
-    assert len(pages) > 12
+    assert len(pages) > 20
     for path in pages:
         reply = admin.get(path, params={"lang": lang})
         assert reply.status_code == 200, path
@@ -110,10 +207,9 @@ def test_wording_helpers():
     assert names == {"so-a": "Sở B (trước đây Sở A)", "so-b": "Sở B"}
     assert text_words("so-a chưa báo cáo (hạn 2024-07-15)", names) == \
         "Sở B (trước đây Sở A) chưa báo cáo (hạn 15/07/2024)"
-    assert text_words("kỳ 11T/2023: off_track", {}) == "kỳ 11T/2023: Chậm tiến độ"
-    assert text_words('số liệu cho "achieved" (tỷ lệ 0.870)', {}) == \
-        'số liệu cho "Đạt" (tỷ lệ 0,870)'
-    assert text_words("11T/2023: at_risk", {}, "en") == "11T/2023: at risk"
+    assert text_words("Report of 2024-06-30 by so-b", names, "en") == "Report of 30/06/2024 by Sở B"
+    assert text_words("kỳ 11T/2023: Chậm tiến độ", {}) == "kỳ 11T/2023: Chậm tiến độ"
+    assert text_words("so-ab và so-a", names) == "so-ab và Sở B (trước đây Sở A)"  # whole ids
 
 
 def test_tile_never_invents_a_share_or_a_stale_next_step():
@@ -200,3 +296,206 @@ def test_no_explanation_of_the_langson_data_leaks_codes(langson_explanations):
             found.append((rule, "vi", "decimal point", vi))
     assert not found, found[:5]
 
+
+
+# -- the Lạng Sơn demo data as the pages and the CLI show it (issue 17's leak test) ----------
+
+LANGSON_AS_OF = date(2024, 12, 31)
+
+
+@pytest.fixture(scope="module")
+def langson(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The demo: data/langson in a fresh database (``service.demo.prepare_demo``, as
+    ``kehoach serve --demo``), served as of 31/12/2024, with the demo admin's bearer token."""
+    from fastapi.testclient import TestClient
+
+    from service.app import create_app
+    from service.demo import prepare_demo
+    from service.security import issue_token
+    from service.settings import Settings
+    from tests.service.conftest import SECRET
+
+    path = tmp_path_factory.mktemp("demo") / "kehoach.db"
+    app = create_app(Settings(db=path, secret_key=SECRET, as_of=LANGSON_AS_OF))
+    prepare_demo(app.state.runtime.log, app.state.runtime.store)
+    user = app.state.runtime.store.get_user("demo-admin")
+    with TestClient(app) as client:
+        client.headers["Authorization"] = "Bearer " + issue_token(user, SECRET, 60)[0]
+        yield client
+    app.state.runtime.close()
+
+
+def _ids_of(client) -> re.Pattern[str]:
+    """Any kebab-case id of the data (agencies, documents, tasks, figures): read as text
+    it is a leak — each has a name."""
+    ids = {row["id"] for kind in ("agencies", "documents", "tasks", "observations")
+           for row in client.get(f"/api/v1/{kind}", params={"limit": 1000}).json()["data"]
+           if "-" in row["id"]}
+    words = "|".join(map(re.escape, sorted(ids, key=len, reverse=True)))
+    return re.compile(rf"(?<![\w-])(?:{words})(?![\w-])")
+
+
+@pytest.mark.slow
+def test_no_page_of_the_demo_leaks_codes(langson):
+    """Every page route of the demo data as of 31/12/2024, in Vietnamese and English: no ISO
+    date, no "None", no snake_case code, no id of an agency, document, task or figure."""
+    leaks = {**LEAKS, "id": _ids_of(langson)}
+    pages = every_page(langson)
+    assert len(pages) > 1500
+    found = []
+    for path in pages:
+        for lang in ("vi", "en"):
+            reply = langson.get(path, params={"lang": lang})
+            assert reply.status_code == 200, path
+            text = text_of(reply.text)
+            found += [(path, lang, what, pattern.findall(text)[:3])
+                      for what, pattern in leaks.items() if pattern.search(text)]
+    assert not found, found[:10]
+
+
+@pytest.mark.slow
+def test_demo_board_counts_are_their_lists_and_each_task_counts_once(langson):
+    links = dict(assert_counts_are_their_lists(langson))
+    board = langson.get("/api/v1/board").json()
+    table = board["tasks_by_agency"]
+    assert sum(r["tasks"] for r in table) == sum(board["counts"]["tasks"].values()) == len(
+        langson.get("/api/v1/tasks", params={"limit": 1000}).json()["data"])
+    assert sum(r["overdue"] for r in table) == board["counts"]["tasks"]["overdue"] == \
+        links["/tasks?status=overdue"]
+    assert all(sum(r["ageing"].values()) == r["overdue"] for r in table)
+    assert table[0]["agency"] == "ubnd-tinh"  # most overdue first
+    assert "Ủy ban nhân dân tỉnh Lạng Sơn" in text_of(langson.get("/").text)
+
+
+def test_overdue_ageing_buckets_follow_the_days(tmp_path):
+    """On the Lạng Sơn data as of 15/02/2024 (tasks of 2023 between 1 and 200+ days late):
+    each overdue task in the bucket of its days (≤ 30, 31–90, 91–120, > 120), counted once,
+    and each agency's buckets equal the CLI's (``rules.portfolio.overdue_ageing``)."""
+    from kg.dataset import load_into
+    from rules.portfolio import overdue_ageing
+    from service.app import create_app
+    from service.settings import Settings
+    from service.views.board import task_rows, tasks_by_agency
+
+    when = date(2024, 2, 15)
+    app = create_app(Settings(db=tmp_path / "kehoach.db", as_of=when))
+    rt = app.state.runtime
+    try:
+        load_into(rt.log)
+        rows = task_rows(rt, when, status="overdue")
+        bounds = {"le_30": (1, 30), "31_90": (31, 90), "91_120": (91, 120),
+                  "gt_120": (121, 10**6)}
+        assert {r["bucket"] for r in rows} >= {"31_90", "gt_120"}
+        for row in rows:
+            low, high = bounds[row["bucket"]]
+            assert low <= row["days_overdue"] <= high, row["id"]
+        assert len({r["id"] for r in rows}) == len(rows)
+        for entry in tasks_by_agency(rows):
+            assert entry["ageing"] == overdue_ageing(rt.evaluation(when), entry["agency"])
+    finally:
+        rt.close()
+
+
+# Ids shown on purpose as a secondary key (the CLI's "[id]" and "(id@period)", as the pages'
+# <code>) are not read as text.
+SECONDARY_KEY = re.compile(r"\[[^\]\s]+\]|\((?:[a-z0-9_]+@[^\s)]+|[a-z0-9_-]+)\)")
+CLI_AS_OF = ["--as-of", "31/12/2024"]
+CLI_COMMANDS: dict[str, list[str]] = {
+    "init": ["init", "--db", "{new}"],
+    "load": ["load", "--db", "{new}"],
+    "demo": ["demo", "--db", "{new}", *CLI_AS_OF],
+    "stats": ["stats", "--db", "{db}"],
+    "observations": ["observations", "--db", "{db}"],
+    "jurisdictions": ["jurisdictions", "--db", "{db}"],
+    "national": ["national", "--db", "{db}", *CLI_AS_OF],
+    "status": ["status", "--db", "{db}", *CLI_AS_OF],
+    "alerts": ["alerts", "--db", "{db}", *CLI_AS_OF],
+    "rules": ["rules"],
+    "template": ["template", "--out", "{tmp}/mau.xlsx"],
+    "import": ["import", "{tmp}/so-lieu.csv", "--db", "{db}", "--dry-run"],
+    "who": ["who", "thu ngân sách", "--db", "{db}", *CLI_AS_OF],
+    "trace target": ["trace", "grdp_growth@2024", "--db", "{db}", *CLI_AS_OF],
+    "trace task": ["trace", "task-002-001", "--db", "{db}", *CLI_AS_OF],
+    "impact": ["impact", "seed-002", "--db", "{db}", *CLI_AS_OF],
+    "check": ["check", "--no-reasoner", "--no-replay", "--db", "{db}"],
+    "extract": ["extract", "data/langson/sources/002_7fc097a99f4f5691.txt"],
+    "ingest": ["ingest", "data/langson/sources/002_7fc097a99f4f5691.txt", "--db", "{db}",
+               "--dry-run", *CLI_AS_OF],
+    "report": ["report", "--period", "2024", "--db", "{db}", *CLI_AS_OF],
+    "ontology show": ["ontology", "show"],
+    "agency list": ["agency", "list", "--db", "{db}"],
+    "agency show": ["agency", "show", "Sở Tài chính", "--db", "{db}", *CLI_AS_OF],
+    "user list": ["user", "list", "--db", "{db}"],
+}
+# Not text for a reader: export (RDF), sparql (JSON); serve needs a server; ontology build
+# rewrites the ontology files; agency add/import and user add/disable write (their listings
+# are above).
+CLI_TECHNICAL = {
+    "rules": "the rule catalogue: rule ids and severity codes are what it lists",
+    "ontology show": "the ontology's classes and properties by their RDF names",
+}
+# Leaks found in files this test's author does not own (requests in /tmp/team/requests.md,
+# BOARD17): strict, so a fix makes the entry fail until it is removed here.
+CLI_LEAKY = {
+    "extract": "citation dates ISO, basis code 'ke_hoach', candidate indicator ids",
+    "ingest": "indicator ids in place of names, ISO dates, agency ids",
+}
+
+
+@pytest.fixture(scope="module")
+def cli_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from typer.testing import CliRunner
+
+    from service.cli.app import build_app
+
+    path = tmp_path_factory.mktemp("cli") / "kehoach.db"
+    result = CliRunner().invoke(build_app(), ["load", "--db", str(path)])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def _cli_cases() -> list[Any]:
+    cases = []
+    for name in CLI_COMMANDS:
+        marks = [pytest.mark.xfail(strict=True, reason=CLI_LEAKY[name])] \
+            if name in CLI_LEAKY else []
+        cases.append(pytest.param(name, marks=marks, id=name))
+    return cases
+
+
+def test_every_cli_command_is_covered():
+    """Each command ``kehoach --help`` lists is run below, or named as not text / a server."""
+    from typer.testing import CliRunner
+
+    from service.cli.app import build_app
+
+    listed = set(re.findall(r"^│ (\w+) ", CliRunner().invoke(
+        build_app(), ["--help"], env={"COLUMNS": "200"}).output, re.M))
+    covered = {name.split()[0] for name in CLI_COMMANDS} | {"export", "sparql", "serve"}
+    assert listed and listed <= covered, listed - covered
+
+
+@pytest.mark.parametrize("name", _cli_cases())
+def test_cli_text_speaks_in_names(name, cli_db, tmp_path, monkeypatch):
+    """Every CLI command's text output on the Lạng Sơn data: no ISO date, "None", snake_case
+    code or agency id outside a bracketed secondary key (catalogues of codes excepted)."""
+    from typer.testing import CliRunner
+
+    from service.cli.app import build_app
+
+    (tmp_path / "so-lieu.csv").write_text(
+        "indicator;period;value;kind;as_of;pct_of_plan\n"
+        "budget_revenue;9T/2024;5.900,5;actual;30/09/2024;59\n", encoding="utf-8")
+    monkeypatch.chdir(Path(__file__).resolve().parents[2])
+    args = [a.format(db=cli_db, new=tmp_path / "new.db", tmp=tmp_path)
+            for a in CLI_COMMANDS[name]]
+    result = CliRunner().invoke(build_app(), args, env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output[-2000:]
+    text = SECONDARY_KEY.sub(" ", result.output)
+    assert text.strip() or name == "user list", "no output"
+    leaks = {**LEAKS, "agency id": _agency_ids()}
+    if name in CLI_TECHNICAL:
+        leaks = {k: v for k, v in leaks.items() if k != "snake_case code"}
+    found = {what: sorted(set(pattern.findall(text)))[:5] for what, pattern in leaks.items()
+             if pattern.search(text)}
+    assert not found, found
