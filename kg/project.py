@@ -48,7 +48,7 @@ from kg.log import StoredFact
 from kg.notation import Period, parse_expression, parse_number, parse_quantity
 from kg.notation.docnumbers import parse_document_number
 from ontology.namespace import DCTERMS, ELI, KH, KH_IRI, ORG, PROV, QB, SKOS
-from ontology.terms import DOCUMENT_TYPE_CODES, NOTATIONS
+from ontology.terms import DOCUMENT_TYPE_CODES, NOTATIONS, QUDT_UNIT, UNITS
 
 Triple = tuple[URIRef | BNode, URIRef, URIRef | BNode | Literal]
 
@@ -349,6 +349,50 @@ def _interval(node: URIRef, start: Literal | None, end: Literal | None) -> tuple
     return tuple(out)
 
 
+UNIT_SCHEME = URIRef(f"{DATA_IRI}scheme/units")
+"""The unit code list (``ontology.terms.UNITS``): the Data Cube's unit attribute values."""
+_UNIT_SCHEME_TRIPLES: tuple[Triple, ...] = (
+    (UNIT_SCHEME, RDF.type, SKOS.ConceptScheme),
+    (UNIT_SCHEME, RDFS.label, Literal("Đơn vị tính", lang="vi")),
+    (UNIT_SCHEME, RDFS.label, Literal("Units of measure", lang="en")))
+
+
+def unit_key(text: str) -> str:
+    """How a unit is compared with the code list: case, spacing and "m³"/"m3" do not matter."""
+    return " ".join(text.replace("³", "3").casefold().split())
+
+
+_UNITS_BY_TEXT = {unit_key(written): unit for unit in UNITS
+                  for written in (unit.vi, *unit.aliases)}
+
+
+def _unit(node: URIRef, text: Any) -> list[Triple]:
+    """The unit as written (``kh:unit``) and, when the code list knows it, as its concept
+    (``kh:unitOfMeasure``); an unknown unit stays a literal."""
+    if not text:
+        return []
+    concept, triples = _unit_concept(unit_key(str(text)))
+    return [(node, KH.unit, _plain(str(text))), *_opt(node, KH.unitOfMeasure, concept),
+            *triples]
+
+
+@lru_cache(maxsize=256)
+def _unit_concept(key: str) -> tuple[URIRef | None, tuple[Triple, ...]]:
+    """A unit's concept (``/id/unit/<code>``) and its triples, shared by every fact using it:
+    labels (vi as written, en), notation, scheme and the QUDT unit it matches."""
+    unit = _UNITS_BY_TEXT.get(key)
+    if unit is None:
+        return None, ()
+    node = entity_iri("unit", unit.code)
+    out: list[Triple] = [(node, _TYPE, SKOS.Concept), (node, SKOS.inScheme, UNIT_SCHEME),
+                         (node, SKOS.prefLabel, Literal(unit.vi, lang="vi")),
+                         (node, SKOS.prefLabel, Literal(unit.en, lang="en")),
+                         (node, SKOS.notation, Literal(unit.code)), *_UNIT_SCHEME_TRIPLES]
+    out += [(node, SKOS.altLabel, Literal(a, lang="vi")) for a in unit.aliases]
+    out += _opt(node, SKOS.closeMatch, URIRef(f"{QUDT_UNIT}{unit.qudt}") if unit.qudt else None)
+    return node, tuple(out)
+
+
 def _bounds(node: URIRef, text: Any) -> list[Triple]:
     try:
         expr = parse_expression(str(text))
@@ -356,11 +400,16 @@ def _bounds(node: URIRef, text: Any) -> list[Triple]:
         return []
     out = _opt(node, KH.lowerBound, _decimal(expr.low))
     out += _opt(node, KH.upperBound, _decimal(expr.high))
-    if expr.low is not None:
-        out.append((node, KH.lowerOpen, Literal(not expr.low_inclusive)))
-    if expr.high is not None:
-        out.append((node, KH.upperOpen, Literal(not expr.high_inclusive)))
+    # a strict bound ('>3', 'trên 90%') says so; a closed one writes nothing (flags only when
+    # they hold: most targets are closed, and every triple counts in a national graph)
+    if expr.low is not None and not expr.low_inclusive:
+        out.append((node, KH.lowerOpen, _TRUE))
+    if expr.high is not None and not expr.high_inclusive:
+        out.append((node, KH.upperOpen, _TRUE))
     return out
+
+
+_TRUE = Literal(True)
 
 
 def agency_triples(fact: StoredFact, node: URIRef) -> list[Triple]:
@@ -459,7 +508,7 @@ def indicator_triples(fact: StoredFact, node: URIRef) -> list[Triple]:
     out += _opt(node, SKOS.prefLabel, Literal(p["name_en"], lang="en") if p.get("name_en")
                 else None)
     out += [(node, SKOS.altLabel, Literal(str(a), lang="vi")) for a in p.get("aliases") or []]
-    out += _opt(node, KH.unit, _plain(str(p["unit"])) if p.get("unit") else None)
+    out += _unit(node, p.get("unit"))
     out += _opt(node, KH.direction, DIRECTIONS.get(str(p.get("direction"))))
     out += _refs(node, KH.leadAgency, "agency", p.get("lead_agency"))
     return out + _responsibilities(node, fact.kind, fact.key, p)
@@ -501,7 +550,7 @@ def target_triples(fact: StoredFact, node: URIRef) -> list[Triple]:
     out += period_triples + _opt(node, KH.forPeriod, period)
     out += _opt(node, KH.expression, Literal(str(p["expression"])) if p.get("expression")
                 else None)
-    out += _opt(node, KH.unit, _plain(str(p["unit"])) if p.get("unit") else None)
+    out += _unit(node, p.get("unit"))
     out += _bounds(node, p.get("expression"))
     out += _refs(node, KH.setBy, "document", p.get("set_by"))
     out += _refs(node, KH.assignedBy, "document", p.get("assigned_by"))
@@ -542,7 +591,7 @@ def observation_triples(fact: StoredFact, node: URIRef) -> list[Triple]:
                                                         datatype=XSD.decimal)))
         except KehoachError:
             pass
-    out += _opt(node, KH.unit, _plain(str(p["unit"])) if p.get("unit") else None)
+    out += _unit(node, p.get("unit"))
     out += _opt(node, KH.pctOfPlan, _decimal(_number(p.get("pct_of_plan"))))
     out += _opt(node, KH.planBasis, PLAN_BASES.get(str(p.get("plan_basis"))))
     return out
@@ -573,8 +622,8 @@ def task_triples(fact: StoredFact, node: URIRef) -> list[Triple]:
     if p.get("deadline") or p.get("deadline_text") or p.get("condition"):
         deadline = entity_iri("deadline", fact.key)
         text = p.get("deadline_text") or p.get("condition")
-        out += [(node, KH.hasDeadline, deadline), (deadline, RDF.type, KH.Deadline),
-                (deadline, KH.conditional, Literal(bool(p.get("condition"))))]
+        out += [(node, KH.hasDeadline, deadline), (deadline, RDF.type, KH.Deadline)]
+        out += _opt(deadline, KH.conditional, _TRUE if p.get("condition") else None)
         out += _opt(deadline, KH.expression, Literal(str(text)) if text else None)
         out += _opt(deadline, KH.dueOn, _date(p.get("deadline")))
         out += _opt(deadline, RDFS.comment, Literal(str(p["condition"]), lang="vi")

@@ -29,7 +29,7 @@ __all__ = [
 
 class KH(DefinedNamespace):
     """kehoach ontology terms; per kind:
-    32 class, 34 object_property, 26 data_property, 10 concept_scheme, 62 concept.
+    32 class, 35 object_property, 26 data_property, 10 concept_scheme, 62 concept.
     """
 
     _fail = True
@@ -230,6 +230,10 @@ class KH(DefinedNamespace):
     # this document, directly or through a chain of basedOn/implements/setBy/assignedBy (inferred by
     # the reasoner).
     tracesTo: URIRef
+    # unitOfMeasure — unit of measure / đơn vị tính: The unit as a concept of the unit code list
+    # (/id/scheme/units, skos:notation its code), aligned to QUDT with skos:closeMatch where one
+    # exists; the unit as written stays in unit.
+    unitOfMeasure: URIRef
     # usedVersion — used version / dùng phiên bản: The exact version of a fact the rule used
     # (kind:key#vN in the fact log); the version node is prov:specializationOf the fact and carries
     # kh:version.
@@ -244,7 +248,7 @@ class KH(DefinedNamespace):
     # baseline — baseline / năm gốc: The baseline (previous year's actual) as written.
     baseline: URIRef
     # conditional — conditional / có điều kiện: True when the deadline waits for an event ('after
-    # the Prime Minister approves').
+    # the Prime Minister approves'); written only when true.
     conditional: URIRef
     # derivation — derivation / cách suy ra: How a target not written in the document was computed
     # (value ÷ % of plan of a figure); only on derived targets.
@@ -265,7 +269,7 @@ class KH(DefinedNamespace):
     # lowerBound — lower bound / cận dưới: The parsed lower bound.
     lowerBound: URIRef
     # lowerOpen — lower bound open / cận dưới mở: True when the lower bound is strict ('>3', 'trên
-    # 90%').
+    # 90%'); written only when true.
     lowerOpen: URIRef
     # observedValue — observed value / giá trị thực hiện: The point value of the figure (decimal;
     # ',' in the text).
@@ -296,7 +300,8 @@ class KH(DefinedNamespace):
     unit: URIRef
     # upperBound — upper bound / cận trên: The parsed upper bound.
     upperBound: URIRef
-    # upperOpen — upper bound open / cận trên mở: True when the upper bound is strict ('<3').
+    # upperOpen — upper bound open / cận trên mở: True when the upper bound is strict ('<3');
+    # written only when true.
     upperOpen: URIRef
     # validFrom — valid from / có hiệu lực từ: The date from which it holds (a document, an agency's
     # responsibility).

@@ -383,6 +383,13 @@ OBJECT_PROPERTIES: tuple[PropertyTerm, ...] = (
        "báo thuộc về (tỉnh, bộ, cả nước).",
        "The jurisdiction a document, agency, target, task, figure or alert belongs to "
        "(a province, a ministry, the nation)."),
+    _o("unitOfMeasure", ("Indicator", "Target", "Observation"), "skos:Concept", "đơn vị tính",
+       "unit of measure",
+       "Đơn vị tính như một khái niệm của bộ mã đơn vị (/id/scheme/units, skos:notation là mã), "
+       "đối chiếu QUDT bằng skos:closeMatch khi có; nguyên văn vẫn ở thuộc tính unit.",
+       "The unit as a concept of the unit code list (/id/scheme/units, skos:notation its code), "
+       "aligned to QUDT with skos:closeMatch where one exists; the unit as written stays in "
+       "unit.", functional=True),
     _o("succeededBy", ("Organization",), "Organization", "được kế thừa bởi", "succeeded by",
        "Cơ quan tiếp nhận chức năng khi sáp nhập, giải thể (Sở KH&ĐT → Sở Tài chính, 2025).",
        "The body taking over on a merger or dissolution (Planning → Finance, 2025)."),
@@ -412,11 +419,11 @@ DATA_PROPERTIES: tuple[PropertyTerm, ...] = (
     _d("upperBound", OBSERVED, "float", "cận trên", "upper bound",
        "Cận trên đã đọc từ nguyên văn.", "The parsed upper bound."),
     _d("lowerOpen", OBSERVED, "bool", "cận dưới mở", "lower bound open",
-       "Đúng khi cận dưới là bất đẳng thức ngặt ('>3', 'trên 90%').",
-       "True when the lower bound is strict ('>3', 'trên 90%')."),
+       "Đúng khi cận dưới là bất đẳng thức ngặt ('>3', 'trên 90%'); chỉ ghi khi đúng.",
+       "True when the lower bound is strict ('>3', 'trên 90%'); written only when true."),
     _d("upperOpen", OBSERVED, "bool", "cận trên mở", "upper bound open",
-       "Đúng khi cận trên là bất đẳng thức ngặt ('<3').",
-       "True when the upper bound is strict ('<3')."),
+       "Đúng khi cận trên là bất đẳng thức ngặt ('<3'); chỉ ghi khi đúng.",
+       "True when the upper bound is strict ('<3'); written only when true."),
     _d("observedValue", ("Observation",), "float", "giá trị thực hiện", "observed value",
        "Giá trị điểm của số liệu (số thập phân, dấu ',' trong nguyên văn).",
        "The point value of the figure (decimal; ',' in the text).", functional=True),
@@ -461,8 +468,9 @@ DATA_PROPERTIES: tuple[PropertyTerm, ...] = (
        "Ngày đến hạn đã quy đổi ('trong Quý IV' → 31/12).",
        "The resolved due date ('trong Quý IV' → 31/12).", source=QD42),
     _d("conditional", ("Deadline",), "bool", "có điều kiện", "conditional",
-       "Đúng khi thời hạn phụ thuộc sự kiện ('sau khi Thủ tướng phê duyệt').",
-       "True when the deadline waits for an event ('after the Prime Minister approves')."),
+       "Đúng khi thời hạn phụ thuộc sự kiện ('sau khi Thủ tướng phê duyệt'); chỉ ghi khi "
+       "đúng.", "True when the deadline waits for an event ('after the Prime Minister "
+       "approves'); written only when true."),
     _d("asOf", ("Alert", "StatusChange"), "date", "tại ngày", "as of",
        "Ngày đánh giá của luật.", "The date the rule evaluated as of."),
     _d("ruleId", ("Alert", "StatusChange", "Rule"), "str", "mã luật", "rule id",
@@ -656,3 +664,57 @@ NOTATIONS: dict[str, str] = {
     **{f"doctype_{slug}": code for code, slug in DOCUMENT_TYPE_CODES.items()},
 }
 """Concept → ``skos:notation``: the code the data and the rules use for it."""
+
+
+QUDT_UNIT = "http://qudt.org/vocab/unit/"
+
+
+@dataclass(frozen=True)
+class UnitTerm:
+    """A unit of measure of the unit code list: code (``skos:notation``), the unit as
+    documents write it (vi), its English name, other spellings, the QUDT unit it matches
+    (local name under ``QUDT_UNIT``; only where the match is certain: no scaled units)."""
+
+    code: str
+    vi: str
+    en: str
+    aliases: tuple[str, ...] = ()
+    qudt: str | None = None
+
+
+UNITS: tuple[UnitTerm, ...] = (
+    UnitTerm("percent", "%", "per cent", (), "PERCENT"),
+    UnitTerm("ty_dong", "tỷ đồng", "billion VND"),
+    UnitTerm("nghin_ty_dong", "nghìn tỷ đồng", "trillion VND"),
+    UnitTerm("trieu_dong", "triệu đồng", "million VND"),
+    UnitTerm("trieu_usd", "triệu USD", "million US dollars", ("triệu đô la Mỹ",)),
+    UnitTerm("usd", "USD", "US dollars"),
+    UnitTerm("ha", "ha", "hectare", ("héc-ta", "hécta"), "HA"),
+    UnitTerm("km", "km", "kilometre", (), "KiloM"),
+    UnitTerm("tan", "tấn", "tonnes"),
+    UnitTerm("nghin_tan", "nghìn tấn", "thousand tonnes"),
+    UnitTerm("nguoi", "người", "persons"),
+    UnitTerm("lao_dong", "lao động", "workers"),
+    UnitTerm("luot", "lượt", "visits"),
+    UnitTerm("nghin_luot", "nghìn lượt", "thousand visits"),
+    UnitTerm("trieu_luot", "triệu lượt", "million visits"),
+    UnitTerm("xa", "xã", "communes"),
+    UnitTerm("truong", "trường", "schools"),
+    UnitTerm("doanh_nghiep", "doanh nghiệp", "enterprises"),
+    UnitTerm("hop_tac_xa", "hợp tác xã", "cooperatives"),
+    UnitTerm("giuong", "giường", "beds"),
+    UnitTerm("giuong_benh_van_dan", "giường bệnh/vạn dân", "hospital beds per 10,000 people"),
+    UnitTerm("bac_sy", "bác sỹ", "doctors", ("bác sĩ",)),
+    UnitTerm("bac_sy_van_dan", "bác sỹ/vạn dân", "doctors per 10,000 people",
+             ("bác sĩ/vạn dân",)),
+    UnitTerm("vu", "vụ", "cases"),
+    UnitTerm("san_pham", "sản phẩm", "products"),
+    UnitTerm("giay", "giấy", "certificates"),
+    UnitTerm("nghin_m3", "nghìn m³", "thousand cubic metres", ("nghìn m3",)),
+    UnitTerm("trieu_cay", "triệu cây", "million trees"),
+    UnitTerm("trieu_vien", "triệu viên", "million pieces"),
+    UnitTerm("trieu_kwh", "triệu kWh", "million kWh"),
+    UnitTerm("tai_khoan", "tài khoản", "accounts"),
+)
+"""The unit code list (đơn vị tính): the units of the plan's indicators, targets and figures.
+A unit written otherwise stays a literal (``kh:unit``) with no concept."""

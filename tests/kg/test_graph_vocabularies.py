@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from rdflib import RDF, RDFS, Literal
+from rdflib import RDF, RDFS, Literal, URIRef
 from rdflib.namespace import DCTERMS as rdflib_dcterms
 from rdflib.namespace import ORG, PROV, QB, SKOS
 
@@ -374,3 +374,61 @@ def test_a_quote_is_a_text_quote_selector_on_its_document(plan):
     assert g.value(entity_iri("agency", "so-tai-chinh"), KH.sourcePassage) is None
     sourced = set(g.subjects(KH.sourceQuote, None)) & set(g.subjects(KH.sourceDocument, None))
     assert sourced and all(g.value(n, KH.sourcePassage) is not None for n in sourced)
+
+
+def test_units_are_concepts_of_a_unit_code_list(plan):
+    # "tỷ đồng" as written stays; the figure and its indicator point at the unit's concept
+    g = plan.graph
+    scheme = entity_iri("scheme", "units")
+    billion = entity_iri("unit", "ty_dong")
+    assert (scheme, RDF.type, SKOS.ConceptScheme) in g
+    assert (billion, SKOS.inScheme, scheme) in g and str(g.value(billion, SKOS.notation)) == \
+        "ty_dong"
+    figures = [n for n in g.subjects(KH.unitOfMeasure, billion)]
+    assert figures and all(str(g.value(n, KH.unit)) == "tỷ đồng" for n in figures)
+    assert {split for n in figures if (split := str(n).split("/id/")[1].split("/")[0])} >= {
+        "observation", "indicator"}
+    assert g.value(entity_iri("unit", "percent"), SKOS.closeMatch) == \
+        URIRef("http://qudt.org/vocab/unit/PERCENT")
+    assert g.value(entity_iri("unit", "ha"), SKOS.closeMatch) == \
+        URIRef("http://qudt.org/vocab/unit/HA")
+    assert g.value(billion, SKOS.closeMatch) is None  # no QUDT unit for it: none written
+
+
+def test_a_unit_is_read_whatever_its_spacing_and_an_unknown_one_stays_a_literal():
+    def units(text: str) -> list:
+        triples = fact_triples(_stored("observation", "o", {"indicator": "x", "unit": text}))
+        return [o for s, p, o in triples if p == KH.unitOfMeasure]
+
+    assert units("Nghìn  m3") == units("nghìn m³") == [entity_iri("unit", "nghin_m3")]
+    assert units("bác sĩ/vạn dân") == [entity_iri("unit", "bac_sy_van_dan")]
+    assert units("con/hộ") == []  # not in the code list: the literal only
+    assert Literal("con/hộ") in {o for s, p, o in fact_triples(
+        _stored("observation", "o", {"unit": "con/hộ"})) if p == KH.unit}
+
+
+def test_the_data_cube_unit_attribute_is_the_concept():
+    from pathlib import Path
+
+    from rdflib import Graph
+
+    cube = Graph().parse(Path(__file__).resolve().parents[2] / "ontology" / "cube.ttl")
+    attributes = set(cube.objects(None, QB.attribute))
+    assert KH.unitOfMeasure in attributes and KH.unit not in attributes
+    assert cube.value(KH.unitOfMeasure, QB.codeList) == entity_iri("scheme", "units")
+
+
+def test_flags_are_written_only_when_they_hold():
+    # a strict bound and a conditional deadline say so; closed bounds and dated deadlines
+    # write no 'false' (a national graph pays for every triple)
+    def flags(kind: str, payload: dict) -> dict:
+        return {str(p).rsplit("#", 1)[-1]: o.toPython() for s, p, o in
+                fact_triples(_stored(kind, "k", payload))
+                if p in (KH.lowerOpen, KH.upperOpen, KH.conditional)}
+
+    assert flags("target", {"period": "2025", "expression": "trên 90"}) == {"lowerOpen": True}
+    assert flags("target", {"period": "2025", "expression": "<3"}) == {"upperOpen": True}
+    assert flags("target", {"period": "2025", "expression": "7 - 7,5"}) == {}
+    assert flags("task", {"lead_agency": "so-y-te", "deadline": "2025-12-31"}) == {}
+    assert flags("task", {"lead_agency": "so-y-te",
+                          "condition": "sau khi Thủ tướng phê duyệt"}) == {"conditional": True}

@@ -273,6 +273,26 @@ def test_a_quote_without_its_selector_or_on_another_document_is_reported(loaded)
                      "obs-002-018": {"source.quote"}}
 
 
+def test_a_unit_that_is_not_a_unit_concept_is_reported(loaded):
+    # a figure whose unit concept is a period, and a unit concept outside the unit code list
+    from rdflib import RDF, Literal
+    from rdflib.namespace import SKOS
+
+    from kg.project import entity_iri
+    from ontology.namespace import KH
+
+    plan = _plan_with(loaded, [])
+    g = plan.graph
+    wrong, outside = (entity_iri("observation", k) for k in ("obs-001-002", "obs-002-018"))
+    g.set((wrong, KH.unitOfMeasure, entity_iri("period", "2024")))
+    stray = entity_iri("unit", "stray")
+    g.add((stray, RDF.type, SKOS.Concept))
+    g.add((stray, SKOS.notation, Literal("stray")))
+    g.set((outside, KH.unitOfMeasure, stray))
+    found = {(f.node, f.field) for f in shacl_findings(plan)}
+    assert found == {("obs-001-002", "unit"), ("obs-002-018", "unit")}
+
+
 def test_data_cube_integrity_constraints_are_reported(misuse):
     assert ["QB IC-1" in f.en for f in misuse["obs-001-003"]] == [True]
     assert {f.en[:7] for f in misuse["verdict-2024-I.1"]} == {"QB IC-1", "An offi"}
