@@ -25,7 +25,7 @@ from rules.portfolio import status_label
 from rules.replay import alerts, current_statuses, replay, summarize
 from rules.vocabulary import ALERT_KINDS
 from service.cli.options import AsOfOption, DbOption, JsonOption, command, emit_json, parse_as_of
-from service.web.wording import agency_names, date_words, text_words
+from service.web.wording import agency_names, date_words
 
 TASK_KIND = "task"
 
@@ -59,7 +59,7 @@ def _timeline(console: Console, outcomes: list[Any], names: dict[str, str]) -> N
         agency = names.get(o.agency or "", o.agency or "—")
         lines.append((o.as_of, len(lines), f"{vn_date(o.as_of)} {mark} [bold]{words}[/bold]: "
                       f"{o.subject.name[:60]}{period} — {agency}\n             "
-                      f"{text_words(o.explanation_vi, names)[:150]}"))
+                      f"{(o.explanation_vi or '')[:150]}"))
     for (day, status), count in task_counts.items():
         lines.append((day, len(lines), f"{vn_date(day)} • nhiệm vụ / tasks → "
                       f"[bold]{status_label(status)}[/bold]: {count}"))
@@ -147,7 +147,7 @@ def alerts_command(db: DbOption = None, as_of: AsOfOption = None, json: JsonOpti
         kind_words = ALERT_KINDS[row["kind"]].vi if row["kind"] in ALERT_KINDS else row["kind"]
         typer.echo(f"{vn_date(row['as_of'])}\t{kind_words}\t{row['subject']['name']}\t"
                    f"{names.get(row['agency'] or '', row['agency'] or 'Chưa xác định')}\t"
-                   f"{text_words(row['explanation_vi'], names)}")
+                   f"{row['explanation_vi'] or ''}")
 
 
 def rules_command(json: JsonOption = False) -> None:

@@ -1,6 +1,12 @@
 """What a person reads on the pages (chữ cho người đọc): agencies by their current name, dates
-as dd/mm/yyyy, numbers with a decimal comma, ids in explanation text replaced by names. The
-JSON keeps the machine forms; only the templates use these filters."""
+as dd/mm/yyyy, numbers with a decimal comma. The JSON keeps the machine forms; only the
+templates (and the CLI's text) use these.
+
+Explanations need nothing here: the rules write them in names, dd/mm/yyyy and labels
+(``rules.vocabulary.explain``), and no page or command shows a persisted explanation of an
+older version — they read the outcomes of a replay (the service's own session, or the CLI's),
+and at the service's start ``rules.persist.reconcile`` records that replay's outcomes over any
+older ones in the log. The leak tests of tests/service/test_pages_words.py hold this."""
 
 from __future__ import annotations
 
@@ -12,7 +18,6 @@ from typing import Any
 from jinja2 import pass_context
 
 from kg.wording import vn_date
-from rules.vocabulary import STATUSES
 
 ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
@@ -55,35 +60,6 @@ def number_words(value: Any, digits: int = 1) -> str:
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
-def _status_words(lang: str) -> dict[str, str]:
-    """snake_case status codes (off_track, at_risk, …) → their label in ``lang``."""
-    return {code: (label.en if lang == "en" else label.vi) for dim in STATUSES.values()
-            for code, label in dim.items() if "_" in code}
-
-
-def _quoted_words(lang: str) -> dict[str, str]:
-    return {code: (label.en if lang == "en" else label.vi) for dim in STATUSES.values()
-            for code, label in dim.items()}
-
-
-def text_words(text: Any, names: dict[str, str], lang: str = "vi") -> str:
-    """An explanation as people read it: ISO dates as dd/mm/yyyy, agency ids as names,
-    snake_case status codes a rule's text quotes ("11T/2023: off_track") as their label."""
-    if text in (None, ""):
-        return ""
-    out = date_words(str(text))
-    words = _status_words(lang)
-    out = re.sub(r"\b[a-z]+(?:_[a-z]+)+\b", lambda m: words.get(m[0], m[0]), out)
-    quoted = _quoted_words(lang)  # "số liệu cho "achieved"": a one-word code in quotes
-    out = re.sub(r'"([a-z]+)"', lambda m: f'"{quoted.get(m[1], m[1])}"', out)
-    if lang != "en":  # "(tỷ lệ 0.870)": a ratio with a decimal comma, as the % beside it
-        out = re.sub(r"(tỷ lệ )(\d+)\.(\d+)", r"\1\2,\3", out)
-    for ident in sorted(names, key=len, reverse=True):
-        if "-" in ident and ident in out:
-            out = re.sub(rf"(?<![\w-]){re.escape(ident)}(?![\w-])", names[ident], out)
-    return out
-
-
 def days_overdue_on(alert: dict[str, Any], when: date) -> int | None:
     """How overdue an open overdue alert's task is on ``when`` (the page's date): from the
     deadline the alert's details give; None when they give none or the alert is closed."""
@@ -99,11 +75,6 @@ def days_overdue_on(alert: dict[str, Any], when: date) -> int | None:
 
 
 @pass_context
-def _words(context: Any, text: Any) -> str:
-    return text_words(text, context.get("names") or {}, context.get("lang") or "vi")
-
-
-@pass_context
 def _agency(context: Any, ident: Any) -> str:
     if not ident:
         return "Chưa xác định" if context.get("lang") != "en" else "Not stated"
@@ -111,6 +82,6 @@ def _agency(context: Any, ident: Any) -> str:
 
 
 def install(env: Any) -> None:
-    """The filters the templates use: ``vndate``, ``vnnum``, ``words``, ``agency``."""
-    env.filters.update(vndate=date_words, vnnum=number_words, words=_words, agency=_agency)
+    """The filters the templates use: ``vndate``, ``vnnum``, ``agency``."""
+    env.filters.update(vndate=date_words, vnnum=number_words, agency=_agency)
     env.globals["vn_date"] = vn_date

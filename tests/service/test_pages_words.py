@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, quote
 
 import pytest
 
-from service.web.wording import agency_names, date_words, number_words, text_words
+from service.web.wording import agency_names, date_words, number_words
 from tests.service.conftest import bearer
 
 STRIP = re.compile(r"<script.*?</script>|<svg.*?</svg>|<code.*?</code>", re.S)
@@ -205,11 +205,6 @@ def test_wording_helpers():
     names = agency_names([{"id": "so-a", "name": "Sở A", "succeeded_by": "so-b"},
                           {"id": "so-b", "name": "Sở B"}])
     assert names == {"so-a": "Sở B (trước đây Sở A)", "so-b": "Sở B"}
-    assert text_words("so-a chưa báo cáo (hạn 2024-07-15)", names) == \
-        "Sở B (trước đây Sở A) chưa báo cáo (hạn 15/07/2024)"
-    assert text_words("Report of 2024-06-30 by so-b", names, "en") == "Report of 30/06/2024 by Sở B"
-    assert text_words("kỳ 11T/2023: Chậm tiến độ", {}) == "kỳ 11T/2023: Chậm tiến độ"
-    assert text_words("so-ab và so-a", names) == "so-ab và Sở B (trước đây Sở A)"  # whole ids
 
 
 def test_tile_never_invents_a_share_or_a_stale_next_step():
