@@ -47,3 +47,12 @@ def test_library_packages_never_import_frameworks(package):
         if imported_roots(p) & FRAMEWORKS
     }
     assert not offenders, offenders
+
+
+def test_test_modules_have_unique_basenames():
+    # tests/ has no __init__.py: two test_x.py in different folders stop a full run at
+    # collection ("import file mismatch") although each passes alone
+    from collections import Counter
+
+    names = Counter(p.name for p in (ROOT / "tests").rglob("test_*.py"))
+    assert [n for n, c in names.items() if c > 1] == []
