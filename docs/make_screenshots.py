@@ -26,9 +26,13 @@ from service.settings import Settings
 OUT = Path(__file__).resolve().parent / "screenshots"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
-PAGES = [("board", "/"), ("indicator", "/indicators/budget_revenue"),
-         ("alerts", "/alerts?severity=high"),
-         ("trace", "/trace/grdp_growth@2024")]
+# (file name, page, whole page or only the window — the board's window shows its top; the
+# tasks-by-agency table is the board scrolled to it)
+PAGES = [("board", "/", False), ("tasks-by-agency", "/#tasks-by-agency", False),
+         ("tasks", "/tasks?status=overdue", False),
+         ("indicator", "/indicators/budget_revenue", True),
+         ("alerts", "/alerts?severity=high&state=open", True),
+         ("trace", "/trace/grdp_growth@2024", True)]
 
 
 def main() -> int:
@@ -55,11 +59,11 @@ def main() -> int:
         page.fill("input[name=password]", admin["password"])
         page.click("#login-submit")
         page.wait_for_url(f"{base}/")
-        for name, path in PAGES:
+        for name, path, whole in PAGES:
             page.goto(base + path)
             if name == "indicator":
                 page.wait_for_selector("canvas.series-chart[data-ready=true]")
-            page.screenshot(path=str(OUT / f"{name}.png"), full_page=name != "board")
+            page.screenshot(path=str(OUT / f"{name}.png"), full_page=whole)
             print(f"wrote {OUT / name}.png")
         browser.close()
     server.should_exit = True

@@ -80,6 +80,33 @@ def test_board_reads_as_an_official_reads_it(browser, live_server):
     page.context.close()
 
 
+def test_board_numbers_open_the_lists_they_count(browser, live_server):
+    page = login(browser, live_server, "viewer")
+    overdue = page.locator("#counts a[href='/tasks?status=overdue']")
+    number = int(overdue.inner_text())
+    overdue.click()
+    page.wait_for_url("**/tasks?status=overdue")
+    assert page.locator("tr.task-row").count() == number == int(
+        page.locator("#tasks-total").inner_text())
+    assert "Sở Y tế" in page.locator("tr.task-row td.agency").first.inner_text()
+    assert "(≤ 30 ngày)" in page.locator("tr.task-row td.age").first.inner_text()
+    page.go_back()
+    ageing = page.locator("#tasks-by-agency tr.agency-tasks", has_text="Sở Y tế")
+    assert ageing.locator("td").nth(3).inner_text() == "1"  # ≤ 30 ngày
+    assert page.locator("#tasks-by-agency th").nth(3).inner_text() == "≤ 30 ngày"
+    ageing.locator("td").nth(3).locator("a").click()
+    page.wait_for_url("**bucket=le_30**")
+    assert page.locator("tr.task-row").count() == 1
+    page.go_back()
+    warning = page.locator("#counts a[href*='severity=warning']")
+    number = int(warning.inner_text())
+    warning.click()
+    page.wait_for_url("**state=open**")
+    rows = page.locator("tr.alert-row")
+    assert rows.count() == number and "Đã đóng" not in page.locator("table.alerts").inner_text()
+    page.context.close()
+
+
 def test_reporter_submits_figure_and_sees_alert(browser, live_server):
     board = login(browser, live_server, "yte")
     assert "Bảng theo dõi mục tiêu" in board.locator("h1").inner_text()
