@@ -30,6 +30,8 @@ from kg.jurisdictions import jurisdiction_of
 from kg.log import Fact, default_db_path, open_log
 from kg.matching import matcher_from_facts
 from kg.wording import vn_date
+from rules.portfolio import status_label
+from rules.vocabulary import ALERT_KINDS
 from service.cli.options import AsOfOption, DbOption, JsonOption, command, emit_json, parse_as_of
 
 FileArgument = Annotated[
@@ -52,7 +54,7 @@ def _print_extraction(result: Extraction) -> None:
     typer.echo(f"{result.source}: kỳ / period {result.period or '?'}")
     typer.echo(f"Số liệu so với kế hoạch / plan facts: {len(result.observations)}")
     for o in result.observations:
-        ident = o.indicator_id or f"? ({', '.join(o.candidates) or '-'})"
+        ident = _ident(o.indicator_id, o.candidates)
         whose = f" [{o.subject}]" if o.subject else ""
         typer.echo(f"  l{o.line:<5} {o.period or '?':9} {o.value or '':>12} {o.unit or '':12} "
                    f"{o.pct_of_plan or '':>7}% {o.plan_basis_text or '':22} {ident} — "
@@ -63,20 +65,20 @@ def _print_extraction(result: Extraction) -> None:
                    f"{vn_date(c.date) or ''} {c.issuer or ''}")
     typer.echo(f"Chỉ tiêu kế hoạch / targets: {len(result.targets)}")
     for g in result.targets:
-        ident = g.indicator_id or f"? ({', '.join(g.candidates) or '-'})"
+        ident = _ident(g.indicator_id, g.candidates)
         typer.echo(f"  l{g.line:<5} {g.period or '?':9} {g.expression:>14} {g.unit or '':12} "
                    f"{ident} — {g.indicator}")
     typer.echo(f"Nhiệm vụ / tasks: {len(result.tasks)}")
     for t in result.tasks:
         owner = t.agency if t.agency_stated else f"({t.agency})"
-        typer.echo(f"  l{t.line:<5} {owner} | {t.deadline or t.condition or '-'} | "
+        typer.echo(f"  l{t.line:<5} {owner} | {vn_date(t.deadline) or t.condition or '-'} | "
                    f"{t.summary[:90]}")
     linked = {id(link.statement): link.task for link in result.links}
     typer.echo(f"Tiến độ nhiệm vụ / progress statements: {len(result.progress)} "
                f"({len(result.links)} gắn với nhiệm vụ / linked to a task)")
     for s in result.progress:
-        task = linked.get(id(s), "-")
-        typer.echo(f"  l{s.line:<5} {s.status:11} {task:24} {s.clause[:90]}")
+        task = f"[{linked[id(s)]}]" if id(s) in linked else "-"
+        typer.echo(f"  l{s.line:<5} {status_label(s.status):24} {task:28} {s.clause[:90]}")
 
 
 def _dataset_tasks(directory: Path) -> list[KnownTask]:
@@ -252,19 +254,19 @@ def _print_plan(plan: IngestPlan, alerts: list[dict[str, Any]] | None,
         typer.echo(f"Đề xuất mới / proposed new: {len(plan.proposed)}")
         for fact in plan.proposed:
             typer.echo(f"  {_KIND_WORDS.get(fact.kind, fact.kind)} {fact.payload.get('name')} "
-                       f"({fact.key}, l{fact.source.line if fact.source else '?'})")
+                       f"[{fact.key}] (l{fact.source.line if fact.source else '?'})")
     typer.echo(f"Cần xem lại (không ghi) / for review (not asserted): "
                f"{len(plan.unmatched) + len(plan.review)}")
     for o in plan.unmatched:
-        typer.echo(f"  l{o.line:<5} {o.indicator} — {o.pct_of_plan}% "
-                   f"(gợi ý / candidates: {', '.join(o.candidates) or '-'})")
+        typer.echo(f"  l{o.line:<5} {o.indicator} — {o.pct_of_plan or ''}% "
+                   f"(gợi ý / candidates: {_ident(None, o.candidates)})")
     for r in plan.review:
         typer.echo(f"  l{r.line:<5} {r.text[:70]} — {r.reason_vi}")
     if alerts is not None:
         typer.echo(f"Cảnh báo sẽ phát / alerts that would fire: {len(alerts)}")
         for a in alerts:
-            typer.echo(f"  [{a['severity']}] {a['kind']} {a['subject']['id']}: "
-                       f"{a['explanation_vi']}")
+            kind = ALERT_KINDS[a["kind"]].vi if a["kind"] in ALERT_KINDS else a["kind"]
+            typer.echo(f"  {kind}: {a['explanation_vi']} [{a['subject']['id']}]")
     if written is not None:
         typer.echo("Đã ghi / asserted: " + ", ".join(
             f"{n} mới / new ({code})" for code, n in sorted(written.items())))
@@ -276,18 +278,21 @@ _KIND_WORDS = {"observation": "số liệu", "task": "nhiệm vụ", "task_updat
 
 
 def _fact_line(fact: Fact) -> str:
+    """A fact to assert, in words; ids last in brackets as keys."""
     p, line = fact.payload, fact.source.line if fact.source else "?"
     if fact.kind == "observation":
-        return (f"{fact.key} {p['indicator']} {p['period']} {p['value'] or ''} "
-                f"{p['pct_of_plan'] or ''}% (l{line})")
+        return (f"{p.get('indicator_text') or ''} [{p['indicator']}] {p['period']} "
+                f"{p['value'] or ''} {p['pct_of_plan'] or ''}% (l{line}) [{fact.key}]")
     if fact.kind == "task_update":
-        return f"{fact.key} {p['task']} {p['status']} (l{line})"
+        return f"[{p['task']}] {status_label(p['status'])} (l{line}) [{fact.key}]"
     if fact.kind == "task":
-        return (f"{fact.key} {p['lead_agency']} | {p['deadline'] or p['condition'] or '-'} | "
-                f"{str(p['summary'])[:70]} (l{line})")
+        due = vn_date(p["deadline"]) or p["condition"] or "-"
+        return (f"{str(p['summary'])[:70]} | [{p['lead_agency']}] | {due} (l{line}) "
+                f"[{fact.key}]")
     if fact.kind == "target":
-        return f"{fact.key} {p['expression']} {p['unit'] or ''} (l{line})"
-    return f"{fact.key} {p.get('name') or p.get('number') or ''} (l{line})"
+        return (f"{p.get('indicator_text') or ''} {p['period']}: {p['expression']} "
+                f"{p['unit'] or ''} (l{line}) [{fact.key}]")
+    return f"{p.get('name') or p.get('number') or ''} (l{line}) [{fact.key}]"
 
 
 def _write(log: Any, plan: IngestPlan) -> dict[str, int]:
@@ -307,6 +312,13 @@ def _write(log: Any, plan: IngestPlan) -> dict[str, int]:
                                      submitted_by="extract")
     return {code: sum(1 for o in found if o.status != "duplicate")
             for code, found in outcomes.items()}
+
+
+def _ident(key: str | None, candidates: list[str]) -> str:
+    """A matched indicator as a bracketed key, else '?' with the candidates' keys."""
+    if key:
+        return f"[{key}]"
+    return "? " + (" ".join(f"[{c}]" for c in candidates) or "-")
 
 
 @command
