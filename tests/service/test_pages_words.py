@@ -26,6 +26,7 @@ LEAKS = {
     "snake_case code": re.compile(r"\b[a-z]+_[a-z_]+\b"),
     "agency id": re.compile(r"\b(?:so|ubnd)-[a-z-]+\b"),
     "document id": re.compile(r"\bseed-\d+\b"),
+    "doubled unit": re.compile(r"%\s*%"),  # "trên 95% % kế hoạch" (issue 17)
 }
 
 
@@ -417,6 +418,7 @@ CLI_COMMANDS: dict[str, list[str]] = {
     "ingest": ["ingest", "data/langson/sources/002_7fc097a99f4f5691.txt", "--db", "{db}",
                "--dry-run", *CLI_AS_OF],
     "report": ["report", "--period", "2024", "--db", "{db}", *CLI_AS_OF],
+    "report 2025": ["report", "--period", "2025", "--db", "{db}", "--as-of", "31/12/2025"],
     "ontology show": ["ontology", "show"],
     "agency list": ["agency", "list", "--db", "{db}"],
     "agency show": ["agency", "show", "Sở Tài chính", "--db", "{db}", *CLI_AS_OF],
