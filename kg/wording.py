@@ -77,6 +77,19 @@ def vn_date(iso: str | None) -> str | None:
     return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}"
 
 
+def plan_words(expression: Any, unit: Any) -> str:
+    """A target as people write it: its expression and unit, the "%" said once ("trên 95%"
+    with unit "% kế hoạch" → "trên 95% kế hoạch", never "trên 95% % kế hoạch")."""
+    text, unit_text = str(expression or "").strip(), str(unit or "").strip()
+    if text.endswith("%") and unit_text.startswith("%"):
+        unit_text = unit_text[1:].strip()
+    if text.endswith("trở lên") or text.endswith("trở xuống"):  # "từ 5% trở lên": unit inside
+        return text if "%" in text or not unit_text else f"{text} ({unit_text})"
+    if unit_text == "%" and not text.endswith("%"):
+        return f"{text}%"  # "trên 90%", "7 - 7,5%": the sign is written against the figure
+    return f"{text} {unit_text}".strip()
+
+
 def document_words(info: dict[str, Any], lang: str = "vi") -> str:
     """A document as an auditor names it: kind, number, date, issuer, then the title.
 

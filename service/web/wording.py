@@ -17,7 +17,7 @@ from typing import Any
 
 from jinja2 import pass_context
 
-from kg.wording import vn_date
+from kg.wording import plan_words, vn_date
 
 ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
@@ -85,3 +85,4 @@ def install(env: Any) -> None:
     """The filters the templates use: ``vndate``, ``vnnum``, ``agency``."""
     env.filters.update(vndate=date_words, vnnum=number_words, agency=_agency)
     env.globals["vn_date"] = vn_date
+    env.globals["plan_words"] = plan_words

@@ -105,3 +105,13 @@ def test_another_process_append_moves_the_pages(client, db):
         assert other.post("/api/v1/observations", json=OBS,
                           headers=bearer("tc")).status_code == 201
     assert json.loads(raw(client, "/api/v1/alerts", kind="off_track"))["count"] == 1
+
+
+def test_a_target_says_its_percent_once():
+    # issue 17: "trên 95% % kế hoạch" on the board (expression "trên 95%", unit "% kế hoạch")
+    from kg.wording import plan_words
+
+    assert plan_words("trên 95%", "% kế hoạch") == "trên 95% kế hoạch"
+    assert plan_words("7 - 7,5", "%") == "7 - 7,5%"
+    assert plan_words("từ 5% trở lên", "%") == "từ 5% trở lên"
+    assert plan_words("4.060", "ha") == "4.060 ha"
