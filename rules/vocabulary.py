@@ -11,6 +11,7 @@ import re
 import string
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from kg.notation.numbers import format_number
@@ -318,7 +319,32 @@ _SAMPLES: dict[str, Any] = {"number": 1.5, "bool": False, "string": "x"}
 def explain(template: str, event: dict[str, Any]) -> str:
     """A rule's explanation filled from a measure's fields (cách điền lời giải thích): the
     template names fields of the vocabulary; numbers are written the Vietnamese way."""
-    return _WORDS.format(template, **event)
+    pieces = _pieces(template)
+    if pieces is None:  # nested specs, attribute or index access: the general formatter
+        return _WORDS.format(template, **event)
+    out: list[str] = []
+    for literal, name, spec, conversion in pieces:
+        out.append(literal)
+        if name is None:
+            continue
+        value = event[name]
+        if conversion:
+            value = _WORDS.convert_field(value, conversion)
+        out.append(value if isinstance(value, str) and not spec
+                   else _WORDS.format_field(value, spec))
+    return "".join(out)
+
+
+@lru_cache(maxsize=4096)
+def _pieces(template: str) -> tuple[tuple[str, str | None, str, str | None], ...] | None:
+    """A template parsed once (it is filled for every measure of every write): its literal
+    text and plain ``{field:spec}`` slots; None when a slot needs the general formatter."""
+    pieces = []
+    for literal, name, spec, conversion in string.Formatter().parse(template):
+        if name is not None and (not name.isidentifier() or "{" in (spec or "")):
+            return None
+        pieces.append((literal, name, spec or "", conversion))
+    return tuple(pieces)
 
 
 def sample_event(fact: str) -> dict[str, Any]:
