@@ -80,7 +80,8 @@ def bearer(username: str) -> dict[str, str]:
     role, agency = USERS[username]
     from service.store import User
 
-    token, _ = issue_token(User(username, role, agency, False), SECRET, 10)
+    # a day: modules build their headers at import, and the suite runs longer than minutes
+    token, _ = issue_token(User(username, role, agency, False), SECRET, 24 * 60)
     return {"Authorization": f"Bearer {token}"}
 
 
