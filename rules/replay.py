@@ -13,56 +13,30 @@ back to the log (kinds ``alert`` / ``status_change``), so a second replay adds n
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
-from kg.log import Fact, StoredFact
-from rules.duties import (
-    report_deadlines,
-    report_measures,
-    reported_verdict_checks,
-    task_measures,
-    task_scale,
-)
+from kg.log import Fact
 from rules.engine import Engine, Firing
-from rules.filters import alert_concerns
 from rules.outcomes import Alert, StatusChange, Subject
-from rules.snapshot import (
-    Snapshot,
-    as_date,
-    document_dates,
-    source_of,
-    visible_from,
+from rules.results import (
+    STATUS_PRECEDENCE,
+    ReplayResult,
+    closed_alerts,
+    current_dimension,
+    filter_alerts,
+    latest_versions,
+    status_rows,
 )
-from rules.subjects import (
-    Measure,
-    level_measures,
-    pace_measures,
-    pct_checks,
-    progress_measures,
-    verdict_checks,
-    verdict_measures,
-)
-from rules.vocabulary import FACTS, STATUSES, explain
+from rules.snapshot import source_of
+from rules.subjects import Measure
+from rules.vocabulary import FACTS, explain
 
-
-@dataclass
-class ReplayResult:
-    """What a replay produced: outcomes in time order and the final status per subject."""
-
-    outcomes: list[Alert | StatusChange] = field(default_factory=list)
-    statuses: dict[str, dict[str, Any]] = field(default_factory=dict)
-    appended: int = 0
-
-    @property
-    def alerts(self) -> list[Alert]:
-        """The alerts as raised (and persisted); ``closed_alerts`` marks the superseded ones."""
-        return [o for o in self.outcomes if isinstance(o, Alert)]
-
-    @property
-    def changes(self) -> list[StatusChange]:
-        return [o for o in self.outcomes if isinstance(o, StatusChange)]
+__all__ = [  # the views callers import from here (defined in rules.results)
+    "ReplayResult", "alerts", "closed_alerts", "current_dimension", "current_statuses",
+    "filter_alerts", "replay", "status_rows", "summarize",
+]
 
 
 @dataclass
@@ -75,36 +49,6 @@ class EngineState:
     names: dict[str, str] = field(default_factory=dict)
     agency_of: dict[str, str | None] = field(default_factory=dict)
     result: ReplayResult = field(default_factory=ReplayResult)
-
-
-def task_dates(fact: StoredFact) -> list[date]:
-    """The deadline threshold dates of a task fact (none without a deadline): the days around
-    its deadline on which its judgement can change (``TaskScale.offsets``, from tasks.yaml)."""
-    deadline = as_date(fact.payload.get("deadline")) if fact.kind == "task" else None
-    return [deadline + timedelta(days=d) for d in task_scale().offsets] if deadline else []
-
-
-def evaluation_dates(facts: list[StoredFact], as_of: date, calendar: dict[str, Any]) -> list[date]:
-    """Every date on which the answer can change, up to ``as_of``."""
-    doc_dates = document_dates(facts)
-    dates = {as_of}
-    for fact in facts:
-        when = visible_from(fact, doc_dates)
-        if when:
-            dates.add(when)
-        dates.update(task_dates(fact))
-    years = sorted({d.year for d in dates})
-    dates.update(due + timedelta(days=1) for _r, _c, _m, due in report_deadlines(calendar, years))
-    return sorted(d for d in dates if d <= as_of)
-
-
-def build_measures(snap: Snapshot, calendar: dict[str, Any],
-                   years: list[int] | None = None) -> list[Measure]:
-    """Every measure of a snapshot (``years``: the reporting cycles, see ``report_measures``)."""
-    return (verdict_measures(snap) + verdict_checks(snap) + pace_measures(snap)
-            + level_measures(snap) + progress_measures(snap) + pct_checks(snap)
-            + task_measures(snap) + report_measures(snap, calendar, years)
-            + reported_verdict_checks(snap))
 
 
 def _explain(template: str, event: dict[str, Any]) -> str:
@@ -143,20 +87,6 @@ def _alert(firing: Firing, measure: Measure, when: date) -> Alert:
         sources=_sources(measure), chain=measure.chain,
         status=rule.then.get("status"), details={**measure.details, "bucket": bucket},
     )
-
-
-STATUS_PRECEDENCE = ("verdict", "task", "level", "pace", "progress")
-"""Which dimension's status is a subject's one current status (thứ tự ưu tiên trạng thái): the
-verdict on a whole-period figure or estimate (latest evidence: the period's end) replaces the
-level or pace of a part of the period; a level and a pace never meet on one target (a target is
-judged by its measure kind); the multi-year progress comes last. The others stay in the entry
-marked ``superseded_by`` (and in the history of status changes)."""
-
-
-def current_dimension(entry: dict[str, Any]) -> str | None:
-    """The dimension holding the subject's current status (``STATUS_PRECEDENCE``)."""
-    return next((d for d in STATUS_PRECEDENCE if isinstance(entry.get(d), dict)
-                 and entry[d].get("status")), None)
 
 
 def _supersede(entry: dict[str, Any]) -> list[dict[str, Any]]:
@@ -239,11 +169,6 @@ def judge(engine: Engine, state: EngineState, measures: list[Measure], when: dat
         _apply(state, firing, measures[int(firing.measure["id"][1:])], when)
 
 
-def parents(snap: Snapshot) -> dict[str, str | None]:
-    """Agency → its parent agency (the supervisor an escalation names)."""
-    return {a.key: a.payload.get("parent") for a in snap.all("agency")}
-
-
 def persist_outcomes(log: Any, outcomes: list[Alert | StatusChange]) -> int:
     """Append outcomes to the log (kinds ``alert`` / ``status_change``); returns how many were
     new (a replayed outcome is a duplicate: same key, same content)."""
@@ -252,13 +177,6 @@ def persist_outcomes(log: Any, outcomes: list[Alert | StatusChange]) -> int:
     if not facts:
         return 0
     return sum(1 for r in log.append(facts, submitted_by="rules") if r.status != "duplicate")
-
-
-def latest_versions(outcomes: list[Alert | StatusChange]) -> list[Alert | StatusChange]:
-    """One outcome per id, its latest version, where that version was produced (an overdue
-    alert is renewed when its task moves to the next age bucket)."""
-    last = {o.id: i for i, o in enumerate(outcomes)}
-    return [o for i, o in enumerate(outcomes) if last[o.id] == i]
 
 
 def replay(log: Any, as_of: date | None = None, persist: bool = True,
@@ -290,68 +208,6 @@ def _result_of(source: Any, as_of: date | None) -> ReplayResult:
     return replay(source, as_of, persist=False)
 
 
-def _status_label(dimension: str | None, status: str | None) -> dict[str, str] | None:
-    """The status as its own dimension names it ("Mức hiện tại chưa đạt mục tiêu" for a level
-    at risk, "Có nguy cơ chậm" for a pace): one code, several dimensions."""
-    label = STATUSES.get(dimension or "", {}).get(status or "")
-    return {"vi": label.vi, "en": label.en} if label else None
-
-
-def status_rows(statuses: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """One row per target and task from a result's statuses (see ``current_statuses``): ONE
-    current status (``status``, of ``dimension``, by ``STATUS_PRECEDENCE``), its explanation,
-    the verdict when there is one, and the statuses it superseded."""
-    rows = []
-    for subject_id, entry in sorted(statuses.items()):
-        dimension = current_dimension(entry)
-        main = entry[dimension] if dimension else {}
-        verdict = entry.get("verdict") or {}
-        rows.append({
-            "id": subject_id, "kind": entry["kind"], "name": entry["name"],
-            "period": main.get("period") or verdict.get("period"),
-            "status": main.get("status"), "dimension": dimension,
-            "status_label": _status_label(dimension, main.get("status")),
-            "verdict": verdict.get("status"),
-            "expected": verdict.get("expected"), "agency": entry["agency"],
-            "explanation": main.get("explanation_vi"),
-            "explanation_en": main.get("explanation_en"),
-            "superseded": [{"dimension": d, "status": entry[d]["status"],
-                            "period": entry[d].get("period")}
-                           for d in STATUS_PRECEDENCE if d != dimension
-                           and isinstance(entry.get(d), dict) and entry[d].get("status")],
-        })
-    return rows
-
-
-def superseding(alert: Alert, statuses: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
-    """What closed an alert: an alert that set a status is open only while that status (same
-    rule, period and status) is its subject's current one; otherwise the current status that
-    superseded it. Alerts without a status (missing reports, discrepancies, data quality,
-    escalations) stay open (None)."""
-    if not alert.status:
-        return None
-    entry = statuses.get(alert.subject.id) or {}
-    dimension = current_dimension(entry)
-    now = entry.get(dimension) if dimension else None
-    if now is None or (now["status"] == alert.status and now["rule"] == alert.rule["id"]
-                       and (now.get("period") or None) == alert.period):
-        return None
-    return {"dimension": dimension, "status": now["status"], "period": now.get("period"),
-            "rule": now["rule"]}
-
-
-def _closed(alert: Alert, statuses: dict[str, dict[str, Any]]) -> Alert:
-    by = superseding(alert, statuses)
-    return alert if by == alert.superseded_by else replace(alert, superseded_by=by)
-
-
-def closed_alerts(result: ReplayResult) -> list[Alert]:
-    """A result's alerts as shown to people: each marked ``superseded_by`` (closed, no longer
-    an open alert) when the status it set is no longer its subject's current status. The log
-    keeps them as raised."""
-    return [_closed(a, result.statuses) for a in result.alerts]
-
-
 def current_statuses(source: Any, as_of: date | None = None) -> list[dict[str, Any]]:
     """One row per target and task: status, verdict, agency, explanation, as of a date.
     ``source``: a fact log (replayed), a ``ReplayResult`` or a ``RuleSession`` (as they are)."""
@@ -364,12 +220,6 @@ def alerts(source: Any, as_of: date | None = None, agency: str | None = None,
     ``source``: a fact log (replayed), a ``ReplayResult`` or a ``RuleSession``."""
     rows = [a.to_dict() for a in closed_alerts(_result_of(source, as_of))]
     return filter_alerts(rows, agency, kind)
-
-
-def filter_alerts(rows: list[dict[str, Any]], agency: str | None = None,
-                  kind: str | None = None) -> list[dict[str, Any]]:
-    return [a for a in rows if (agency is None or alert_concerns(a, agency))
-            and (kind is None or a["kind"] == kind)]
 
 
 def summarize(outcomes: list[Alert | StatusChange]) -> dict[str, dict[str, int]]:

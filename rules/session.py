@@ -41,18 +41,8 @@ from rules.duties import lagging_measures, opens_reporting_year, report_deadline
 from rules.engine import Engine, get_engine
 from rules.loader import load_calendar
 from rules.outcomes import Alert, StatusChange
-from rules.replay import (
-    EngineState,
-    ReplayResult,
-    build_measures,
-    closed_alerts,
-    evaluation_dates,
-    filter_alerts,
-    judge,
-    parents,
-    status_rows,
-    task_dates,
-)
+from rules.replay import EngineState, judge
+from rules.results import ReplayResult, closed_alerts, filter_alerts, status_rows
 from rules.snapshot import (
     RULE_OUTPUT_KINDS,
     Snapshot,
@@ -60,6 +50,7 @@ from rules.snapshot import (
     take_snapshot,
     visible_from,
 )
+from rules.steps import build_measures, evaluation_dates, parents, task_dates
 from rules.subjects import Measure, _period
 from rules.units import FactKey, Units, unit_ids
 from rules.vocabulary import FACTS
