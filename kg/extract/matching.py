@@ -132,9 +132,3 @@ def load_indicator_rows(directory: str | Path) -> list[dict[str, Any]]:
                 ) from None
             rows.extend(r for r in data if isinstance(r, dict))
     return rows
-
-
-def matcher_from_log(log: Any) -> IndicatorMatcher:
-    """A matcher over the indicators currently in a fact log."""
-    return IndicatorMatcher.from_rows(
-        {"id": f.key, **f.payload} for f in log.current("indicator"))

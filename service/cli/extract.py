@@ -24,7 +24,7 @@ from kg.extract import (
 )
 from kg.extract.ingest import IngestContext, IngestPlan, Known, plan_ingest
 from kg.extract.jurisdiction import HEADER_PIECES, agency_jurisdiction, read_jurisdiction
-from kg.extract.matching import IndicatorMatcher, load_indicator_rows, matcher_from_log
+from kg.extract.matching import IndicatorMatcher, load_indicator_rows
 from kg.extract.progress import KnownTask, known_tasks, link_extraction
 from kg.jurisdictions import jurisdiction_of
 from kg.log import Fact, default_db_path, open_log
@@ -110,13 +110,6 @@ def extract(file: FileArgument, as_json: JsonOption = False,
         _print_extraction(result)
 
 
-def _matcher(log: Any, indicators: Path | None) -> IndicatorMatcher:
-    if indicators is not None:
-        return load_indicator_matcher(indicators)
-    matcher = matcher_from_log(log)
-    return matcher if matcher.names else load_indicator_matcher(DEFAULT_DATASET)
-
-
 def _catalogue(indicators: Path | None) -> dict[str, dict[str, Any]]:
     """The indicator definitions a document may name beyond the log's: ``--indicators`` or
     the shipped list (data/langson's catalogue of common socio-economic indicators)."""
@@ -124,21 +117,23 @@ def _catalogue(indicators: Path | None) -> dict[str, dict[str, Any]]:
     return {str(r["id"]): r for r in rows if r.get("id")}
 
 
-def _ingest_matcher(log: Any, indicators: Path | None) -> IndicatorMatcher:
+def _ingest_matcher(log: Any, catalogue: dict[str, dict[str, Any]]) -> IndicatorMatcher:
     """The log's indicators, then the catalogue's for names the log does not define."""
     own = [{"id": f.key, **f.payload} for f in log.current("indicator")]
     known = {row["id"] for row in own}
-    extra = [row for key, row in _catalogue(indicators).items() if key not in known]
+    extra = [row for key, row in catalogue.items() if key not in known]
     return IndicatorMatcher.from_rows([*own, *extra])
 
 
 @dataclass
 class _Read:
-    """A document read for ingest: its extraction, header lines and jurisdiction."""
+    """A document read for ingest: its extraction, header lines, jurisdiction and the
+    indicator catalogue it was matched against (read once: the plan proposes from it too)."""
 
     extraction: Extraction
     header: list[tuple[int, str]]
     reading: Any
+    catalogue: dict[str, dict[str, Any]]
 
 
 def _read(file: Path, log: Any, indicators: Path | None) -> _Read:
@@ -146,12 +141,13 @@ def _read(file: Path, log: Any, indicators: Path | None) -> _Read:
     document it is."""
     text = read_document(file)
     lines = logical_lines(text)
-    result = extract_lines(lines, source=file.name, matcher=_ingest_matcher(log, indicators),
+    catalogue = _catalogue(indicators)
+    result = extract_lines(lines, source=file.name, matcher=_ingest_matcher(log, catalogue),
                            text=text)
     link_extraction(result, _log_tasks(log))
     header = [(line.first_line, line.text) for line in lines
               if line.first_line <= HEADER_PIECES]
-    return _Read(result, header, read_jurisdiction(lines))
+    return _Read(result, header, read_jurisdiction(lines), catalogue)
 
 
 def _known(path: Path, scope: str | None) -> Any:
@@ -170,7 +166,7 @@ def _known(path: Path, scope: str | None) -> Any:
 
 
 def _plan(read: _Read, path: Path, scope: str | None, create_missing: bool,
-          route: bool, indicators: Path | None) -> IngestPlan:
+          route: bool) -> IngestPlan:
     reading = read.reading
     evidence = ({"line": reading.line, "quote": reading.quote}
                 if reading is not None and reading.code else None)
@@ -178,7 +174,7 @@ def _plan(read: _Read, path: Path, scope: str | None, create_missing: bool,
         scope=scope, known=_known(path, scope),
         issuer=reading.code if reading is not None else None, issuer_evidence=evidence,
         agency_jurisdiction=agency_jurisdiction, create_missing=create_missing, route=route,
-        kind_of=_kind_of, catalogue=_catalogue(indicators))
+        kind_of=_kind_of, catalogue=read.catalogue)
     return plan_ingest(read.extraction, ctx, read.header)
 
 
@@ -226,7 +222,7 @@ def _dry_run(file: Path, db: Path, indicators: Path | None, as_of: date | None,
             shutil.copyfile(db, copy)
         with open_log(copy) as log:
             plan = _plan(_read(file, log, indicators), copy, log.jurisdiction,
-                         create_missing, route, indicators)
+                         create_missing, route)
             before = {a.id for a in replay(log, as_of=as_of, persist=False).alerts}
             log.append(plan.facts, submitted_by="extract-preview")
             after = replay(log, as_of=as_of, persist=False).alerts
@@ -355,7 +351,7 @@ def ingest(
     else:
         with open_log(path) as log:
             plan = _plan(_read(file, log, indicators), path, log.jurisdiction,
-                         create_missing, route, indicators)
+                         create_missing, route)
             if not route:
                 _refuse_foreign(plan)
             written = _write(log, plan)
