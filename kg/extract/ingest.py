@@ -165,6 +165,26 @@ class IngestContext:
     met in the document and missing from the jurisdiction is proposed from it."""
 
 
+_ELSEWHERE_WORDS: dict[str, tuple[str, str]] = {
+    "observation": ("số liệu", "a figure"), "task": ("nhiệm vụ", "a task"),
+    "target": ("chỉ tiêu", "a target"), "task_update": ("cập nhật nhiệm vụ", "a task update"),
+    "indicator": ("chỉ tiêu (danh mục)", "an indicator"), "agency": ("cơ quan", "an agency"),
+    "document": ("văn bản", "a document"),
+}
+"""What a fact left out as another jurisdiction's is called in the review (vi, en)."""
+
+
+def _elsewhere(kind: str, line: int, text: str, where: str) -> Review:
+    """The review of a fact of another jurisdiction (địa bàn khác), left out: filed there
+    only with ``--route``. Tasks and targets are checked before their agencies and
+    indicators are looked up, so nothing is ever proposed in a jurisdiction not asked for."""
+    vi, en = _ELSEWHERE_WORDS[kind]
+    return Review(kind, line, text,
+                  f"{vi} của địa bàn khác ({where}); dùng --route để ghi vào đó",
+                  f"{en} of another jurisdiction ({where}); use --route to file it there",
+                  where)
+
+
 # ---------------------------------------------------------------- observations
 
 
@@ -333,11 +353,7 @@ def _tasks(extraction: Extraction, ctx: IngestContext, plan: IngestPlan, stem: s
                 f"cannot tell whose jurisdiction the lead '{task.agency}' is in"))
             continue
         if where != ctx.scope and not ctx.route:
-            plan.review.append(Review(
-                "task", task.line, task.summary,
-                f"nhiệm vụ của địa bàn khác ({where}); dùng --route để ghi vào đó",
-                f"a task of another jurisdiction ({where}); use --route to file it there",
-                where))
+            plan.review.append(_elsewhere("task", task.line, task.summary, where))
             continue
         known = ctx.known(where)
         lead_name = task.agency or ""
@@ -442,11 +458,7 @@ def _targets(extraction: Extraction, ctx: IngestContext, plan: IngestPlan,
                                       "a target without its year or period", where))
             continue
         if where != ctx.scope and not ctx.route:
-            plan.review.append(Review(
-                "target", target.line, target.quote,
-                f"chỉ tiêu của địa bàn khác ({where}); dùng --route để ghi vào đó",
-                f"a target of another jurisdiction ({where}); use --route to file it there",
-                where))
+            plan.review.append(_elsewhere("target", target.line, target.quote, where))
             continue
         known = ctx.known(where)
         try:
@@ -559,12 +571,9 @@ def plan_ingest(extraction: Extraction, ctx: IngestContext | None = None,
     if not ctx.route:
         for code in [c for c in plan.routed if c != ctx.scope]:
             for fact in plan.routed.pop(code):
-                plan.review.append(Review(
+                plan.review.append(_elsewhere(
                     fact.kind, fact.source.line if fact.source and fact.source.line else 0,
-                    str(fact.payload.get("indicator_text") or fact.key),
-                    f"thuộc địa bàn khác ({code}); dùng --route để ghi vào đó",
-                    f"belongs to another jurisdiction ({code}); use --route to file it there",
-                    code))
+                    str(fact.payload.get("indicator_text") or fact.key), code))
     return plan
 
 
