@@ -23,6 +23,7 @@ from service.app import create_app
 from service.security import hash_password, issue_token
 from service.settings import Settings
 from service.store import ServiceStore
+from tests.kg.test_log_jurisdiction import dong_nai_facts
 
 MINI = Path(__file__).parent / "data" / "mini"
 AS_OF = date(2024, 10, 15)
@@ -60,6 +61,17 @@ def db(seeded_db: Path, tmp_path: Path) -> Path:
     copy = tmp_path / "kehoach.db"
     shutil.copy(seeded_db, copy)
     return copy
+
+
+@pytest.fixture
+def both(tmp_path: Path, langson_db: Path) -> Path:
+    """data/langson (lang-son, the default) with Đồng Nai's facts under the same keys: two
+    jurisdictions in one database, for the tests that one never shows the other's."""
+    path = tmp_path / "both.db"
+    shutil.copy(langson_db, path)
+    with open_log(path, jurisdiction="dong-nai") as log:
+        log.append(dong_nai_facts())
+    return path
 
 
 @pytest.fixture

@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from kg.log import open_log
 from service.app import create_app
 from service.settings import Settings
-from tests.kg.test_log_jurisdiction import dong_nai_facts
 from tests.service.conftest import SECRET
-
-
-@pytest.fixture
-def both(tmp_path: Path, langson_db: Path) -> Path:
-    path = tmp_path / "both.db"
-    shutil.copy(langson_db, path)
-    with open_log(path, jurisdiction="dong-nai") as log:
-        log.append(dong_nai_facts())
-    return path
 
 
 @pytest.mark.parametrize(("code", "shown", "not_shown"), [

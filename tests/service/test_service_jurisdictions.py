@@ -4,7 +4,6 @@ jurisdictions``) and the API (``GET /api/v1/jurisdictions``, a service confined 
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -23,16 +22,6 @@ from tests.service.conftest import PASSWORD, SECRET, bearer
 
 runner = CliRunner()
 ALERTS = ["alerts", "--as-of", "2024-12-31", "--json"]
-
-
-@pytest.fixture
-def both(tmp_path: Path, langson_db: Path) -> Path:
-    """data/langson (lang-son, the default) with Đồng Nai's facts under the same keys."""
-    path = tmp_path / "both.db"
-    shutil.copy(langson_db, path)
-    with open_log(path, jurisdiction="dong-nai") as log:
-        log.append(dong_nai_facts())
-    return path
 
 
 def cli(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
