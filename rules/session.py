@@ -39,9 +39,9 @@ from typing import Any
 from kg.log import StoredFact
 from rules.duties import lagging_measures, opens_reporting_year, report_deadlines
 from rules.engine import Engine, get_engine
+from rules.judge import EngineState, judge
 from rules.loader import load_calendar
 from rules.outcomes import Alert, StatusChange
-from rules.replay import EngineState, judge
 from rules.results import ReplayResult, closed_alerts, filter_alerts, status_rows
 from rules.snapshot import (
     RULE_OUTPUT_KINDS,
