@@ -1,8 +1,11 @@
 """The fact log: the system of record (sổ dữ kiện), append-only.
 
 Everything the graph, the rules engine and the service know is derived from it and can be
-rebuilt by replay. The embedded default is one SQLite file; callers only see ``FactLog``, so
-a PostgreSQL backend can be added behind ``open_log`` without touching them.
+rebuilt by replay. The embedded default is one SQLite file (one office); a ``postgresql://``
+URL instead of a path — ``--db``, ``$KEHOACH_DB`` — puts it on a PostgreSQL server (a
+ministry, the nation). Callers only see ``FactLog``: both backends share the log's code
+(``kg.log.base``) and pass the same test suite; only connecting, locking and the schema
+differ (``kg.log.sqlite``, ``kg.log.postgres``).
 
 One database holds several jurisdictions (provinces, ministries, the nation); a handle is
 confined to one of them (``kg.log.scope`` says which): a fact's identity is (jurisdiction,
@@ -16,6 +19,8 @@ from pathlib import Path
 from typing import Protocol
 
 from kg.errors import LogError
+from kg.log.base import BaseFactLog
+from kg.log.db import Database, is_url, redacted
 from kg.log.model import FACT_KINDS, AppendOutcome, Fact, Source, StoredFact
 from kg.log.scope import (
     ENV_JURISDICTION,
@@ -34,6 +39,8 @@ __all__ = [
     "ENV_JURISDICTION",
     "FACT_KINDS",
     "AppendOutcome",
+    "BaseFactLog",
+    "Database",
     "Fact",
     "FactLog",
     "Source",
@@ -42,6 +49,7 @@ __all__ = [
     "check_code",
     "chosen_jurisdiction",
     "default_db_path",
+    "is_url",
     "jurisdiction_chosen",
     "jurisdiction_rows",
     "known_code",
@@ -73,38 +81,66 @@ class FactLog(Protocol):
     def history(self, kind: str, key: str) -> list[StoredFact]: ...
     def counts(self) -> dict[str, int]: ...
     def last_seq(self) -> int: ...
+    @property
+    def database(self) -> Database: ...
     def close(self) -> None: ...
 
 
-def default_db_path() -> Path:
-    """``$KEHOACH_DB``, else ``$XDG_DATA_HOME/kehoach/kehoach.db`` (~/.local/share/...)."""
-    if os.environ.get(ENV_VAR):
-        return Path(os.environ[ENV_VAR]).expanduser()
+def default_db_path() -> Path | str:
+    """``$KEHOACH_DB`` — a file path, or a ``postgresql://`` URL returned as it is — else
+    ``$XDG_DATA_HOME/kehoach/kehoach.db`` (~/.local/share/...)."""
+    chosen = os.environ.get(ENV_VAR, "").strip()
+    if chosen:
+        return chosen if is_url(chosen) else Path(chosen).expanduser()
     base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
     return base / "kehoach" / "kehoach.db"
 
 
-def open_log(path: str | Path | None = None, jurisdiction: str | None = None) -> SqliteFactLog:
-    """Open (creating and migrating if needed) the fact log at ``path`` or the default place,
-    confined to ``jurisdiction`` (None: the command's choice, ``$KEHOACH_JURISDICTION``, the
-    database's default, in that order)."""
-    return SqliteFactLog(Path(path).expanduser() if path else default_db_path(),
-                         jurisdiction=jurisdiction)
+def _where(target: str | Path | None) -> Path | str:
+    """The database ``target`` names: a PostgreSQL URL (kept as text), else a file path."""
+    if not target:
+        return default_db_path()
+    if is_url(target):
+        return str(target).strip()
+    text = str(target)
+    if text.lower().startswith(("postgresql:/", "postgres:/")):
+        # a URL that went through Path() lost a slash: refuse it rather than make a file
+        raise LogError(f"Địa chỉ cơ sở dữ liệu '{text}' bị hỏng; hãy viết đủ "
+                       "'postgresql://người-dùng@máy/tên-csdl'",
+                       f"The database URL '{text}' is malformed; write it in full, "
+                       "'postgresql://user@host/dbname'",
+                       code="bad_database_url", text=text)
+    return Path(target).expanduser()
+
+
+def open_log(path: str | Path | None = None, jurisdiction: str | None = None) -> BaseFactLog:
+    """Open (creating and migrating if needed) the fact log at ``path`` — a SQLite file, or a
+    ``postgresql://`` URL — or the default place (``default_db_path``), confined to
+    ``jurisdiction`` (None: the command's choice, ``$KEHOACH_JURISDICTION``, the database's
+    default, in that order)."""
+    where = _where(path)
+    if isinstance(where, str):
+        from kg.log.postgres import PostgresFactLog
+
+        return PostgresFactLog(where, jurisdiction=jurisdiction)
+    return SqliteFactLog(where, jurisdiction=jurisdiction)
 
 
 def open_existing_log(path: str | Path | None = None,
-                      jurisdiction: str | None = None) -> SqliteFactLog:
+                      jurisdiction: str | None = None) -> BaseFactLog:
     """Open the fact log at ``path`` (or the default place) for a command that only reads,
-    confined like ``open_log``: a missing file is an error (``no_database``) and nothing is
-    created; a jurisdiction chosen explicitly that the database neither holds nor has as
-    default is an error too (``unknown_jurisdiction``, naming the ones it holds)."""
-    where = Path(path).expanduser() if path else default_db_path()
-    if not where.is_file():
-        raise LogError(f"Không có cơ sở dữ liệu '{where}'; hãy chạy 'kehoach init' và "
+    confined like ``open_log``: a missing file — or a PostgreSQL database without a fact log —
+    is an error (``no_database``) and nothing is created; a jurisdiction chosen explicitly that
+    the database neither holds nor has as default is an error too (``unknown_jurisdiction``,
+    naming the ones it holds)."""
+    where = _where(path)
+    shown = redacted(where) if isinstance(where, str) else str(where)
+    if not _log_exists(where):
+        raise LogError(f"Không có cơ sở dữ liệu '{shown}'; hãy chạy 'kehoach init' và "
                        "'kehoach load' trước",
-                       f"No database at '{where}'; run 'kehoach init' and 'kehoach load' first",
-                       code="no_database", text=str(where))
-    log = SqliteFactLog(where, jurisdiction=jurisdiction)
+                       f"No database at '{shown}'; run 'kehoach init' and 'kehoach load' first",
+                       code="no_database", text=shown)
+    log = open_log(where, jurisdiction=jurisdiction)
     asked = log.asked_jurisdiction
     if asked and asked != log.default_jurisdiction():
         present = log.jurisdictions()
@@ -112,9 +148,19 @@ def open_existing_log(path: str | Path | None = None,
             log.close()
             known = ", ".join(code or "''" for code in present) or "-"
             raise LogError(
-                f"Cơ sở dữ liệu '{where}' không có dữ kiện nào của địa bàn '{asked}' "
+                f"Cơ sở dữ liệu '{shown}' không có dữ kiện nào của địa bàn '{asked}' "
                 f"(có: {known})",
-                f"The database '{where}' holds no facts of jurisdiction '{asked}' "
+                f"The database '{shown}' holds no facts of jurisdiction '{asked}' "
                 f"(it holds: {known})",
                 code="unknown_jurisdiction", text=asked)
     return log
+
+
+def _log_exists(where: Path | str) -> bool:
+    """Whether a fact log is there, looked at without creating anything."""
+    if isinstance(where, Path):
+        return where.is_file()
+    from kg.log.db import connect
+
+    with connect(where) as db:
+        return db.has_table("facts")

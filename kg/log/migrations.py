@@ -1,15 +1,22 @@
-"""Named, ordered, transactional schema migrations of the SQLite fact log.
+"""Named, ordered, transactional schema migrations, recorded in a ledger table — the runner
+shared by every backend and every store kept in the log's database (the service's tables, the
+rules' outcomes), and the SQLite fact log's own migrations (PostgreSQL's are in
+``kg.log.postgres``).
 
-Each migration runs once, inside a transaction, and is recorded in ``_migrations``. Add new
-ones at the end; never edit an applied one.
+Each migration runs once, inside a write transaction, and is recorded in its ledger
+(``_migrations`` for the log). Add new ones at the end; never edit an applied one.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
 
-Migration = tuple[str, Callable[[sqlite3.Connection], None]]
+from kg.log.db import Database
+
+Migration = tuple[str, Callable[[Any], None]]  # the step gets the driver's connection (db.raw)
 
 
 def _create_facts(conn: sqlite3.Connection) -> None:
@@ -123,12 +130,16 @@ MIGRATIONS: list[Migration] = [
 ]
 
 
-def applied(conn: sqlite3.Connection, ledger: str = "_migrations") -> list[str]:
+def applied(conn: sqlite3.Connection | Database, ledger: str = "_migrations") -> list[str]:
+    """The names of the migrations recorded in ``ledger``, in the order they ran (the ledger
+    is created if missing)."""
+    db = _database(conn)
     _check_ledger(ledger)
-    conn.execute(
-        f"CREATE TABLE IF NOT EXISTS {ledger} (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
-    )
-    return [row[0] for row in conn.execute(f"SELECT name FROM {ledger} ORDER BY rowid")]
+    with db.write([f"ledger:{ledger}"]):
+        db.execute(f"CREATE TABLE IF NOT EXISTS {ledger} "
+                   "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    order = "rowid" if db.dialect == "sqlite" else "applied_at, name"
+    return [row[0] for row in db.execute(f"SELECT name FROM {ledger} ORDER BY {order}")]
 
 
 def _check_ledger(ledger: str) -> None:
@@ -137,30 +148,38 @@ def _check_ledger(ledger: str) -> None:
         raise ValueError(f"bad migration ledger name {ledger!r}")
 
 
+def _database(conn: sqlite3.Connection | Database) -> Database:
+    """A ``Database`` for ``conn`` (a raw sqlite3 connection in autocommit mode is wrapped)."""
+    if isinstance(conn, Database):
+        return conn
+    from kg.log.sqlite import SqliteDatabase
+
+    return SqliteDatabase.wrap(conn)
+
+
 def migrate(
-    conn: sqlite3.Connection,
+    conn: sqlite3.Connection | Database,
     migrations: list[Migration] | None = None,
     ledger: str = "_migrations",
 ) -> list[str]:
-    """Apply pending ``migrations`` (default: the fact log's) in order, recording each in the
-    ``ledger`` table; return the names applied now. Other stores in the same file (the
-    service's users and audit) pass their own list and ledger."""
-    done = set(applied(conn, ledger))
+    """Apply pending ``migrations`` (default: the SQLite fact log's) in order, recording each
+    in the ``ledger`` table; return the names applied now. Other stores in the same database
+    (the service's users and audit, the rules' outcomes) pass their own list and ledger.
+
+    Each migration is one write transaction, DDL included (both backends roll DDL back), that
+    excludes other writers of the same ledger; the ledger is read again inside it, so two
+    processes opening a new database at once apply each migration once."""
+    db = _database(conn)
+    done = set(applied(db, ledger))
     ran = []
     for name, step in migrations if migrations is not None else MIGRATIONS:
         if name in done:
             continue
-        # One transaction per migration; DDL included (the connection is in autocommit mode,
-        # so BEGIN/COMMIT are ours, not the sqlite3 module's implicit ones).
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            step(conn)
-            conn.execute(
-                f"INSERT INTO {ledger} (name, applied_at) VALUES (?, datetime('now'))", (name,)
-            )
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+        with db.write([f"ledger:{ledger}"]):
+            if db.execute(f"SELECT 1 FROM {ledger} WHERE name = ?", (name,)):
+                continue  # another process applied it meanwhile
+            step(db.raw)
+            db.execute(f"INSERT INTO {ledger} (name, applied_at) VALUES (?, ?)",
+                       (name, datetime.now(UTC).isoformat(timespec="microseconds")))
         ran.append(name)
     return ran

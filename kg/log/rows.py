@@ -1,14 +1,10 @@
-"""Rows of the SQLite fact log: the columns read, a row as a ``StoredFact``, the checks of a
-fact before it is written, locked reads, and what a busy database becomes (``LogError``); and a
-handle's scope (``Scope``: which jurisdiction's rows it sees)."""
+"""Rows of the fact log, on every backend: the columns read, a row as a ``StoredFact``, the
+checks of a fact before it is written, and a handle's scope (``Scope``: which jurisdiction's
+rows it sees)."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -46,33 +42,6 @@ def scope_of(code: str, default: str | None) -> Scope:
     return Scope(code, rows, settled=default is not None)
 
 
-def fetch_all(conn: sqlite3.Connection, lock: threading.Lock, sql: str,
-              args: Sequence[object] = ()) -> list[tuple]:
-    """Run a read under the writer's lock and fetch every row. A connection shared by a
-    server's threads must not keep a half-read cursor (an open read snapshot): it made a
-    concurrent ``BEGIN IMMEDIATE`` or INSERT fail with "database is locked"."""
-    with lock:
-        cursor = conn.execute(sql, args)
-        try:
-            return cursor.fetchall()
-        finally:
-            cursor.close()
-
-
-@contextmanager
-def busy_is_log_error() -> Iterator[None]:
-    """Another process holding the write lock past busy_timeout (or a full disk) is a clear,
-    retryable error, not a crash: nothing of the batch was written."""
-    try:
-        yield
-    except sqlite3.OperationalError as err:
-        raise LogError(
-            f"Sổ dữ kiện đang bận hoặc không ghi được ({err}); chưa ghi gì, hãy thử lại",
-            f"The fact log is busy or cannot be written ({err}); nothing was written, retry",
-            code="log_busy",
-        ) from err
-
-
 def check_fact(fact: Fact) -> None:
     if fact.kind not in FACT_KINDS:
         raise LogError(
@@ -107,9 +76,16 @@ def row_to_fact(row: tuple, scope: str) -> StoredFact:
         payload=json.loads(payload),
         source=Source(doc, line, quote) if doc is not None else None,
         submitted_by=by,
-        submitted_at=datetime.fromisoformat(at),
-        as_of=date.fromisoformat(as_of) if as_of else None,
+        submitted_at=at if isinstance(at, datetime) else datetime.fromisoformat(at),
+        as_of=_day(as_of),
         content_hash=digest,
         batch=batch,
         jurisdiction=scope,
     )
+
+
+def _day(value: date | str | None) -> date | None:
+    """``as_of`` as stored: ISO text (SQLite) or a date (PostgreSQL's DATE)."""
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, date) else date.fromisoformat(value)

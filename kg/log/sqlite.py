@@ -1,401 +1,113 @@
-"""The embedded SQLite fact log (WAL, synchronous=FULL, one transaction per batch)."""
+"""The embedded SQLite fact log: one file per office (WAL, synchronous=FULL, one transaction
+per batch); the default backend. Everything SQLite-specific is here and in
+``kg.log.migrations`` (its schema); the log itself is ``kg.log.base``."""
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import UTC, datetime
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
-from kg.errors import LogError, VersionConflict
-from kg.log.migrations import migrate
-from kg.log.model import AppendOutcome, Fact, StoredFact
-from kg.log.rows import (
-    COLUMNS,
-    Scope,
-    busy_is_log_error,
-    check_fact,
-    fetch_all,
-    row_to_fact,
-    scope_of,
-)
-from kg.log.scope import LEGACY, check_code, chosen_jurisdiction
+from kg.errors import LogError
+from kg.log.base import BaseFactLog
+from kg.log.db import Database
+from kg.log.migrations import MIGRATIONS
 
-__all__ = ["SqliteFactLog", "fetch_all"]
-
-_CHUNK = 400  # (kind, key) pairs per lookup query: 800 parameters, under SQLite's 999
-_DEFAULT = "default_jurisdiction"  # log_meta row naming the database's default jurisdiction
+__all__ = ["SqliteDatabase", "SqliteFactLog", "fetch_all"]
 
 
-class SqliteFactLog:
-    """Append-only fact log in one SQLite file, confined to one jurisdiction.
+class SqliteDatabase(Database):
+    """A connection to a SQLite file in autocommit mode (``BEGIN``/``COMMIT`` are ours).
+    A write transaction is ``BEGIN IMMEDIATE``: SQLite has one writer at a time per file, so
+    the names a writer locks need no more; another process holding the write lock past
+    ``busy_timeout`` is ``log_busy``."""
 
-    A fact's identity is (jurisdiction, kind, key): the handle reads and writes only its
-    jurisdiction's facts (``jurisdiction``: the code given, else ``kg.log.scope``'s choice —
-    the CLI option, ``$KEHOACH_JURISDICTION`` — else the database's default, else ``''``).
-    Rows written before the log knew jurisdictions (``''``) are the default jurisdiction's;
-    while the database has no default they are the ``''`` scope's (the legacy, unscoped log).
-
-    Idempotent: a fact whose (kind, key) already has the same content as its latest version in
-    the jurisdiction is a duplicate and writes nothing; changed content becomes a new version,
-    never an overwrite.
-    """
+    dialect = "sqlite"
+    busy_errors = (sqlite3.OperationalError,)
 
     def __init__(self, path: Path, busy_timeout_ms: int = 10_000,
-                 jurisdiction: str | None = None) -> None:
-        self.path = path
-        self._asked = check_code(jurisdiction) if jurisdiction else chosen_jurisdiction()
+                 conn: sqlite3.Connection | None = None) -> None:
+        super().__init__(path)
+        self.busy_timeout_ms = busy_timeout_ms
+        if conn is not None:
+            self._conn = conn
+            return
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=FULL")
             self._conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
-            migrate(self._conn)
         except sqlite3.DatabaseError as err:
-            raise LogError(
-                f"Không mở được cơ sở dữ liệu {path}: {err}",
-                f"Cannot open database {path}: {err}",
-                code="log_open_failed",
-            ) from err
-        self._lock = threading.Lock()
-        self._owner = True
-        self._scope_cache = self._resolve(self._read_default())
+            raise open_failed(path, err) from err
 
-    # -- jurisdiction --------------------------------------------------------------------------
+    @classmethod
+    def wrap(cls, conn: sqlite3.Connection) -> SqliteDatabase:
+        """A ``Database`` over a sqlite3 connection opened elsewhere (autocommit mode)."""
+        return cls(Path(""), conn=conn)
 
     @property
-    def jurisdiction(self) -> str:
-        """The code of the jurisdiction this handle is confined to (``''``: unscoped legacy
-        log, a database without a default jurisdiction)."""
-        return self._scope().code
+    def raw(self) -> sqlite3.Connection:
+        return self._conn
 
-    @property
-    def asked_jurisdiction(self) -> str | None:
-        """The jurisdiction chosen for this handle (argument, CLI option, environment), None
-        when it only follows the database's default."""
-        return self._asked
-
-    def within(self, jurisdiction: str) -> SqliteFactLog:
-        """A handle on the same database (connection, lock) confined to ``jurisdiction``;
-        closing it leaves this one open."""
-        view = object.__new__(SqliteFactLog)
-        view.path, view._conn, view._lock, view._owner = self.path, self._conn, self._lock, False
-        view._asked = check_code(jurisdiction)
-        view._scope_cache = view._resolve(self.default_jurisdiction())
-        return view
-
-    def default_jurisdiction(self) -> str | None:
-        """The database's default jurisdiction (set once, by the first dataset load or
-        ``set_default_jurisdiction``), None when none is set."""
-        with self._lock:
-            return self._read_default()
-
-    def set_default_jurisdiction(self, code: str) -> None:
-        """Make ``code`` the database's default jurisdiction: the scope of a handle opened
-        without one, and the owner of the rows written before jurisdictions (''). Set once:
-        another default already set, or '' rows whose keys ``code`` already has (two
-        histories of one fact), are ``LogError`` (``default_jurisdiction_set`` /
-        ``default_jurisdiction_conflict``); setting the same again does nothing."""
-        check_code(code)
-        with self._lock, busy_is_log_error():
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                self._write_default(code)
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
-            self._scope_cache = self._resolve(self._read_default())
-
-    def _write_default(self, code: str) -> None:
-        current = self._read_default()
-        if current == code:
-            return
-        if current is not None:
-            raise LogError(
-                f"Cơ sở dữ liệu đã có địa bàn mặc định '{current}'; không đổi sang '{code}'",
-                f"The database's default jurisdiction is already '{current}'; it is not "
-                f"changed to '{code}'",
-                code="default_jurisdiction_set", text=code)
-        clash = self._conn.execute(
-            "SELECT a.kind, a.key FROM facts a JOIN facts b ON a.kind=b.kind AND a.key=b.key "
-            "WHERE a.jurisdiction='' AND b.jurisdiction=? LIMIT 1", (code,)).fetchone()
-        if clash is not None:
-            raise LogError(
-                f"Không đặt được '{code}' làm địa bàn mặc định: dữ kiện cũ (chưa gắn địa bàn) "
-                f"{clash[0]} '{clash[1]}' trùng khóa với dữ kiện đã ghi cho '{code}'",
-                f"Cannot make '{code}' the default jurisdiction: the legacy (unscoped) fact "
-                f"{clash[0]} '{clash[1]}' has the key of a fact already written for '{code}'",
-                code="default_jurisdiction_conflict", text=f"{clash[0]}:{clash[1]}")
-        self._conn.execute("INSERT INTO log_meta (name, value) VALUES (?, ?)", (_DEFAULT, code))
-
-    def jurisdictions(self) -> dict[str, dict[str, int]]:
-        """Every jurisdiction of the database (the national view's starting point): code →
-        number of distinct keys per kind, by code. Legacy rows count as the default
-        jurisdiction's ('' while there is none)."""
-        with self._lock:
-            default = self._read_default() or LEGACY
-            cursor = self._conn.execute(
-                "SELECT CASE WHEN jurisdiction = '' THEN ? ELSE jurisdiction END AS owner, "
-                "kind, COUNT(DISTINCT key) FROM facts GROUP BY owner, kind ORDER BY owner, kind",
-                (default,))
-            try:
-                rows = cursor.fetchall()
-            finally:
-                cursor.close()
-        found: dict[str, dict[str, int]] = {}
-        for code, kind, n in rows:
-            found.setdefault(code, {})[kind] = n
-        return found
-
-    def _read_default(self) -> str | None:
-        """The default jurisdiction (caller holds the lock)."""
-        cursor = self._conn.execute("SELECT value FROM log_meta WHERE name=?", (_DEFAULT,))
+    def _run(self, sql: str, args: Sequence[object]) -> list[tuple]:
+        cursor = self._conn.execute(sql, args)
         try:
-            row = cursor.fetchone()
+            return cursor.fetchall()
         finally:
             cursor.close()
-        return row[0] if row else None
 
-    def _resolve(self, default: str | None) -> Scope:
-        return scope_of(self._asked or default or LEGACY, default)
+    def _begin(self, locks: Sequence[str]) -> None:
+        self._conn.execute("BEGIN IMMEDIATE")
 
-    def _scope(self) -> Scope:
-        """The handle's scope; read again while the database has no default (another process
-        may set it), fixed once it has."""
-        if not self._scope_cache.settled:
-            with self._lock:
-                self._scope_cache = self._resolve(self._read_default())
-        return self._scope_cache
+    def hold(self, locks: Sequence[str]) -> None:
+        """Nothing more to lock: ``BEGIN IMMEDIATE`` already excludes every other writer."""
 
-    def _scope_locked(self) -> Scope:
-        """``_scope`` for a caller already holding the lock (inside a transaction)."""
-        if not self._scope_cache.settled:
-            self._scope_cache = self._resolve(self._read_default())
-        return self._scope_cache
+    def connect(self) -> SqliteDatabase:
+        return SqliteDatabase(Path(self.target), self.busy_timeout_ms)
 
-    # -- writing -----------------------------------------------------------------------------
-
-    def append(
-        self,
-        facts: Sequence[Fact],
-        submitted_by: str = "system",
-        batch: str | None = None,
-        submitted_at: datetime | None = None,
-    ) -> list[AppendOutcome]:
-        """Record ``facts`` in one transaction: all of them or none (one commit, one fsync,
-        however many facts: group a stream into batches to write fast). A fact's ``replaces``
-        precondition is checked inside that transaction, so it holds across processes."""
-        return self._append_groups({None: facts}, submitted_by, batch, submitted_at)[None]
-
-    def append_routed(
-        self,
-        groups: Mapping[str, Sequence[Fact]],
-        submitted_by: str = "system",
-        batch: str | None = None,
-        submitted_at: datetime | None = None,
-    ) -> dict[str, list[AppendOutcome]]:
-        """Record each group of facts in its jurisdiction (code → facts), all of them in one
-        transaction: every group or none (a document whose tasks belong to several
-        jurisdictions is never half-written). Same identity, idempotency and ``replaces``
-        rules as ``append``, per jurisdiction; the outcomes by code."""
-        for code in groups:
-            check_code(code)
-        return self._append_groups(groups, submitted_by, batch, submitted_at)
-
-    def _append_groups(
-        self,
-        groups: Mapping[str | None, Sequence[Fact]],
-        submitted_by: str,
-        batch: str | None,
-        submitted_at: datetime | None,
-    ) -> dict[Any, list[AppendOutcome]]:
-        """Append each group (None: this handle's jurisdiction) in one transaction."""
-        for facts in groups.values():
-            for fact in facts:
-                check_fact(fact)
-        when = (submitted_at or datetime.now(UTC)).isoformat()
-        done: dict[Any, list[AppendOutcome]] = {}
-        with self._lock, busy_is_log_error():
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                mine = self._scope_locked()
-                default = self._read_default()
-                for code, facts in groups.items():
-                    scope = mine if code is None else scope_of(code, default)
-                    done[code] = self._append_in(scope, facts, submitted_by, when, batch)
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
-        return done
-
-    def _append_in(self, scope: Scope, facts: Sequence[Fact], submitted_by: str, when: str,
-                   batch: str | None) -> list[AppendOutcome]:
-        """Append ``facts`` into ``scope`` (inside the caller's transaction)."""
-        outcomes: list[AppendOutcome] = []
-        latest = self._latest(scope, {(f.kind, f.key) for f in facts})
-        for fact in facts:
-            outcome = self._append_one(scope.code, fact, latest.get((fact.kind, fact.key)),
-                                       submitted_by, when, batch)
-            latest[(fact.kind, fact.key)] = outcome.fact
-            outcomes.append(outcome)
-        return outcomes
-
-    def _latest(self, scope: Scope, keys: set[tuple[str, str]]
-                ) -> dict[tuple[str, str], StoredFact]:
-        """The latest stored version of each (kind, key) in the scope: one query per chunk
-        of keys, not one per fact (inside the append's transaction)."""
-        found: dict[tuple[str, str], StoredFact] = {}
-        pairs = sorted(keys)
-        outer, outer_args = scope.where("f.")
-        inner, inner_args = scope.where("g.")
-        for start in range(0, len(pairs), _CHUNK):
-            chunk = pairs[start:start + _CHUNK]
-            values = ",".join("(?,?)" for _ in chunk)
-            rows = self._conn.execute(
-                f"WITH wanted(kind, key) AS (VALUES {values}) "
-                f"SELECT {COLUMNS} FROM facts f WHERE {outer} AND (kind, key) IN wanted "
-                f"AND version = (SELECT MAX(version) FROM facts g WHERE {inner} "
-                "AND g.kind=f.kind AND g.key=f.key)",
-                [item for pair in chunk for item in pair] + outer_args + inner_args,
-            ).fetchall()
-            for row in rows:
-                found[(row[1], row[2])] = row_to_fact(row, scope.code)
-        return found
-
-    def _append_one(
-        self, code: str, fact: Fact, latest: StoredFact | None, submitted_by: str, when: str,
-        batch: str | None,
-    ) -> AppendOutcome:
-        if fact.replaces is not None and (latest.version if latest else 0) != fact.replaces:
-            raise VersionConflict(fact.kind, fact.key, fact.replaces, latest)
-        payload, digest = fact.serialized()
-        if latest is not None and latest.content_hash == digest:
-            return AppendOutcome("duplicate", latest)
-        version = 1 if latest is None else latest.version + 1
-        src = fact.source
-        cursor = self._conn.execute(
-            "INSERT INTO facts (jurisdiction, kind, key, version, payload, source_doc, "
-            "source_line, source_quote, submitted_by, submitted_at, as_of, content_hash, batch) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                code,
-                fact.kind,
-                fact.key,
-                version,
-                payload,
-                src.doc if src else None,
-                src.line if src else None,
-                src.quote if src else None,
-                submitted_by,
-                when,
-                fact.as_of.isoformat() if fact.as_of else None,
-                digest,
-                batch,
-            ),
-        )
-        stored = StoredFact(
-            seq=int(cursor.lastrowid or 0),
-            kind=fact.kind,
-            key=fact.key,
-            version=version,
-            payload=json.loads(payload),
-            source=src,
-            submitted_by=submitted_by,
-            submitted_at=datetime.fromisoformat(when),
-            as_of=fact.as_of,
-            content_hash=digest,
-            batch=batch,
-            jurisdiction=code,
-        )
-        return AppendOutcome("new" if version == 1 else "version", stored)
-
-    # -- reading -----------------------------------------------------------------------------
-
-    def read(self, kinds: Iterable[str] | None = None, after_seq: int = 0,
-             upto_seq: int | None = None, skip_kinds: Iterable[str] = ()
-             ) -> Iterator[StoredFact]:
-        """Every version of every fact of the jurisdiction, in the order they were recorded
-        (of ``kinds``, not of ``skip_kinds``, with ``after_seq`` < seq ≤ ``upto_seq``)."""
-        scope = self._scope()
-        where, args = scope.where()
-        sql = f"SELECT {COLUMNS} FROM facts WHERE seq > ? AND {where}"
-        args = [after_seq, *args]
-        kinds = list(kinds) if kinds is not None else None
-        if kinds is not None:
-            sql += f" AND kind IN ({','.join('?' * len(kinds))})"
-            args += kinds
-        skip = list(skip_kinds)
-        if skip:
-            sql += f" AND kind NOT IN ({','.join('?' * len(skip))})"
-            args += skip
-        if upto_seq is not None:
-            sql += " AND seq <= ?"
-            args.append(upto_seq)
-        for row in self._rows(sql + " ORDER BY seq", args):
-            yield row_to_fact(row, scope.code)
-
-    def current(self, kind: str) -> list[StoredFact]:
-        """The latest version of each key of ``kind``, in first-recorded order."""
-        scope = self._scope()
-        outer, outer_args = scope.where("f.")
-        inner, inner_args = scope.where("g.")
-        rows = self._rows(
-            f"SELECT {COLUMNS} FROM facts f WHERE {outer} AND kind=? AND version = "
-            f"(SELECT MAX(version) FROM facts g WHERE {inner} AND g.kind=f.kind "
-            "AND g.key=f.key) ORDER BY seq",
-            [*outer_args, kind, *inner_args],
-        )
-        return [row_to_fact(row, scope.code) for row in rows]
-
-    def get(self, kind: str, key: str) -> StoredFact | None:
-        scope = self._scope()
-        where, args = scope.where()
-        rows = self._rows(
-            f"SELECT {COLUMNS} FROM facts WHERE {where} AND kind=? AND key=? "
-            "ORDER BY version DESC LIMIT 1", [*args, kind, key],
-        )
-        return row_to_fact(rows[0], scope.code) if rows else None
-
-    def history(self, kind: str, key: str) -> list[StoredFact]:
-        scope = self._scope()
-        where, args = scope.where()
-        rows = self._rows(
-            f"SELECT {COLUMNS} FROM facts WHERE {where} AND kind=? AND key=? ORDER BY version",
-            [*args, kind, key],
-        )
-        return [row_to_fact(row, scope.code) for row in rows]
-
-    def counts(self) -> dict[str, int]:
-        """Number of distinct keys per kind in the jurisdiction (current facts, not
-        versions)."""
-        where, args = self._scope().where()
-        rows = self._rows(
-            f"SELECT kind, COUNT(DISTINCT key) FROM facts WHERE {where} GROUP BY kind", args)
-        return {kind: n for kind, n in rows}
-
-    def last_seq(self) -> int:
-        """The sequence number of the jurisdiction's last recorded fact (0: none)."""
-        # one indexed MAX per code (SQLite's min/max optimisation needs jurisdiction = ?)
-        codes = self._scope().rows
-        parts = " UNION ALL ".join("SELECT MAX(seq) AS m FROM facts WHERE jurisdiction = ?"
-                                   for _ in codes)
-        return int(self._rows(f"SELECT COALESCE(MAX(m), 0) FROM ({parts})", codes)[0][0])
-
-    def _rows(self, sql: str, args: Sequence[object] = ()) -> list[tuple]:
-        return fetch_all(self._conn, self._lock, sql, args)
+    def has_table(self, name: str) -> bool:
+        return bool(self.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?",
+                                 (name,)))
 
     def close(self) -> None:
-        if self._owner:
-            self._conn.close()
+        self._conn.close()
 
-    def __enter__(self) -> SqliteFactLog:
-        return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+def open_failed(path: Path, err: Exception) -> LogError:
+    return LogError(f"Không mở được cơ sở dữ liệu {path}: {err}",
+                    f"Cannot open database {path}: {err}", code="log_open_failed")
+
+
+class SqliteFactLog(BaseFactLog):
+    """The fact log in one SQLite file (``path``), confined to one jurisdiction (see
+    ``BaseFactLog``)."""
+
+    MIGRATIONS = MIGRATIONS
+
+    def __init__(self, path: Path, busy_timeout_ms: int = 10_000,
+                 jurisdiction: str | None = None) -> None:
+        self.path = path
+        db = SqliteDatabase(path, busy_timeout_ms)
+        try:
+            super().__init__(db, jurisdiction)
+        except sqlite3.DatabaseError as err:  # not a database, or a broken one
+            db.close()
+            raise open_failed(path, err) from err
+        except BaseException:
+            db.close()
+            raise
+
+
+def fetch_all(conn: sqlite3.Connection, lock: threading.Lock | threading.RLock, sql: str,
+              args: Sequence[object] = ()) -> list[tuple]:
+    """Run a read under the writer's lock and fetch every row (for stores that keep their own
+    sqlite3 connection: a half-read cursor kept a read snapshot open and made a concurrent
+    ``BEGIN IMMEDIATE`` fail with "database is locked")."""
+    with lock:
+        cursor = conn.execute(sql, args)
+        try:
+            return cursor.fetchall()
+        finally:
+            cursor.close()

@@ -1,10 +1,10 @@
-"""The fact log through its public interface: open_log, append, read, current, history."""
+"""The fact log through its public interface: open_log, append, read, current, history — on
+both backends (``log_backend``: the SQLite file and a real PostgreSQL, tests/pg.py)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from datetime import date
 
 import pytest
@@ -16,8 +16,14 @@ from kg.log import Fact, Source, default_db_path, open_log
 
 
 @pytest.fixture
-def log(tmp_path):
-    with open_log(tmp_path / "kh.db") as opened:
+def db(log_backend):
+    """A new, empty database of the backend under test."""
+    return log_backend.target()
+
+
+@pytest.fixture
+def log(db):
+    with open_log(db) as opened:
         yield opened
 
 
@@ -68,24 +74,24 @@ def test_append_batch_is_all_or_nothing(log):
     assert list(log.read()) == []
 
 
-def test_log_refuses_edits_and_deletes_at_the_database_level(log, tmp_path):
+def test_log_refuses_edits_and_deletes_at_the_database_level(log, db, log_backend):
     log.append([obs()])
-    raw = sqlite3.connect(tmp_path / "kh.db")
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+    raw = log_backend.raw(db)
+    with pytest.raises(log_backend.error, match="append-only"):
         raw.execute("UPDATE facts SET payload='{}'")
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+    with pytest.raises(log_backend.error, match="append-only"):
         raw.execute("DELETE FROM facts")
     raw.close()
 
 
-def test_reopen_keeps_facts_and_does_not_rerun_migrations(tmp_path):
-    path = tmp_path / "kh.db"
-    with open_log(path) as first:
+def test_reopen_keeps_facts_and_does_not_rerun_migrations(db, log_backend):
+    with open_log(db) as first:
         first.append([obs()])
-    with open_log(path) as second:
+    with open_log(db) as second:
         assert second.counts() == {"observation": 1}
-    raw = sqlite3.connect(path)
-    names = [r[0] for r in raw.execute("SELECT name FROM _migrations")]
+        assert second.database.dialect == log_backend.name
+    raw = log_backend.raw(db)
+    names = [r[0] for r in raw.execute("SELECT name FROM _migrations").fetchall()]
     raw.close()
     assert len(names) == len(set(names)) >= 3
 
@@ -128,13 +134,14 @@ def test_batch_finds_latest_versions_across_many_keys_and_repeats_in_one_batch(l
     assert [f.version for f in log.history("observation", "obs-3")] == [1, 2, 3]
 
 
-def test_append_while_another_process_holds_the_lock_is_a_clear_error(tmp_path):
+def test_append_while_another_process_holds_the_lock_is_a_clear_error(db, log_backend):
     from kg.log import SqliteFactLog
+    from kg.log.postgres import PostgresFactLog
 
-    path = tmp_path / "kh.db"
-    log = SqliteFactLog(path, busy_timeout_ms=100)
-    holder = sqlite3.connect(path, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
+    log = (SqliteFactLog(db, busy_timeout_ms=100) if log_backend.name == "sqlite"
+           else PostgresFactLog(db, lock_timeout_ms=100))
+    holder = log_backend.raw(db)
+    log_backend.hold_writes(holder)
     try:
         with pytest.raises(LogError) as err:
             log.append([obs()])

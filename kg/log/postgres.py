@@ -1,0 +1,182 @@
+"""The fact log on a PostgreSQL server (psycopg 3): one database shared by every office, worker
+and process of a national deployment. Chosen by URL (``--db postgresql://…`` or
+``$KEHOACH_DB``); everything PostgreSQL-specific is in this module: the connection, how writers
+take turns, the errors, and the schema (``MIGRATIONS``). The log itself is ``kg.log.base``, the
+same code as the SQLite one.
+
+- Append-only by the database: triggers refuse UPDATE, DELETE and TRUNCATE of ``facts`` and
+  ``log_meta`` (even for a superuser), and UPDATE/DELETE/TRUNCATE are revoked from the owner
+  and PUBLIC, so a role that does not own the tables can only SELECT and INSERT them.
+- Writers of one jurisdiction take turns (a transaction-scoped advisory lock per
+  jurisdiction code), so two processes cannot both write version n+1 of a fact, and one
+  jurisdiction's ``seq`` values commit in increasing order — a reader that follows the log by
+  ``after_seq`` never skips a fact committed late. Writers of different jurisdictions do not
+  wait for each other.
+- ``payload`` is TEXT, not JSONB: the exact JSON document whose SHA-256 is ``content_hash``
+  (JSONB would reorder keys and drop ``\\u0000``), so both backends return the same payloads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+import psycopg
+
+from kg.errors import LogError
+from kg.log.base import BaseFactLog
+from kg.log.db import Database, redacted
+from kg.log.migrations import Migration
+
+__all__ = ["MIGRATIONS", "PostgresDatabase", "PostgresFactLog"]
+
+_LOCK_SPACE = 27496  # first key of the advisory locks kehoach takes ("kh")
+
+
+@lru_cache(maxsize=512)
+def _paramstyle(sql: str) -> str:
+    """``?`` placeholders as psycopg's ``%s`` (a literal ``%`` doubled)."""
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+class PostgresDatabase(Database):
+    """A connection to a PostgreSQL database in autocommit mode (``BEGIN``/``COMMIT`` are
+    ours). A write transaction takes an advisory lock per name it writes (jurisdiction codes,
+    a migration ledger), waiting at most ``lock_timeout_ms``: past it, or on a lost
+    connection or a deadlock, the write is ``log_busy`` and nothing was written."""
+
+    dialect = "postgresql"
+    busy_errors = (psycopg.OperationalError,)
+
+    def __init__(self, url: str, lock_timeout_ms: int = 10_000) -> None:
+        super().__init__(url)
+        self.lock_timeout_ms = lock_timeout_ms
+        try:
+            self._conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
+            self._conn.execute("SET TIME ZONE 'UTC'")
+            self._conn.execute(f"SET lock_timeout = {int(lock_timeout_ms)}")
+        except psycopg.Error as err:
+            raise open_failed(url, err) from err
+
+    @property
+    def raw(self) -> psycopg.Connection:
+        return self._conn
+
+    def _run(self, sql: str, args: Sequence[object]) -> list[tuple]:
+        if not args:
+            cursor = self._conn.execute(sql)
+        else:
+            cursor = self._conn.execute(_paramstyle(sql), list(args))
+        with cursor:
+            return cursor.fetchall() if cursor.description is not None else []
+
+    def _begin(self, locks: Sequence[str]) -> None:
+        self._conn.execute("BEGIN")
+        self.hold(locks)
+
+    def hold(self, locks: Sequence[str]) -> None:
+        for name in locks:
+            self._conn.execute(f"SELECT pg_advisory_xact_lock({_LOCK_SPACE}, hashtext(%s))",
+                               [name])
+
+    def connect(self) -> PostgresDatabase:
+        return PostgresDatabase(str(self.target), self.lock_timeout_ms)
+
+    def has_table(self, name: str) -> bool:
+        return bool(self.execute("SELECT to_regclass(?) IS NOT NULL", (name,))[0][0])
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+def open_failed(url: str, err: Exception) -> LogError:
+    where = redacted(url)
+    return LogError(f"Không mở được cơ sở dữ liệu {where}: {err}",
+                    f"Cannot open database {where}: {err}", code="log_open_failed")
+
+
+# -- the schema ---------------------------------------------------------------------------------
+
+def _create_facts(conn: Any) -> None:
+    # The identity of a fact is (jurisdiction, kind, key); versions count per identity.
+    # seq: identity column (INSERT needs no grant on a sequence); submitted_at/as_of typed.
+    conn.execute(
+        """
+        CREATE TABLE facts (
+            seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            jurisdiction TEXT NOT NULL DEFAULT '',
+            kind TEXT NOT NULL,
+            key TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            payload TEXT NOT NULL,
+            source_doc TEXT,
+            source_line INTEGER,
+            source_quote TEXT,
+            submitted_by TEXT NOT NULL,
+            submitted_at TIMESTAMPTZ NOT NULL,
+            as_of DATE,
+            content_hash TEXT NOT NULL,
+            batch TEXT,
+            UNIQUE (jurisdiction, kind, key, version)
+        )
+        """
+    )
+    conn.execute("CREATE INDEX facts_jurisdiction_seq ON facts (jurisdiction, seq)")
+    conn.execute("CREATE INDEX facts_batch ON facts (batch)")
+    # The database's own settings (its default jurisdiction), each written once.
+    conn.execute("CREATE TABLE log_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
+def _append_only_triggers(conn: Any) -> None:
+    # The log is the system of record: the database itself refuses edits, deletes and
+    # truncation, whoever asks (a trigger binds a superuser too; grants do not).
+    conn.execute(
+        """
+        CREATE FUNCTION kehoach_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            RAISE EXCEPTION USING MESSAGE = TG_ARGV[0], ERRCODE = 'restrict_violation';
+        END
+        $$
+        """
+    )
+    for table, why in (("facts", "fact log is append-only"),
+                       ("log_meta", "log settings are written once")):
+        conn.execute(f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
+                     f"FOR EACH ROW EXECUTE FUNCTION kehoach_refuse('{why}')")
+        conn.execute(f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+                     f"FOR EACH ROW EXECUTE FUNCTION kehoach_refuse('{why}')")
+        conn.execute(f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+                     f"FOR EACH STATEMENT EXECUTE FUNCTION kehoach_refuse('{why}')")
+
+
+def _revoke_changes(conn: Any) -> None:
+    # Grants as a second wall: nobody but a superuser or one who re-grants it on purpose may
+    # even try to change a fact. Service roles get SELECT, INSERT (docs/deploy.md).
+    conn.execute("REVOKE UPDATE, DELETE, TRUNCATE ON facts, log_meta FROM PUBLIC, CURRENT_USER")
+
+
+MIGRATIONS: list[Migration] = [
+    ("0001_create_facts_scoped", _create_facts),
+    ("0002_append_only_triggers", _append_only_triggers),
+    ("0003_revoke_update_delete", _revoke_changes),
+]
+
+
+class PostgresFactLog(BaseFactLog):
+    """The fact log in a PostgreSQL database (``url``), confined to one jurisdiction (see
+    ``BaseFactLog``)."""
+
+    MIGRATIONS = MIGRATIONS
+
+    def __init__(self, url: str, jurisdiction: str | None = None,
+                 lock_timeout_ms: int = 10_000) -> None:
+        db = PostgresDatabase(url, lock_timeout_ms)
+        try:
+            super().__init__(db, jurisdiction)
+        except psycopg.Error as err:  # e.g. no right to create the tables
+            db.close()
+            raise open_failed(url, err) from err
+        except BaseException:
+            db.close()
+            raise
