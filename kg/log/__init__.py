@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Protocol
 
 from kg.errors import LogError
+from kg.log.backends import PostgresFactLog, SqliteFactLog, connect
 from kg.log.base import BaseFactLog
 from kg.log.db import Database, is_url, redacted
 from kg.log.model import FACT_KINDS, AppendOutcome, Fact, Source, StoredFact
@@ -31,7 +32,6 @@ from kg.log.scope import (
     known_code,
     use_jurisdiction,
 )
-from kg.log.sqlite import SqliteFactLog
 
 ENV_VAR = "KEHOACH_DB"
 
@@ -43,10 +43,12 @@ __all__ = [
     "Database",
     "Fact",
     "FactLog",
+    "PostgresFactLog",
     "Source",
     "StoredFact",
     "SqliteFactLog",
     "check_code",
+    "connect",
     "chosen_jurisdiction",
     "default_db_path",
     "is_url",
@@ -120,8 +122,6 @@ def open_log(path: str | Path | None = None, jurisdiction: str | None = None) ->
     default, in that order)."""
     where = _where(path)
     if isinstance(where, str):
-        from kg.log.postgres import PostgresFactLog
-
         return PostgresFactLog(where, jurisdiction=jurisdiction)
     return SqliteFactLog(where, jurisdiction=jurisdiction)
 
@@ -160,7 +160,5 @@ def _log_exists(where: Path | str) -> bool:
     """Whether a fact log is there, looked at without creating anything."""
     if isinstance(where, Path):
         return where.is_file()
-    from kg.log.db import connect
-
     with connect(where) as db:
         return db.has_table("facts")

@@ -3,8 +3,8 @@ jurisdiction scoping, idempotent versioned appends with content hashes and ``rep
 preconditions, and every read — written once, in portable SQL over ``kg.log.db.Database``.
 
 A backend (``kg.log.sqlite``, ``kg.log.postgres``) only says how to connect, how writers are
-excluded and which migrations make its schema; both pass the same log test suite
-(tests/kg/test_log*.py).
+excluded and which migrations make its schema (``kg.log.backends`` puts the two together);
+both pass the same log test suite (tests/kg/test_log*.py).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 from typing import Any, Self
 
 from kg.errors import LogError, VersionConflict
-from kg.log.db import Database
-from kg.log.migrations import Migration, migrate
+from kg.log.db import Database, Migration
+from kg.log.migrations import migrate
 from kg.log.model import AppendOutcome, Fact, StoredFact
 from kg.log.rows import COLUMNS, Scope, check_fact, row_to_fact, scope_of
 from kg.log.scope import LEGACY, check_code, chosen_jurisdiction

@@ -6,14 +6,14 @@ The log, its migrations and the stores kept beside it in the same database (the 
 users, the rules' outcomes) talk to it through ``Database`` only, with ``?`` placeholders and
 portable SQL; what differs (connecting, locking writers, errors, DDL types) lives in the
 backend's module. Another store gets its own connection on the log's database with
-``log.database.connect()``.
+``log.database.connect()`` (or ``kg.log.connect(target)``).
 """
 
 from __future__ import annotations
 
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,9 @@ from urllib.parse import urlsplit, urlunsplit
 from kg.errors import LogError
 
 URL_SCHEMES = ("postgresql://", "postgres://")
+
+#: a named schema step: (name, step); the step gets the driver's own connection (``raw``)
+Migration = tuple[str, Callable[[Any], None]]
 
 
 def is_url(target: str | Path | None) -> bool:
@@ -143,15 +146,3 @@ class Database(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def connect(target: str | Path) -> Database:
-    """A connection to the database at ``target``: a ``postgresql://`` URL (PostgreSQL) or a
-    file path (SQLite, created with its folder if missing)."""
-    if is_url(target):
-        from kg.log.postgres import PostgresDatabase
-
-        return PostgresDatabase(str(target).strip())
-    from kg.log.sqlite import SqliteDatabase
-
-    return SqliteDatabase(Path(target).expanduser())

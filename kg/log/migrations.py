@@ -1,7 +1,7 @@
-"""Named, ordered, transactional schema migrations, recorded in a ledger table — the runner
+"""Named, ordered, transactional schema migrations, recorded in a ledger table: the runner
 shared by every backend and every store kept in the log's database (the service's tables, the
-rules' outcomes), and the SQLite fact log's own migrations (PostgreSQL's are in
-``kg.log.postgres``).
+rules' outcomes). The fact log's own migrations are its backend's (``kg.log.sqlite``,
+``kg.log.postgres``); ``MIGRATIONS`` here is SQLite's, the default.
 
 Each migration runs once, inside a write transaction, and is recorded in its ledger
 (``_migrations`` for the log). Add new ones at the end; never edit an applied one.
@@ -10,125 +10,12 @@ Each migration runs once, inside a write transaction, and is recorded in its led
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
 
-from kg.log.db import Database
+from kg.log.db import Database, Migration
+from kg.log.sqlite import MIGRATIONS, SqliteDatabase
 
-Migration = tuple[str, Callable[[Any], None]]  # the step gets the driver's connection (db.raw)
-
-
-def _create_facts(conn: sqlite3.Connection) -> None:
-    conn.execute(
-        """
-        CREATE TABLE facts (
-            seq INTEGER PRIMARY KEY AUTOINCREMENT,
-            kind TEXT NOT NULL,
-            key TEXT NOT NULL,
-            version INTEGER NOT NULL,
-            payload TEXT NOT NULL,
-            source_doc TEXT,
-            source_line INTEGER,
-            source_quote TEXT,
-            submitted_by TEXT NOT NULL,
-            submitted_at TEXT NOT NULL,
-            as_of TEXT,
-            content_hash TEXT NOT NULL,
-            UNIQUE (kind, key, version)
-        )
-        """
-    )
-    conn.execute("CREATE INDEX facts_kind_key ON facts (kind, key, version)")
-    conn.execute("CREATE INDEX facts_hash ON facts (kind, key, content_hash)")
-
-
-def _append_only_triggers(conn: sqlite3.Connection) -> None:
-    # The log is the system of record: the database itself refuses edits and deletes.
-    conn.execute(
-        "CREATE TRIGGER facts_no_update BEFORE UPDATE ON facts "
-        "BEGIN SELECT RAISE(ABORT, 'fact log is append-only'); END"
-    )
-    conn.execute(
-        "CREATE TRIGGER facts_no_delete BEFORE DELETE ON facts "
-        "BEGIN SELECT RAISE(ABORT, 'fact log is append-only'); END"
-    )
-
-
-def _add_batch(conn: sqlite3.Connection) -> None:
-    # Client-supplied idempotency key of the write that brought the fact (API, import).
-    conn.execute("ALTER TABLE facts ADD COLUMN batch TEXT")
-    conn.execute("CREATE INDEX facts_batch ON facts (batch)")
-
-
-_FACT_COLUMNS = ("seq, kind, key, version, payload, source_doc, source_line, source_quote, "
-                 "submitted_by, submitted_at, as_of, content_hash, batch")
-
-
-def _add_jurisdiction(conn: sqlite3.Connection) -> None:
-    # A fact's identity becomes (jurisdiction, kind, key): the same key may exist in two
-    # jurisdictions. SQLite cannot change a table's UNIQUE constraint, so the table is
-    # rebuilt (its documented procedure): every row copied with its seq, in '' (written
-    # before jurisdictions: the default jurisdiction's, see kg.log.sqlite), the sequence
-    # kept, the indexes and the append-only triggers made again.
-    conn.execute(
-        """
-        CREATE TABLE facts_scoped (
-            seq INTEGER PRIMARY KEY AUTOINCREMENT,
-            jurisdiction TEXT NOT NULL DEFAULT '',
-            kind TEXT NOT NULL,
-            key TEXT NOT NULL,
-            version INTEGER NOT NULL,
-            payload TEXT NOT NULL,
-            source_doc TEXT,
-            source_line INTEGER,
-            source_quote TEXT,
-            submitted_by TEXT NOT NULL,
-            submitted_at TEXT NOT NULL,
-            as_of TEXT,
-            content_hash TEXT NOT NULL,
-            batch TEXT,
-            UNIQUE (jurisdiction, kind, key, version)
-        )
-        """
-    )
-    conn.execute(f"INSERT INTO facts_scoped ({_FACT_COLUMNS}) "
-                 f"SELECT {_FACT_COLUMNS} FROM facts ORDER BY seq")
-    last = conn.execute("SELECT seq FROM sqlite_sequence WHERE name='facts'").fetchone()
-    conn.execute("DROP TABLE facts")  # its indexes and triggers go with it
-    conn.execute("ALTER TABLE facts_scoped RENAME TO facts")
-    if last is not None:  # never reuse a seq, even one of a rolled-back past
-        conn.execute("UPDATE sqlite_sequence SET seq = MAX(seq, ?) WHERE name='facts'",
-                     (last[0],))
-    conn.execute("CREATE INDEX facts_batch ON facts (batch)")
-    _append_only_triggers(conn)
-    # The database's own settings (its default jurisdiction), each written once: the
-    # jurisdiction legacy rows belong to must never move once facts were read as its.
-    conn.execute("CREATE TABLE log_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
-    conn.execute(
-        "CREATE TRIGGER log_meta_no_update BEFORE UPDATE ON log_meta "
-        "BEGIN SELECT RAISE(ABORT, 'log settings are written once'); END"
-    )
-    conn.execute(
-        "CREATE TRIGGER log_meta_no_delete BEFORE DELETE ON log_meta "
-        "BEGIN SELECT RAISE(ABORT, 'log settings are written once'); END"
-    )
-
-
-def _index_jurisdiction_seq(conn: sqlite3.Connection) -> None:
-    # A jurisdiction's last seq and its facts after a seq (how every reader follows the log)
-    # without scanning the other jurisdictions' rows.
-    conn.execute("CREATE INDEX facts_jurisdiction_seq ON facts (jurisdiction, seq)")
-
-
-MIGRATIONS: list[Migration] = [
-    ("0001_create_facts", _create_facts),
-    ("0002_append_only_triggers", _append_only_triggers),
-    ("0003_add_batch", _add_batch),
-    ("0004_add_jurisdiction", _add_jurisdiction),
-    ("0005_index_jurisdiction_seq", _index_jurisdiction_seq),
-]
-
+__all__ = ["MIGRATIONS", "Migration", "applied", "migrate"]
 
 def applied(conn: sqlite3.Connection | Database, ledger: str = "_migrations") -> list[str]:
     """The names of the migrations recorded in ``ledger``, in the order they ran (the ledger
@@ -150,11 +37,7 @@ def _check_ledger(ledger: str) -> None:
 
 def _database(conn: sqlite3.Connection | Database) -> Database:
     """A ``Database`` for ``conn`` (a raw sqlite3 connection in autocommit mode is wrapped)."""
-    if isinstance(conn, Database):
-        return conn
-    from kg.log.sqlite import SqliteDatabase
-
-    return SqliteDatabase.wrap(conn)
+    return conn if isinstance(conn, Database) else SqliteDatabase.wrap(conn)
 
 
 def migrate(

@@ -2,7 +2,7 @@
 and process of a national deployment. Chosen by URL (``--db postgresql://…`` or
 ``$KEHOACH_DB``); everything PostgreSQL-specific is in this module: the connection, how writers
 take turns, the errors, and the schema (``MIGRATIONS``). The log itself is ``kg.log.base``, the
-same code as the SQLite one.
+same code as the SQLite one (``kg.log.backends.PostgresFactLog``).
 
 - Append-only by the database: triggers refuse UPDATE, DELETE and TRUNCATE of ``facts`` and
   ``log_meta`` (even for a superuser), and UPDATE/DELETE/TRUNCATE are revoked from the owner
@@ -25,11 +25,9 @@ from typing import Any
 import psycopg
 
 from kg.errors import LogError
-from kg.log.base import BaseFactLog
-from kg.log.db import Database, redacted
-from kg.log.migrations import Migration
+from kg.log.db import Database, Migration, redacted
 
-__all__ = ["MIGRATIONS", "PostgresDatabase", "PostgresFactLog"]
+__all__ = ["MIGRATIONS", "PostgresDatabase"]
 
 _LOCK_SPACE = 27496  # first key of the advisory locks kehoach takes ("kh")
 
@@ -161,22 +159,3 @@ MIGRATIONS: list[Migration] = [
     ("0002_append_only_triggers", _append_only_triggers),
     ("0003_revoke_update_delete", _revoke_changes),
 ]
-
-
-class PostgresFactLog(BaseFactLog):
-    """The fact log in a PostgreSQL database (``url``), confined to one jurisdiction (see
-    ``BaseFactLog``)."""
-
-    MIGRATIONS = MIGRATIONS
-
-    def __init__(self, url: str, jurisdiction: str | None = None,
-                 lock_timeout_ms: int = 10_000) -> None:
-        db = PostgresDatabase(url, lock_timeout_ms)
-        try:
-            super().__init__(db, jurisdiction)
-        except psycopg.Error as err:  # e.g. no right to create the tables
-            db.close()
-            raise open_failed(url, err) from err
-        except BaseException:
-            db.close()
-            raise

@@ -1,6 +1,7 @@
-"""The embedded SQLite fact log: one file per office (WAL, synchronous=FULL, one transaction
-per batch); the default backend. Everything SQLite-specific is here and in
-``kg.log.migrations`` (its schema); the log itself is ``kg.log.base``."""
+"""The embedded SQLite backend of the fact log: one file per office (WAL, synchronous=FULL, one
+transaction per batch); the default. Everything SQLite-specific is here — the connection, the
+write lock, the errors and the schema (``MIGRATIONS``); the log itself is ``kg.log.base``
+(``kg.log.backends.SqliteFactLog``)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kg.errors import LogError
-from kg.log.base import BaseFactLog
-from kg.log.db import Database
-from kg.log.migrations import MIGRATIONS
+from kg.log.db import Database, Migration
 
-__all__ = ["SqliteDatabase", "SqliteFactLog", "fetch_all"]
+__all__ = ["MIGRATIONS", "SqliteDatabase", "fetch_all"]
 
 
 class SqliteDatabase(Database):
@@ -80,26 +79,6 @@ def open_failed(path: Path, err: Exception) -> LogError:
                     f"Cannot open database {path}: {err}", code="log_open_failed")
 
 
-class SqliteFactLog(BaseFactLog):
-    """The fact log in one SQLite file (``path``), confined to one jurisdiction (see
-    ``BaseFactLog``)."""
-
-    MIGRATIONS = MIGRATIONS
-
-    def __init__(self, path: Path, busy_timeout_ms: int = 10_000,
-                 jurisdiction: str | None = None) -> None:
-        self.path = path
-        db = SqliteDatabase(path, busy_timeout_ms)
-        try:
-            super().__init__(db, jurisdiction)
-        except sqlite3.DatabaseError as err:  # not a database, or a broken one
-            db.close()
-            raise open_failed(path, err) from err
-        except BaseException:
-            db.close()
-            raise
-
-
 def fetch_all(conn: sqlite3.Connection, lock: threading.Lock | threading.RLock, sql: str,
               args: Sequence[object] = ()) -> list[tuple]:
     """Run a read under the writer's lock and fetch every row (for stores that keep their own
@@ -111,3 +90,116 @@ def fetch_all(conn: sqlite3.Connection, lock: threading.Lock | threading.RLock, 
             return cursor.fetchall()
         finally:
             cursor.close()
+
+
+# -- the schema ---------------------------------------------------------------------------------
+
+def _create_facts(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        """
+        CREATE TABLE facts (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL,
+            key TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            payload TEXT NOT NULL,
+            source_doc TEXT,
+            source_line INTEGER,
+            source_quote TEXT,
+            submitted_by TEXT NOT NULL,
+            submitted_at TEXT NOT NULL,
+            as_of TEXT,
+            content_hash TEXT NOT NULL,
+            UNIQUE (kind, key, version)
+        )
+        """
+    )
+    conn.execute("CREATE INDEX facts_kind_key ON facts (kind, key, version)")
+    conn.execute("CREATE INDEX facts_hash ON facts (kind, key, content_hash)")
+
+
+def _append_only_triggers(conn: sqlite3.Connection) -> None:
+    # The log is the system of record: the database itself refuses edits and deletes.
+    conn.execute(
+        "CREATE TRIGGER facts_no_update BEFORE UPDATE ON facts "
+        "BEGIN SELECT RAISE(ABORT, 'fact log is append-only'); END"
+    )
+    conn.execute(
+        "CREATE TRIGGER facts_no_delete BEFORE DELETE ON facts "
+        "BEGIN SELECT RAISE(ABORT, 'fact log is append-only'); END"
+    )
+
+
+def _add_batch(conn: sqlite3.Connection) -> None:
+    # Client-supplied idempotency key of the write that brought the fact (API, import).
+    conn.execute("ALTER TABLE facts ADD COLUMN batch TEXT")
+    conn.execute("CREATE INDEX facts_batch ON facts (batch)")
+
+
+_FACT_COLUMNS = ("seq, kind, key, version, payload, source_doc, source_line, source_quote, "
+                 "submitted_by, submitted_at, as_of, content_hash, batch")
+
+
+def _add_jurisdiction(conn: sqlite3.Connection) -> None:
+    # A fact's identity becomes (jurisdiction, kind, key): the same key may exist in two
+    # jurisdictions. SQLite cannot change a table's UNIQUE constraint, so the table is
+    # rebuilt (its documented procedure): every row copied with its seq, in '' (written
+    # before jurisdictions: the default jurisdiction's, see kg.log.base), the sequence
+    # kept, the indexes and the append-only triggers made again.
+    conn.execute(
+        """
+        CREATE TABLE facts_scoped (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            jurisdiction TEXT NOT NULL DEFAULT '',
+            kind TEXT NOT NULL,
+            key TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            payload TEXT NOT NULL,
+            source_doc TEXT,
+            source_line INTEGER,
+            source_quote TEXT,
+            submitted_by TEXT NOT NULL,
+            submitted_at TEXT NOT NULL,
+            as_of TEXT,
+            content_hash TEXT NOT NULL,
+            batch TEXT,
+            UNIQUE (jurisdiction, kind, key, version)
+        )
+        """
+    )
+    conn.execute(f"INSERT INTO facts_scoped ({_FACT_COLUMNS}) "
+                 f"SELECT {_FACT_COLUMNS} FROM facts ORDER BY seq")
+    last = conn.execute("SELECT seq FROM sqlite_sequence WHERE name='facts'").fetchone()
+    conn.execute("DROP TABLE facts")  # its indexes and triggers go with it
+    conn.execute("ALTER TABLE facts_scoped RENAME TO facts")
+    if last is not None:  # never reuse a seq, even one of a rolled-back past
+        conn.execute("UPDATE sqlite_sequence SET seq = MAX(seq, ?) WHERE name='facts'",
+                     (last[0],))
+    conn.execute("CREATE INDEX facts_batch ON facts (batch)")
+    _append_only_triggers(conn)
+    # The database's own settings (its default jurisdiction), each written once: the
+    # jurisdiction legacy rows belong to must never move once facts were read as its.
+    conn.execute("CREATE TABLE log_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    conn.execute(
+        "CREATE TRIGGER log_meta_no_update BEFORE UPDATE ON log_meta "
+        "BEGIN SELECT RAISE(ABORT, 'log settings are written once'); END"
+    )
+    conn.execute(
+        "CREATE TRIGGER log_meta_no_delete BEFORE DELETE ON log_meta "
+        "BEGIN SELECT RAISE(ABORT, 'log settings are written once'); END"
+    )
+
+
+def _index_jurisdiction_seq(conn: sqlite3.Connection) -> None:
+    # A jurisdiction's last seq and its facts after a seq (how every reader follows the log)
+    # without scanning the other jurisdictions' rows.
+    conn.execute("CREATE INDEX facts_jurisdiction_seq ON facts (jurisdiction, seq)")
+
+
+MIGRATIONS: list[Migration] = [
+    ("0001_create_facts", _create_facts),
+    ("0002_append_only_triggers", _append_only_triggers),
+    ("0003_add_batch", _add_batch),
+    ("0004_add_jurisdiction", _add_jurisdiction),
+    ("0005_index_jurisdiction_seq", _index_jurisdiction_seq),
+]

@@ -135,8 +135,7 @@ def test_batch_finds_latest_versions_across_many_keys_and_repeats_in_one_batch(l
 
 
 def test_append_while_another_process_holds_the_lock_is_a_clear_error(db, log_backend):
-    from kg.log import SqliteFactLog
-    from kg.log.postgres import PostgresFactLog
+    from kg.log import PostgresFactLog, SqliteFactLog
 
     log = (SqliteFactLog(db, busy_timeout_ms=100) if log_backend.name == "sqlite"
            else PostgresFactLog(db, lock_timeout_ms=100))
