@@ -95,10 +95,20 @@ def read_rows(directory: Path) -> list[Row]:
     return rows
 
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader when installed (as rules.loader): the same values as
+``yaml.safe_load`` (checked on every file of data/), read about five times faster — data/langson
+took ≈ 4 s to read with the pure-Python parser."""
+
+
+def _yaml(text: str) -> Any:
+    return yaml.load(text, Loader=_YAML_LOADER)
+
+
 def _read_file(kind: str, path: Path, directory: Path) -> list[Row]:
     name = str(path.relative_to(directory))
     try:
-        content = nfc_all(yaml.safe_load(path.read_text(encoding="utf-8")) or [])
+        content = nfc_all(_yaml(path.read_text(encoding="utf-8")) or [])
     except (yaml.YAMLError, UnicodeDecodeError) as err:
         raise DatasetError(
             f"Tệp YAML không đọc được: {err}", f"Unreadable YAML: {err}",
@@ -301,7 +311,7 @@ def read_manifest(directory: str | Path) -> Manifest | None:
     if not path.is_file():
         return None
     try:
-        data = nfc_all(yaml.safe_load(path.read_text(encoding="utf-8")))
+        data = nfc_all(_yaml(path.read_text(encoding="utf-8")))
     except (yaml.YAMLError, UnicodeDecodeError) as err:
         raise DatasetError(f"Tệp YAML không đọc được: {err}", f"Unreadable YAML: {err}",
                            code="yaml_error", place=Place(document=MANIFEST)) from err
