@@ -31,6 +31,9 @@ install: $(STAMP) $(TOOLS_STAMP)
 demo: $(STAMP)
 	$(BIN)/kehoach demo --as-of 2024-12-31
 
+# The fact log's tests run on SQLite and on a real PostgreSQL that they start themselves from
+# Debian's postgresql package (initdb/pg_ctl in a temporary directory; .ci/run installs it);
+# without it those tests are skipped here, and fail in CI.
 test: $(STAMP) $(TOOLS_STAMP)
 	$(BIN)/python -m pytest -q
 

@@ -50,6 +50,7 @@ __all__ = [
     "check_code",
     "connect",
     "chosen_jurisdiction",
+    "database_at",
     "default_db_path",
     "is_url",
     "jurisdiction_chosen",
@@ -98,8 +99,10 @@ def default_db_path() -> Path | str:
     return base / "kehoach" / "kehoach.db"
 
 
-def _where(target: str | Path | None) -> Path | str:
-    """The database ``target`` names: a PostgreSQL URL (kept as text), else a file path."""
+def database_at(target: str | Path | None) -> Path | str:
+    """The database ``target`` names — a ``postgresql://`` URL, kept as text, else a file
+    path; None: the default (``default_db_path``). The CLI's ``--db`` parses with it, so a
+    URL never goes through ``Path`` (which would fold its ``//``)."""
     if not target:
         return default_db_path()
     if is_url(target):
@@ -120,7 +123,7 @@ def open_log(path: str | Path | None = None, jurisdiction: str | None = None) ->
     ``postgresql://`` URL — or the default place (``default_db_path``), confined to
     ``jurisdiction`` (None: the command's choice, ``$KEHOACH_JURISDICTION``, the database's
     default, in that order)."""
-    where = _where(path)
+    where = database_at(path)
     if isinstance(where, str):
         return PostgresFactLog(where, jurisdiction=jurisdiction)
     return SqliteFactLog(where, jurisdiction=jurisdiction)
@@ -133,7 +136,7 @@ def open_existing_log(path: str | Path | None = None,
     is an error (``no_database``) and nothing is created; a jurisdiction chosen explicitly that
     the database neither holds nor has as default is an error too (``unknown_jurisdiction``,
     naming the ones it holds)."""
-    where = _where(path)
+    where = database_at(path)
     shown = redacted(where) if isinstance(where, str) else str(where)
     if not _log_exists(where):
         raise LogError(f"Không có cơ sở dữ liệu '{shown}'; hãy chạy 'kehoach init' và "

@@ -374,7 +374,8 @@ class BaseFactLog:
         codes = self._scope().rows
         parts = " UNION ALL ".join("SELECT MAX(seq) AS m FROM facts WHERE jurisdiction = ?"
                                    for _ in codes)
-        return int(self._rows(f"SELECT COALESCE(MAX(m), 0) FROM ({parts})", codes)[0][0])
+        sql = f"SELECT COALESCE(MAX(m), 0) FROM ({parts}) AS last"
+        return int(self._rows(sql, codes)[0][0])
 
     def _rows(self, sql: str, args: Sequence[object] = ()) -> list[tuple]:
         return self._db.execute(sql, args)

@@ -22,9 +22,10 @@ def applied(conn: sqlite3.Connection | Database, ledger: str = "_migrations") ->
     is created if missing)."""
     db = _database(conn)
     _check_ledger(ledger)
-    with db.write([f"ledger:{ledger}"]):
-        db.execute(f"CREATE TABLE IF NOT EXISTS {ledger} "
-                   "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    if not db.has_table(ledger):  # a write transaction only when there is something to write
+        with db.write([f"ledger:{ledger}"]):
+            db.execute(f"CREATE TABLE IF NOT EXISTS {ledger} "
+                       "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
     order = "rowid" if db.dialect == "sqlite" else "applied_at, name"
     return [row[0] for row in db.execute(f"SELECT name FROM {ledger} ORDER BY {order}")]
 

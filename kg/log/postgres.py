@@ -52,8 +52,7 @@ class PostgresDatabase(Database):
         self.lock_timeout_ms = lock_timeout_ms
         try:
             self._conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
-            self._conn.execute("SET TIME ZONE 'UTC'")
-            self._conn.execute(f"SET lock_timeout = {int(lock_timeout_ms)}")
+            self._conn.execute(f"SET TIME ZONE 'UTC'; SET lock_timeout = {int(lock_timeout_ms)}")
         except psycopg.Error as err:
             raise open_failed(url, err) from err
 

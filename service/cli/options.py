@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from kg.errors import KehoachError
-from kg.log import known_code
+from kg.log import database_at, known_code
 from kg.notation import nfc_all, parse_date
 from service.figures import for_json
 
@@ -23,9 +23,11 @@ DbOption = Annotated[
     Path | None,
     typer.Option(
         "--db",
-        help="Tệp cơ sở dữ liệu (SQLite) / database file; default $KEHOACH_DB or "
+        help="Tệp cơ sở dữ liệu (SQLite) hoặc địa chỉ PostgreSQL / database file (SQLite) or "
+        "PostgreSQL URL (postgresql://user@host/dbname); default $KEHOACH_DB or "
         "~/.local/share/kehoach/kehoach.db.",
         envvar="KEHOACH_DB",
+        parser=database_at,  # a postgresql:// URL stays text (Path would fold its //)
     ),
 ]
 AsOfOption = Annotated[

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kg.dataset import DEFAULT_DATASET, Manifest, load_dataset, load_into, read_manifest
@@ -54,24 +54,37 @@ def dong_nai_facts() -> list[Fact]:
 
 
 @pytest.fixture
-def two_dbs(tmp_path: Path, langson_db: Path) -> tuple[Path, Path]:
+def langson_at(log_backend, langson_db: Path):
+    """A new database of the backend under test holding data/langson (a copy of the session's
+    SQLite file, or loaded into a new PostgreSQL schema), one per call."""
+    def make(name: str = "langson") -> Path | str:
+        target = log_backend.target(name)
+        if log_backend.name == "sqlite":
+            shutil.copy(langson_db, target)
+        else:
+            with open_log(target) as log:
+                load_into(log, DEFAULT_DATASET)
+        return target
+    return make
+
+
+@pytest.fixture
+def two_dbs(langson_at) -> tuple[Path | str, Path | str]:
     """Lạng Sơn alone, and the same database with Đồng Nai's facts beside it."""
-    alone, both = tmp_path / "alone.db", tmp_path / "both.db"
-    shutil.copy(langson_db, alone)
-    shutil.copy(langson_db, both)
+    alone, both = langson_at("alone"), langson_at("both")
     with open_log(both, jurisdiction="dong-nai") as log:
         assert {o.status for o in log.append(dong_nai_facts())} == {"new"}
     return alone, both
 
 
-def evaluation(path: Path, jurisdiction: str | None = None) -> tuple[list, list]:
+def evaluation(path: Path | str, jurisdiction: str | None = None) -> tuple[list, list]:
     with open_log(path, jurisdiction=jurisdiction) as log:
         result = replay(log, AS_OF, persist=False)
     return current_statuses(result), alerts(result)
 
 
-def test_dataset_declares_its_jurisdiction_and_becomes_the_default(langson_db):
-    with open_log(langson_db) as log:
+def test_dataset_declares_its_jurisdiction_and_becomes_the_default(langson_at):
+    with open_log(langson_at()) as log:
         assert log.jurisdiction == "lang-son"
         assert log.default_jurisdiction() == "lang-son"
         assert set(log.jurisdictions()) == {"lang-son"}
@@ -106,8 +119,8 @@ def test_the_other_jurisdiction_sees_only_its_own_facts_and_alerts(two_dbs):
     assert row["status"] != "off_track" and "20,0%" not in row["explanation"]
 
 
-def test_idempotency_versions_and_replaces_are_per_jurisdiction(tmp_path):
-    path = tmp_path / "kh.db"
+def test_idempotency_versions_and_replaces_are_per_jurisdiction(log_backend):
+    path = log_backend.target()
     with open_log(path, jurisdiction="lang-son") as ls, \
             open_log(path, jurisdiction="dong-nai") as dn:
         assert ls.append([obs()])[0].status == "new"
@@ -125,21 +138,21 @@ def test_idempotency_versions_and_replaces_are_per_jurisdiction(tmp_path):
         assert ls.last_seq() > dn.last_seq()
 
 
-def test_append_only_per_database_after_the_migration(tmp_path):
-    path = tmp_path / "kh.db"
+def test_append_only_per_database_after_the_migration(log_backend):
+    path = log_backend.target()
     with open_log(path, jurisdiction="dong-nai") as log:
         log.append([obs()])
         log.set_default_jurisdiction("dong-nai")
-    raw = sqlite3.connect(path)
+    raw = log_backend.raw(path)
     for sql in ("UPDATE facts SET jurisdiction='lang-son'", "DELETE FROM facts",
-                "UPDATE log_meta SET value='x'"):
-        with pytest.raises(sqlite3.DatabaseError, match="append-only|written once"):
+                "UPDATE log_meta SET value='x'", "DELETE FROM log_meta"):
+        with pytest.raises(log_backend.error, match="append-only|written once"):
             raw.execute(sql)
     raw.close()
 
 
-def test_environment_and_command_choice_scope_handles(tmp_path, monkeypatch):
-    path = tmp_path / "kh.db"
+def test_environment_and_command_choice_scope_handles(log_backend, monkeypatch):
+    path = log_backend.target()
     monkeypatch.setenv("KEHOACH_JURISDICTION", "dong-nai")
     with open_log(path) as log:
         assert log.jurisdiction == "dong-nai"
@@ -163,16 +176,17 @@ def test_a_malformed_code_is_a_clear_error(tmp_path, code):
     assert "Mã địa bàn" in err.value.vi and "jurisdiction code" in err.value.en
 
 
-def test_reading_a_jurisdiction_the_database_does_not_hold_is_an_error(langson_db):
+def test_reading_a_jurisdiction_the_database_does_not_hold_is_an_error(langson_at):
+    target = langson_at()
     with pytest.raises(LogError) as err:
-        open_existing_log(langson_db, jurisdiction="lang-sn")
+        open_existing_log(target, jurisdiction="lang-sn")
     assert err.value.code == "unknown_jurisdiction" and "lang-son" in err.value.en
-    with open_existing_log(langson_db, jurisdiction="lang-son") as log:
+    with open_existing_log(target, jurisdiction="lang-son") as log:
         assert log.counts()
 
 
-def test_a_dataset_refuses_a_log_of_another_jurisdiction(tmp_path):
-    path = tmp_path / "kh.db"
+def test_a_dataset_refuses_a_log_of_another_jurisdiction(log_backend):
+    path = log_backend.target()
     with open_log(path, jurisdiction="dong-nai") as log:
         with pytest.raises(DatasetError) as err:
             load_into(log, DEFAULT_DATASET)
@@ -181,8 +195,8 @@ def test_a_dataset_refuses_a_log_of_another_jurisdiction(tmp_path):
         assert log.last_seq() == 0 and log.jurisdictions() == {}
 
 
-def test_a_dataset_goes_to_its_jurisdiction_when_the_default_is_another(tmp_path):
-    path = tmp_path / "kh.db"
+def test_a_dataset_goes_to_its_jurisdiction_when_the_default_is_another(log_backend):
+    path = log_backend.target()
     with open_log(path) as log:
         log.set_default_jurisdiction("dong-nai")
         assert log.jurisdiction == "dong-nai"
@@ -192,8 +206,8 @@ def test_a_dataset_goes_to_its_jurisdiction_when_the_default_is_another(tmp_path
         assert log.jurisdictions()["lang-son"]["target"] > 100
 
 
-def test_the_default_is_set_once(tmp_path):
-    with open_log(tmp_path / "kh.db") as log:
+def test_the_default_is_set_once(log_backend):
+    with open_log(log_backend.target()) as log:
         log.set_default_jurisdiction("lang-son")
         log.set_default_jurisdiction("lang-son")  # the same again: nothing to do
         with pytest.raises(LogError) as err:
@@ -262,8 +276,8 @@ def test_legacy_rows_are_not_claimed_over_facts_of_the_same_keys(tmp_path):
         assert log.jurisdiction == "" and log.get("observation", "obs-1").version == 1
 
 
-def test_routed_append_writes_every_jurisdiction_or_none(tmp_path):
-    path = tmp_path / "kh.db"
+def test_routed_append_writes_every_jurisdiction_or_none(log_backend):
+    path = log_backend.target()
     with open_log(path, jurisdiction="lang-son") as log:
         log.set_default_jurisdiction("lang-son")
         task = Fact("task", "task-1", {"summary": "Hoàn thiện hồ sơ"})
@@ -310,22 +324,22 @@ WRITES = st.lists(st.tuples(st.sampled_from(["lang-son", "dong-nai", "bo-tai-chi
 
 
 @given(WRITES)
-@settings(max_examples=25, deadline=None)
-def test_each_jurisdiction_of_a_shared_database_is_a_database_of_its_own(tmp_path_factory,
-                                                                        writes):
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_each_jurisdiction_of_a_shared_database_is_a_database_of_its_own(log_backend, writes):
     """Appending to several jurisdictions of one database gives each of them exactly the
     outcomes, versions and history of a database holding that jurisdiction alone."""
-    root = tmp_path_factory.mktemp("prop")
-    shared = root / "shared.db"
+    shared = log_backend.target("shared")  # new databases for each example
+    apart = {code: log_backend.target(code) for code in {code for code, _k, _v in writes}}
     for code, key, value in writes:
         with open_log(shared, jurisdiction=code) as log:
             together = log.append([obs(key, value)])[0]
-        with open_log(root / f"{code}.db", jurisdiction=code) as alone_log:
+        with open_log(apart[code], jurisdiction=code) as alone_log:
             alone = alone_log.append([obs(key, value)])[0]
         assert (together.status, together.fact.version) == (alone.status, alone.fact.version)
     for code in {code for code, _key, _value in writes}:
         with open_log(shared, jurisdiction=code) as log, \
-                open_log(root / f"{code}.db", jurisdiction=code) as alone_log:
+                open_log(apart[code], jurisdiction=code) as alone_log:
             assert log.counts() == alone_log.counts()
             assert [(f.key, f.version, f.content_hash) for f in log.read()] == \
                 [(f.key, f.version, f.content_hash) for f in alone_log.read()]
