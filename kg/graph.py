@@ -81,6 +81,7 @@ class PlanGraph:
         self._shared_types: set[URIRef] = set()  # nodes others type (implied targets)
         self._versions: dict[URIRef, int] = {}  # fact node → latest version applied
         self._interned: dict[tuple, tuple] = {}  # one copy of each shared-triple set
+        self._outside: set[URIRef] = set()  # nodes no log fact owns (rule outcomes: put_node)
         # (kind, key) → [(version, lead agency, supporting agencies, submitted at)], one entry
         # per change of responsibility (HISTORY_KINDS only)
         self.history: dict[tuple[str, str], list[tuple]] = {}
@@ -114,6 +115,22 @@ class PlanGraph:
         if changed:
             self._indexes.clear()
         return changed
+
+    def put_node(self, node: URIRef, triples: list) -> None:
+        """Add or replace a node that no fact of the log owns (a rule outcome from the outcome
+        store, ``kg.outcome_graph``): its own triples replaced, shared ones reference-counted
+        as for facts."""
+        self._project(node, triples, replacing=node in self._outside)
+        self._outside.add(node)
+        self._indexes.clear()
+
+    def drop_node(self, node: URIRef) -> None:
+        """Remove a node ``put_node`` added (a withdrawn outcome): its own triples and its
+        share of the shared ones; a node it did not add is left alone."""
+        if node in self._outside:
+            self._project(node, [], replacing=True)
+            self._outside.discard(node)
+            self._indexes.clear()
 
     def _project(self, node: URIRef, triples: list, replacing: bool) -> None:
         owned: list = []
