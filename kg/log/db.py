@@ -87,6 +87,18 @@ class Database(ABC):
         """Whether the database has table ``name`` (without creating anything)."""
 
     @abstractmethod
+    def listen(self, channel: str, timeout: float) -> list[str]:
+        """Wait at most ``timeout`` seconds for notifications on ``channel`` and return their
+        payloads (at once when one comes). PostgreSQL: LISTEN on a connection of its own (made
+        on the first call; notifications between calls are kept for the next); SQLite, which
+        has none: sleeps ``timeout`` and returns [] — its readers poll."""
+
+    @abstractmethod
+    def notify(self, channel: str, payload: str = "") -> None:
+        """Tell every listener of ``channel`` (PostgreSQL: ``pg_notify``, delivered when the
+        current transaction commits; SQLite: nothing — its readers poll)."""
+
+    @abstractmethod
     def close(self) -> None: ...
 
     # -- shared ------------------------------------------------------------------------------

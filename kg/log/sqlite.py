@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -69,6 +70,13 @@ class SqliteDatabase(Database):
     def has_table(self, name: str) -> bool:
         return bool(self.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?",
                                  (name,)))
+
+    def listen(self, channel: str, timeout: float) -> list[str]:
+        time.sleep(timeout)
+        return []
+
+    def notify(self, channel: str, payload: str = "") -> None:
+        """SQLite has no notifications: readers poll the log's last seq."""
 
     def close(self) -> None:
         self._conn.close()

@@ -12,7 +12,7 @@ import psycopg
 import pytest
 from typer.testing import CliRunner
 
-from kg.errors import LogError
+from kg.errors import LogError, VersionConflict
 from kg.log import Fact, Source, default_db_path, open_existing_log, open_log
 from service.cli.app import build_app
 
@@ -143,3 +143,21 @@ def test_a_url_folded_by_a_path_is_refused_not_made_a_file(tmp_path, monkeypatch
         open_log(Path("postgresql://kehoach@/kh"))
     assert err.value.code == "bad_database_url" and "postgresql://" in err.value.en
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_follower_is_woken_by_each_committed_append(url):
+    """The judge LISTENs instead of polling: an append's commit notifies ``kehoach_log`` with
+    the jurisdiction written; a batch rolled back notifies nothing."""
+    from kg.log.postgres import LOG_CHANNEL
+
+    with open_log(url, jurisdiction="lang-son") as follower, \
+            open_log(url, jurisdiction="dong-nai") as writer:
+        assert follower.database.listen(LOG_CHANNEL, 0.05) == []  # listening from now on
+        writer.append([obs("a"), obs("b")])
+        with pytest.raises(VersionConflict):  # "c" inserted, then the batch rolled back
+            writer.within("ha-noi").append([obs("c"), Fact("observation", "a", {}, replaces=5)])
+        assert follower.database.listen(LOG_CHANNEL, 5) == ["dong-nai"]
+        assert follower.database.listen(LOG_CHANNEL, 0.2) == []
+        writer.within("lang-son").append([obs("a")])
+        writer.database.notify("kehoach_judge", "42")
+        assert follower.database.listen(LOG_CHANNEL, 5) == ["lang-son"]
