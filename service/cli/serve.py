@@ -1,5 +1,5 @@
-"""Commands of the service: ``serve`` (API + web pages with uvicorn) and ``user add | list |
-disable`` (accounts of the API and the dashboard)."""
+"""Commands of the service: ``serve`` (API + web pages with uvicorn, one or several worker
+processes) and ``user add | list | disable`` (accounts of the API and the dashboard)."""
 
 from __future__ import annotations
 
@@ -22,8 +22,6 @@ from service.cli.options import (
 from service.security import MIN_PASSWORD, hash_password
 from service.settings import Settings
 from service.store import ROLES, ServiceStore, StoreError
-from service.workers import run_workers
-from service.workers import supported as workers_supported
 
 user_app = typer.Typer(help="Tài khoản người dùng / user accounts", no_args_is_help=True)
 
@@ -43,15 +41,16 @@ def serve(db: DbOption = None,
           as_of: AsOfOption = None,
           demo: Annotated[bool, typer.Option(help="Nạp dữ liệu Lạng Sơn và tạo tài khoản "
                                              "dùng thử / load demo data + demo users")] = False,
-          workers: Annotated[int, typer.Option(min=1, help="Số tiến trình phục vụ (mỗi tiến "
-                                               "trình theo dõi sổ dữ kiện) / worker processes, "
-                                               "each following the fact log")] = 1,
+          workers: Annotated[int, typer.Option(min=1, help="Số tiến trình phục vụ (uvicorn) "
+                                               "/ worker processes (uvicorn's)")] = 1,
           jurisdiction: JurisdictionOption = None,
           ) -> None:
     """Chạy API và bảng điều khiển / run the API and the web dashboard.
 
     Everything it serves is one jurisdiction's (--jurisdiction, else the global option,
-    $KEHOACH_JURISDICTION, the database's default).
+    $KEHOACH_JURISDICTION, the database's default). With --workers N, uvicorn runs N worker
+    processes on the port (put a reverse proxy in front to spread keep-alive connections:
+    docs/deploy.md).
 
     Example: kehoach serve --db /tmp/kh.db --demo --as-of 2024-12-31 --port 8000 --workers 2
     """
@@ -64,11 +63,6 @@ def serve(db: DbOption = None,
     typer.echo(f"http://{host}:{port}/  ·  API: http://{host}:{port}/docs  ·  db: {settings.db}"
                f"  ·  workers: {workers}"
                + (f"  ·  jurisdiction: {settings.jurisdiction}" if settings.jurisdiction else ""))
-    if workers == 1:
-        from service.app import create_app
-
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
-        return
     # Every worker builds its app from the environment: same database, date and signing key.
     os.environ["KEHOACH_DB"] = str(settings.db)
     os.environ["KEHOACH_SECRET_KEY"] = settings.secret_key
@@ -77,10 +71,8 @@ def serve(db: DbOption = None,
         os.environ["KEHOACH_AS_OF"] = settings.as_of.isoformat()
     if settings.jurisdiction:
         os.environ["KEHOACH_JURISDICTION"] = settings.jurisdiction
-    if workers_supported():  # one socket per worker: connections spread evenly
-        raise typer.Exit(run_workers(host, port, workers))
-    uvicorn.run("service.app:app_from_environment", factory=True, workers=workers, host=host,
-                port=port, log_level="info")
+    uvicorn.run("service.serving:app_from_environment", factory=True, workers=workers,
+                host=host, port=port, log_level="info")
 
 
 def _scope(jurisdiction: str | None) -> dict[str, str]:
