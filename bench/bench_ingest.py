@@ -51,7 +51,7 @@ from bench.generate import Scale, base_facts, report_rounds  # noqa: E402
 from kg.log import Fact, open_log  # noqa: E402
 from kg.notation import parse_expression, parse_number, parse_period  # noqa: E402
 from rules import measures as ms  # noqa: E402
-from rules.engine import compile_rule, ruleset_name  # noqa: E402
+from rules.engine import clock_fact, compile_rule, rule_key  # noqa: E402
 from rules.loader import load_rules  # noqa: E402
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -130,16 +130,19 @@ def run_floor(scale: Scale, seed: int, budget: float) -> dict[str, Any]:
             return lambda closure: fired.append(action_name)
 
     host = FloorHost()
-    host.register_rulesets({ruleset_name(r): compile_rule(r) for r in book.rules})
-    pace_rules = [ruleset_name(r) for r in book.rules if r.fact == "pace"]
+    host.register_rulesets({"floor": {rule_key(r): compile_rule(r) for r in book.rules}})
     events = [pace_event(f) for f in stream(scale, seed)]
 
     def post(event: dict[str, Any]) -> None:
-        for name in pace_rules:
-            try:
-                host.post(name, event)
-            except (MessageNotHandledException, MessageObservedException):
-                pass
+        # one unit's state: the clock and the measure asserted, the firings taken, retracted
+        facts = [{**clock_fact(date.fromordinal(event["as_of_ord"])), "id": "clock",
+                  "sid": "floor"}, {**event, "id": "pace"}]
+        for call in (host.assert_fact, host.retract_fact):
+            for fact in facts:
+                try:
+                    call("floor", fact)
+                except (MessageNotHandledException, MessageObservedException):
+                    pass
 
     result = timed_loop(events, post, budget)
     result["firings"] = len(fired)

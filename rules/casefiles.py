@@ -6,7 +6,9 @@ Schema at load, and every expectation may name the rule it exercises (``rule:``)
 check that every rule id has at least one case. An expected alert or status may quote its
 wording:
 ``says`` / ``says_en``, words its Vietnamese / English explanation contains (names, dates
-dd/mm/yyyy, plurals as a person reads them). Errors name the file and the line.
+dd/mm/yyyy, plurals as a person reads them). ``changes`` / ``no_changes`` expect status changes
+(subject, dimension, status, ``previous``, ``as_of``, ``set_by`` = the rule that set the status,
+``rule`` = the rule that recorded the change). Errors name the file and the line.
 """
 
 from __future__ import annotations
@@ -52,6 +54,13 @@ _STATUS = {
                    "says": {"type": "string"}, "says_en": {"type": "string"}},
     "additionalProperties": False,
 }
+_CHANGE = {  # a status change (thay đổi trạng thái): recorded_by = the rule that recorded it
+    "type": "object", "minProperties": 1,
+    "properties": {"subject": {"type": "string"}, "dimension": {"type": "string"},
+                   "status": {"type": "string"}, "previous": {"type": ["string", "null"]},
+                   "as_of": _DATE, "set_by": _RULE_ID, "rule": _RULE_ID},
+    "additionalProperties": False,
+}
 _CASE = {
     "type": "object", "required": ["name", "as_of", "expect"],
     "properties": {
@@ -60,7 +69,9 @@ _CASE = {
         "expect": {"type": "object", "minProperties": 1, "additionalProperties": False,
                    "properties": {"statuses": {"type": "array", "items": _STATUS},
                                   "alerts": {"type": "array", "items": _ALERT},
-                                  "no_alerts": {"type": "array", "items": _ALERT}}},
+                                  "no_alerts": {"type": "array", "items": _ALERT},
+                                  "changes": {"type": "array", "items": _CHANGE},
+                                  "no_changes": {"type": "array", "items": _CHANGE}}},
     },
     "additionalProperties": False,
 }
@@ -103,8 +114,8 @@ def load_cases(directory: Path = CASES_DIR) -> dict[str, dict[str, Any]]:
 
 
 def covered_rules(case_file: dict[str, Any]) -> set[str]:
-    """Rule ids a case file exercises: those its expected alerts and statuses name (an
-    expectation that something does *not* happen covers nothing)."""
+    """Rule ids a case file exercises: those its expected alerts, statuses and status
+    changes name (an expectation that something does *not* happen covers nothing)."""
     return {want["rule"] for case in case_file["cases"]
-            for key in ("alerts", "statuses") for want in case["expect"].get(key, [])
-            if "rule" in want}
+            for key in ("alerts", "statuses", "changes")
+            for want in case["expect"].get(key, []) if "rule" in want}

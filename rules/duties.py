@@ -324,31 +324,32 @@ def _supervisor_words(snap: Snapshot, supervisor: str, lang: str = "vi") -> str:
 def lagging_measures(snap: Snapshot, history: dict[str, dict[str, str]],
                      agencies_parent: dict[str, str | None], names: dict[str, str],
                      agency_of: dict[str, str | None]) -> list[Measure]:
-    """Consecutive lagging periods per subject, from the pace statuses seen so far."""
+    """One period-history measure (``lagging``) per subject with pace statuses seen so far:
+    whom an escalation goes to, the latest period and its status, and the report of every
+    period (``details``: ``history`` oldest first, ``reports`` by period). Whether the periods
+    lag, and how many in a row, is for the rules to say (the sequence of ``period_status``
+    facts, rules/definitions/escalation.yaml); nothing here counts them."""
     out = []
     groups = pace_groups(snap) if history else {}
     top = default_supervisor(snap) if history else DEFAULT_SUPERVISOR
     for subject, by_period in sorted(history.items()):
         codes = sorted(by_period, key=lambda c: _period(c).end)
-        statuses = [by_period[c] for c in codes]
-        streak = ms.lagging_streak(statuses, ("at_risk", "off_track"))
-        if streak == 0:
-            continue
-        # the reports of the lagging periods are the escalation's evidence (their quotes)
-        evidence = [_choose(groups[(subject, c)]) for c in codes[-streak:]
-                    if (subject, c) in groups]
+        reports = {c: _choose(groups[(subject, c)]) for c in codes if (subject, c) in groups}
         agency = agency_of.get(subject)
         event = _base(snap, "lagging", subject, names.get(subject, subject), "target",
                       codes[-1], agency)
         supervisor = agencies_parent.get(agency or "") or top
-        last = STATUSES["pace"][statuses[-1]]
-        event.update(periods=streak, periods_en=count_en(streak, "period"),
-                     last_status=statuses[-1], last_status_vi=last.vi.lower(),
-                     last_status_en=last.en, supervisor=supervisor,
+        last = STATUSES["pace"].get(by_period[codes[-1]])
+        event.update(periods=0, periods_en=count_en(0, "period"),
+                     last_status=by_period[codes[-1]],
+                     last_status_vi=last.vi.lower() if last else by_period[codes[-1]],
+                     last_status_en=last.en if last else by_period[codes[-1]],
+                     supervisor=supervisor,
                      supervisor_name=_supervisor_words(snap, supervisor),
                      supervisor_name_en=_supervisor_words(snap, supervisor, "en"))
-        out.append(Measure(event, evidence, [], {"periods": codes[-streak:],
-                                                 "supervisor": supervisor}))
+        out.append(Measure(event, list(reports.values()), [], {
+            "supervisor": supervisor, "reports": reports,
+            "history": [(c, by_period[c]) for c in codes]}))
     return out
 
 

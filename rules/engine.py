@@ -1,13 +1,25 @@
 """The durable_rules engine, isolated (bộ máy luật).
 
-Rule files are compiled to JSON rulesets for our own ``durable.engine.Host`` subclass — never
-``durable.lang``, which is process-global. Each rule becomes its own ruleset, so every rule
-whose condition holds fires (durable consumes an event in the first matching rule of a
-ruleset). Rule actions are resolved by ``Host.get_action`` through ``rules.vocabulary.ACTIONS``.
+Rule files are compiled to ONE JSON ruleset for our own ``durable.engine.Host`` subclass —
+never ``durable.lang``, which is process-global. A rule is an ``all`` of named facts: the fact
+it is about (named by its kind), the facts it joins (``join:``, with references between them,
+e.g. ``{"$neq": {"status": {"status_set": "status"}}}``), the consecutive facts of a sequence
+(``sequence:``, each ``rank`` one more than the one before: ``{"$add": {"$l": {"p0": "rank"},
+"$r": 1}}``), the facts that must be absent (``absent:``, durable's ``<name>$not``) and the clock
+when the rule has effective dates. Rule actions are the registered functions of
+``rules.actions``; durable only tells which rules fire on which facts.
 
-A Host starts two endless daemon timers and never frees its C rulesets: ``get_engine()``
-builds one lazily per rules version and reuses it; runs are separated by ``sid`` and cleaned
-with ``delete_state``. Access is serialised behind a lock (one writer at a time).
+Each judgement of a unit (đơn vị: a target, a task …) asserts the unit's facts — the clock, the
+statuses it holds, its history of reporting periods, its measures — into the unit's state, takes
+the firings and retracts the facts again: the state is the unit's for that judgement, and the
+session's copy of the unit (which it checkpoints and restores for backdated facts) stays the one
+source of truth. States are never deleted: durable 2.0.28 aborts the process (free(): invalid
+pointer / segmentation fault) when deleting a state in which some fact matched no rule, and
+keeps at most a few thousand states per ruleset, so the engine judges in one reused ``sid``
+(one writer at a time, behind a lock).
+
+A Host starts two endless daemon timers and never frees its C rulesets: ``ENGINES`` builds one
+engine per rules version, once, and reuses it.
 """
 
 from __future__ import annotations
@@ -15,6 +27,7 @@ from __future__ import annotations
 import itertools
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -23,169 +36,313 @@ from typing import Any
 from durable.engine import Host, MessageNotHandledException, MessageObservedException
 
 from rules.errors import EngineError
-from rules.loader import DEFINITIONS_DIR, Rule, RuleBook, load_rules
-from rules.vocabulary import ACTIONS, OPERATORS
+from rules.loader import DEFINITIONS_DIR, Condition, Rule, RuleBook, load_rules
+from rules.vocabulary import OPERATORS
+
+Bound = tuple[tuple[str, int], ...]
+"""A firing's facts: (name in the rule, index in the judged list)."""
 
 
 @dataclass(frozen=True)
 class Firing:
-    """One rule fired on one measure: the rule, its action parameters, the measure."""
+    """One rule fired on a unit's facts: the rule and its facts by name (``measure`` is the
+    fact the rule is about)."""
 
     rule: Rule
-    measure: dict[str, Any]
+    facts: dict[str, dict[str, Any]]
+    index: int = 0
+
+    @property
+    def measure(self) -> dict[str, Any]:
+        return self.facts[self.rule.fact]
 
 
-def ruleset_name(rule: Rule) -> str:
+def rule_key(rule: Rule) -> str:
     return f"{rule.id.replace('.', '__')}__v{rule.version}"
 
 
-def _condition(field: str, op: str, value: Any) -> dict[str, Any]:
-    durable_op = OPERATORS[op][1]
-    return {field: value} if not durable_op else {durable_op: {field: value}}
+def _value(cond: Condition) -> Any:
+    """A condition's right side: a constant, or a reference to a named fact's field."""
+    if cond.ref is not None:
+        return {cond.ref[0]: cond.ref[1]}
+    return cond.value
+
+
+def _condition(cond: Condition, previous: str | None = None) -> dict[str, Any]:
+    if cond.op == "in":  # a regular expression, not "$or": durable 2.0.28 mis-evaluates the
+        # references of a pattern holding an "$or" (the slipping rule fired on 2 < 2)
+        return {"$mt": {cond.field: "|".join(cond.value)}}
+    value = _value(cond)
+    if cond.ref is not None and cond.ref[0] == "previous":
+        value = {previous: cond.ref[1]}
+    durable_op = OPERATORS[cond.op][1]
+    return {cond.field: value} if not durable_op else {durable_op: {cond.field: value}}
+
+
+def _pattern(kind: str, terms: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"$and": [{"kind": kind}, *terms]} if terms else {"kind": kind}
 
 
 def compile_rule(rule: Rule) -> dict[str, Any]:
-    """The durable_rules JSON ruleset of one rule, thresholds inlined, e.g.
-    ``{"m": {"$and": [{"kind": "pace"}, {"$gte": {"ratio": 0.8}}, {"$lt": {"ratio": 0.95}}]}}``."""
-    terms: list[dict[str, Any]] = [{"kind": rule.fact}]
-    terms += [_condition(c.field, c.op, c.value) for c in rule.when]
+    """The durable_rules JSON of one rule, thresholds inlined, e.g. ``{"all": [{"pace":
+    {"$and": [{"kind": "pace"}, {"$gte": {"ratio": 0.8}}, {"$lt": {"ratio": 0.95}}]}},
+    {"clock": {"$and": [{"kind": "clock"}, {"$gte": {"as_of_ord": 737791}}]}}]}``."""
+    parts: list[dict[str, Any]] = [
+        {rule.fact: _pattern(rule.fact, [_condition(c) for c in rule.when])}]
+    for join in rule.joins:
+        parts.append({join.name: _pattern(join.fact, [_condition(c) for c in join.when])})
+    if rule.sequence is not None:
+        seq = rule.sequence
+        for i in range(seq.length):
+            name, before = f"{seq.name}{i}", f"{seq.name}{i - 1}"
+            terms = [{seq.order: 0} if i == 0 else
+                     {seq.order: {"$add": {"$l": {before: seq.order}, "$r": 1}}}]
+            terms += [_condition(c, before) for c in seq.when
+                      if i > 0 or c.ref is None or c.ref[0] != "previous"]
+            parts.append({name: _pattern(seq.fact, terms)})
+    clock = []
     if rule.effective_from:
-        terms.append({"$gte": {"as_of_ord": rule.effective_from.toordinal()}})
+        clock.append({"$gte": {"as_of_ord": rule.effective_from.toordinal()}})
     if rule.effective_until:
-        terms.append({"$lte": {"as_of_ord": rule.effective_until.toordinal()}})
-    return {"r": {"all": [{"m": {"$and": terms}}], "run": f"{rule.then['action']}|{rule.id}"}}
+        clock.append({"$lte": {"as_of_ord": rule.effective_until.toordinal()}})
+    if clock:
+        parts.append({"clock": _pattern("clock", clock)})
+    for n, absent in enumerate(rule.absent):
+        parts.append({f"absent{n}$not": _pattern(absent.fact, [_condition(c)
+                                                                for c in absent.when])})
+    return {"all": parts, "run": rule_key(rule)}
 
 
 class RulesHost(Host):
-    """A durable_rules Host whose actions come from our registry, never from ``durable.lang``."""
+    """A durable_rules Host whose actions only record firings (which rule, which facts); the
+    registered actions (``rules.actions``) run afterwards, in a stable order."""
 
-    def __init__(self, book: RuleBook, sink: Callable[[Firing], None]) -> None:
-        self._book = book
+    def __init__(self, book: RuleBook, name: str, sink: Callable[[Rule, Any], None]) -> None:
+        self._rules = {rule_key(r): r for r in book.rules}
         self._sink = sink
         super().__init__()
-        self.register_rulesets({ruleset_name(r): compile_rule(r) for r in book.rules})
+        self.register_rulesets({name: {k: compile_rule(r) for k, r in self._rules.items()}})
 
     def get_action(self, action_name: str) -> Callable[[Any], None]:
-        action, _, rule_id = action_name.partition("|")
-        if action not in ACTIONS:
-            raise EngineError(f"hành động không có: '{action}'", f"unknown action '{action}'")
-        rule = self._book.by_id(rule_id)
+        rule = self._rules.get(action_name)
+        if rule is None:
+            raise EngineError(f"luật không có: '{action_name}'", f"unknown rule '{action_name}'")
 
         def run(closure: Any) -> None:
-            message = closure.m._d if hasattr(closure.m, "_d") else dict(closure.m)
-            self._sink(Firing(rule, {k: v for k, v in message.items() if k != "sid"}))
+            self._sink(rule, closure)
 
         return run
 
 
+class _Reads:
+    """What the rules can read of a unit's facts (the key of a reused answer): per fact kind
+    the fields any rule reads, and for numeric fields only compared with constants, the
+    constants (a value is then known by the comparisons' outcomes: two ratios on the same
+    side of every cut give the same answer)."""
+
+    def __init__(self, book: RuleBook) -> None:
+        self.fields: dict[str, set[str]] = {}
+        self.cuts: dict[tuple[str, str], list[tuple[str, float]]] = {}
+        referenced: set[tuple[str, str]] = set()
+        self.kinds_of: dict[str, set[str]] = {}  # primary kind → kinds its rules read
+        for rule in book.rules:
+            names = {rule.fact: rule.fact, "clock": "clock"}
+            groups = [(rule.fact, rule.when)] + [(j.fact, j.when) for j in rule.joins]
+            groups += [(a.fact, a.when) for a in rule.absent]
+            kinds = {rule.fact} | {j.fact for j in rule.joins} | {a.fact for a in rule.absent}
+            for join in rule.joins:
+                names[join.name] = join.fact
+            if rule.sequence is not None:
+                seq = rule.sequence
+                groups.append((seq.fact, seq.when))
+                kinds.add(seq.fact)
+                names["previous"] = seq.fact
+                self._read(seq.fact, seq.order)
+                referenced.add((seq.fact, seq.order))
+            if rule.effective_from or rule.effective_until:
+                kinds.add("clock")
+                for day, op in ((rule.effective_from, "gte"), (rule.effective_until, "lte")):
+                    if day:
+                        self.cuts.setdefault(("clock", "as_of_ord"), []).append(
+                            (op, day.toordinal()))
+                self._read("clock", "as_of_ord")
+            self.kinds_of.setdefault(rule.fact, set()).update(kinds)
+            for kind, conds in groups:
+                for c in conds:
+                    self._read(kind, c.field)
+                    if c.ref is not None:
+                        ref_kind = names.get(c.ref[0], c.ref[0])
+                        self._read(ref_kind, c.ref[1])
+                        referenced.update({(kind, c.field), (ref_kind, c.ref[1])})
+                    elif c.op in ("lt", "lte", "gt", "gte") or (
+                            c.op in ("eq", "ne") and type(c.value) in (int, float)):
+                        self.cuts.setdefault((kind, c.field), []).append((c.op, c.value))
+                    else:
+                        referenced.add((kind, c.field))
+        for key in referenced:
+            self.cuts.pop(key, None)
+        self.cuts = {key: sorted(set(cuts)) for key, cuts in self.cuts.items()}
+        self.order = {kind: tuple(sorted(f)) for kind, f in self.fields.items()}
+
+    def _read(self, kind: str, name: str) -> None:
+        self.fields.setdefault(kind, set()).add(name)
+
+    def relevant(self, kinds: set[str]) -> set[str]:
+        """The fact kinds some rule could read, given the kinds of the facts present."""
+        out: set[str] = set()
+        for kind in kinds:
+            out |= self.kinds_of.get(kind, set())
+        return out
+
+    def key(self, kind: str, fact: dict[str, Any]) -> tuple[Any, ...]:
+        out: list[Any] = [kind]
+        for name in self.order.get(kind, ()):
+            value = fact.get(name)
+            cuts = self.cuts.get((kind, name))
+            if cuts is not None and type(value) in (int, float):
+                out.append(tuple([_OUTCOMES[op](value, c) for op, c in cuts]))
+            else:  # the type is part of the key: True == 1 == 1.0 for Python, not for durable
+                out.append((type(value), tuple(value) if type(value) is list else value))
+        return tuple(out)
+
+
+_OUTCOMES: dict[str, Callable[[Any, Any], bool]] = {
+    "lt": lambda a, b: a < b, "lte": lambda a, b: a <= b, "gt": lambda a, b: a > b,
+    "gte": lambda a, b: a >= b, "eq": lambda a, b: a == b, "ne": lambda a, b: a != b,
+}
+
+
 class Engine:
-    """One rules version in one process: evaluate measures, get firings.
+    """One rules version in one process: judge a unit's facts, get the firings.
 
-    Each engine posts under its own ``sid``; after a run the states in which rules fired are
-    deleted, so the next run starts clean (no event outlives its run: conditions are single
-    events, and an event no rule matches is not stored).
-
-    Because conditions are single events and no state outlives a run, which rules fire on an
-    event depends only on the fields the conditions of its kind read and on which rules are in
-    force on its date. A unit re-judged on a later date with nothing new gives the same fields,
-    so those answers are kept (``decided``, bounded) and durable_rules is asked once per
-    distinct event; ``posts`` and ``reused`` count both paths."""
+    ``run`` takes a unit's facts (the clock, its statuses, its period history, its measures,
+    facts derived while judging it) and returns which rules fire on which of them. The answer
+    depends only on what the rules read of those facts (``_Reads``: the kinds some rule could
+    read, the fields rules read, numbers by the side of each constant they fall on), so it is
+    kept under that key (``decided``, bounded) and durable_rules is asked once per distinct
+    key; ``posts`` and ``reused`` count both paths, and a test checks reused answers against
+    durable_rules asked afresh."""
 
     CACHE_LIMIT = 200_000
 
     def __init__(self, book: RuleBook) -> None:
         self.book = book
         self._lock = threading.Lock()
-        self._fired: list[Firing] = []
-        self._host = RulesHost(book, self._fired.append)
-        self.sid = f"eval-{next(_SIDS)}"
-        self._by_fact: dict[str, list[Rule]] = {}
-        for rule in book.rules:
-            self._by_fact.setdefault(rule.fact, []).append(rule)
-        self._fields = {fact: tuple(sorted({c.field for r in rules for c in r.when}))
-                        for fact, rules in self._by_fact.items()}
-        self._dated = {fact: [r for r in rules if r.effective_from or r.effective_until]
-                       for fact, rules in self._by_fact.items()}
-        self.decided: dict[tuple[Any, ...], tuple[Rule, ...]] = {}
-        self._in_force: dict[tuple[str, int], tuple[bool, ...]] = {}
+        self._fired: list[tuple[Rule, Any]] = []
+        self.name = f"kehoach__{book.digest}__{next(_SEQ)}"
+        self._host = RulesHost(book, self.name, lambda rule, c: self._fired.append((rule, c)))
+        self.sid = "unit"
+        self.reads = _Reads(book)
+        self._names = {r.id: self._fact_names(r) for r in book.rules}
+        self.decided: dict[tuple[Any, ...], tuple[tuple[Rule, Bound], ...]] = {}
         self.posts = 0
         self.reused = 0
 
-    def _decision_key(self, measure: dict[str, Any]) -> tuple[Any, ...]:
-        kind = measure["kind"]
-        day = measure.get("as_of_ord", 0)
-        in_force = self._in_force.get((kind, day))
-        if in_force is None:
-            in_force = self._in_force[(kind, day)] = tuple(
-                (r.effective_from is None or day >= r.effective_from.toordinal())
-                and (r.effective_until is None or day <= r.effective_until.toordinal())
-                for r in self._dated.get(kind, ()))
-        # the type is part of the key: True == 1 == 1.0 for Python, not for the conditions
-        values = [measure.get(f) for f in self._fields.get(kind, ())]
-        return (kind, in_force, *[(type(v), tuple(v) if type(v) is list else v)
-                                  for v in values])
+    @staticmethod
+    def _fact_names(rule: Rule) -> tuple[str, ...]:
+        names = [rule.fact] + [j.name for j in rule.joins]
+        if rule.sequence is not None:
+            names += [f"{rule.sequence.name}{i}" for i in range(rule.sequence.length)]
+        return tuple(names)
 
-    def evaluate(self, measures: list[dict[str, Any]]) -> list[Firing]:
-        """Post every measure as an event to the rulesets of its fact kind; a measure that
-        matches no rule is a normal "no outcome". Firings come back in a stable order."""
+    def run(self, facts: list[dict[str, Any]]) -> list[Firing]:
+        """The firings on one unit's ``facts`` (each with a ``kind``), ordered by the index of
+        the fact each rule is about, then by rule id."""
+        relevant = self.reads.relevant({f["kind"] for f in facts})
+        chosen = [i for i, f in enumerate(facts) if f["kind"] in relevant]
+        if not chosen:
+            return []
+        key = tuple(self.reads.key(facts[i]["kind"], facts[i]) for i in chosen)
         with self._lock:
-            self._fired.clear()
-            out: list[Firing] = []
-            try:
-                for n, measure in enumerate(measures):
-                    key = self._decision_key(measure)
-                    rules = self.decided.get(key)
-                    if rules is None:
-                        rules = self._decide({**measure, "id": f"m{n}", "sid": self.sid})
-                        if len(self.decided) >= self.CACHE_LIMIT:
-                            self.decided.clear()
-                        self.decided[key] = rules
-                    else:
-                        self.reused += 1
-                    out += [Firing(rule, {**measure, "id": f"m{n}"}) for rule in rules]
-                return sorted(out, key=lambda f: (int(f.measure["id"][1:]), f.rule.id))
-            finally:
-                # durable 2.0.28 aborts the process (free(): invalid pointer) when deleting a
-                # state in which no rule ever fired: delete only the states that fired.
-                for name in sorted({ruleset_name(f.rule) for f in self._fired}):
-                    self._host.delete_state(name, self.sid)
-                self._fired.clear()
+            answer = self.decided.get(key)
+            if answer is None:
+                answer = self._ask([facts[i] for i in chosen])
+                if len(self.decided) >= self.CACHE_LIMIT:
+                    self.decided.clear()
+                self.decided[key] = answer
+            else:
+                self.reused += 1
+        out = [Firing(rule, {name: facts[chosen[i]] for name, i in bound},
+                      chosen[dict(bound)[rule.fact]]) for rule, bound in answer]
+        return sorted(out, key=lambda f: (f.index, f.rule.id))
 
-    def _decide(self, event: dict[str, Any]) -> tuple[Rule, ...]:
-        """Ask durable_rules: the rules (of the event's kind) that fire on ``event``."""
-        fired = []
-        for rule in self._by_fact.get(event["kind"], []):
-            before = len(self._fired)
-            self._post(rule, event)
-            self.posts += 1
-            if len(self._fired) > before:
-                fired.append(rule)
-        return tuple(fired)
-
-    def _post(self, rule: Rule, event: dict[str, Any]) -> None:
+    def _ask(self, facts: list[dict[str, Any]]) -> tuple[tuple[Rule, Bound], ...]:
+        """Assert ``facts`` into the unit's state, take the firings, retract them again."""
+        self._fired.clear()
+        posted = [{**f, "id": f"f{n}", "sid": self.sid} for n, f in enumerate(facts)]
+        self.posts += 1
         try:
-            self._host.post(ruleset_name(rule), event)
+            # one at a time: durable drops the firings of a whole batch when one fact of it
+            # matches no rule (MessageNotHandledException)
+            for fact in posted:
+                self._call(self._host.assert_fact, fact)
+            answer = []
+            for rule, closure in self._fired:
+                bound = tuple((name, int(getattr(closure, name)._d["id"][1:]))
+                              for name in self._names[rule.id])
+                answer.append((rule, bound))
+            return tuple(answer)
+        finally:
+            self._fired.clear()
+            for fact in posted:
+                self._call(self._host.retract_fact, fact)
+
+    def _call(self, method: Callable[[str, Any], Any], facts: list[dict[str, Any]]) -> None:
+        try:
+            method(self.name, facts)
         except (MessageNotHandledException, MessageObservedException):
             return
         except Exception as err:  # durable raises bare Exceptions from its C core
-            raise EngineError(f"lỗi khi đánh giá luật {rule.id}: {err}",
-                              f"engine failure on rule {rule.id}: {err}") from err
+            raise EngineError(f"lỗi của bộ máy luật: {err}", f"engine failure: {err}") from err
 
 
-_ENGINES: dict[str, Engine] = {}
-_SIDS = itertools.count(1)
-_FACTORY_LOCK = threading.Lock()
+_SEQ = itertools.count(1)
+
+
+class EngineRegistry:
+    """The engines of a process, one per rules version (bộ luật), each built once: a caller
+    asking for a version being built waits for that build, never builds it twice; other
+    versions are not held up (no lock is held while building)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._engines: dict[str, Future[Engine]] = {}
+
+    def get(self, book: RuleBook) -> Engine:
+        with self._lock:
+            future = self._engines.get(book.digest)
+            owner = future is None
+            if owner:
+                future = self._engines[book.digest] = Future()
+        assert future is not None
+        if owner:
+            try:
+                future.set_result(Engine(book))
+            except BaseException as err:
+                with self._lock:
+                    self._engines.pop(book.digest, None)
+                future.set_exception(err)
+        return future.result()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._engines.clear()
+
+
+ENGINES = EngineRegistry()
 
 
 def get_engine(directory: Path = DEFINITIONS_DIR) -> Engine:
     """The process's engine for the rules in ``directory`` (built once per rules version)."""
-    book = load_rules(directory)
-    with _FACTORY_LOCK:
-        if book.digest not in _ENGINES:
-            _ENGINES[book.digest] = Engine(book)
-        return _ENGINES[book.digest]
+    return ENGINES.get(load_rules(directory))
 
 
 def as_of_fields(as_of: date) -> dict[str, Any]:
     """The common date fields of a measure."""
     return {"as_of": as_of.isoformat(), "as_of_ord": as_of.toordinal()}
+
+
+def clock_fact(as_of: date) -> dict[str, Any]:
+    """The clock as a fact of every unit's state (đồng hồ): as-of replay stays deterministic,
+    no wall-clock timer is involved."""
+    return {"kind": "clock", **as_of_fields(as_of)}

@@ -37,6 +37,7 @@ from rules.vocabulary import (
     OPERATORS,
     SEVERITIES,
     STATUSES,
+    action_needs,
     explain,
     field_spec,
     sample_event,
@@ -49,16 +50,45 @@ CALENDAR_FILE = RULES_DIR / "calendar.yaml"
 _TEXT = {"type": "object", "required": ["vi", "en"],
          "properties": {"vi": {"type": "string"}, "en": {"type": "string"}},
          "additionalProperties": False}
+_SCALAR = {"type": ["number", "string", "boolean"]}
 _CONDITION = {
     "type": "object", "required": ["field"],
     "properties": {"field": {"type": "string"}, "op": {"type": "string"},
-                   "value": {"type": ["number", "string", "boolean"]},
+                   "value": {"anyOf": [_SCALAR, {"type": "array", "minItems": 1,
+                                                 "items": _SCALAR}]},
+                   # another fact of the rule: "<name>.<field>" (name = a fact kind the
+                   # rule is about, a join's "as", or "previous" inside a sequence)
+                   "ref": {"type": "string", "pattern": r"^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$"},
                    "threshold": {"type": "string"}, "band": {"type": "string"}},
-    "oneOf": [{"required": ["op", "value"], "not": {"required": ["band"]}},
-              {"required": ["op", "threshold"], "not": {"required": ["band"]}},
+    "oneOf": [{"required": ["op", "value"], "not": {"anyOf": [{"required": ["band"]},
+                                                             {"required": ["ref"]}]}},
+              {"required": ["op", "threshold"], "not": {"anyOf": [{"required": ["band"]},
+                                                                 {"required": ["ref"]}]}},
+              {"required": ["op", "ref"], "not": {"anyOf": [{"required": ["band"]},
+                                                           {"required": ["value"]},
+                                                           {"required": ["threshold"]}]}},
               {"required": ["band"], "not": {"anyOf": [{"required": ["op"]},
                                                        {"required": ["value"]},
+                                                       {"required": ["ref"]},
                                                        {"required": ["threshold"]}]}}],
+    "additionalProperties": False,
+}
+_NAME = {"type": "string", "pattern": r"^[a-z][a-z0-9_]*$"}
+_JOIN = {  # another fact of the unit that must be there (join) or must not (absent)
+    "type": "object", "required": ["fact", "when"],
+    "properties": {"as": _NAME, "fact": {"type": "string"},
+                   "when": {"type": "array", "items": _CONDITION}},
+    "additionalProperties": False,
+}
+_SEQUENCE = {  # N consecutive facts of one kind: order 0, 1, … (0 = the latest)
+    "type": "object", "required": ["as", "fact", "length", "order", "when"],
+    "properties": {
+        "as": _NAME, "fact": {"type": "string"}, "order": {"type": "string"},
+        "length": {"oneOf": [{"type": "integer", "minimum": 1, "maximum": 12},
+                             {"type": "object", "required": ["threshold"],
+                              "properties": {"threshold": {"type": "string"}},
+                              "additionalProperties": False}]},
+        "when": {"type": "array", "items": _CONDITION}},
     "additionalProperties": False,
 }
 RULE_SCHEMA: dict[str, Any] = {
@@ -76,7 +106,10 @@ RULE_SCHEMA: dict[str, Any] = {
         "severity": {"type": "string"},
         "fact": {"type": "string"},
         "thresholds": {"type": "object", "additionalProperties": {"type": "number"}},
-        "when": {"type": "array", "minItems": 1, "items": _CONDITION},
+        "when": {"type": "array", "items": _CONDITION},
+        "join": {"type": "array", "minItems": 1, "items": _JOIN},
+        "absent": {"type": "array", "minItems": 1, "items": _JOIN},
+        "sequence": _SEQUENCE,
         "then": {"type": "object", "required": ["action"],
                  "properties": {"action": {"type": "string"}, "status": {"type": "string"},
                                 "alert": {"type": "string"}, "bucket": {"type": "string"}},
@@ -111,10 +144,51 @@ _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)(?::(pct))?\}")
 
 @dataclass(frozen=True)
 class Condition:
+    """One test of a fact's field: against a constant (``value``, from ``threshold`` when
+    named) or against a field of another fact of the rule (``ref``: name, field)."""
+
     field: str
     op: str
     value: Any
     threshold: str | None = None
+    ref: tuple[str, str] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {"field": self.field, "op": self.op, "value": self.value,
+               "threshold": self.threshold}
+        return {**out, "ref": ".".join(self.ref)} if self.ref else out
+
+
+@dataclass(frozen=True)
+class Join:
+    """Another fact of the unit a rule needs (``join:``, named ``name``) or needs absent
+    (``absent:``), with its conditions."""
+
+    name: str
+    fact: str
+    when: tuple[Condition, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"as": self.name, "fact": self.fact, "when": [c.to_dict() for c in self.when]}
+
+
+@dataclass(frozen=True)
+class Sequence:
+    """``length`` consecutive facts of one kind (chuỗi kỳ liên tiếp): the ``order`` field is 0
+    for the first and one more for each next one; every one meets ``when`` (``previous.<field>``
+    is the one before it)."""
+
+    name: str
+    fact: str
+    length: int
+    order: str
+    when: tuple[Condition, ...]
+    threshold: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"as": self.name, "fact": self.fact, "length": self.length,
+                "length_threshold": self.threshold, "order": self.order,
+                "when": [c.to_dict() for c in self.when]}
 
 
 @dataclass(frozen=True)
@@ -137,6 +211,9 @@ class Rule:
     when: tuple[Condition, ...]
     then: dict[str, str]
     explanation: dict[str, str]
+    joins: tuple[Join, ...] = ()
+    absent: tuple[Join, ...] = ()
+    sequence: Sequence | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -146,8 +223,10 @@ class Rule:
             "effective_from": self.effective_from.isoformat() if self.effective_from else None,
             "effective_until": self.effective_until.isoformat() if self.effective_until else None,
             "severity": self.severity, "fact": self.fact, "thresholds": self.thresholds,
-            "when": [{"field": c.field, "op": c.op, "value": c.value,
-                      "threshold": c.threshold} for c in self.when],
+            "when": [c.to_dict() for c in self.when],
+            "join": [j.to_dict() for j in self.joins],
+            "absent": [a.to_dict() for a in self.absent],
+            "sequence": self.sequence.to_dict() if self.sequence else None,
             "then": self.then, "explanation": self.explanation,
         }
 
@@ -308,7 +387,8 @@ def _band_conditions(cond: dict[str, Any], fact: str, ctx: FileContext,
 
 
 def _check_condition(cond: dict[str, Any], fact: str, thresholds: dict[str, float],
-                     fail: Any, ctx: FileContext | None = None) -> list[Condition]:
+                     fail: Any, ctx: FileContext | None = None,
+                     scope: dict[str, str] | None = None) -> list[Condition]:
     spec = field_spec(fact, cond["field"])
     if spec is None:
         raise fail(f"trường không có trong từ vựng: '{cond['field']}' của '{fact}'",
@@ -327,30 +407,68 @@ def _check_condition(cond: dict[str, Any], fact: str, thresholds: dict[str, floa
     if spec.type not in OPERATORS[cond["op"]][2]:
         raise fail(f"toán tử '{cond['op']}' không dùng cho kiểu {spec.type}",
                    f"operator '{cond['op']}' does not apply to type {spec.type}")
+    if "ref" in cond:
+        return [_ref_condition(cond, spec.type, scope or {}, fail)]
     name = cond.get("threshold")
     if name is not None and name not in thresholds:
         raise fail(f"ngưỡng chưa khai báo: '{name}'", f"undeclared threshold '{name}'")
     value = thresholds[name] if name is not None else cond["value"]
-    expected = {"number": (int, float), "bool": (bool,), "string": (str,)}[spec.type]
-    if not isinstance(value, expected) or (spec.type == "number" and isinstance(value, bool)):
-        raise fail(f"giá trị '{value}' không đúng kiểu {spec.type}",
-                   f"value '{value}' is not of type {spec.type}")
+    if (cond["op"] == "in") != isinstance(value, list):
+        many = cond["op"] == "in"
+        raise fail(f"toán tử '{cond['op']}' cần {'một danh sách' if many else 'một giá trị'}",
+                   f"operator '{cond['op']}' needs {'a list' if many else 'one value'}")
+    for one in value if isinstance(value, list) else [value]:
+        _check_type(one, spec.type, fail)
+        if cond["op"] == "in" and not re.fullmatch(r"[a-z0-9_]+", one):
+            raise fail(f"'in' chỉ nhận mã (chữ thường, số, _): '{one}'",
+                       f"'in' takes codes only (lower case, digits, _): '{one}'")
     return [Condition(cond["field"], cond["op"], value, name)]
 
 
+def _check_type(value: Any, type_: str, fail: Any) -> None:
+    expected = {"number": (int, float), "bool": (bool,), "string": (str,)}[type_]
+    if not isinstance(value, expected) or (type_ == "number" and isinstance(value, bool)):
+        raise fail(f"giá trị '{value}' không đúng kiểu {type_}",
+                   f"value '{value}' is not of type {type_}")
+
+
+def _ref_condition(cond: dict[str, Any], type_: str, scope: dict[str, str],
+                   fail: Any) -> Condition:
+    """``ref: <name>.<field>``: a field of a fact named earlier in the rule, of the same type."""
+    name, _, other = cond["ref"].partition(".")
+    if name not in scope:
+        raise fail(f"tham chiếu đến dữ kiện chưa nêu: '{name}' (có: {sorted(scope)})",
+                   f"reference to a fact not named before: '{name}' (known: {sorted(scope)})")
+    ref_spec = field_spec(scope[name], other)
+    if ref_spec is None:
+        raise fail(f"trường không có trong từ vựng: '{other}' của '{scope[name]}'",
+                   f"unknown field '{other}' of fact '{scope[name]}'")
+    if ref_spec.type != type_ or cond["op"] == "in":
+        raise fail(f"tham chiếu '{cond['ref']}' không so được với '{cond['field']}'",
+                   f"reference '{cond['ref']}' cannot be compared with '{cond['field']}'")
+    return Condition(cond["field"], cond["op"], None, None, (name, other))
+
+
 def _check_then(then: dict[str, str], fact: str, fail: Any) -> None:
+    """The action is a registered one (``rules.vocabulary.ACTIONS``, carried out by
+    ``rules.actions``) and the rule gives what it needs (``action_needs``)."""
     if then["action"] not in ACTIONS:
-        raise fail(f"hành động không có trong từ vựng: '{then['action']}'",
-                   f"unknown action '{then['action']}'")
+        raise fail(f"hành động chưa đăng ký: '{then['action']}' (có: {sorted(ACTIONS)})",
+                   f"unregistered action '{then['action']}' (known: {sorted(ACTIONS)})")
+    needs = action_needs(then["action"])
     dimension = FACTS[fact].dimension
     status = then.get("status")
     if status is not None and (dimension is None or status not in STATUSES[dimension]):
         raise fail(f"trạng thái không hợp lệ cho '{fact}': '{status}'",
                    f"status '{status}' is not valid for fact '{fact}'")
-    if then["action"] == "set_status" and status is None:
-        raise fail("set_status cần 'status'", "set_status needs a 'status'")
+    for key in needs.keys:
+        if then.get(key) is None:
+            raise fail(f"{then['action']} cần '{key}'", f"{then['action']} needs a '{key}'")
+    if needs.fact is not None and fact != needs.fact:
+        raise fail(f"{then['action']} chỉ dùng cho dữ kiện '{needs.fact}'",
+                   f"{then['action']} applies to fact '{needs.fact}' only")
     alert = then.get("alert")
-    if then["action"] == "raise_alert" and alert not in ALERT_KINDS:
+    if alert is not None and alert not in ALERT_KINDS:
         raise fail(f"loại cảnh báo không hợp lệ: '{alert}'", f"unknown alert kind '{alert}'")
 
 
@@ -418,8 +536,14 @@ def _build_rule(raw: dict[str, Any], family: str, file: str, text: str,
         raise fail(f"ngưỡng khai báo hai lần (tệp và luật): {twice}",
                    f"threshold declared twice (file and rule): {twice}")
     thresholds = {**ctx.thresholds, **own}
+    scope = {fact: fact}
     when = tuple(c for raw_cond in raw["when"]
-                 for c in _check_condition(raw_cond, fact, thresholds, fail, ctx))
+                 for c in _check_condition(raw_cond, fact, thresholds, fail, ctx, scope))
+    joins = tuple(_join(j, thresholds, fail, scope, ctx) for j in raw.get("join", []))
+    sequence = _sequence(raw["sequence"], thresholds, fail, scope, ctx) \
+        if "sequence" in raw else None
+    absent = tuple(_join(a, thresholds, fail, dict(scope), ctx, absent=True)
+                   for a in raw.get("absent", []))
     _check_then(raw["then"], fact, fail)
     try:
         period = (_date(raw["effective_from"]), _date(raw["effective_until"]))
@@ -428,15 +552,77 @@ def _build_rule(raw: dict[str, Any], family: str, file: str, text: str,
                    f"invalid effective date: {err}") from None
     texts = {k: _fill(raw[k], fact, thresholds) for k in ("title", "description", "explanation")}
     _check_explanation(texts["explanation"], fact, fail)
-    used = {c.threshold: thresholds[c.threshold] for c in when if c.threshold}
+    every = [*when, *(c for j in joins + absent for c in j.when),
+             *(sequence.when if sequence else ())]
+    used = {c.threshold: thresholds[c.threshold] for c in every if c.threshold}
+    if sequence is not None and sequence.threshold:
+        used[sequence.threshold] = float(sequence.length)
     return Rule(
         id=rule_id or "", version=raw["version"], family=family, file=file,
         line=_line_of(text, rule_id), title=texts["title"], description=texts["description"],
         basis=raw["basis"], effective_from=period[0], effective_until=period[1],
         severity=raw["severity"], fact=fact,
         thresholds={**own, **used}, when=when, then=dict(raw["then"]),
-        explanation=texts["explanation"],
+        explanation=texts["explanation"], joins=joins, absent=absent, sequence=sequence,
     )
+
+
+_RESERVED = ("clock", "previous")
+
+
+def _fact_kind(name: str, fail: Any) -> str:
+    if name not in FACTS:
+        raise fail(f"dữ kiện không có trong từ vựng: '{name}'", f"unknown fact '{name}'")
+    return name
+
+
+def _new_name(name: str, scope: dict[str, str], fail: Any) -> str:
+    if name in scope or name in _RESERVED or name.startswith("absent"):
+        raise fail(f"tên dữ kiện trùng hoặc dành riêng: '{name}'",
+                   f"fact name already used or reserved: '{name}'")
+    return name
+
+
+def _join(raw: dict[str, Any], thresholds: dict[str, float], fail: Any,
+          scope: dict[str, str], ctx: FileContext, absent: bool = False) -> Join:
+    """A joined fact (``join:``, named by ``as``) or an absent one (``absent:``); its
+    conditions may refer to facts named before it."""
+    fact = _fact_kind(raw["fact"], fail)
+    if not absent and "as" not in raw:
+        raise fail("mỗi dữ kiện nối cần tên 'as'", "every joined fact needs a name ('as')")
+    name = raw.get("as") or fact
+    when = tuple(c for cond in raw["when"]
+                 for c in _check_condition(cond, fact, thresholds, fail, ctx, scope))
+    if not absent:
+        scope[_new_name(name, scope, fail)] = fact
+    return Join(name, fact, when)
+
+
+def _sequence(raw: dict[str, Any], thresholds: dict[str, float], fail: Any,
+              scope: dict[str, str], ctx: FileContext) -> Sequence:
+    """``length`` consecutive facts (the length a number or a file threshold)."""
+    fact = _fact_kind(raw["fact"], fail)
+    order = field_spec(fact, raw["order"])
+    if order is None or order.type != "number":
+        raise fail(f"trường thứ tự phải là số của '{fact}': '{raw['order']}'",
+                   f"the order field must be a number field of '{fact}': '{raw['order']}'")
+    length, name = raw["length"], None
+    if isinstance(length, dict):
+        name = length["threshold"]
+        if name not in thresholds:
+            raise fail(f"ngưỡng chưa khai báo: '{name}'", f"undeclared threshold '{name}'")
+        value = thresholds[name]
+        if value != int(value) or not 1 <= value <= 12:
+            raise fail(f"độ dài chuỗi phải là số nguyên 1–12: {value}",
+                       f"a sequence length must be a whole number 1–12: {value}")
+        length = int(value)
+    _new_name(raw["as"], scope, fail)
+    inner = {**scope, "previous": fact}
+    when = tuple(c for cond in raw["when"]
+                 for c in _check_condition(cond, fact, thresholds, fail, ctx, inner))
+    for i in range(length):
+        scope[f"{raw['as']}{i}"] = fact
+    return Sequence(raw["as"], fact, length, raw["order"], when, name)
 
 
 def load_rule_file(path: Path) -> list[Rule]:

@@ -175,6 +175,28 @@ FACTS: dict[str, FactSpec] = {
             "plan": _f("string", "kế hoạch", "plan"),
             "actual": _f("string", "ước thực hiện", "estimate"),
         }),
+        FactSpec("clock", Label("đồng hồ: ngày đánh giá", "the clock: the as-of date"), None),
+        FactSpec("status", Label("trạng thái hiện có (trước lần xét này)",
+                                 "the status held before this judgement"), None, {
+            "dimension": _f("string", "chiều trạng thái (verdict, pace, level, …)",
+                            "status dimension"),
+            "status": _f("string", "trạng thái (mã)", "status code"),
+        }),
+        FactSpec("status_set", Label("trạng thái vừa đặt", "a status just set"), None, {
+            "dimension": _f("string", "chiều trạng thái", "status dimension"),
+            "status": _f("string", "trạng thái mới (mã)", "new status code"),
+        }),
+        FactSpec("period_status", Label("trạng thái của một kỳ báo cáo (lịch sử)",
+                                        "the status of one reporting period (history)"), None, {
+            "dimension": _f("string", "chiều trạng thái", "status dimension"),
+            "status": _f("string", "trạng thái của kỳ (mã; superseded = đã bị thay)",
+                         "the period's status code (superseded: replaced by a verdict)"),
+            "rank": _f("number", "thứ tự kỳ: 0 = kỳ gần nhất, 1 = kỳ trước đó, …",
+                       "period order: 0 = the latest, 1 = the one before, …"),
+            "badness": _f("number", "mức xấu của trạng thái: 0 đúng tiến độ, 1 có nguy cơ, "
+                          "2 chậm tiến độ", "how bad the status is: 0 on track, 1 at risk, "
+                          "2 off track"),
+        }),
         FactSpec("lagging", Label("chậm tiến độ liên tiếp", "consecutive lagging"), None, {
             "periods": _f("number", "số kỳ liên tiếp", "consecutive periods"),
             "periods_en": _f("string", "số kỳ liên tiếp, tiếng Anh",
@@ -198,13 +220,53 @@ OPERATORS: dict[str, tuple[Label, str, tuple[str, ...]]] = {
     "lte": (Label("không lớn hơn", "at most"), "$lte", ("number",)),
     "gt": (Label("lớn hơn", "greater than"), "$gt", ("number",)),
     "gte": (Label("không nhỏ hơn", "at least"), "$gte", ("number",)),
+    "in": (Label("là một trong", "is one of"), "$mt", ("string",)),
 }
 """Operator name → (labels, durable_rules operator ("" = equality), field types)."""
 
 ACTIONS: dict[str, Label] = {
     "set_status": Label("đặt trạng thái", "set the subject's status"),
     "raise_alert": Label("phát cảnh báo", "raise an alert (and set the status if given)"),
+    "record_status_change": Label("ghi thay đổi trạng thái",
+                                  "record a status change (the status that was just set)"),
+    "escalate": Label("báo cáo cấp trên", "escalate to the supervising body (an alert citing "
+                      "the reports of the lagging periods)"),
 }
+"""The registered actions by name (``rules.actions.ACTIONS`` holds their functions and refuses,
+at import, to differ from these names)."""
+
+
+@dataclass(frozen=True)
+class Needs:
+    """What a rule naming an action must give: keys of ``then`` and the fact it is about."""
+
+    keys: tuple[str, ...] = ()
+    fact: str | None = None
+
+
+_NEEDS: dict[str, Needs] = {
+    "set_status": Needs(("status",)),
+    "raise_alert": Needs(("alert",)),
+    "record_status_change": Needs((), "status_set"),
+    "escalate": Needs(("alert",), "lagging"),
+}
+
+
+def action_needs(name: str) -> Needs:
+    """What a rule naming the registered action ``name`` must give (the loader checks it)."""
+    return _NEEDS[name]
+
+UNIT_FACTS = ("clock", "status", "period_status")
+"""Facts of a unit's state the engine holds besides the measures (sự kiện của đơn vị): the
+clock, the statuses held before the judgement, the history of reporting periods."""
+
+DERIVED_FACTS = ("status_set",)
+"""Facts actions add to a unit's state while it is judged (chained rules read them)."""
+
+STATUS_BADNESS: dict[str, int] = {"achieved_early": 0, "on_track": 0, "at_risk": 1,
+                                  "off_track": 2}
+"""How bad a period's status is (``period_status.badness``): a scale of the status codes, so
+a rule can say "worse than the period before" by comparing numbers."""
 
 STATUSES: dict[str, dict[str, Label]] = {
     "verdict": {
@@ -246,6 +308,7 @@ ALERT_KINDS: dict[str, Label] = {
     "discrepancy": Label("Số liệu không khớp", "discrepancy"),
     "escalated": Label("Báo cáo cấp trên", "escalated"),
     "data_quality": Label("Số liệu cần kiểm tra", "data-quality finding"),
+    "slipping": Label("Tiến độ xấu dần", "pace slipping"),
 }
 
 SEVERITIES: dict[str, Label] = {

@@ -42,6 +42,13 @@ def _matches(alert: dict[str, Any], want: dict[str, Any]) -> bool:
     return True
 
 
+def _is_change(change: dict[str, Any], want: dict[str, Any]) -> bool:
+    checks = {"subject": change["subject"]["id"], "dimension": change["dimension"],
+              "status": change["status"], "previous": change["previous"],
+              "as_of": change["as_of"], "set_by": change["rule"]["id"]}
+    return all(checks[k] == v for k, v in want.items() if k != "rule")
+
+
 def test_every_rule_file_has_a_case_file() -> None:
     families = {p.stem for p in DEFINITIONS_DIR.glob("*.yaml")}
     assert families == {p.stem for p in CASES_DIR.glob("*.yaml")}
@@ -74,4 +81,11 @@ def test_case(name: str, data: dict[str, Any], case: dict[str, Any], tmp_path: P
         assert any(_matches(a, want) for a in alerts), f"{name}: {want} not in {alerts}"
     for unwanted in expect.get("no_alerts", []):
         assert not any(_matches(a, unwanted) for a in alerts), f"{name}: unexpected {unwanted}"
+    changes = [c.to_dict() for c in result.changes]
+    for want in expect.get("changes", []):
+        assert any(_is_change(c, want) for c in changes), f"{name}: {want} not in {changes}"
+        if "rule" in want:  # the rule that recorded it: one whose action records changes
+            assert load_rules().by_id(want["rule"]).then["action"] == "record_status_change"
+    for unwanted in expect.get("no_changes", []):
+        assert not any(_is_change(c, unwanted) for c in changes), f"{name}: {unwanted}"
     log.close()
