@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kg.dataset import DEFAULT_DATASET, load_into
+from kg.dataset import DEFAULT_DATASET
 from kg.errors import KehoachError
 from kg.log import open_log
 from rules.duties import completion, is_continuing
@@ -21,9 +21,8 @@ AS_OF = date(2025, 2, 15)  # 46 days after the 2024 tasks' deadline of 31/12/202
 
 
 @pytest.fixture(scope="module")
-def inputs(tmp_path_factory):
-    log = open_log(tmp_path_factory.mktemp("report") / "kh.db")
-    load_into(log, DEFAULT_DATASET)
+def inputs(langson_db):
+    log = open_log(langson_db)  # read only
     yield gather(log, AS_OF)
     log.close()
 

@@ -4,6 +4,7 @@ Markdown report (rendered here by markdown-it, CommonMark + tables) and the HTML
 
 from __future__ import annotations
 
+import shutil
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from datetime import date
@@ -11,7 +12,6 @@ from datetime import date
 import pytest
 from markdown_it import MarkdownIt
 
-from kg.dataset import DEFAULT_DATASET, load_into
 from kg.log import Fact, open_log
 from rules.report import assemble, gather, render_text
 
@@ -20,9 +20,10 @@ HOSTILE = "<script>alert(1)</script> **đậm** [bấm](http://evil.example) `m�
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory):
-    log = open_log(tmp_path_factory.mktemp("escaping") / "kh.db")
-    load_into(log, DEFAULT_DATASET)
+def report(tmp_path_factory, langson_db):
+    path = tmp_path_factory.mktemp("escaping") / "kh.db"
+    shutil.copy(langson_db, path)  # data/langson loaded once per session; this one writes
+    log = open_log(path)
     cited = assemble(gather(log, AS_OF), "2024")["footnotes"][0]
     fact = log.get(cited["kind"], cited["key"])
     assert fact is not None and fact.source is not None

@@ -15,7 +15,6 @@ from docx import Document
 from docx.shared import Cm, Pt
 from openpyxl import load_workbook
 
-from kg.dataset import DEFAULT_DATASET, load_into
 from kg.log import open_log
 from rules.report import ReportError, assemble, gather, render_text, write_report
 
@@ -23,9 +22,8 @@ AS_OF = date(2025, 2, 15)
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory):
-    log = open_log(tmp_path_factory.mktemp("writers") / "kh.db")
-    load_into(log, DEFAULT_DATASET)
+def reports(langson_db):
+    log = open_log(langson_db)  # read only
     inputs = gather(log, AS_OF)
     log.close()
     return {p: assemble(inputs, p) for p in ("2024", "2021-2025", "2025")}

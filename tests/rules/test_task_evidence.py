@@ -5,6 +5,7 @@ source — through the Python API and ``kehoach alerts --json``."""
 from __future__ import annotations
 
 import json
+import shutil
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date
@@ -14,7 +15,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from kg.dataset import DEFAULT_DATASET, load_dataset, load_into
+from kg.dataset import DEFAULT_DATASET, load_dataset
 from kg.log import open_log
 from rules.duties import is_continuing, task_scale
 from rules.replay import ReplayResult, current_statuses, replay
@@ -27,10 +28,9 @@ UPDATES = [f for f in FACTS if f.kind == "task_update"]
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def db(tmp_path_factory: pytest.TempPathFactory, langson_db: Path) -> Path:
     path = tmp_path_factory.mktemp("evidence") / "langson.db"
-    with open_log(path) as log:
-        load_into(log)
+    shutil.copy(langson_db, path)  # data/langson loaded once per session; the CLI may store
     return path
 
 
