@@ -1,8 +1,9 @@
 """Outcomes of the rules engine (kết quả): alerts and status changes, with provenance.
 
-Both serialise with ``to_dict`` to the JSON every front door prints and the fact log stores
-(kinds ``alert`` and ``status_change``). Ids are deterministic, so replaying the same log gives
-the same ids and the log reports them as duplicates. ``to_dict`` is written out field by field
+Both serialise with ``to_dict`` to the JSON every front door prints and the outcome store
+keeps (``rules.store``, kinds ``alert`` and ``status_change``; ``outcome_from_dict`` reads it
+back). Ids are deterministic, so replaying the same log gives the same ids and the store finds
+nothing new to write. ``to_dict`` is written out field by field
 (``dataclasses.asdict`` deep-copies and was a measured cost on every write and read): the
 top-level lists and dicts are fresh copies, the items inside them (source and chain entries,
 detail values) are shared with the outcome — treat them as read-only.
@@ -92,3 +93,33 @@ class StatusChange:
                 "thresholds": dict(self.thresholds), "explanation_vi": self.explanation_vi,
                 "explanation_en": self.explanation_en, "details": dict(self.details),
                 "kind": self.kind}
+
+
+def _subject_of(data: dict[str, Any]) -> Subject:
+    subject = data.get("subject") or {}
+    return Subject(str(subject.get("id") or ""), str(subject.get("name") or ""),
+                   str(subject.get("kind") or ""))
+
+
+def outcome_from_dict(kind: str, data: dict[str, Any]) -> Alert | StatusChange:
+    """The outcome ``to_dict`` wrote (as the outcome store keeps it): ``kind`` is the stored
+    kind, ``alert`` or ``status_change``."""
+    if kind == "status_change":
+        return StatusChange(
+            id=data["id"], subject=_subject_of(data), dimension=data["dimension"],
+            status=data["status"], previous=data.get("previous"), agency=data.get("agency"),
+            period=data.get("period"), as_of=data["as_of"], rule=dict(data.get("rule") or {}),
+            facts=list(data.get("facts") or []), thresholds=dict(data.get("thresholds") or {}),
+            explanation_vi=data.get("explanation_vi") or "",
+            explanation_en=data.get("explanation_en") or "",
+            details=dict(data.get("details") or {}))
+    return Alert(
+        id=data["id"], kind=data["kind"], severity=data["severity"], subject=_subject_of(data),
+        agency=data.get("agency"), period=data.get("period"), as_of=data["as_of"],
+        rule=dict(data.get("rule") or {}), facts=list(data.get("facts") or []),
+        thresholds=dict(data.get("thresholds") or {}),
+        explanation_vi=data.get("explanation_vi") or "",
+        explanation_en=data.get("explanation_en") or "",
+        sources=list(data.get("sources") or []), chain=list(data.get("chain") or []),
+        status=data.get("status"), details=dict(data.get("details") or {}),
+        superseded_by=data.get("superseded_by"))
