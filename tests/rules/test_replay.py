@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from rules.engine import get_engine
+from rules.engine import clock_fact, get_engine
 from rules.loader import RULES_DIR
 from rules.replay import alerts, current_statuses, replay
 from tests.rules.factories import to_fact
@@ -75,6 +75,6 @@ def test_get_engine_is_built_once_per_rules_version() -> None:
 
 
 def test_engine_measure_matching_no_rule_is_no_outcome() -> None:
-    firings = get_engine().evaluate([{"kind": "pace", "ratio": 1.2, "annual_share": 1.5,
-                                      "period_complete": True, "as_of_ord": 738000}])
+    firings = get_engine().run([clock_fact(date(2021, 7, 1)), {
+        "kind": "pace", "ratio": 1.2, "annual_share": 1.5, "period_complete": True}])
     assert firings == []
