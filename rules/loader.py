@@ -676,9 +676,10 @@ def load_rules(directory: Path = DEFINITIONS_DIR) -> RuleBook:
     for path in paths:
         digest.update(path.name.encode() + path.read_bytes())
     key = digest.hexdigest()
-    if key not in _BOOKS:
-        _BOOKS[key] = _load_book(paths, key[:16])
-    return _BOOKS[key]
+    book = _BOOKS.get(key)  # read once: never a check then an index another thread may clear
+    if book is None:
+        book = _BOOKS[key] = _load_book(paths, key[:16])
+    return book
 
 
 def _load_book(paths: list[Path], digest: str) -> RuleBook:

@@ -141,3 +141,43 @@ def test_the_registry_builds_one_engine_per_rules_version_across_threads() -> No
         t.join()
     assert len(got) == 8 and all(e is got[0] for e in got)
     assert ENGINES.get(load_rules(Path(DEFINITIONS_DIR))) is ENGINES.get(BOOK)
+
+
+ABSENT_RULE = """
+family: status
+rules:
+  - id: status.first
+    version: 1
+    title: {vi: Trạng thái đầu tiên, en: First status}
+    description: {vi: Chưa có trạng thái nào cùng chiều., en: No status held on that dimension.}
+    basis: {document: quy định của Văn phòng, clause: kiểm thử}
+    effective_from: 2021-01-01
+    effective_until: null
+    severity: info
+    fact: status_set
+    when: []
+    absent:
+      - fact: status
+        when:
+          - {field: dimension, op: eq, ref: status_set.dimension}
+    then: {action: record_status_change}
+    explanation: {vi: "Trạng thái đầu tiên.", en: "The first status."}
+"""
+
+
+def test_an_absent_fact_is_a_negated_pattern(tmp_path: Path) -> None:
+    """``absent:`` compiles to durable's ``<name>$not``: the rule fires only while no fact of
+    the unit matches, the clock still joined."""
+    (tmp_path / "status.yaml").write_text(ABSENT_RULE, encoding="utf-8")
+    engine = Engine(load_rules(tmp_path))
+    day = date(2025, 7, 1)
+    new = {"kind": "status_set", "dimension": "pace", "status": "at_risk"}
+
+    def fired(*held: dict) -> list[str]:
+        return [f.rule.id for f in engine.run([clock_fact(day), *held, new])]
+
+    assert fired() == ["status.first"]
+    assert fired({"kind": "status", "dimension": "task", "status": "overdue"}) == [
+        "status.first"]
+    assert fired({"kind": "status", "dimension": "pace", "status": "on_track"}) == []
+    assert engine.run([clock_fact(date(2020, 1, 1)), new]) == []  # not yet in force
