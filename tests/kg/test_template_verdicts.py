@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from kg.dataset import DEFAULT_DATASET, load_dataset
-from kg.log import open_log
+from kg.log import Fact, open_log
 from kg.template import import_file
 from rules.replay import ReplayResult, replay
 from rules.session import RuleSession
@@ -47,19 +47,26 @@ def _verdict_discrepancies(result: ReplayResult, subject_kind: str) -> dict[tupl
 
 
 @pytest.fixture(scope="module")
-def curated(tmp_path_factory: pytest.TempPathFactory) -> ReplayResult:
+def langson_facts() -> list[Fact]:
+    """data/langson's facts, read once for the module (each test appends them to its own
+    log; appending does not change them)."""
+    return load_dataset(DEFAULT_DATASET)
+
+
+@pytest.fixture(scope="module")
+def curated(tmp_path_factory: pytest.TempPathFactory, langson_facts: list[Fact]) -> ReplayResult:
     with open_log(tmp_path_factory.mktemp("curated") / "kh.db") as log:
-        log.append(load_dataset(DEFAULT_DATASET), submitted_by="dataset")
+        log.append(langson_facts, submitted_by="dataset")
         return replay(log, AS_OF, persist=False)
 
 
 @pytest.fixture(scope="module")
-def imported(tmp_path_factory: pytest.TempPathFactory) -> ReplayResult:
+def imported(tmp_path_factory: pytest.TempPathFactory, langson_facts: list[Fact]
+             ) -> ReplayResult:
     """data/langson without its curated official tables, plus the 2024 table imported."""
     tmp = tmp_path_factory.mktemp("imported")
     with open_log(tmp / "kh.db") as log:
-        log.append([f for f in load_dataset(DEFAULT_DATASET) if f.kind != "verdict"],
-                   submitted_by="dataset")
+        log.append([f for f in langson_facts if f.kind != "verdict"], submitted_by="dataset")
         result = import_file(log, write_table(tmp / "bang-2024.csv"))
         assert result.kinds() == {"observation": len(table_2024_rows())}
         # judging unit by unit gives what judging everything on every date gives
@@ -89,9 +96,9 @@ def test_commune_road_row_imported_with_vuot_is_a_discrepancy(imported: ReplayRe
 
 
 def test_importing_the_table_over_the_curated_one_raises_nothing_twice(
-        tmp_path: Path, curated: ReplayResult) -> None:
+        tmp_path: Path, curated: ReplayResult, langson_facts: list[Fact]) -> None:
     with open_log(tmp_path / "kh.db") as log:
-        log.append(load_dataset(DEFAULT_DATASET), submitted_by="dataset")
+        log.append(langson_facts, submitted_by="dataset")
         import_file(log, write_table(tmp_path / "bang-2024.csv"))
         result = replay(log, AS_OF, persist=False)
     assert _verdict_discrepancies(result, "observation") == {}
@@ -99,15 +106,15 @@ def test_importing_the_table_over_the_curated_one_raises_nothing_twice(
         _verdict_discrepancies(curated, "verdict_row"))
 
 
-def test_a_verdict_that_agrees_with_the_figures_raises_nothing(tmp_path: Path) -> None:
+def test_a_verdict_that_agrees_with_the_figures_raises_nothing(
+        tmp_path: Path, langson_facts: list[Fact]) -> None:
     rows = [r for r in table_2024_rows() if r[0] == "commune_road_paved_rate"]
     rows[0][5] = "Không đạt"
     path = tmp_path / "dong-2024.csv"
     with path.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows([HEADER, *rows])
     with open_log(tmp_path / "kh.db") as log:
-        log.append([f for f in load_dataset(DEFAULT_DATASET) if f.kind != "verdict"],
-                   submitted_by="dataset")
+        log.append([f for f in langson_facts if f.kind != "verdict"], submitted_by="dataset")
         import_file(log, path)
         result = replay(log, AS_OF, persist=False)
     assert _verdict_discrepancies(result, "observation") == {}
