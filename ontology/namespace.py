@@ -29,7 +29,7 @@ __all__ = [
 
 class KH(DefinedNamespace):
     """kehoach ontology terms; per kind:
-    32 class, 35 object_property, 26 data_property, 10 concept_scheme, 62 concept.
+    32 class, 35 object_property, 26 data_property, 10 concept_scheme, 63 concept.
     """
 
     _fail = True
@@ -359,6 +359,9 @@ class KH(DefinedNamespace):
     # alert_plan_pct_mismatch — Percent of plan mismatch / Tỷ lệ % kế hoạch lệch: The stated percent
     # of plan differs from value/plan.
     alert_plan_pct_mismatch: URIRef
+    # alert_slipping — Pace slipping / Tiến độ xấu dần: The pace got worse period after period (on
+    # track → at risk → off track).
+    alert_slipping: URIRef
     # alert_target_at_risk — Target at risk / Chỉ tiêu có nguy cơ: A target became at risk.
     alert_target_at_risk: URIRef
     # alert_target_off_track — Target off track / Chỉ tiêu chậm tiến độ: A target is off track.
