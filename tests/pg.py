@@ -43,8 +43,10 @@ def in_ci() -> bool:
 class PostgresServer:
     """One throw-away PostgreSQL cluster (``start`` / ``stop``)."""
 
-    def __init__(self, root: Path, bin_dir: Path) -> None:
-        self.root, self.bin = root, bin_dir
+    def __init__(self, root: Path, bin_dir: Path, durable: bool = False) -> None:
+        """``durable``: PostgreSQL's own defaults (fsync, synchronous commit), for
+        benchmarks; the tests turn them off (a crash of a throw-away cluster loses nothing)."""
+        self.root, self.bin, self.durable = root, bin_dir, durable
         self.data, self.socket = root / "data", root
         self.port = random.randint(20_000, 60_000)
         self._user = self._run_as()
@@ -77,8 +79,9 @@ class PostgresServer:
                 self._call(str(self.bin / "pg_ctl"), "-D", str(self.data), "-l",
                            str(self.root / "server.log"), "-w", "-t", "60", "-o",
                            f"-k {self.socket} -p {self.port} -c listen_addresses='' "
-                           "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-                           "-c max_connections=200", "start")
+                           "-c max_connections=200" + ("" if self.durable else
+                           " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"),
+                           "start")
                 break
             except subprocess.CalledProcessError:
                 if attempt == 4:

@@ -50,6 +50,8 @@ class Database(ABC):
     concurrent writer fail with "database is locked")."""
 
     dialect: str = ""
+    #: bound parameters one statement may carry (multi-row INSERTs are cut to fit)
+    max_params: int = 999
     #: the exceptions that mean "busy or cannot be written right now" (``log_busy``)
     busy_errors: tuple[type[BaseException], ...] = ()
 

@@ -46,6 +46,7 @@ class PostgresDatabase(Database):
     connection or a deadlock, the write is ``log_busy`` and nothing was written."""
 
     dialect = "postgresql"
+    max_params = 60_000  # the protocol's limit is 65,535
     busy_errors = (psycopg.OperationalError,)
 
     def __init__(self, url: str, lock_timeout_ms: int = 10_000) -> None:

@@ -24,6 +24,7 @@ class SqliteDatabase(Database):
     ``busy_timeout`` is ``log_busy``."""
 
     dialect = "sqlite"
+    max_params = 32_766 if sqlite3.sqlite_version_info >= (3, 32) else 999
     busy_errors = (sqlite3.OperationalError,)
 
     def __init__(self, path: Path, busy_timeout_ms: int = 10_000,
