@@ -23,11 +23,20 @@ from kg.errors import KehoachError, Place
 from kg.log import StoredFact
 from kg.matching import fold
 from kg.notation import Period
-from kg.project import UNLABELLED_KINDS, entity_iri, fact_triples, split_iri
+from kg.project import (
+    HISTORY_PREDICATES,
+    UNLABELLED_KINDS,
+    entity_iri,
+    fact_triples,
+    responsibility_triples,
+    roles_of,
+    split_iri,
+    version_triples,
+)
 from kg.search import Index
 from kg.store import CompactStore
 from kg.wording import document_words, item_words, relation_label
-from ontology.namespace import DCTERMS, KH, PREFIXES, PROV, SKOS
+from ontology.namespace import DCTERMS, KH, OA, PREFIXES, PROV, SKOS
 
 SUBJECT_KINDS = ("task", "target", "indicator")
 TRACE_UP = (KH.concerns, KH.assignedBy, KH.setBy, KH.basedOn, KH.implements)
@@ -53,6 +62,16 @@ class GraphError(KehoachError):
     code = "graph_error"
 
 
+ROLE_ORDER = ("lead", "implied_lead", "support")
+"""How ``responsibilities`` lists an agency's roles."""
+
+
+def _role_code(g: Graph, responsibility: Any) -> str:
+    """The role code of a ``kh:Responsibility`` (``lead``, ``implied_lead``, ``support``): the
+    role concept's local name after ``role_`` (its notation lives in the ontology, not the data)."""
+    return _local(g.value(responsibility, KH.role)).removeprefix("role_")
+
+
 def _local(node: Any) -> str:
     text = str(node)
     return text.rsplit("#", 1)[-1] if "#" in text else text.rsplit("/", 1)[-1]
@@ -65,9 +84,9 @@ class PlanGraph:
     the triples about a fact's own node are *owned* by that fact and are not counted — a new
     version removes whatever its node had that no other fact shares; triples about other
     nodes (periods, an indicator's ``kh:hasTarget``, a task's deadline) are *shared* and
-    reference-counted. Only the latest version number of each fact is kept, and of the kinds
-    ``who`` reports history for (``HISTORY_KINDS``) only the versions where the lead or
-    supporting agencies changed.
+    reference-counted. Only the latest version number of each fact is kept in Python; who held
+    which role when (``HISTORY_KINDS``) is in the graph itself, as dated ``kh:Responsibility``
+    nodes from the version that stated the role to the one that dropped it (``_date_roles``).
     """
 
     def __init__(self) -> None:
@@ -82,9 +101,6 @@ class PlanGraph:
         self._versions: dict[URIRef, int] = {}  # fact node → latest version applied
         self._interned: dict[tuple, tuple] = {}  # one copy of each shared-triple set
         self._outside: set[URIRef] = set()  # nodes no log fact owns (rule outcomes: put_node)
-        # (kind, key) → [(version, lead agency, supporting agencies, submitted at)], one entry
-        # per change of responsibility (HISTORY_KINDS only)
-        self.history: dict[tuple[str, str], list[tuple]] = {}
         self.last_seq = 0
         self._indexes: dict[tuple[str, ...], Index] = {}  # name search, reset on change
 
@@ -108,7 +124,7 @@ class PlanGraph:
                 continue
             self._versions[node] = fact.version
             if fact.kind in HISTORY_KINDS:
-                self._record_owners(fact)
+                self._date_roles(node, fact)
             self._project(node, fact_triples(fact, node), replacing=seen > 0)
             self.last_seq = max(self.last_seq, fact.seq)
             changed += 1
@@ -140,7 +156,8 @@ class PlanGraph:
         if replacing:
             keep = set(owned)
             for t in list(self.store.triples((node, None, None))):
-                if t[0] not in keep and t[0] not in self._shared:
+                if t[0] not in keep and t[0] not in self._shared \
+                        and t[0][1] not in HISTORY_PREDICATES:
                     self.store.remove_triple(t[0])
             for t in self._shared_by.pop(node, ()):
                 if t not in self._shared:  # a type its own fact has taken over (below)
@@ -194,8 +211,14 @@ class PlanGraph:
                 "kind": parts[0] if parts else None}
 
     def source(self, node: Any) -> dict[str, Any] | None:
-        doc = self.graph.value(node, KH.sourceDocument) or self.graph.value(node, KH.mentionedIn)
-        quote, line = self.value(node, KH.sourceQuote), self.graph.value(node, KH.sourceLine)
+        """Where a fact was read (document code, line, quote): a sourced fact's quote and line
+        are on its passage's text-quote selector; a mention's are on the node itself."""
+        g = self.graph
+        doc = g.value(node, KH.sourceDocument) or g.value(node, KH.mentionedIn)
+        passage = g.value(node, KH.sourcePassage)
+        at = node if passage is None else g.value(passage, OA.hasSelector)
+        quote = self.value(at, KH.sourceQuote if passage is None else OA.exact)
+        line = g.value(at, KH.sourceLine)
         if doc is None and quote is None:
             return None
         code = split_iri(doc)[1].removeprefix("seed-") if doc is not None else "basis"
@@ -320,7 +343,7 @@ class PlanGraph:
                             sorted(g.objects(node, KH.supportingAgency))],
                 "assigned_by": None if doc is None else self.document_info(doc),
                 "deadline": self._deadline(node, kind),
-                "history": self._responsibility_history(kind, split_iri(node)[1])}
+                "history": self._responsibility_history(node)}
 
     def _deadline(self, node: URIRef, kind: str) -> dict[str, Any] | None:
         if kind == "target":
@@ -337,17 +360,51 @@ class PlanGraph:
                 "condition": self.value(deadline, RDFS.comment)
                 if conditional is not None and conditional.toPython() else None}
 
-    def _record_owners(self, fact: StoredFact) -> None:
-        p = fact.payload
-        lead, support = p.get("lead_agency"), tuple(p.get("support") or ())
-        changes = self.history.setdefault((fact.kind, fact.key), [])
-        if not changes or changes[-1][1:3] != (lead, support):
-            changes.append((fact.version, lead, support, fact.submitted_at.isoformat()))
+    def _date_roles(self, node: URIRef, fact: StoredFact) -> None:
+        """Keep the roles of a task, indicator or target as dated ``kh:Responsibility`` nodes:
+        a role the version states that none open holds starts at this version
+        (``kh:fromVersion``); an open role it no longer states ends at it (``kh:untilVersion``).
+        The version node (time and agent of its write) is added only when a role changes, and
+        none of these triples is released by a later version: the history is in the graph."""
+        wanted = roles_of(fact.payload)
+        held = self._open_roles(node)
+        if set(wanted) == set(held):
+            return
+        version, triples = version_triples(fact, node)
+        triples += [(held[k], KH.untilVersion, version) for k in held if k not in wanted]
+        for role, agency in wanted:
+            if (role, agency) not in held:
+                triples += responsibility_triples(node, role, agency, version, fact.version)
+        for t in triples:
+            self.store.add_triple(t)
 
-    def _responsibility_history(self, kind: str, key: str) -> list[dict[str, Any]]:
-        out = [{"version": version, "lead_agency": lead, "support": list(support),
-                "submitted_at": at} for version, lead, support, at in
-               self.history.get((kind, key), [])]
+    def _open_roles(self, node: URIRef) -> dict[tuple[str, URIRef], URIRef]:
+        """(role code, agency) → the responsibility node still held (no ``kh:untilVersion``)."""
+        g = self.graph
+        return {(_role_code(g, r), g.value(r, KH.agency)): r
+                for r in g.objects(node, KH.qualifiedResponsibility)
+                if g.value(r, KH.untilVersion) is None}
+
+    def _responsibility_history(self, node: URIRef) -> list[dict[str, Any]]:
+        """Who held the roles at each version that changed them, read from the dated
+        ``kh:Responsibility`` nodes: version, lead, supporting agencies, when it was written.
+        Empty when the roles never changed."""
+        g = self.graph
+        spans = [(r, g.value(r, KH.fromVersion), g.value(r, KH.untilVersion))
+                 for r in g.objects(node, KH.qualifiedResponsibility)]
+        number = {v: int(g.value(v, KH.version)) for _, *ends in spans for v in ends
+                  if v is not None}
+        out = []
+        for version in sorted(number, key=number.get):
+            held = [r for r, start, end in spans if number[start] <= number[version]
+                    and (end is None or number[end] > number[version])]
+            roles = {r: _role_code(g, r) for r in held}
+            lead = [split_iri(g.value(r, KH.agency))[1] for r in held if roles[r] != "support"]
+            at = g.value(g.value(version, PROV.wasGeneratedBy), PROV.startedAtTime)
+            out.append({"version": number[version], "lead_agency": lead[0] if lead else None,
+                        "support": sorted(split_iri(g.value(r, KH.agency))[1] for r in held
+                                          if roles[r] == "support"),
+                        "submitted_at": None if at is None else at.toPython().isoformat()})
         return out if len(out) > 1 else []
 
     def responsibilities(self, agency: URIRef) -> list[dict[str, Any]]:
@@ -356,12 +413,15 @@ class PlanGraph:
         g = self.graph
         agencies = [agency] + sorted(s for s in g.subjects(KH.succeededBy, None)
                                      if agency in g.transitive_objects(s, KH.succeededBy))
-        roles = {KH.leadAgency: "lead", KH.impliedLeadAgency: "implied_lead",
-                 KH.supportingAgency: "support"}
         out = []
         for via in agencies:
-            for prop, role in roles.items():
-                for item in sorted(g.subjects(prop, via)):
+            held: dict[str, list[URIRef]] = {role: [] for role in ROLE_ORDER}
+            for r in g.subjects(KH.agency, via):  # the roles still held (dated responsibilities)
+                if (r, RDF.type, KH.Responsibility) in g and g.value(r, KH.untilVersion) is None:
+                    held.setdefault(_role_code(g, r), []).extend(
+                        g.subjects(KH.qualifiedResponsibility, r))
+            for role, items in held.items():
+                for item in sorted(set(items)):
                     out.append({**self.responsibility(item), "role": role,
                                 "via": None if via == agency else split_iri(via)[1]})
         return out

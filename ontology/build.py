@@ -310,6 +310,7 @@ from rdflib.term import URIRef
 KH_PREFIX = "kh"
 KH_IRI = "{iri}"
 ELI = Namespace("{eli}")
+OA = Namespace("http://www.w3.org/ns/oa#")  # W3C Web Annotation (text-quote selectors)
 
 __all__ = [
     "DCTERMS",
@@ -317,6 +318,7 @@ __all__ = [
     "KH",
     "KH_IRI",
     "KH_PREFIX",
+    "OA",
     "ORG",
     "PREFIXES",
     "PROV",
@@ -346,6 +348,7 @@ PREFIXES: dict[str, str] = {
     "skos": str(SKOS),
     "dcterms": str(DCTERMS),
     "time": str(TIME),
+    "oa": str(OA),
 }
 '''
 

@@ -40,7 +40,8 @@ def test_documents_are_typed_by_kind(plan):
     g = plan.graph
     counts = {cls: len(set(g.subjects(RDF.type, KH[cls])))
               for cls in ("Law", "Decree", "PartyResolution")}
-    assert counts == {"Law": 11, "Decree": 4, "PartyResolution": 17}
+    # 4 decrees of the data set and 45/2025/NĐ-CP, the legal basis of the 2025 mergers
+    assert counts == {"Law": 11, "Decree": 5, "PartyResolution": 17}
     assert (_doc("nq-29-hdnd-2022"), RDF.type, KH.Resolution) in g  # a state resolution
 
 
@@ -92,7 +93,9 @@ def test_indicator_lead_is_a_qualified_responsibility(plan):
 
 
 def test_quotes_are_language_tagged(plan):
-    quotes = list(plan.graph.objects(None, KH.sourceQuote))
+    from ontology.namespace import OA
+
+    quotes = [*plan.graph.objects(None, KH.sourceQuote), *plan.graph.objects(None, OA.exact)]
     assert quotes and all(q.language == "vi" for q in quotes)
 
 
@@ -150,9 +153,23 @@ def _stored(kind: str, key: str, payload: dict) -> StoredFact:
 
 
 def _outcome(fact_kind: str, **payload) -> list:
-    fact = _stored(fact_kind, "o1", {"rule": {"id": "r", "version": 1}, "as_of": "2024-06-30",
-                                "agency": "so-y-te", **payload})
-    return fact_triples(fact)
+    from kg.outcome_graph import outcome_triples
+
+    return outcome_triples(_rule_output("o1", fact_kind, {
+        "rule": {"id": "r", "version": 1}, "agency": "so-y-te", **payload}))
+
+
+def _rule_output(key: str, kind: str, payload: dict, as_of: str = "2024-06-30") -> dict:
+    """A rule outcome as the outcome store hands it to the graph (``kg.outcome_graph``)."""
+    return {"id": key, "kind": kind, "as_of": as_of, "payload": {"as_of": as_of, **payload}}
+
+
+def _put(plan: PlanGraph, *outcomes: dict) -> PlanGraph:
+    from kg.outcome_graph import outcome_node, outcome_triples
+
+    for item in outcomes:
+        plan.put_node(outcome_node(item), outcome_triples(item))
+    return plan
 
 
 def test_every_status_and_alert_kind_of_the_rules_has_a_concept():
@@ -184,18 +201,18 @@ def test_an_implied_target_is_typed_and_keeps_its_type_across_versions(tmp_path)
     log = open_log(tmp_path / "kh.db")
     alert = {"rule": {"id": "pace", "version": 1}, "kind": "at_risk",
              "subject": {"id": "ind@2025", "kind": "target"}, "facts": []}
-    log.append([Fact("alert", "a1", alert, Source("001", 1, "x"))])
-    plan = PlanGraph.from_log(log)
+    plan = _put(PlanGraph.from_log(log), _rule_output("a1", "alert", alert))
     target = entity_iri("target", "ind@2025")
     assert (target, RDF.type, KH.Target) in plan.graph
     assert plan.graph.value(target, QB.dataSet) is None  # implied: no value, no data set
     log.append([Fact("target", "ind@2025", {"id": "ind@2025", "period": "2025",
-                                            "expression": "5"}, Source("001", 2, "y")),
-                Fact("alert", "a1", {**alert, "kind": "off_track",
-                                     "subject": {"id": "x@2025", "kind": "target"}})])
+                                            "expression": "5"}, Source("001", 2, "y"))])
     plan.refresh(log)
+    moved = _rule_output("a1", "alert", {**alert, "kind": "off_track",
+                                         "subject": {"id": "x@2025", "kind": "target"}})
+    _put(plan, moved)
     assert (target, RDF.type, KH.Target) in plan.graph  # the target fact owns it now
-    assert set(plan.graph) == set(PlanGraph.from_log(log).graph)
+    assert set(plan.graph) == set(_put(PlanGraph.from_log(log), moved).graph)
 
 
 def test_each_fact_says_which_version_and_which_write_produced_it(tmp_path):
@@ -234,8 +251,7 @@ def test_the_documented_query_answers_for_stated_and_implied_targets(tmp_path):
     alert = {"rule": {"id": "pace.achieved_early", "version": 1}, "kind": "achieved_early",
              "subject": {"id": "industrial_salt_output@2023", "kind": "target"},
              "facts": ["observation:obs-002-018#v1"]}
-    log.append([Fact("alert", "a1", alert)], submitted_by="rules")
-    plan = PlanGraph.from_log(log)
+    plan = _put(PlanGraph.from_log(log), _rule_output("a1", "alert", alert, "2023-12-31"))
     stated = list(plan.graph.query(_docs_query("grdp_growth@2024")))
     assert {(str(r.setBy).rsplit("/", 1)[-1], str(r.assignedBy).rsplit("/", 1)[-1])
             for r in stated} == {("nq-hdnd-ke-hoach-2024", "qd-ubnd-giao-chi-tieu-2024")}
@@ -255,7 +271,19 @@ def test_agency_mergers_are_org_change_events(plan):
     assert g.value(change, ORG.originalOrganization) == old
     assert g.value(change, ORG.resultingOrganization) == entity_iri("agency", "so-tai-chinh")
     assert str(g.value(change, rdflib_dcterms.date)) == "2025-03-01"
-    assert "45/2025/NĐ-CP" in str(g.value(change, RDFS.comment))
+    assert "45/2025/NĐ-CP" in str(g.value(change, RDFS.comment))  # the data's words, kept
+    # the decree that made it is a document node: typed by kind, eli:number, type, date
+    decree = g.value(change, KH.legalBasis)
+    assert decree == entity_iri("document", "ref-45-2025-nd-cp")
+    assert (decree, RDF.type, KH.Decree) in g and g.value(decree, ELI.type_document) == \
+        KH.doctype_decree
+    assert str(g.value(decree, KH.documentNumber)) == "45/2025/NĐ-CP"
+    assert str(g.value(decree, KH.issuedOn)) == "2025-02-28"
+    # every merger of 01/3/2025 names it: one node, shared
+    changes = set(g.subjects(KH.legalBasis, decree))
+    assert len(changes) >= 8 and all((c, RDF.type, ORG.ChangeEvent) in g for c in changes)
+    # a national resolution named in the basis too, with its own kind
+    assert (entity_iri("document", "ref-176-2025-qh15"), RDF.type, KH.Resolution) in g
 
 
 def test_indicators_are_a_code_list(plan):
@@ -285,10 +313,10 @@ def test_an_outcome_names_the_exact_fact_version_it_used(tmp_path):
     log = open_log(tmp_path / "kh.db")
     obs = {"id": "o1", "indicator": "ind", "period": "6T/2025", "value": "10", "kind": "actual"}
     log.append([Fact("observation", "o1", obs, Source("001", 1, "x"))])
-    log.append([Fact("alert", "a1", {"rule": {"id": "pace", "version": 1}, "kind": "at_risk",
-                                     "facts": ["observation:o1#v1"]})], submitted_by="rules")
     log.append([Fact("observation", "o1", {**obs, "value": "12"}, Source("001", 1, "x"))])
-    plan = PlanGraph.from_log(log)
+    plan = _put(PlanGraph.from_log(log), _rule_output("a1", "alert", {
+        "rule": {"id": "pace", "version": 1}, "kind": "at_risk",
+        "facts": ["observation:o1#v1"]}))
     g, alert, fact = plan.graph, entity_iri("alert", "a1"), entity_iri("observation", "o1")
     used = g.value(alert, KH.usedVersion)
     assert g.value(used, PROV.specializationOf) == fact
@@ -325,13 +353,10 @@ def test_facts_say_which_jurisdiction_they_belong_to(plan):
 
 def test_an_outcome_was_generated_by_a_run_of_its_rule_as_a_plan(tmp_path):
     # the rule at its version is the prov:Plan of the activity that generated the outcome
-    log = open_log(tmp_path / "kh.db")
     alert = {"rule": {"id": "pace.off_track", "version": 1}, "kind": "off_track",
              "subject": {"id": "ind@2025", "kind": "target"}, "facts": []}
-    log.append([Fact("alert", "a1", alert), Fact("alert", "a2", {
-        **alert, "rule": {"id": "tasks.overdue_gt_120", "version": 7}, "kind": "overdue"})],
-        submitted_by="rules")
-    g = PlanGraph.from_log(log).graph
+    g = _put(PlanGraph(), _rule_output("a1", "alert", alert), _rule_output("a2", "alert", {
+        **alert, "rule": {"id": "tasks.overdue_gt_120", "version": 7}, "kind": "overdue"})).graph
     run = g.value(entity_iri("alert", "a1"), PROV.wasGeneratedBy)
     assert (run, RDF.type, PROV.Activity) in g
     assert g.value(run, PROV.wasAssociatedWith) == entity_iri("agent", "rules")
@@ -368,12 +393,18 @@ def test_a_quote_is_a_text_quote_selector_on_its_document(plan):
     selector = g.value(passage, oa.hasSelector)
     assert (selector, RDF.type, oa.TextQuoteSelector) in g
     exact = g.value(selector, oa.exact)
-    assert exact == g.value(obs, KH.sourceQuote) and exact.language == "vi"
-    assert int(g.value(selector, KH.sourceLine)) == int(g.value(obs, KH.sourceLine)) == 51
-    # documents and agencies are only mentioned in a document: no passage they derive from
-    assert g.value(entity_iri("agency", "so-tai-chinh"), KH.sourcePassage) is None
-    sourced = set(g.subjects(KH.sourceQuote, None)) & set(g.subjects(KH.sourceDocument, None))
-    assert sourced and all(g.value(n, KH.sourcePassage) is not None for n in sourced)
+    assert exact.language == "vi" and int(g.value(selector, KH.sourceLine)) == 51
+    # the quote and line are said once, on the selector; the fact's source reads them there
+    assert g.value(obs, KH.sourceQuote) is None and g.value(obs, KH.sourceLine) is None
+    assert plan.source(obs) == {"doc": "002", "line": 51, "quote": str(exact)}
+    # documents and agencies are only mentioned in a document: no passage they derive from,
+    # their line and quote are their own
+    agency = entity_iri("agency", "so-tai-chinh")
+    assert g.value(agency, KH.sourcePassage) is None
+    assert plan.source(agency)["quote"] == str(g.value(agency, KH.sourceQuote))
+    # no sourced fact keeps a quote of its own beside a document: it has a passage instead
+    assert not set(g.subjects(KH.sourceQuote, None)) & set(g.subjects(KH.sourceDocument, None))
+    assert len(set(g.subjects(KH.sourcePassage, None))) > 900
 
 
 def test_units_are_concepts_of_a_unit_code_list(plan):

@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from rdflib import RDF
 
 from kg.dataset import load_into
 from kg.graph import PlanGraph
@@ -227,6 +228,43 @@ def test_a_rule_run_without_a_plan_is_reported(loaded):
     assert [f.field for f in shacl_findings(plan) if f.node == "no-plan"] == ["rule"]
 
 
+def test_a_rule_id_repeated_on_an_outcome_is_reported(loaded):
+    # the rule id and version belong to the prov:Plan; an alert carrying them again is reported
+    from rdflib import Literal
+
+    from kg.project import entity_iri
+    from ontology.namespace import KH
+
+    plan = _plan_with(loaded, [])
+    g, plan_node = plan.graph, entity_iri("rule", "pace/v1")
+    alert = entity_iri("alert", "dup-rule")
+    g.add((alert, KH.ruleId, Literal("pace")))
+    g.add((alert, KH.ruleVersion, Literal("1")))
+    g.add((plan_node, KH.ruleId, Literal("pace")))  # a plan typed kh:Rule may carry them
+    g.add((plan_node, RDF.type, KH.Rule))
+    assert [(f.node, f.field) for f in shacl_findings(plan)] == [("dup-rule", "rule")]
+
+
+def test_an_undated_role_or_one_dated_by_another_fact_is_reported(loaded):
+    # roles are dated by versions of their own fact: a role with no starting version (the
+    # undated kh:Responsibility of before) and one whose end is another fact's version
+    from kg.project import entity_iri, version_node
+    from ontology.namespace import KH
+
+    plan = _plan_with(loaded, [])
+    g = plan.graph
+    undated, moved = (entity_iri(k, i) for k, i in (("indicator", "grdp_growth"),
+                                                     ("indicator", "cpi")))
+    [role] = g.objects(undated, KH.qualifiedResponsibility)
+    g.remove((role, KH.fromVersion, None))
+    [other] = g.objects(moved, KH.qualifiedResponsibility)
+    g.add((other, KH.untilVersion, version_node(undated, 1)))  # grdp_growth's, not cpi's
+    found = sorted((f.kind, f.node, f.field) for f in shacl_findings(plan))
+    assert found == [("indicator", "cpi", "lead_agency"),
+                     ("responsibility", "indicator/grdp_growth/lead/so-ke-hoach-va-dau-tu/v1",
+                      "lead_agency")]
+
+
 def test_lead_agency_as_authorship_is_reported(misuse):
     [finding] = misuse["cpi"]
     assert "prov:wasAttributedTo" in finding.en and finding.field == "lead_agency"
@@ -244,8 +282,28 @@ def test_status_as_a_string_is_reported(misuse):
 
 
 def test_untagged_quote_is_reported(misuse):
+    # an untagged quote put back on a figure: both untagged and a duplicate of its selector's
     assert {f.field for f in misuse["obs-001-002"]} == {"source.quote"}
-    assert "@vi" in misuse["obs-001-002"][0].en
+    assert any("@vi" in f.en for f in misuse["obs-001-002"])
+
+
+def test_a_quote_or_line_repeated_on_a_fact_with_a_passage_is_reported(loaded):
+    # the quote and line live once, on the passage's selector: the fact repeating them (the
+    # duplicate kh:sourceQuote / kh:sourceLine the graph used to carry) is reported
+    from rdflib import Literal
+
+    from kg.project import entity_iri
+    from ontology.namespace import KH, OA
+
+    plan = _plan_with(loaded, [])
+    g = plan.graph
+    obs = entity_iri("observation", "obs-002-018")
+    selector = g.value(g.value(obs, KH.sourcePassage), OA.hasSelector)
+    assert g.value(obs, KH.sourceQuote) is None and g.value(obs, KH.sourceLine) is None
+    g.add((obs, KH.sourceQuote, g.value(selector, OA.exact)))
+    g.add((obs, KH.sourceLine, Literal(int(g.value(selector, KH.sourceLine)))))
+    found = [(f.node, f.field) for f in shacl_findings(plan)]
+    assert sorted(found) == [("obs-002-018", "source.line"), ("obs-002-018", "source.quote")]
 
 
 def test_a_quote_without_its_selector_or_on_another_document_is_reported(loaded):
