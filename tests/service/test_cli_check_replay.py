@@ -38,11 +38,13 @@ def test_replayed_outcomes_are_checked_and_nothing_is_stored(db):
     assert plain["graph"]["triples"] < answer["graph"]["triples"]
 
 
-def test_an_outcome_status_without_a_concept_is_reported(db, monkeypatch):
+def test_an_outcome_status_without_a_concept_is_reported(seeded_db, monkeypatch):
+    """On the mini dataset (one task overdue at 15/10/2024): its replayed status change is
+    reported once its status has no concept."""
     import kg.project
 
     monkeypatch.delitem(kg.project.STATUSES, "overdue")  # as if a rule's new code had none
-    r = _check(db, "--replay", "--as-of", "2024-12-31")
+    r = _check(str(seeded_db), "--replay", "--as-of", "2024-10-15")
     assert r.exit_code == 1
     findings = json.loads(r.output)["findings"]
     assert findings and {f["field"] for f in findings} == {"status"}
