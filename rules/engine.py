@@ -182,25 +182,42 @@ class _Reads:
         for key in referenced:
             self.cuts.pop(key, None)
         self.cuts = {key: sorted(set(cuts)) for key, cuts in self.cuts.items()}
+        self._relevant: dict[frozenset[str], frozenset[str]] = {}
         self.order = {kind: tuple(sorted(f)) for kind, f in self.fields.items()}
+        # per kind: (field, its cuts or None), in a fixed order — the key's recipe
+        self._recipe = {kind: tuple((name, [(_OUTCOMES[op], c) for op, c in cuts]
+                                     if (cuts := self.cuts.get((kind, name))) else None)
+                                    for name in names) for kind, names in self.order.items()}
+        self._clock_keys: dict[Any, tuple[Any, ...]] = {}
 
     def _read(self, kind: str, name: str) -> None:
         self.fields.setdefault(kind, set()).add(name)
 
-    def relevant(self, kinds: set[str]) -> set[str]:
+    def relevant(self, kinds: frozenset[str]) -> frozenset[str]:
         """The fact kinds some rule could read, given the kinds of the facts present."""
-        out: set[str] = set()
-        for kind in kinds:
-            out |= self.kinds_of.get(kind, set())
+        out = self._relevant.get(kinds)
+        if out is None:
+            out = frozenset().union(*(self.kinds_of.get(k, ()) for k in kinds))
+            self._relevant[kinds] = out  # a few dozen combinations of kinds at most
         return out
 
     def key(self, kind: str, fact: dict[str, Any]) -> tuple[Any, ...]:
+        if kind == "clock":  # one per date: every subject judged that day shares it
+            day = fact.get("as_of_ord")
+            known = self._clock_keys.get(day)
+            if known is None:
+                if len(self._clock_keys) > 10_000:
+                    self._clock_keys.clear()
+                known = self._clock_keys[day] = self._key(kind, fact)
+            return known
+        return self._key(kind, fact)
+
+    def _key(self, kind: str, fact: dict[str, Any]) -> tuple[Any, ...]:
         out: list[Any] = [kind]
-        for name in self.order.get(kind, ()):
+        for name, cuts in self._recipe.get(kind, ()):
             value = fact.get(name)
-            cuts = self.cuts.get((kind, name))
             if cuts is not None and type(value) in (int, float):
-                out.append(tuple([_OUTCOMES[op](value, c) for op, c in cuts]))
+                out.append(tuple([test(value, c) for test, c in cuts]))
             else:  # the type is part of the key: True == 1 == 1.0 for Python, not for durable
                 out.append((type(value), tuple(value) if type(value) is list else value))
         return tuple(out)
@@ -248,7 +265,7 @@ class Engine:
     def run(self, facts: list[dict[str, Any]]) -> list[Firing]:
         """The firings on one unit's ``facts`` (each with a ``kind``), ordered by the index of
         the fact each rule is about, then by rule id."""
-        relevant = self.reads.relevant({f["kind"] for f in facts})
+        relevant = self.reads.relevant(frozenset([f["kind"] for f in facts]))
         chosen = [i for i, f in enumerate(facts) if f["kind"] in relevant]
         if not chosen:
             return []

@@ -69,7 +69,14 @@ def judge(engine: Engine, state: EngineState, measures: list[Measure], when: dat
     clock = clock_fact(when)
     firings: list[Firing] = []
     for subject_id, indices in by_subject.items():
-        facts = [clock, *status_facts(state, subject_id), *period_facts(state, subject_id)]
+        # the unit facts of the kinds a rule about these measures could read (the others
+        # would be left out by the engine anyway: not built at all)
+        read = engine.reads.relevant(frozenset([measures[n].event["kind"] for n in indices]))
+        facts = [clock] if "clock" in read else []
+        if "status" in read:
+            facts += status_facts(state, subject_id)
+        if "period_status" in read:
+            facts += period_facts(state, subject_id)
         facts += [{**measures[n].event, "n": n} for n in indices]
         firings += engine.run(facts)
     firings.sort(key=lambda f: (f.measure["n"], f.rule.id))
