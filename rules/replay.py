@@ -48,12 +48,15 @@ def persist_outcomes(log: Any, outcomes: list[Alert | StatusChange]) -> int:
 
 def replay(log: Any, as_of: date | None = None, persist: bool = True,
            engine: Engine | None = None,
-           progress: Callable[[date, int, int], None] | None = None) -> ReplayResult:
+           progress: Callable[[date, int, int], None] | None = None,
+           calendar: dict[str, Any] | None = None) -> ReplayResult:
     """Replay ``log`` in date order up to ``as_of`` (default today); deterministic: start a
-    ``RuleSession`` on the log and return what it produced.
+    ``RuleSession`` on the log and return what it produced. ``engine`` / ``calendar``: the
+    rule set to judge by (default: the rule files as they are now; ``rules.live`` passes the
+    one it pinned at start).
     ``progress(date, step, total)`` is called after each evaluation date (for a progress bar)."""
     read_upto = log.last_seq()
-    session = RuleSession.start(log, as_of, engine=engine, progress=progress)
+    session = RuleSession.start(log, as_of, engine=engine, progress=progress, calendar=calendar)
     result = session.replay_result
     result.outcomes = latest_versions(result.outcomes)
     if persist:  # and withdraw what the log holds that this replay no longer concludes

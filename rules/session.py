@@ -41,6 +41,7 @@ from rules.duties import lagging_measures, opens_reporting_year, report_deadline
 from rules.engine import Engine, get_engine
 from rules.judge import EngineState, judge
 from rules.loader import load_calendar
+from rules.memo import Memo
 from rules.outcomes import Alert, StatusChange
 from rules.results import ReplayResult, closed_alerts, filter_alerts, status_rows
 from rules.snapshot import (
@@ -51,13 +52,14 @@ from rules.snapshot import (
     visible_from,
 )
 from rules.steps import build_measures, evaluation_dates, parents, task_dates
-from rules.subjects import Measure, _period
+from rules.subjects import Measure, PctCheck, _period
 from rules.units import FactKey, Units, unit_ids
 from rules.vocabulary import FACTS
 
 SHARED_KINDS = ("agency", "document")
 FIRST_DAY = date.min + timedelta(days=1)  # always-visible facts count from date.min
 Outcome = Alert | StatusChange
+PCT_MEMO_LIMIT = 100_000
 DIMENSIONS = tuple(sorted({spec.dimension for spec in FACTS.values() if spec.dimension}))
 
 
@@ -92,6 +94,12 @@ class RuleSession:
 
     def __init__(self, engine: Engine, calendar: dict[str, Any], clock: date) -> None:
         self.engine, self.calendar, self.clock = engine, calendar, clock
+        # the session's own memo of % of plan checks (content-keyed: kept across a reset)
+        self.pct_memo: Memo[PctCheck] = Memo(PCT_MEMO_LIMIT)
+        self._reset()
+
+    def _reset(self) -> None:
+        """Forget every fact and judgement (engine, calendar, clock and memo stay)."""
         self.state = EngineState()
         self.replay_result = self.state.result
         self._versions: dict[FactKey, list[StoredFact]] = {}
@@ -115,12 +123,13 @@ class RuleSession:
     @classmethod
     def start(cls, log: Any, as_of: date | None = None, engine: Engine | None = None,
               progress: Callable[[date, int, int], None] | None = None,
-              sweep: bool = False) -> RuleSession:
+              sweep: bool = False, calendar: dict[str, Any] | None = None) -> RuleSession:
         """A full replay of ``log`` up to ``as_of`` (default today), kept as a session: every
         unit judged on its own change points. ``sweep=True`` judges every unit on every
         evaluation date of the log instead — the slow reference the per-unit replay must equal
-        (tests check it on the Lạng Sơn data and on random logs)."""
-        session = cls(engine or get_engine(), load_calendar(), as_of or date.today())
+        (tests check it on the Lạng Sơn data and on random logs). ``engine`` and ``calendar``
+        default to the rule files as they are now; a live session passes its pinned ones."""
+        session = cls(engine or get_engine(), calendar or load_calendar(), as_of or date.today())
         facts = [f for f in log.read() if f.kind not in RULE_OUTPUT_KINDS]
         session._file(facts)
         if sweep:
@@ -145,7 +154,7 @@ class RuleSession:
             if when == self.clock:
                 self._checkpoints = {r: self._capture(r, when) for r in self.units.roots()}
             snap = take_snapshot(facts, when, self._doc_dates)
-            self._judge(build_measures(snap, self.calendar), when)
+            self._judge(build_measures(snap, self.calendar, memo=self.pct_memo), when)
             self._judge(lagging_measures(snap, self.state.pace_history, parents(snap),
                                          self.state.names, self.state.agency_of), when)
             if progress:
@@ -265,7 +274,7 @@ class RuleSession:
                 if self._checkpoints.get(root, _Checkpoint(date.min)).when != when:
                     self._checkpoints[root] = self._capture(root, when)
         snap = self._snapshot(roots, when)
-        self._judge(build_measures(snap, self.calendar, self._years(when)), when)
+        self._judge(build_measures(snap, self.calendar, self._years(when), self.pct_memo), when)
         history = {s: self.state.pace_history[s] for r in roots
                    for s in self.units.subjects.get(r, ()) if s in self.state.pace_history}
         self._judge(lagging_measures(snap, history, parents(snap), self.state.names,
@@ -435,11 +444,10 @@ class RuleSession:
     def _rerun_all(self, asserted: list[StoredFact]) -> Changes:
         """Agencies or documents changed: every unit may depend on them; replay afresh."""
         old = self._outcomes
-        fresh = RuleSession(self.engine, self.calendar, self.clock)
         facts = sorted((v for vs in self._versions.values() for v in vs), key=lambda f: f.seq)
-        fresh._file(facts)
-        fresh._replay_units()
-        self.__dict__.update(fresh.__dict__)
+        self._reset()
+        self._file(facts)
+        self._replay_units()
         self._before = {i: old.get(i) for i in self._outcomes}
         self._before.update((i, o) for i, o in old.items() if i not in self._outcomes)
         return self._changes(asserted)

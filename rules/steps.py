@@ -17,9 +17,11 @@ from rules.duties import (
     task_measures,
     task_scale,
 )
+from rules.memo import Memo
 from rules.snapshot import Snapshot, as_date, document_dates, visible_from
 from rules.subjects import (
     Measure,
+    PctCheck,
     level_measures,
     pace_measures,
     pct_checks,
@@ -50,11 +52,12 @@ def evaluation_dates(facts: list[StoredFact], as_of: date, calendar: dict[str, A
     return sorted(d for d in dates if d <= as_of)
 
 
-def build_measures(snap: Snapshot, calendar: dict[str, Any],
-                   years: list[int] | None = None) -> list[Measure]:
-    """Every measure of a snapshot (``years``: the reporting cycles, see ``report_measures``)."""
+def build_measures(snap: Snapshot, calendar: dict[str, Any], years: list[int] | None = None,
+                   memo: Memo[PctCheck] | None = None) -> list[Measure]:
+    """Every measure of a snapshot (``years``: the reporting cycles, see ``report_measures``;
+    ``memo``: the caller's memo of % of plan checks, see ``pct_checks``)."""
     return (verdict_measures(snap) + verdict_checks(snap) + pace_measures(snap)
-            + level_measures(snap) + progress_measures(snap) + pct_checks(snap)
+            + level_measures(snap) + progress_measures(snap) + pct_checks(snap, memo)
             + task_measures(snap) + report_measures(snap, calendar, years)
             + reported_verdict_checks(snap))
 

@@ -23,6 +23,7 @@ from kg.template.facts import infer_measure
 from kg.wording import vn_date
 from rules import measures as ms
 from rules.engine import as_of_fields
+from rules.memo import Memo
 from rules.snapshot import Snapshot, chain_of
 from rules.vocabulary import MEASURE_KINDS, PACED_KINDS, STATUSES
 
@@ -492,8 +493,16 @@ def progress_measures(snap: Snapshot) -> list[Measure]:
     return out
 
 
-def pct_checks(snap: Snapshot) -> list[Measure]:
-    """Reported % of plan vs value ÷ plan (same unit, non-derived targets only)."""
+PctCheck = tuple[str, str | None, dict[str, Any]] | None
+"""One report's % of plan check: (indicator name, lead agency, the measure's fields), or None."""
+
+
+def pct_checks(snap: Snapshot, memo: Memo[PctCheck] | None = None) -> list[Measure]:
+    """Reported % of plan vs value ÷ plan (same unit, non-derived targets only). ``memo``: the
+    caller's memo of checks (a session's, ``RuleSession.pct_memo``): a unit is re-judged on
+    every change point and each judgement re-reads all its reports, so the check of one
+    (report, target, indicator) content is computed once — keyed by content hashes, so two
+    logs with the same keys and other contents never share an entry."""
     out = []
     for obs in snap.all("observation"):
         op = obs.payload
@@ -505,7 +514,7 @@ def pct_checks(snap: Snapshot) -> list[Measure]:
         target_fact = snap.get("target", f"{op['indicator']}@{period.year}")
         if target_fact is None:
             continue
-        check = _pct_check(obs, target_fact, snap.get("indicator", op["indicator"]))
+        check = _pct_check(obs, target_fact, snap.get("indicator", op["indicator"]), memo)
         if check is None:
             continue
         name, agency, fields = check
@@ -515,26 +524,17 @@ def pct_checks(snap: Snapshot) -> list[Measure]:
     return out
 
 
-# A unit is re-judged on every change point and each judgement re-reads all its reports: the
-# check of one (report, target, indicator) content is computed once (keyed by content hashes,
-# so two logs with the same keys and other contents never share an entry).
-_PCT_CHECKS: dict[tuple[str, ...], tuple[str, str | None, dict[str, Any]] | None] = {}
-_PCT_CHECKS_LIMIT = 100_000
-
-
-def _pct_check(obs: StoredFact, target_fact: StoredFact, indicator: StoredFact | None
-               ) -> tuple[str, str | None, dict[str, Any]] | None:
+def _pct_check(obs: StoredFact, target_fact: StoredFact, indicator: StoredFact | None,
+               memo: Memo[PctCheck] | None) -> PctCheck:
+    if memo is None:
+        return _compute_pct_check(obs, target_fact, indicator)
     key = (obs.content_hash, target_fact.content_hash,
            indicator.content_hash if indicator else "-")
-    if key not in _PCT_CHECKS:
-        if len(_PCT_CHECKS) >= _PCT_CHECKS_LIMIT:
-            _PCT_CHECKS.clear()
-        _PCT_CHECKS[key] = _compute_pct_check(obs, target_fact, indicator)
-    return _PCT_CHECKS[key]
+    return memo.get(key, lambda: _compute_pct_check(obs, target_fact, indicator))
 
 
 def _compute_pct_check(obs: StoredFact, target_fact: StoredFact, indicator: StoredFact | None
-                       ) -> tuple[str, str | None, dict[str, Any]] | None:
+                       ) -> PctCheck:
     op, tp = obs.payload, target_fact.payload
     value, pct = _num(op.get("value")), _num(op.get("pct_of_plan"))
     if value is None or pct is None or tp.get("derived"):

@@ -258,6 +258,10 @@ class WriteResult(BaseModel):
     counts: dict[str, int]
     alerts: list[dict[str, Any]]
     status_changes: list[dict[str, Any]]
+    judged: bool = Field(default=True, description="false: a `kehoach judge` process judges "
+                         "this service's writes and had not judged this one within "
+                         "KEHOACH_JUDGE_WAIT_SECONDS — its alerts reach the live stream when it "
+                         "does; none is claimed absent")
 
 
 class ObservationCreate(Body):

@@ -10,6 +10,7 @@ import secrets
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -58,6 +59,13 @@ class Settings(BaseSettings):
                                                 "before it is locked (429)")
     login_window_seconds: int = Field(default=900, ge=1, description="Sliding window of the "
                                       "log-in failure counts")
+    judge: Literal["inline", "external"] = Field(
+        default="inline", description="inline: this service judges its own writes; external: "
+        "one `kehoach judge` process judges, this worker appends, reads and forwards the "
+        "judge's announcements to its live-stream clients (docs/deploy.md)")
+    judge_wait_seconds: float = Field(default=10.0, gt=0, description="With an external "
+                                      "judge, how long a write waits for the judge to have "
+                                      "judged it before answering `judged: false`")
     freeze_gc: bool = Field(default=False, description="After start-up, move what it built "
                             "(rules session, plan graph) out of the garbage collector's reach "
                             "(gc.freeze), so full collections do not walk it during requests; "

@@ -1,0 +1,255 @@
+"""The rules' live state of one fact log (phiên luật trực tiếp): what a running service (or any
+long-lived process) evaluates with — the one ``RuleSession`` kept at the evaluation date, the
+rule set pinned at start, the log followed, outcomes persisted, evaluations cached.
+
+The rule set (the engine built from the rule files, the reporting calendar) is read once, when
+the ``LiveSession`` is made, and used for everything it evaluates: the session at the
+evaluation date and every off-date replay. A rule file edited while the service runs changes
+neither, so an off-date read never disagrees with the live session; a restart reads the new
+rules (``rules.persist.reconcile`` then replaces the old conclusions).
+
+Writing is serialised (``lock``): append to the log, assert the new facts into the session
+(only the units they touch are re-judged), persist the alerts and status changes it caused
+back to the log — and withdraw the ones it no longer concludes (``rules.persist``), so the
+log's live outcomes are a clean replay's — then ``publish`` the new ones. Reads for the
+evaluation date come from the session; reads for another as-of date use a replay of the
+current log, cached until the log changes. Views derived from an evaluation (the sorted alert
+list, a rendered page) are cached per (name, log position, as-of date).
+
+Facts appended by another process (another ``kehoach serve`` worker, a CLI import) are picked
+up — read after the last sequence number seen — on the next read or write, or by ``follow``;
+the alerts and status changes they cause here are published to this process's listeners.
+
+``start`` appends to the log what the start replay concluded. Each start appends them: the
+first start's are new facts, every later start's are duplicates the log recognises (same key,
+same content) — unless the log or the date moved, when they are the new conclusions; live
+outcomes it no longer concludes are withdrawn.
+
+Caches (``rules.memo.Cache``) belong to the ``LiveSession``: an off-date replay is computed
+once per (log position, date) at a time, without a lock held, so it never delays a read of
+another date or of the live session.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from kg.log import AppendOutcome, Fact
+from rules.engine import Engine, get_engine
+from rules.loader import load_calendar
+from rules.memo import Cache
+from rules.outcomes import Alert, StatusChange
+from rules.persist import MAX_CAUSES, kind_of, persist_changes, reconcile
+from rules.replay import replay
+from rules.results import ReplayResult, status_rows
+from rules.session import Changes, RuleSession
+from rules.snapshot import RULE_OUTPUT_KINDS
+
+CACHE_SIZE = 8  # off-date replays and their status rows
+DERIVED_CACHE_SIZE = 64  # views × filters × as-of dates
+RENDERED_CACHE_SIZE = 512  # rendered responses: pages × filters, traces and who per id
+
+Publish = Callable[[str, dict[str, Any]], None]
+"""Where new outcomes are announced: ``publish(event, payload)`` with event ``alert``,
+``status_change`` or ``withdrawn`` (the service's broadcaster)."""
+
+View = tuple[tuple[int, date], ReplayResult, list[dict[str, Any]]]
+
+
+@dataclass
+class WriteOutcome:
+    """What a write appended and what it caused (new alerts, status changes)."""
+
+    appended: list[AppendOutcome]
+    alerts: list[dict[str, Any]] = field(default_factory=list)
+    status_changes: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        counts: dict[str, int] = {}
+        for item in self.appended:
+            counts[item.status] = counts.get(item.status, 0) + 1
+        return {"facts": [{"id": o.fact.id, "kind": o.fact.kind, "key": o.fact.key,
+                           "outcome": o.status} for o in self.appended],
+                "counts": counts, "alerts": self.alerts, "status_changes": self.status_changes}
+
+
+def _ignore(_event: str, _payload: dict[str, Any]) -> None:
+    """No listener: outcomes are persisted, not announced."""
+
+
+class LiveSession:
+    """One log's live rules evaluation at a moving evaluation date, with the rule set pinned."""
+
+    def __init__(self, log: Any, clock: Callable[[], date], publish: Publish = _ignore,
+                 engine: Engine | None = None, calendar: dict[str, Any] | None = None,
+                 record: bool = True) -> None:
+        self.log = log
+        # False: a reader — evaluates by the same pinned rules, records and announces nothing
+        # (another process, the one judge, writes the outcomes)
+        self.record = record
+        self.clock = clock  # the evaluation date (today, or the service's fixed as-of)
+        self.engine = engine or get_engine()  # pinned: never re-read while this lives
+        self.calendar = calendar or load_calendar()
+        self.lock = threading.RLock()  # the one writer
+        self._publish = publish
+        self._replays: Cache[ReplayResult] = Cache(CACHE_SIZE)
+        self._statuses: Cache[list[dict[str, Any]]] = Cache(CACHE_SIZE)
+        self._derived: Cache[Any] = Cache(DERIVED_CACHE_SIZE)
+        self._rendered: Cache[bytes] = Cache(RENDERED_CACHE_SIZE)
+        self._session: RuleSession | None = None
+        self._seen = 0
+        self._persisted = False
+        self._view: View | None = None
+        if self.log.last_seq():
+            with self.lock:
+                self._sync()
+
+    def as_of(self, requested: date | None = None) -> date:
+        return requested or self.clock()
+
+    # -- following the log -----------------------------------------------------------------
+
+    def start(self) -> None:
+        """Record what the start replay concluded (a write before it records them instead)."""
+        with self.lock:
+            self._sync()
+            self._persist_start()
+
+    def follow(self) -> list[Alert | StatusChange]:
+        """Catch up with facts other processes appended (and the date); what that caused
+        here is persisted and published."""
+        with self.lock:
+            return self._sync()
+
+    def _persist_start(self) -> None:
+        """Make the log's outcomes the start replay's: append its conclusions, withdraw the
+        live ones it no longer concludes (recorded up to the position it read)."""
+        if not self._persisted and self.record:
+            session = self._session_now()[0]
+            reconcile(self.log, session.result().outcomes, session.clock, self._seen)
+            self._persisted = True
+
+    def _sync(self) -> list[Alert | StatusChange]:
+        """Bring the session to the evaluation date and the end of the log (lock held); what
+        that caused, persisted to the log and published."""
+        session, advanced = self._session_now()
+        caused = self._record(advanced, session.clock)
+        last = self.log.last_seq()
+        if last > self._seen:
+            # the rules' own outputs are not read back (the session made them, or another
+            # process's session did from the same facts)
+            new = list(self.log.read(after_seq=self._seen, upto_seq=last,
+                                     skip_kinds=RULE_OUTPUT_KINDS))
+            self._seen = last
+            caused += self._record(session.judge_facts(new), session.clock)
+        return caused
+
+    def _record(self, changes: Changes, when: date) -> list[Alert | StatusChange]:
+        """Persist a re-judgement (new and revised outcomes, withdrawals of dropped ones) and
+        publish the new outcomes and the withdrawals; the new outcomes."""
+        if self.record and (changes.added or changes.revised or changes.withdrawn):
+            persist_changes(self.log, changes, when)
+            for item in changes.added:
+                event = "alert" if isinstance(item, Alert) else "status_change"
+                self._publish(event, item.to_dict())
+            for item in changes.withdrawn:  # a live board drops it (event ``withdrawn``)
+                self._publish("withdrawn", {
+                    "id": item.id, "kind": kind_of(item), "agency": item.agency,
+                    "subject": item.subject.to_dict(), "withdrawn_as_of": when.isoformat(),
+                    "withdrawn_by": changes.causes.get(item.id, [])[:MAX_CAUSES]})
+        return changes.added
+
+    def _session_now(self) -> tuple[RuleSession, Changes]:
+        """The session at the evaluation date: started (or restarted when the date moved
+        back) with a replay by the pinned rules, or advanced to it."""
+        when = self.as_of()
+        if self._session is None or when < self._session.clock:
+            self._seen = self.log.last_seq()
+            self._session = RuleSession.start(self.log, when, engine=self.engine,
+                                              calendar=self.calendar)
+            self._persisted = False
+            return self._session, Changes()
+        return self._session, self._session.advance_changes(when)
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def write(self, facts: Sequence[Fact], username: str, key: str | None) -> WriteOutcome:
+        """Append ``facts`` and assert them into the rules session; one writer at a time."""
+        with self.lock:
+            self._sync()
+            appended = self.log.append(list(facts), submitted_by=username, batch=key)
+            if all(a.status == "duplicate" for a in appended):
+                return WriteOutcome(appended)
+            caused = self._sync()
+            self._persist_start()  # when no start-up ran (used without ``start``)
+        return WriteOutcome(
+            appended,
+            alerts=[o.to_dict() for o in caused if isinstance(o, Alert)],
+            status_changes=[o.to_dict() for o in caused if isinstance(o, StatusChange)])
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def _current(self) -> View:
+        """The session's position, result and status rows, rebuilt only when the log or
+        date moved. While another thread writes, a read is answered from the last view (the
+        log as it stood before that write, whole and consistent) instead of waiting for the
+        rules to finish; the writer's own response carries what its write caused."""
+        view = self._view
+        if not self.lock.acquire(blocking=view is None):
+            assert view is not None
+            return view
+        try:
+            self._sync()
+            session, _ = self._session_now()
+            key = (self._seen, session.clock)
+            if self._view is None or self._view[0] != key:
+                result = session.result()
+                self._view = (key, result, status_rows(result.statuses))
+            return self._view
+        finally:
+            self.lock.release()
+
+    def _evaluated(self, when: date) -> tuple[tuple[int, date], ReplayResult]:
+        """The evaluation as of ``when`` and the (log position, date) it was computed at."""
+        if when == self.as_of():
+            key, result, _rows = self._current()
+            return key, result
+        key = (self.log.last_seq(), when)
+        return key, self._replays.get(key, lambda: self.replay(when))
+
+    def replay(self, when: date) -> ReplayResult:
+        """A replay of the log as it is now, as of ``when``, by the pinned rule set (nothing
+        persisted; uncached — ``evaluation`` caches it)."""
+        return replay(self.log, when, persist=False, engine=self.engine, calendar=self.calendar)
+
+    def evaluation(self, as_of: date | None = None) -> ReplayResult:
+        """The rules' evaluation of the current log as of a date (nothing persisted): the
+        session for the evaluation date, else a cached replay."""
+        return self._evaluated(self.as_of(as_of))[1]
+
+    def derived(self, name: Hashable, as_of: date | None,
+                compute: Callable[[ReplayResult], Any]) -> Any:
+        """``compute(evaluation)``, cached per (name, log position, as-of date): a view of
+        the log and its evaluation (the sorted alert dicts, a filtered list) built once
+        until the log or date moves. The value is shared by every caller — read-only."""
+        key, result = self._evaluated(self.as_of(as_of))
+        return self._derived.get((name, *key), lambda: compute(result))
+
+    def rendered(self, name: Hashable, as_of: date | None,
+                 render: Callable[[ReplayResult], bytes]) -> bytes:
+        """``render(evaluation)`` — a response's bytes — cached like ``derived``, in its own
+        larger LRU so many small entries (one trace per id) do not push out the shared views."""
+        key, result = self._evaluated(self.as_of(as_of))
+        return self._rendered.get((name, *key), lambda: render(result))
+
+    def statuses(self, as_of: date | None = None) -> list[dict[str, Any]]:
+        """One status row per target and task (``rules.replay.current_statuses``)."""
+        when = self.as_of(as_of)
+        if when == self.as_of():
+            return self._current()[2]
+        return self._statuses.get((self.log.last_seq(), when),
+                                  lambda: status_rows(self.evaluation(when).statuses))
