@@ -15,7 +15,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from kg.log import chosen_jurisdiction, default_db_path, known_code
+from kg.log import chosen_jurisdiction, database_at, default_db_path, known_code
 
 
 class Settings(BaseSettings):
@@ -23,8 +23,8 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="KEHOACH_", extra="ignore")
 
-    db: Path = Field(default_factory=default_db_path, description="SQLite file (fact log + "
-                     "service tables)")
+    db: Path | str = Field(default_factory=default_db_path, description="SQLite file, or "
+                           "PostgreSQL URL (postgresql://…), of the fact log + service tables")
     secret_key: str = Field(default_factory=lambda: secrets.token_urlsafe(32),
                             description="Signs bearer tokens and session cookies; set it, or "
                             "tokens die with the process")
@@ -70,6 +70,12 @@ class Settings(BaseSettings):
                             "(rules session, plan graph) out of the garbage collector's reach "
                             "(gc.freeze), so full collections do not walk it during requests; "
                             "set by `kehoach serve`")
+
+    @field_validator("db", mode="before")
+    @classmethod
+    def _database(cls, value: object) -> Path | str:
+        """A ``postgresql://`` URL stays text (a Path would fold its ``//``); else a path."""
+        return database_at(value) if isinstance(value, str | Path) else value  # type: ignore
 
     @field_validator("jurisdiction")
     @classmethod
