@@ -24,6 +24,7 @@ from rules.live import LiveSession, WriteOutcome
 from rules.outcomes import Alert, StatusChange
 from rules.results import ReplayResult
 from service.events import Broadcaster
+from service.judge import JudgedWrite, JudgeLink
 from service.settings import Settings
 from service.store import ServiceStore
 
@@ -38,7 +39,12 @@ class Runtime:
         self.log = open_log(settings.db, jurisdiction=settings.jurisdiction)
         self.store = ServiceStore(settings.db, jurisdiction=self.log.jurisdiction or None)
         self.events = Broadcaster(settings.sse_queue_size)
-        self.live = LiveSession(self.log, settings.evaluation_date, self.events.publish)
+        # --judge external: a `kehoach judge` process judges; this one reads and forwards
+        external = settings.judge == "external"
+        self.live = LiveSession(self.log, settings.evaluation_date, self.events.publish,
+                                record=not external)
+        self.link = (JudgeLink(self.log, self.events, settings.judge_wait_seconds)
+                     if external else None)
         self.write_lock = self.live.lock
         self._graph: PlanGraph | None = None
         self._graph_lock = threading.Lock()
@@ -49,11 +55,14 @@ class Runtime:
     def start(self) -> None:
         """Record what the start replay concluded and build the plan graph."""
         self.live.start()
+        if self.link is not None:
+            self.link.start()
         self.graph()
 
     def follow(self) -> list[Alert | StatusChange]:
-        """Catch up with facts other processes appended (``LiveSession.follow``)."""
-        return self.live.follow()
+        """Catch up with facts other processes appended (``LiveSession.follow``); with an
+        external judge nothing to do (its announcements are forwarded as they come)."""
+        return [] if self.link is not None else self.live.follow()
 
     def evaluation(self, as_of: date | None = None) -> ReplayResult:
         return self.live.evaluation(as_of)
@@ -79,9 +88,15 @@ class Runtime:
             return self._graph
 
     def write(self, facts: Sequence[Fact], username: str, key: str | None) -> WriteOutcome:
-        """Append ``facts`` and assert them into the rules session; one writer at a time."""
-        return self.live.write(facts, username, key)
+        """Append ``facts`` and assert them into the rules session; one writer at a time.
+        With an external judge: append, and answer with what the judge announced for them."""
+        if self.link is not None:
+            return self.link.write(facts, username, key)
+        done = self.live.write(facts, username, key)  # judged here, before the answer
+        return JudgedWrite(done.appended, done.alerts, done.status_changes, judged=True)
 
     def close(self) -> None:
+        if self.link is not None:
+            self.link.close()
         self.log.close()
         self.store.close()

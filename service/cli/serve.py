@@ -1,5 +1,6 @@
 """Commands of the service: ``serve`` (API + web pages with uvicorn, one or several worker
-processes) and ``user add | list | disable`` (accounts of the API and the dashboard)."""
+processes), ``judge`` (the one judging process of workers that do not judge: ``service.judge``)
+and ``user add | list | disable`` (accounts of the API and the dashboard)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Annotated
 import typer
 
 from kg.log import default_db_path
+from service.cli.judge import judge
 from service.cli.options import (
     AsOfOption,
     DbOption,
@@ -28,10 +30,14 @@ user_app = typer.Typer(help="Tài khoản người dùng / user accounts", no_ar
 
 def register(app: typer.Typer) -> None:
     app.command("serve")(serve)
+    app.command("judge")(judge)
     app.add_typer(user_app, name="user")
     user_app.command("add")(user_add)
     user_app.command("list")(user_list)
     user_app.command("disable")(user_disable)
+
+
+JUDGES = ("inline", "external")
 
 
 @command
@@ -43,6 +49,12 @@ def serve(db: DbOption = None,
                                              "dùng thử / load demo data + demo users")] = False,
           workers: Annotated[int, typer.Option(min=1, help="Số tiến trình phục vụ (uvicorn) "
                                                "/ worker processes (uvicorn's)")] = 1,
+          judge_mode: Annotated[str, typer.Option(
+              "--judge", envvar="KEHOACH_JUDGE", metavar="inline|external",
+              help="inline: mỗi tiến trình tự xét luật khi ghi; external: một tiến trình "
+              "'kehoach judge' xét, các tiến trình phục vụ chỉ ghi và chuyển thông báo / "
+              "inline: each worker judges its writes; external: one 'kehoach judge' process "
+              "judges, workers append and forward its announcements")] = "inline",
           jurisdiction: JurisdictionOption = None,
           ) -> None:
     """Chạy API và bảng điều khiển / run the API and the web dashboard.
@@ -50,23 +62,27 @@ def serve(db: DbOption = None,
     Everything it serves is one jurisdiction's (--jurisdiction, else the global option,
     $KEHOACH_JURISDICTION, the database's default). With --workers N, uvicorn runs N worker
     processes on the port (put a reverse proxy in front to spread keep-alive connections:
-    docs/deploy.md).
+    docs/deploy.md); with --judge external they leave the rules to one `kehoach judge`.
 
     Example: kehoach serve --db /tmp/kh.db --demo --as-of 2024-12-31 --port 8000 --workers 2
     """
     import uvicorn
 
+    if judge_mode not in JUDGES:
+        raise typer.BadParameter(f"cần một trong / expected one of: {', '.join(JUDGES)}",
+                                 param_hint="--judge")
     settings = Settings(db=db or default_db_path(), as_of=parse_as_of(as_of), freeze_gc=True,
                         **_scope(jurisdiction))
     if demo:
         _print_demo(settings)
     typer.echo(f"http://{host}:{port}/  ·  API: http://{host}:{port}/docs  ·  db: {settings.db}"
-               f"  ·  workers: {workers}"
+               f"  ·  workers: {workers}  ·  judge: {judge_mode}"
                + (f"  ·  jurisdiction: {settings.jurisdiction}" if settings.jurisdiction else ""))
     # Every worker builds its app from the environment: same database, date and signing key.
     os.environ["KEHOACH_DB"] = str(settings.db)
     os.environ["KEHOACH_SECRET_KEY"] = settings.secret_key
     os.environ["KEHOACH_FREEZE_GC"] = "1"
+    os.environ["KEHOACH_JUDGE"] = judge_mode
     if settings.as_of:
         os.environ["KEHOACH_AS_OF"] = settings.as_of.isoformat()
     if settings.jurisdiction:
