@@ -42,6 +42,11 @@ class Judge:
     def __init__(self, log: Any, clock: Callable[[], date], poll: float = 0.2) -> None:
         self.log = log
         self.feed = Announcements(log, poll, channel=LOG_CHANNEL)
+        try:
+            self.feed.claim_judge()  # exactly one judge per database and jurisdiction
+        except BaseException:
+            self.feed.close()
+            raise
         self.live = LiveSession(log, clock, publish=self.feed.announce)
         self._judged = -1
         self.ready = threading.Event()  # set once the start replay is stored

@@ -23,8 +23,10 @@ import os
 import sqlite3
 import threading
 from datetime import UTC, datetime
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
+from kg.errors import KehoachError
 from kg.log import postgres
 from kg.log.db import Database
 from kg.log.migrations import Migration, migrate
@@ -41,6 +43,9 @@ KEEP = 10_000
 events; statuses and alerts are read from the outcome store, never from here)."""
 
 EVENTS = ("alert", "status_change", "withdrawn")
+
+JUDGE_LOCK_SPACE = 27497
+"""First key of the PostgreSQL advisory lock the one judge of a jurisdiction holds."""
 
 
 def _announcements(conn: Any) -> None:
@@ -87,9 +92,36 @@ class Announcements:
         self._db: Database = log.database.connect()
         migrate(self._db, MIGRATIONS, ledger="_judge_migrations")
         self._waiting = threading.Lock()
+        self._claim: IO[str] | None = None
         self._db.listen(channel, 0)  # listening from now on: nothing sent after is missed
 
     # -- the judge's side -------------------------------------------------------------------
+
+    def claim_judge(self) -> None:
+        """Be the one judge of this jurisdiction while this object lives — two would announce
+        every alert twice. PostgreSQL: a session advisory lock (released when the process or
+        its connection dies); SQLite: an exclusive lock on a file beside the database (one
+        host). Another judge running: ``KehoachError`` ``judge_running``."""
+        if self._db.dialect == "postgresql":
+            held = self._db.execute("SELECT pg_try_advisory_lock(?, hashtext(?))",
+                                    (JUDGE_LOCK_SPACE, self.jurisdiction))[0][0]
+        else:
+            import fcntl
+
+            self._claim = open(Path(f"{self._db.target}.judge-{self.jurisdiction or 'default'}"
+                                    ".lock"), "a", encoding="utf-8")
+            try:
+                fcntl.flock(self._claim, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                held = True
+            except BlockingIOError:
+                held = False
+        if not held:
+            raise KehoachError(
+                f"Đã có một tiến trình 'kehoach judge' xét luật cho địa bàn "
+                f"'{self.jurisdiction or '-'}' trên cơ sở dữ liệu này; chỉ chạy một",
+                f"Another 'kehoach judge' already judges jurisdiction "
+                f"'{self.jurisdiction or '-'}' on this database; run exactly one",
+                code="judge_running", text=self.jurisdiction)
 
     def announce(self, event: str, data: dict[str, Any]) -> None:
         """Append one announcement (``rules.live.Publish``); PostgreSQL listeners are woken
@@ -148,4 +180,6 @@ class Announcements:
             self._db.listen(self.channel, self.poll if timeout is None else timeout)
 
     def close(self) -> None:
+        if self._claim is not None:
+            self._claim.close()  # releases the file lock
         self._db.close()

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from kg.dataset import load_into
+from kg.errors import KehoachError
 from kg.log import Fact, open_log
 from rules.store import OutcomeStore
 from service.events import Broadcaster
@@ -47,6 +48,9 @@ def test_link_writes_without_judging_and_answers_with_the_judges_alerts(log_back
     assert judging.ready.wait(120)
     link = JudgeLink(worker_log, Broadcaster(), wait_seconds=60, poll=0.05)
     try:
+        with pytest.raises(KehoachError) as second:  # one judge per database and jurisdiction
+            Judge(worker_log, lambda: AS_OF)
+        assert second.value.code == "judge_running"
         written = link.write([_figure()], "tc", "judge-1")
         forwarded = link.feed.since(0)
     finally:
