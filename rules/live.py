@@ -6,12 +6,13 @@ The rule set (the engine built from the rule files, the reporting calendar) is r
 the ``LiveSession`` is made, and used for everything it evaluates: the session at the
 evaluation date and every off-date replay. A rule file edited while the service runs changes
 neither, so an off-date read never disagrees with the live session; a restart reads the new
-rules (``rules.persist.reconcile`` then replaces the old conclusions).
+rules (``rules.store.reconcile`` then writes their conclusions to their own outcome sets).
 
 Writing is serialised (``lock``): append to the log, assert the new facts into the session
-(only the units they touch are re-judged), persist the alerts and status changes it caused
-back to the log — and withdraw the ones it no longer concludes (``rules.persist``), so the
-log's live outcomes are a clean replay's — then ``publish`` the new ones. Reads for the
+(only the units they touch are re-judged), write the alerts and status changes it caused to
+the outcome store (``outcomes``: ``rules.store``, never the fact log) — and withdraw the ones
+it no longer concludes, so the store's current outcomes are a clean replay's — then
+``publish`` the new ones. Reads for the
 evaluation date come from the session; reads for another as-of date use a replay of the
 current log, cached until the log changes. Views derived from an evaluation (the sorted alert
 list, a rendered page) are cached per (name, log position, as-of date).
@@ -20,10 +21,10 @@ Facts appended by another process (another ``kehoach serve`` worker, a CLI impor
 up — read after the last sequence number seen — on the next read or write, or by ``follow``;
 the alerts and status changes they cause here are published to this process's listeners.
 
-``start`` appends to the log what the start replay concluded. Each start appends them: the
-first start's are new facts, every later start's are duplicates the log recognises (same key,
-same content) — unless the log or the date moved, when they are the new conclusions; live
-outcomes it no longer concludes are withdrawn.
+``start`` writes to the outcome store what the start replay concluded (the rule set's set of
+the evaluation date): a later start with the same log, date and rules writes nothing; when the
+log or the date moved it writes the new conclusions and withdraws the ones no longer
+concluded.
 
 Caches (``rules.memo.Cache``) belong to the ``LiveSession``: an off-date replay is computed
 once per (log position, date) at a time, without a lock held, so it never delays a read of
@@ -43,11 +44,11 @@ from rules.engine import Engine, get_engine
 from rules.loader import load_calendar
 from rules.memo import Cache
 from rules.outcomes import Alert, StatusChange
-from rules.persist import MAX_CAUSES, kind_of, persist_changes, reconcile
 from rules.replay import replay
 from rules.results import ReplayResult, status_rows
 from rules.session import Changes, RuleSession
 from rules.snapshot import RULE_OUTPUT_KINDS
+from rules.store import MAX_CAUSES, OutcomeStore, kind_of, persist_changes, reconcile
 
 CACHE_SIZE = 8  # off-date replays and their status rows
 DERIVED_CACHE_SIZE = 64  # views × filters × as-of dates
@@ -94,6 +95,8 @@ class LiveSession:
         self.clock = clock  # the evaluation date (today, or the service's fixed as-of)
         self.engine = engine or get_engine()  # pinned: never re-read while this lives
         self.calendar = calendar or load_calendar()
+        # where the outcomes go (and are read from): the rule set's own outcome sets
+        self.outcomes = OutcomeStore(log, ruleset=self.engine.book.digest)
         self.lock = threading.RLock()  # the one writer
         self._publish = publish
         self._replays: Cache[ReplayResult] = Cache(CACHE_SIZE)
@@ -126,16 +129,16 @@ class LiveSession:
             return self._sync()
 
     def _persist_start(self) -> None:
-        """Make the log's outcomes the start replay's: append its conclusions, withdraw the
-        live ones it no longer concludes (recorded up to the position it read)."""
+        """Make the store's outcomes the start replay's: write its conclusions, withdraw the
+        ones it no longer concludes (unless the set was written from a later log position)."""
         if not self._persisted and self.record:
             session = self._session_now()[0]
-            reconcile(self.log, session.result().outcomes, session.clock, self._seen)
+            reconcile(self.outcomes, session.result().outcomes, session.clock, self._seen)
             self._persisted = True
 
     def _sync(self) -> list[Alert | StatusChange]:
         """Bring the session to the evaluation date and the end of the log (lock held); what
-        that caused, persisted to the log and published."""
+        that caused, written to the outcome store and published."""
         session, advanced = self._session_now()
         caused = self._record(advanced, session.clock)
         last = self.log.last_seq()
@@ -152,7 +155,7 @@ class LiveSession:
         """Persist a re-judgement (new and revised outcomes, withdrawals of dropped ones) and
         publish the new outcomes and the withdrawals; the new outcomes."""
         if self.record and (changes.added or changes.revised or changes.withdrawn):
-            persist_changes(self.log, changes, when)
+            persist_changes(self.outcomes, changes, when, self._seen)
             for item in changes.added:
                 event = "alert" if isinstance(item, Alert) else "status_change"
                 self._publish(event, item.to_dict())

@@ -2,19 +2,37 @@
 (``PlanGraph.trace``), alerts and status changes through the evaluation that concluded them —
 alert → the rule (id, version, thresholds) → the exact fact versions it used → the target or
 task → the documents behind it. Lives in ``rules`` because it needs both the graph and the
-evaluation; the same function answers the CLI, the API and the web page.
+evaluation; the same function answers the CLI, the API and the web page. ``plan_graph`` builds
+the graph the CLI asks: the log's facts with the rules' outcomes (``kg.outcome_graph``) from
+an evaluation or the outcome store.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
 from functools import cache
 from typing import Any
 
 from kg.graph import GraphError, PlanGraph
+from kg.outcome_graph import OutcomeProjection
 from kg.wording import kind_label, relation_label
 from rules.loader import load_rules
 from rules.outcomes import Alert, StatusChange
 from rules.replay import ReplayResult
+from rules.store import outcome_item, store_for
+
+
+def plan_graph(log: Any, outcomes: Iterable[Alert | StatusChange] | None = None,
+               as_of: date | None = None) -> PlanGraph:
+    """The plan graph of ``log``'s facts with rule outcomes as nodes: ``outcomes`` when given
+    (an evaluation's), else the outcome store's set of ``as_of`` (None: its latest) — the
+    fact log holds no outcomes."""
+    plan = PlanGraph.from_log(log)
+    items = ([outcome_item(o) for o in outcomes] if outcomes is not None
+             else [o.to_dict() for o in store_for(log).current(as_of)])
+    OutcomeProjection(log.jurisdiction or None).sync(plan, items)
+    return plan
 
 
 @cache

@@ -3,7 +3,9 @@ plan graph, the event broadcaster, and the rules' live session (``rules.live.Liv
 the rules session at the service's evaluation date with the rule set pinned at start, the
 writer lock, log following, outcome persistence and the cached evaluations).
 The log is confined to the service's jurisdiction (``Settings.jurisdiction``): the rules
-session, replays and the plan graph are built from that jurisdiction's facts only.
+session, replays and the plan graph are built from that jurisdiction's facts only. The plan
+graph's alerts and status changes are the outcome store's (``rules.store``, the set of the
+service's date), followed on every ``graph()`` — the fact log holds none.
 
 The alerts and status changes a write or a followed fact causes are published on the
 service's broadcaster (the live stream). ``start`` (called by the app's lifespan, before the
@@ -20,6 +22,7 @@ from typing import Any
 
 from kg.graph import PlanGraph
 from kg.log import Fact, open_log
+from kg.outcome_graph import OutcomeProjection
 from rules.live import LiveSession, WriteOutcome
 from rules.outcomes import Alert, StatusChange
 from rules.results import ReplayResult
@@ -47,6 +50,7 @@ class Runtime:
                      if external else None)
         self.write_lock = self.live.lock
         self._graph: PlanGraph | None = None
+        self._outcome_nodes = OutcomeProjection(self.log.jurisdiction or None)
         self._graph_lock = threading.Lock()
 
     def as_of(self, requested: date | None = None) -> date:
@@ -79,13 +83,30 @@ class Runtime:
         return self.live.statuses(as_of)
 
     def graph(self) -> PlanGraph:
-        """The plan graph, brought up to date with the log."""
+        """The plan graph, brought up to date with the log (facts) and the outcome store (the
+        rules' alerts and status changes of the service's date)."""
         with self._graph_lock:
             if self._graph is None:
                 self._graph = PlanGraph.from_log(self.log)
             else:
                 self._graph.refresh(self.log)
+            self._follow_outcomes(self._graph)
             return self._graph
+
+    def _follow_outcomes(self, plan: PlanGraph) -> None:
+        """The graph's outcome nodes follow the store's set of the service's date: what
+        changed since the set last seen (a write's few rows), the whole set when the date or
+        the set is new — so a withdrawn outcome leaves the graph when it leaves the store."""
+        store, when = self.live.outcomes, self.as_of()
+        mark, held = store.generation(when), self._outcome_nodes.version
+        if mark == held:
+            return
+        if mark is not None and held is not None and held[0] == mark[0]:
+            put, drop = store.changed(when, held[1])
+            self._outcome_nodes.update(plan, [o.to_dict() for o in put], drop, mark)
+        else:
+            items = [o.to_dict() for o in store.current(when)] if mark is not None else []
+            self._outcome_nodes.sync(plan, items, mark)
 
     def write(self, facts: Sequence[Fact], username: str, key: str | None) -> WriteOutcome:
         """Append ``facts`` and assert them into the rules session; one writer at a time.
@@ -98,5 +119,6 @@ class Runtime:
     def close(self) -> None:
         if self.link is not None:
             self.link.close()
+        self.live.outcomes.close()
         self.log.close()
         self.store.close()

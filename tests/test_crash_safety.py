@@ -30,6 +30,7 @@ import pytest
 from kg.dataset import load_into
 from kg.log import open_log
 from rules.replay import alerts, replay
+from rules.store import store_for
 
 pytestmark = pytest.mark.slow
 
@@ -171,7 +172,7 @@ def test_killed_server_keeps_acknowledged_writes_once_and_same_alerts(tmp_path: 
     with open_log(db) as log:
         stored = {f.key: f for f in log.current("observation") if f.key.startswith("obs-crash-")}
         versions = {key: len(log.history("observation", key)) for key in stored}
-        persisted = {f.key for f in log.current("alert")}
+        persisted = {o.id for o in store_for(log).current(AS_OF, kind="alert")}
     assert set(stored) == set(acked), "unacknowledged rows stored or acknowledged rows lost"
     assert all(n == 1 for n in versions.values()), "a retried write was stored twice"
 

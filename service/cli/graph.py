@@ -41,8 +41,12 @@ def register(app: typer.Typer) -> None:
 
 
 def _plan(db: object) -> PlanGraph:
+    """The log's plan facts with the rules' outcomes the outcome store holds (its latest set:
+    the live service's, or the last ``kehoach demo``'s)."""
+    from rules.trace import plan_graph
+
     with open_existing_log(db) as log:  # type: ignore[arg-type]
-        return PlanGraph.from_log(log)
+        return plan_graph(log)
 
 
 def _names(entries: list[dict]) -> str:
@@ -149,12 +153,13 @@ def trace(ident: Annotated[str, typer.Argument(
     Example: kehoach trace grdp_growth@2024 --format svg > trace.svg
     """
     from rules.replay import replay
+    from rules.trace import plan_graph
     from rules.trace import trace as trace_any
 
     with open_existing_log(db) as log:
-        plan = PlanGraph.from_log(log)
         outcome_like = ":" in ident or "|" in ident  # alert and status-change ids
         evaluation = replay(log, parse_as_of(as_of), persist=False) if outcome_like else None
+        plan = plan_graph(log, evaluation.outcomes if evaluation is not None else None)
     data = trace_any(plan, evaluation, ident)
     if as_json or fmt is TraceFormat.json:
         return emit_json(data)
@@ -183,10 +188,11 @@ def impact(doc: Annotated[str, typer.Argument(help="Mã hoặc số văn bản /
     """
     from rules.replay import replay
     from rules.trace import impact as impact_of
+    from rules.trace import plan_graph
 
     with open_existing_log(db) as log:
-        plan = PlanGraph.from_log(log)
         evaluation = replay(log, parse_as_of(as_of), persist=False)
+        plan = plan_graph(log, evaluation.outcomes)
     data = impact_of(plan, evaluation, doc)
     if as_json:
         return emit_json(data)
@@ -270,25 +276,14 @@ def _plan_prefixes() -> list[tuple[str, str]]:
 
 def _replayed_plan(db: object, as_of: str | None) -> tuple[PlanGraph, int]:
     """The graph a rules run would leave, without storing anything: the log's plan facts plus
-    the outcomes of a replay up to ``as_of`` (stored outcomes are left out: the replay's
-    replace them). Returns the graph and how many outcomes it holds."""
-    from datetime import UTC, datetime
-
-    from kg.log import StoredFact
-    from kg.project import OUTCOME_KINDS
-    from rules.persist import outcome_fact
+    the outcomes of a replay up to ``as_of`` (not the store's). Returns the graph and how many
+    outcomes it holds."""
     from rules.replay import replay
+    from rules.trace import plan_graph
 
     with open_existing_log(db) as log:  # type: ignore[arg-type]
-        facts = [f for f in log.read() if f.kind not in OUTCOME_KINDS]
-        outcomes = [outcome_fact(o) for o in replay(log, parse_as_of(as_of),
-                                                    persist=False).outcomes]
-    plan = PlanGraph()
-    plan.apply(facts)
-    now, seq = datetime.now(UTC), plan.last_seq
-    plan.apply(StoredFact(seq + i, f.kind, f.key, 1, f.payload, f.source, "replay", now,
-                          f.as_of, "") for i, f in enumerate(outcomes, 1))
-    return plan, len(outcomes)
+        outcomes = replay(log, parse_as_of(as_of), persist=False).outcomes
+        return plan_graph(log, outcomes), len(outcomes)
 
 
 @command
@@ -302,7 +297,7 @@ def check(db: DbOption = None, as_json: JsonOption = False,
           as_of: AsOfOption = None) -> None:
     """Kiểm tra SHACL, suy luận OWL, vòng lặp / SHACL, reasoner, cycles (exit 1 on findings).
 
-    The graph is the log's (with the outcomes a run stored); ``--replay`` checks the graph a
+    The graph is the log's facts with the outcomes the store holds; ``--replay`` checks the graph a
     rules run up to ``--as-of`` would leave, outcomes included, without writing.
 
     Example: kehoach check --json; kehoach check --replay --as-of 2024-12-31

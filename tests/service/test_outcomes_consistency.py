@@ -1,8 +1,9 @@
-"""The rules' outcomes kept in the log and the graph agree with a clean replay (issue 13,
-case 9): after writes that supersede a report, backdate one, or change an agency, the log's
-current non-withdrawn alerts and status changes are exactly what a replay of the same facts
-concludes, with the same content, and the plan graph (SPARQL, trace, impact) shows the same.
-The replay is computed at test time from a fresh copy of the asserted facts, never counted."""
+"""The rules' outcomes kept in the outcome store and the graph agree with a clean replay
+(issue 13, case 9; issue 18: outcomes apart from facts): after writes that supersede a report,
+backdate one, or change an agency, the store's current alerts and status changes are exactly
+what a replay of the same facts concludes, with the same content, and the plan graph (SPARQL,
+trace, impact) shows the same. The replay is computed at test time from a fresh copy of the
+asserted facts, never counted."""
 
 from __future__ import annotations
 
@@ -23,8 +24,10 @@ from kg.graph import GraphError
 from kg.log import Fact, Source, open_log
 from kg.project import split_iri
 from ontology.namespace import KH
+from rules.outcomes import outcome_from_dict
 from rules.replay import replay
-from rules.snapshot import RULE_OUTPUT_KINDS
+from rules.session import Changes
+from rules.store import store_for
 from service.runtime import Runtime
 from service.settings import Settings
 from tests.service.conftest import MINI, SECRET
@@ -72,9 +75,8 @@ def _normal(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 def _live(rt: Runtime) -> Outcomes:
-    """The log's current, non-withdrawn outcomes."""
-    return {(kind, f.key): f.payload for kind in RULE_OUTPUT_KINDS
-            for f in rt.log.current(kind) if not f.payload.get("withdrawn")}
+    """The outcome store's current outcomes (the set of the service's date)."""
+    return {(o.kind, o.id): o.payload for o in store_for(rt.log).current(AS_OF)}
 
 
 def _replayed(rt: Runtime, tmp: Path) -> Outcomes:
@@ -83,7 +85,7 @@ def _replayed(rt: Runtime, tmp: Path) -> Outcomes:
     copy.unlink(missing_ok=True)
     with open_log(copy) as log:
         log.append([Fact(f.kind, f.key, f.payload, f.source, f.as_of)
-                    for f in rt.log.read(skip_kinds=RULE_OUTPUT_KINDS)])
+                    for f in rt.log.read()])
         result = replay(log, AS_OF, persist=False)
     return {("alert" if o in result.alerts else "status_change", o.id): _normal(o.to_dict())
             for o in result.outcomes}
@@ -125,19 +127,20 @@ def test_a_superseded_report_withdraws_its_alert_and_status_change(
     assert changed - {key for _kind, key in live}  # the status went back: no A → B → A
     cause = second.to_dict()["facts"][0]["id"]
     graph = langson.graph()
+    store = store_for(langson.log)
     for alert_id in gone:
-        stored = langson.log.get("alert", alert_id)
-        assert stored.payload["withdrawn"] is True
-        assert stored.payload["withdrawn_by"] == [cause]
-        assert stored.payload["withdrawn_as_of"] == AS_OF.isoformat()
-        assert langson.log.history("alert", alert_id)[0].payload.get("withdrawn") is None
+        assert store.get(alert_id, AS_OF) is None
+        withdrawal = store.withdrawals(ident=alert_id)[-1]
+        assert withdrawal["withdrawn_by"] == [cause]
+        assert withdrawal["withdrawn_as_of"] == AS_OF.isoformat()
+        assert withdrawal["payload"]["id"] == alert_id  # as it was raised
         with pytest.raises(GraphError):
             graph.trace(alert_id)
     impact = graph.impact("nq-hdnd-ke-hoach-2024")
     assert not gone & {a["id"] for a in impact["alerts"]}
     assert impact["alerts"]  # the document's other alerts are still there
 
-    # a third version concludes the lagging alert again: a new live version of its key
+    # a third version concludes the lagging alert again: current once more
     langson.write([_observation("budget_revenue", "11T/2024", 70, date(2024, 12, 5))],
                   "test", None)
     live = _assert_consistent(langson, tmp_path)
@@ -163,27 +166,29 @@ def test_start_withdraws_what_an_older_run_left_behind(mini_db: Path, tmp_path: 
     rt = _runtime(db)
     live = _assert_consistent(rt, tmp_path)
     (kind, key), payload = next((k, p) for k, p in live.items() if k[0] == "alert")
-    stale = Fact("alert", f"{key}:stale", {**payload, "id": f"{key}:stale"},
-                 as_of=date.fromisoformat(payload["as_of"]))
-    rt.log.append([stale], submitted_by="rules")
+    stale = outcome_from_dict(kind, {**payload, "id": f"{key}:stale"})
+    assert store_for(rt.log).apply(Changes(added=[stale]), AS_OF) == 1
     rt.close()
     rt = _runtime(db)  # a later start (another version of the rules, an older run)
     _assert_consistent(rt, tmp_path)
-    assert rt.log.get("alert", f"{key}:stale").payload["withdrawn_by"] == []
+    assert [w["withdrawn_by"] for w in store_for(rt.log).withdrawals(ident=stale.id)] == [[]]
     rt.close()
 
 
-def test_another_worker_following_the_log_adds_no_withdrawal_versions(
+def test_another_worker_following_the_log_records_no_second_withdrawal(
         mini_db: Path, tmp_path: Path) -> None:
     db = tmp_path / "kehoach.db"
     shutil.copy(mini_db, db)
     one, two = _runtime(db), _runtime(db)
-    one.write([_observation("budget_revenue", "11T/2024", 40, date(2024, 12, 5))], "a", None)
+    raised = one.write([_observation("budget_revenue", "11T/2024", 40, date(2024, 12, 5))],
+                       "a", None)
     two.follow()
     one.write([_observation("budget_revenue", "11T/2024", 99, date(2024, 12, 5))], "a", None)
-    last = one.log.last_seq()
-    two.follow()
-    assert one.log.last_seq() == last  # the other worker's withdrawals were duplicates
+    two.follow()  # concludes the same withdrawals: already made, nothing recorded twice
+    store = store_for(two.log)
+    gone = [a["id"] for a in raised.alerts if store.get(a["id"], AS_OF) is None]
+    assert gone
+    assert [len(store.withdrawals(ident=i)) for i in gone] == [1] * len(gone)
     _assert_consistent(two, tmp_path)
     one.close()
     two.close()
@@ -247,7 +252,7 @@ def writes(draw: st.DrawFn) -> list[list[Fact]]:
 @settings(max_examples=12, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(sequence=writes())
-def test_random_writes_keep_the_log_and_graph_equal_to_a_replay(
+def test_random_writes_keep_the_store_and_graph_equal_to_a_replay(
         mini_db: Path, tmp_path: Path, sequence: list[list[Fact]]) -> None:
     db = tmp_path / "random.db"
     db.unlink(missing_ok=True)

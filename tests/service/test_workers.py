@@ -1,7 +1,8 @@
 """Several service processes on one database (nhiều tiến trình phục vụ): the start-up records
-the start replay's conclusions once, an Idempotency-Key is written once whichever process
-gets it, a claim left by a killed process is taken over, live alerts caused by another
-process reach a listener, and ``kehoach serve --workers 2`` serves it all over real HTTP."""
+the start replay's conclusions once (in the outcome store), an Idempotency-Key is written
+once whichever process gets it, a claim left by a killed process is taken over, live alerts
+caused by another process reach a listener, and ``kehoach serve --workers 2`` serves it all
+over real HTTP."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kg.log import Fact, open_log
+from rules.store import OutcomeStore
 from service.app import create_app
 from service.store import ServiceStore
 from tests.service.conftest import (
@@ -36,19 +38,23 @@ FIGURE = {"indicator": "budget_revenue", "period": "9T/2024", "value": "5.100",
           "pct_of_plan": "51", "as_of": "2024-09-30"}
 
 
-def _counts(db: Path) -> dict[str, int]:
-    with open_log(db) as log:
-        return log.counts()
+def _recorded(db: Path) -> tuple[dict[str, int], dict[str, dict], tuple | None]:
+    """The log's counts, the outcome store's set of the service's date and its write mark."""
+    with open_log(db) as log, OutcomeStore(log) as store:
+        return (log.counts(), {o.id: o.payload for o in store.current(AS_OF)},
+                store.generation(AS_OF))
 
 
 def test_start_records_replay_outcomes_once(db):
-    before = _counts(db)
+    before, nothing, _ = _recorded(db)
+    assert nothing == {}
     with TestClient(create_app(make_settings(db))):
-        started = _counts(db)
-    assert started.get("alert", 0) > before.get("alert", 0)
+        started = _recorded(db)
+    assert started[0] == before  # outcomes go to the outcome store, never the fact log
+    assert any(p.get("severity") for p in started[1].values())  # alerts among them
     with TestClient(create_app(make_settings(db))):
-        again = _counts(db)
-    assert again == started  # the second start's conclusions are duplicates, not stored
+        again = _recorded(db)
+    assert again == started  # the second start's conclusions were all there: nothing written
 
 
 def test_same_idempotency_key_in_two_processes_writes_once(db):
