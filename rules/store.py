@@ -355,10 +355,21 @@ class OutcomeStore:
         held = self.dates()
         return held[-1] if held else None
 
+    def holding(self, as_of: date | None = None) -> date | None:
+        """The date of the set that answers for ``as_of``: the latest set on or before it
+        (None: the latest of all). A live session writes a set when it starts and whenever a
+        re-judgement changes something, so between two of its sets nothing changed: the
+        earlier set is still what the rules conclude."""
+        if as_of is None:
+            return self.latest()
+        rows = self._rows("SELECT MAX(as_of) FROM outcome_sets WHERE jurisdiction=? AND "
+                          "ruleset=? AND as_of<=?", self._key(as_of))
+        return date.fromisoformat(rows[0][0]) if rows and rows[0][0] else None
+
     def generation(self, as_of: date | None = None) -> tuple[str, int] | None:
-        """(as-of date, write counter) of a set — changes whenever the set does; None when
-        there is no set."""
-        when = as_of or self.latest()
+        """(date of the set answering for ``as_of``, its write counter) — changes whenever
+        that set does or another set starts answering; None when no set does."""
+        when = self.holding(as_of)
         if when is None:
             return None
         rows = self._rows("SELECT generation FROM outcome_sets WHERE jurisdiction=? AND "
@@ -367,9 +378,10 @@ class OutcomeStore:
 
     def current(self, as_of: date | None = None, kind: str | None = None,
                 subject: str | None = None, ident: str | None = None) -> list[StoredOutcome]:
-        """The outcomes of the set of ``as_of`` (None: the latest set), optionally of one kind
-        (``alert`` / ``status_change``), one subject or one id; in date then id order."""
-        when = as_of or self.latest()
+        """The outcomes of the set answering for ``as_of`` (``holding``; None: the latest set),
+        optionally of one kind (``alert`` / ``status_change``), one subject or one id; in date
+        then id order."""
+        when = self.holding(as_of)
         if when is None:
             return []
         sql = ("SELECT id, kind, as_of, payload FROM rule_outcomes WHERE jurisdiction=? AND "
@@ -383,10 +395,11 @@ class OutcomeStore:
                 for r in self._rows(sql + " ORDER BY as_of, id", args)]
 
     def changed(self, as_of: date, since: int) -> tuple[list[StoredOutcome], list[dict[str, str]]]:
-        """What the set of ``as_of`` changed after generation ``since``: the outcomes written
-        since (new or revised) and the ``{id, kind}`` of those withdrawn since and not
-        concluded again — so a reader that holds the set at ``since`` catches up without
-        re-reading it."""
+        """What the set answering for ``as_of`` changed after generation ``since``: the
+        outcomes written since (new or revised) and the ``{id, kind}`` of those withdrawn since
+        and not concluded again — so a reader that holds the set at ``since`` catches up
+        without re-reading it."""
+        as_of = self.holding(as_of) or as_of
         put = [StoredOutcome(r[0], r[1], r[2], json.loads(r[3])) for r in self._rows(
             "SELECT id, kind, as_of, payload FROM rule_outcomes WHERE jurisdiction=? AND "
             "ruleset=? AND set_as_of=? AND generation>? ORDER BY as_of, id",

@@ -70,6 +70,10 @@ def test_a_replay_fills_the_store_not_the_log_and_a_second_writes_nothing(log: A
     again = replay(log, AS_OF, persist=False).outcomes
     assert reconcile(log, again, AS_OF, log.last_seq()) == 0
     assert store.generation(AS_OF) == mark  # nothing rewritten, readers need not re-read
+    # a later date with no set of its own: nothing changed since, the set before answers
+    assert store.current(date(2025, 1, 5)) == store.current(AS_OF)
+    assert store.generation(date(2025, 1, 5)) == mark
+    assert store.current(date(2024, 1, 1)) == []  # before any set: the store knows nothing
     alert = next(o for o in first.outcomes if o.kind != "status_change")
     assert store.get(alert.id).outcome() == alert  # read back as the rules wrote it
     assert {o.id for o in store.current(subject=alert.subject.id)} >= {alert.id}
