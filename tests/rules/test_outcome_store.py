@@ -1,13 +1,13 @@
 """The rules' outcome store (rules.store): outcomes live apart from the fact log, a replay
 fills it (a second replay writes nothing), a write's re-judgement updates it — a withdrawn
 outcome leaves the current set and its withdrawal is kept with its cause — and after
-incremental writes it equals a clean replay of the same facts. Expected outcomes come from a
-replay computed at test time on a fresh copy of the facts, never from counts written here."""
+incremental writes it equals a clean replay of the same facts — on SQLite and on PostgreSQL.
+Expected outcomes come from a replay computed at test time on a fresh copy of the facts, never
+from counts written here."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -20,6 +20,7 @@ from kg.log import Fact, Source, open_log
 from rules.replay import replay
 from rules.session import RuleSession
 from rules.store import OutcomeStore, persist_changes, reconcile, store_for
+from tests.pg import LogBackend
 
 MINI = Path(__file__).parents[1] / "service" / "data" / "mini"
 AS_OF = date(2024, 12, 31)
@@ -35,8 +36,10 @@ def _report(pct: int, when: date, period: str = "9T/2024") -> Fact:
 
 
 @pytest.fixture
-def log(tmp_path: Path) -> Iterator[Any]:
-    handle = open_log(tmp_path / "kehoach.db")
+def log(log_backend: LogBackend) -> Iterator[Any]:
+    """The mini dataset's log, once per backend (SQLite file, PostgreSQL schema): the store's
+    tables and SQL are the same on both."""
+    handle = open_log(log_backend.target())
     load_into(handle, MINI)
     yield handle
     handle.close()
@@ -143,7 +146,7 @@ def test_sets_of_other_rule_sets_are_dropped(log: Any) -> None:
         assert older.current(AS_OF) == [] and older.dates() == []
 
 
-def test_the_withdrawals_history_is_append_only(log: Any) -> None:
+def test_the_withdrawals_history_is_append_only(log: Any, log_backend: LogBackend) -> None:
     session = RuleSession.start(log, AS_OF)
     reconcile(log, session.result().outcomes, AS_OF)
     for pct in (40, 95):
@@ -151,10 +154,10 @@ def test_the_withdrawals_history_is_append_only(log: Any) -> None:
         persist_changes(log, session.judge_facts([log.get("observation", stored[0].fact.key)]),
                         AS_OF)
     assert store_for(log).withdrawals()
-    conn = sqlite3.connect(log.target)
+    conn = log_backend.raw(log.target)
     try:
         for sql in ("DELETE FROM outcome_withdrawals", "UPDATE outcome_withdrawals SET id='x'"):
-            with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            with pytest.raises(log_backend.error, match="append-only"):
                 conn.execute(sql)
     finally:
         conn.close()
