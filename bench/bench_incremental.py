@@ -33,8 +33,9 @@ sys.path.insert(0, str(ROOT))
 from bench.bench_ingest import publish  # noqa: E402
 from kg.dataset import DEFAULT_DATASET, load_dataset  # noqa: E402
 from kg.log import Fact, StoredFact, open_log  # noqa: E402
-from rules.replay import persist_outcomes, replay  # noqa: E402
+from rules.replay import replay  # noqa: E402
 from rules.session import RuleSession  # noqa: E402
+from rules.store import reconcile  # noqa: E402
 from service.runtime import Runtime  # noqa: E402
 from service.settings import Settings  # noqa: E402
 
@@ -115,7 +116,7 @@ def run(n: int) -> list[tuple[str, float, float, int]]:
 
         def write_before(fact: Fact) -> None:
             before_log.append([fact], submitted_by="bench")
-            persist_outcomes(before_log, replay(before_log, AS_OF, persist=False).outcomes)
+            reconcile(before_log, replay(before_log, AS_OF, persist=False).outcomes, AS_OF)
 
         writes = _copies(sample, min(n, 10), AS_OF)
         samples = _time_writes(before_db, writes, write_before)

@@ -7,7 +7,7 @@ with its targets and reports, a task) only on its own such dates (``rules.sessio
 gives what judging every unit on every date gives (``RuleSession.start(sweep=True)``, the
 reference the tests compare against). Alerts are emitted once
 (deterministic ids) and status changes only when a status changes; with ``persist`` both go
-back to the log (kinds ``alert`` / ``status_change``), so a second replay adds nothing.
+to the outcome store (``rules.store``, never the fact log), so a second replay writes nothing.
 """
 
 from __future__ import annotations
@@ -16,10 +16,8 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from kg.log import Fact
 from rules.engine import Engine
 from rules.outcomes import Alert, StatusChange
-from rules.persist import reconcile
 from rules.results import (
     ReplayResult,
     closed_alerts,
@@ -29,21 +27,12 @@ from rules.results import (
     status_rows,
 )
 from rules.session import RuleSession
+from rules.store import OutcomeStore, reconcile
 
 __all__ = [  # the views callers import from here (defined in rules.results)
     "ReplayResult", "alerts", "closed_alerts", "current_dimension", "current_statuses",
     "filter_alerts", "replay", "status_rows", "summarize",
 ]
-
-
-def persist_outcomes(log: Any, outcomes: list[Alert | StatusChange]) -> int:
-    """Append outcomes to the log (kinds ``alert`` / ``status_change``); returns how many were
-    new (a replayed outcome is a duplicate: same key, same content)."""
-    facts = [Fact(kind=o.kind if isinstance(o, StatusChange) else "alert", key=o.id,
-                  payload=o.to_dict(), as_of=date.fromisoformat(o.as_of)) for o in outcomes]
-    if not facts:
-        return 0
-    return sum(1 for r in log.append(facts, submitted_by="rules") if r.status != "duplicate")
 
 
 def replay(log: Any, as_of: date | None = None, persist: bool = True,
@@ -59,8 +48,9 @@ def replay(log: Any, as_of: date | None = None, persist: bool = True,
     session = RuleSession.start(log, as_of, engine=engine, progress=progress, calendar=calendar)
     result = session.replay_result
     result.outcomes = latest_versions(result.outcomes)
-    if persist:  # and withdraw what the log holds that this replay no longer concludes
-        result.appended = reconcile(log, result.outcomes, session.clock, read_upto)
+    if persist:  # and withdraw what the store holds that this replay no longer concludes
+        store = log if engine is None else OutcomeStore(log, ruleset=session.engine.book.digest)
+        result.appended = reconcile(store, result.outcomes, session.clock, read_upto)
     return result
 
 
