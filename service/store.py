@@ -1,18 +1,20 @@
-"""The service's own tables in the fact log's SQLite file: users (người dùng), the audit log
-(nhật ký kiểm toán, append-only), idempotency records (khóa ghi lặp) and failed log-ins
-(đăng nhập sai, for throttling).
+"""The service's own tables in the fact log's database (the SQLite file, or PostgreSQL):
+users (người dùng), the audit log (nhật ký kiểm toán, append-only), idempotency records (khóa
+ghi lặp) and failed log-ins (đăng nhập sai, for throttling).
 
 Schema changes are named, ordered, transactional migrations, recorded in
-``_service_migrations`` the way ``kg/log/migrations.py`` records the log's own.
+``_service_migrations`` the way ``kg/log/migrations.py`` records the log's own. The SQL is the
+same on both backends (``?`` placeholders, ``ON CONFLICT``, ``RETURNING``, through
+``kg.log.db.Database``); the few DDL words that differ are chosen by ``_ddl``.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import platform
 import secrets
 import sqlite3
-import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,10 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import KehoachError
-from kg.log import open_log
+from kg.log import Database, open_log
 from kg.log.migrations import Migration
 from kg.log.migrations import migrate as migrate_tables
-from kg.log.sqlite import fetch_all
 
 ROLES: dict[str, tuple[str, str]] = {
     "admin": ("Văn phòng kế hoạch (quản trị)", "planning office (admin)"),
@@ -41,6 +42,28 @@ class StoreError(KehoachError):
     code = "store_error"
 
 
+def _ddl(conn: Any, sql: str) -> str:
+    """``sql`` (SQLite's words) for ``conn``'s backend: on PostgreSQL an identity column for
+    AUTOINCREMENT and DOUBLE PRECISION for REAL (a 4-byte REAL would round a Unix time to
+    minutes)."""
+    if isinstance(conn, sqlite3.Connection):
+        return sql
+    return (sql.replace("INTEGER PRIMARY KEY AUTOINCREMENT",
+                        "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY")
+            .replace(" REAL ", " DOUBLE PRECISION "))
+
+
+def _refuse(conn: Any, table: str, op: str, why: str) -> None:
+    """A trigger refusing ``op`` on ``table`` (PostgreSQL: the log's ``kehoach_refuse``)."""
+    name = f"{table}_no_{op.lower()}"
+    if isinstance(conn, sqlite3.Connection):
+        conn.execute(f"CREATE TRIGGER {name} BEFORE {op} ON {table} "
+                     f"BEGIN SELECT RAISE(ABORT, '{why}'); END")
+    else:
+        conn.execute(f"CREATE TRIGGER {name} BEFORE {op} ON {table} FOR EACH ROW "
+                     f"EXECUTE FUNCTION kehoach_refuse('{why}')")
+
+
 def _users(conn: sqlite3.Connection) -> None:
     conn.execute(
         """CREATE TABLE service_users (
@@ -54,7 +77,7 @@ def _users(conn: sqlite3.Connection) -> None:
 
 
 def _audit(conn: sqlite3.Connection) -> None:
-    conn.execute(
+    conn.execute(_ddl(conn,
         """CREATE TABLE service_audit (
             seq INTEGER PRIMARY KEY AUTOINCREMENT,
             at TEXT NOT NULL,
@@ -67,13 +90,10 @@ def _audit(conn: sqlite3.Connection) -> None:
             client TEXT,
             idempotency_key TEXT,
             detail TEXT NOT NULL)"""
-    )
+    ))
     conn.execute("CREATE INDEX service_audit_user ON service_audit (username, seq)")
     for op in ("UPDATE", "DELETE"):
-        conn.execute(
-            f"CREATE TRIGGER service_audit_no_{op.lower()} BEFORE {op} ON service_audit "
-            "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END"
-        )
+        _refuse(conn, "service_audit", op, "audit log is append-only")
 
 
 def _idempotency(conn: sqlite3.Connection) -> None:
@@ -96,13 +116,13 @@ def _idempotency_owner(conn: sqlite3.Connection) -> None:
 def _login_failures(conn: sqlite3.Connection) -> None:
     # One row per failed (or still running) log-in; ``username`` is cleared when the account
     # later logs in, so the row still counts against its address. Unlike the audit, mutable.
-    conn.execute(
+    conn.execute(_ddl(conn,
         """CREATE TABLE service_login_failures (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             username TEXT,
             client TEXT,
             at REAL NOT NULL)"""
-    )
+    ))
     for column in ("username", "client"):
         conn.execute(f"CREATE INDEX service_login_failures_{column} "
                      f"ON service_login_failures ({column}, at)")
@@ -124,7 +144,8 @@ MIGRATIONS: list[Migration] = [
 ]
 
 
-def migrate(conn: sqlite3.Connection, migrations: list[Migration] = MIGRATIONS) -> list[str]:
+def migrate(conn: sqlite3.Connection | Database,
+            migrations: list[Migration] = MIGRATIONS) -> list[str]:
     """Apply pending service migrations, one transaction each, ledger ``_service_migrations``."""
     return migrate_tables(conn, migrations, ledger="_service_migrations")
 
@@ -167,12 +188,14 @@ def _now() -> str:
 
 
 # Who holds a pending idempotency claim: this process (pid), told apart from an earlier process
-# that had the same pid (a random token). SQLite files are local: every claimant is on this host.
+# that had the same pid (a random token). A claim of another host (PostgreSQL) is not checked
+# by pid: it is abandoned only when stale.
 _TOKEN = secrets.token_hex(6)
+_HOST = platform.node()
 
 
 def _owner() -> str:
-    return f"{os.getpid()}:{_TOKEN}"
+    return f"{os.getpid()}:{_TOKEN}:{_HOST}"
 
 
 def _abandoned(owner: str | None, created_at: str, stale_seconds: float) -> bool:
@@ -181,7 +204,10 @@ def _abandoned(owner: str | None, created_at: str, stale_seconds: float) -> bool
         timespec="seconds")
     if created_at < cutoff or not owner or owner == _owner():
         return created_at < cutoff
-    pid = int(owner.split(":", 1)[0])
+    pid_text, _token, *host = owner.split(":", 2)
+    if host and host[0] != _HOST:
+        return False  # another machine's process: only staleness tells
+    pid = int(pid_text)
     if pid == os.getpid():
         return True  # this pid's earlier process, which is gone
     try:
@@ -194,28 +220,22 @@ def _abandoned(owner: str | None, created_at: str, stale_seconds: float) -> bool
 
 
 class ServiceStore:
-    """Users, audit and idempotency tables, on their own connection to the same file."""
+    """Users, audit and idempotency tables, on their own connections to the log's database."""
 
-    def __init__(self, path: Path, jurisdiction: str | None = None) -> None:
+    def __init__(self, path: Path | str, jurisdiction: str | None = None) -> None:
         """The service tables beside the fact log at ``path``, for one jurisdiction (địa bàn):
         its users only — an account made for another jurisdiction does not exist here, so
         its agency key (``so-tai-chinh`` is a key in every province) never lets it write
         another province's figures. ``None``: the jurisdiction the fact log resolves to
         (``--jurisdiction``, ``$KEHOACH_JURISDICTION``, the database's default)."""
-        path.parent.mkdir(parents=True, exist_ok=True)
         with open_log(path, jurisdiction=jurisdiction) as log:
             self.jurisdiction: str = log.jurisdiction or ""
             self._home: str = log.default_jurisdiction() or ""
-        self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA busy_timeout=10000")
-        self._lock = threading.Lock()
-        migrate(self._conn)
+            self._db: Database = log.database.connect()
+        migrate(self._db)
         # Every request looks its user up (from the event loop): on a connection of its own,
         # so it never waits behind an audit or idempotency commit (WAL readers do not block).
-        self._reader = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self._reader.execute("PRAGMA busy_timeout=10000")
-        self._read_lock = threading.Lock()
+        self._reader: Database = self._db.connect()
 
     # -- users -------------------------------------------------------------------------------
 
@@ -229,16 +249,15 @@ class ServiceStore:
             raise StoreError("cán bộ báo cáo (và chỉ họ) phải gắn với một cơ quan (--agency)",
                              "a reporter (and only a reporter) is bound to one agency "
                              "(--agency)", code="reporter_agency")
-        with self._lock:
-            try:
-                self._conn.execute(
-                    "INSERT INTO service_users (username, password_hash, role, agency, "
-                    "disabled, created_at, jurisdiction) VALUES (?,?,?,?,0,?,?)",
-                    (username, password_hash, role, agency, _now(), self.jurisdiction))
-            except sqlite3.IntegrityError:
-                raise StoreError(f"người dùng '{username}' đã có",
-                                 f"user '{username}' already exists",
-                                 code="user_exists", text=username) from None
+        added = self._db.execute(
+            "INSERT INTO service_users (username, password_hash, role, agency, "
+            "disabled, created_at, jurisdiction) VALUES (?,?,?,?,0,?,?) "
+            "ON CONFLICT (username) DO NOTHING RETURNING username",
+            (username, password_hash, role, agency, _now(), self.jurisdiction))
+        if not added:
+            raise StoreError(f"người dùng '{username}' đã có",
+                             f"user '{username}' already exists",
+                             code="user_exists", text=username)
         return User(username, role, agency, False, password_hash, self.jurisdiction)
 
     def _mine(self) -> tuple[str, list[Any]]:
@@ -248,8 +267,7 @@ class ServiceStore:
 
     def get_user(self, username: str) -> User | None:
         mine, args = self._mine()
-        rows = fetch_all(
-            self._reader, self._read_lock,
+        rows = self._reader.execute(
             "SELECT username, role, agency, disabled, password_hash, jurisdiction "
             f"FROM service_users WHERE username=? AND {mine}", (username, *args))
         row = rows[0] if rows else None
@@ -262,12 +280,11 @@ class ServiceStore:
         return [User(r[0], r[1], r[2], bool(r[3]), r[4], r[5]) for r in rows]
 
     def set_disabled(self, username: str, disabled: bool = True) -> User:
-        with self._lock:
-            mine, args = self._mine()
-            cur = self._conn.execute(
-                f"UPDATE service_users SET disabled=? WHERE username=? AND {mine}",
-                (int(disabled), username, *args))
-        if cur.rowcount == 0:
+        mine, args = self._mine()
+        changed = self._db.execute(
+            f"UPDATE service_users SET disabled=? WHERE username=? AND {mine} "
+            "RETURNING username", (int(disabled), username, *args))
+        if not changed:
             raise StoreError(f"không có người dùng '{username}'", f"no user '{username}'",
                              code="user_not_found", text=username)
         user = self.get_user(username)
@@ -275,11 +292,10 @@ class ServiceStore:
         return user
 
     def set_password(self, username: str, password_hash: str) -> None:
-        with self._lock:
-            mine, args = self._mine()
-            self._conn.execute(
-                f"UPDATE service_users SET password_hash=? WHERE username=? AND {mine}",
-                (password_hash, username, *args))
+        mine, args = self._mine()
+        self._db.execute(
+            f"UPDATE service_users SET password_hash=? WHERE username=? AND {mine}",
+            (password_hash, username, *args))
 
     # -- audit -------------------------------------------------------------------------------
 
@@ -287,13 +303,12 @@ class ServiceStore:
               target: str | None, outcome: str, status: int, client: str | None,
               idempotency_key: str | None = None, detail: dict[str, Any] | None = None) -> int:
         """Append one audit record (who, when, what, from where, outcome)."""
-        with self._lock:
-            cur = self._conn.execute(
-                "INSERT INTO service_audit (at, username, role, action, target, outcome, "
-                "status, client, idempotency_key, detail) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (_now(), username, role, action, target, outcome, status, client,
-                 idempotency_key, json.dumps(detail or {}, ensure_ascii=False, default=str)))
-        return int(cur.lastrowid or 0)
+        return self._db.insert(
+            "INSERT INTO service_audit (at, username, role, action, target, outcome, "
+            "status, client, idempotency_key, detail) VALUES (?,?,?,?,?,?,?,?,?,?) "
+            "RETURNING seq",
+            (_now(), username, role, action, target, outcome, status, client,
+             idempotency_key, json.dumps(detail or {}, ensure_ascii=False, default=str)))
 
     def audit_records(self, *, username: str | None = None, outcome: str | None = None,
                       after: int = 0, limit: int = 100) -> list[dict[str, Any]]:
@@ -329,42 +344,36 @@ class ServiceStore:
         """Reserve ``key`` for one write, atomically across threads and processes: True for
         the one caller that inserted the pending record. A pending record whose process is
         gone (killed mid-write) or older than ``stale_seconds`` is taken over."""
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                row = self._conn.execute(
-                    "SELECT status, owner, created_at FROM service_idempotency "
-                    "WHERE username=? AND key=?", (username, key)).fetchone()
-                if row and row[0] == PENDING and _abandoned(row[1], row[2], stale_seconds):
-                    self._conn.execute("DELETE FROM service_idempotency WHERE username=? AND "
-                                       "key=?", (username, key))
-                cur = self._conn.execute(
-                    "INSERT OR IGNORE INTO service_idempotency (username, key, request_hash, "
-                    "status, response, created_at, owner) VALUES (?,?,?,?,?,?,?)",
-                    (username, key, request_hash, PENDING, "", _now(), _owner()))
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
-        return cur.rowcount == 1
+        with self._db.write([f"idempotency:{username}:{key}"]):
+            found = self._db.execute(
+                "SELECT status, owner, created_at FROM service_idempotency "
+                "WHERE username=? AND key=?", (username, key))
+            row = found[0] if found else None
+            if row and row[0] == PENDING and _abandoned(row[1], row[2], stale_seconds):
+                self._db.execute("DELETE FROM service_idempotency WHERE username=? AND "
+                                 "key=?", (username, key))
+            claimed = self._db.execute(
+                "INSERT INTO service_idempotency (username, key, request_hash, "
+                "status, response, created_at, owner) VALUES (?,?,?,?,?,?,?) "
+                "ON CONFLICT (username, key) DO NOTHING RETURNING key",
+                (username, key, request_hash, PENDING, "", _now(), _owner()))
+        return bool(claimed)
 
     def remember(self, username: str, key: str, request_hash: str, status: int,
                  response: dict[str, Any]) -> None:
         """Store the response of a claimed key (or of an unclaimed one)."""
         text = json.dumps(response, ensure_ascii=False, default=str)
-        with self._lock:
-            self._conn.execute(
-                "INSERT INTO service_idempotency (username, key, request_hash, status, "
-                "response, created_at) VALUES (?,?,?,?,?,?) "
-                "ON CONFLICT (username, key) DO UPDATE SET status=excluded.status, "
-                "response=excluded.response, owner=NULL WHERE status=?",
-                (username, key, request_hash, status, text, _now(), PENDING))
+        self._db.execute(
+            "INSERT INTO service_idempotency (username, key, request_hash, status, "
+            "response, created_at) VALUES (?,?,?,?,?,?) "
+            "ON CONFLICT (username, key) DO UPDATE SET status=excluded.status, "
+            "response=excluded.response, owner=NULL WHERE service_idempotency.status=?",
+            (username, key, request_hash, status, text, _now(), PENDING))
 
     def release(self, username: str, key: str) -> None:
         """Give up a claimed key whose write failed, so a retry may run it."""
-        with self._lock:
-            self._conn.execute("DELETE FROM service_idempotency WHERE username=? AND key=? "
-                               "AND status=?", (username, key, PENDING))
+        self._db.execute("DELETE FROM service_idempotency WHERE username=? AND key=? "
+                         "AND status=?", (username, key, PENDING))
 
     # -- log-in throttling -------------------------------------------------------------------
 
@@ -377,50 +386,38 @@ class ServiceStore:
         (``login_succeeded`` clears it), so concurrent guesses cannot all pass the count."""
         now = time.time() if now is None else now
         since = now - window_seconds
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                self._conn.execute("DELETE FROM service_login_failures WHERE at <= ?", (since,))
-                unlock = max(self._unlock_at("username", username, max_account),
-                             self._unlock_at("client", client, max_address))
-                cur = None if unlock else self._conn.execute(
-                    "INSERT INTO service_login_failures (username, client, at) VALUES (?,?,?)",
-                    (username, client, now))
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
-        if cur is None:
+        with self._db.write(["login-failures"]):
+            self._db.execute("DELETE FROM service_login_failures WHERE at <= ?", (since,))
+            unlock = max(self._unlock_at("username", username, max_account),
+                         self._unlock_at("client", client, max_address))
+            attempt = None if unlock else self._db.insert(
+                "INSERT INTO service_login_failures (username, client, at) VALUES (?,?,?) "
+                "RETURNING id", (username, client, now))
+        if attempt is None:
             return LoginClaim(None, unlock + window_seconds - now)
-        return LoginClaim(int(cur.lastrowid or 0))
+        return LoginClaim(attempt)
 
     def _unlock_at(self, column: str, value: str | None, limit: int) -> float:
         """The time of the ``limit``-th latest failure of ``value`` (the lock lifts when it
         leaves the window), or 0 when there are fewer (not locked)."""
         if value is None:
             return 0.0
-        row = self._conn.execute(
+        rows = self._db.execute(
             f"SELECT at FROM service_login_failures WHERE {column}=? ORDER BY at DESC "
-            "LIMIT 1 OFFSET ?", (value, limit - 1)).fetchone()
-        return float(row[0]) if row else 0.0
+            "LIMIT 1 OFFSET ?", (value, limit - 1))
+        return float(rows[0][0]) if rows else 0.0
 
     def login_succeeded(self, attempt: int, username: str) -> None:
         """The attempt was no failure, and the account's earlier failures no longer count
         against the account (they still count against their addresses)."""
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                self._conn.execute("DELETE FROM service_login_failures WHERE id=?", (attempt,))
-                self._conn.execute("UPDATE service_login_failures SET username=NULL "
-                                   "WHERE username=?", (username,))
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
+        with self._db.write(["login-failures"]):
+            self._db.execute("DELETE FROM service_login_failures WHERE id=?", (attempt,))
+            self._db.execute("UPDATE service_login_failures SET username=NULL "
+                             "WHERE username=?", (username,))
 
     def _rows(self, sql: str, args: Any = ()) -> list[tuple]:
-        return fetch_all(self._conn, self._lock, sql, args)
+        return self._db.execute(sql, args)
 
     def close(self) -> None:
         self._reader.close()
-        self._conn.close()
+        self._db.close()
