@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from kg.log.db import Database
 from kg.log.migrations import Migration, migrate
+from rules.loader import load_rules
 from rules.outcomes import Alert, StatusChange, outcome_from_dict
 
 if TYPE_CHECKING:
@@ -174,12 +175,8 @@ class OutcomeStore:
         """The store beside ``log`` (its database, its jurisdiction). ``ruleset``: the rule
         set's digest (``RuleBook.digest``) the outcomes come from; None: the rule files' now,
         pinned for the store's life (a live session pins its rules at start too)."""
-        if ruleset is None:
-            from rules.loader import load_rules
-
-            ruleset = load_rules().digest
         self.jurisdiction: str = log.jurisdiction or ""
-        self.ruleset: str = ruleset
+        self.ruleset: str = ruleset if ruleset is not None else load_rules().digest
         self._db = _connect(log)
         migrate(self._db, MIGRATIONS, ledger="_outcome_migrations")
 
