@@ -40,6 +40,10 @@ class EngineState:
     names: dict[str, str] = field(default_factory=dict)
     agency_of: dict[str, str | None] = field(default_factory=dict)
     result: ReplayResult = field(default_factory=ReplayResult)
+    # period histories as frozen facts, by content (shared by the subjects with that history;
+    # a cache, never checkpointed: the same content always gives the same facts)
+    frozen: dict[tuple[tuple[str, str], ...], list[dict[str, Any]]] = field(
+        default_factory=dict)
 
 
 @dataclass

@@ -3,6 +3,7 @@ and consecutive lagging periods (for escalation)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -334,7 +335,7 @@ def lagging_measures(snap: Snapshot, history: dict[str, dict[str, str]],
     top = default_supervisor(snap) if history else DEFAULT_SUPERVISOR
     for subject, by_period in sorted(history.items()):
         codes = sorted(by_period, key=lambda c: _period(c).end)
-        reports = {c: _choose(groups[(subject, c)]) for c in codes if (subject, c) in groups}
+        reports = PeriodReports(groups, subject)
         agency = agency_of.get(subject)
         event = _base(snap, "lagging", subject, names.get(subject, subject), "target",
                       codes[-1], agency)
@@ -347,10 +348,31 @@ def lagging_measures(snap: Snapshot, history: dict[str, dict[str, str]],
                      supervisor=supervisor,
                      supervisor_name=_supervisor_words(snap, supervisor),
                      supervisor_name_en=_supervisor_words(snap, supervisor, "en"))
-        out.append(Measure(event, list(reports.values()), [], {
+        latest = [reports[codes[-1]]] if codes[-1] in reports else []
+        out.append(Measure(event, latest, [], {
             "supervisor": supervisor, "reports": reports,
             "history": [(c, by_period[c]) for c in codes]}))
     return out
+
+
+class PeriodReports(Mapping[str, StoredFact]):
+    """The report of each period of a subject (the observation ``_choose`` picks), chosen
+    only when asked: an alert cites the periods its rule bound, not the whole history."""
+
+    def __init__(self, groups: dict[tuple[str, str], list[StoredFact]], subject: str) -> None:
+        self._groups, self._subject = groups, subject
+
+    def __getitem__(self, code: str) -> StoredFact:
+        return _choose(self._groups[(self._subject, code)])
+
+    def __contains__(self, code: object) -> bool:
+        return (self._subject, code) in self._groups
+
+    def __iter__(self) -> Iterator[str]:
+        return (c for s, c in self._groups if s == self._subject)
+
+    def __len__(self) -> int:
+        return sum(1 for _c in self)
 
 
 # --- official verdicts reported with a figure (template "Đánh giá" column, API) ----------

@@ -202,6 +202,9 @@ class _Reads:
         return out
 
     def key(self, kind: str, fact: dict[str, Any]) -> tuple[Any, ...]:
+        known = fact.get(KEY)
+        if known is not None:  # a frozen fact (``Engine.freeze``) carries its key
+            return known
         if kind == "clock":  # one per date: every subject judged that day shares it
             day = fact.get("as_of_ord")
             known = self._clock_keys.get(day)
@@ -222,6 +225,9 @@ class _Reads:
                 out.append((type(value), tuple(value) if type(value) is list else value))
         return tuple(out)
 
+
+KEY = "__key__"
+"""The field a frozen fact keeps its key in (never posted to durable_rules)."""
 
 _OUTCOMES: dict[str, Callable[[Any, Any], bool]] = {
     "lt": lambda a, b: a < b, "lte": lambda a, b: a <= b, "gt": lambda a, b: a > b,
@@ -262,6 +268,11 @@ class Engine:
             names += [f"{rule.sequence.name}{i}" for i in range(rule.sequence.length)]
         return tuple(names)
 
+    def freeze(self, fact: dict[str, Any]) -> dict[str, Any]:
+        """``fact`` with its key computed once (for unit facts reused across judgements,
+        e.g. the same period history of many subjects)."""
+        return {**fact, KEY: self.reads.key(fact["kind"], fact)}
+
     def run(self, facts: list[dict[str, Any]]) -> list[Firing]:
         """The firings on one unit's ``facts`` (each with a ``kind``), ordered by the index of
         the fact each rule is about, then by rule id."""
@@ -286,7 +297,8 @@ class Engine:
     def _ask(self, facts: list[dict[str, Any]]) -> tuple[tuple[Rule, Bound], ...]:
         """Assert ``facts`` into the unit's state, take the firings, retract them again."""
         self._fired.clear()
-        posted = [{**f, "id": f"f{n}", "sid": self.sid} for n, f in enumerate(facts)]
+        posted = [{**{k: v for k, v in f.items() if k != KEY}, "id": f"f{n}", "sid": self.sid}
+                  for n, f in enumerate(facts)]
         self.posts += 1
         try:
             # one at a time: durable drops the firings of a whole batch when one fact of it

@@ -36,17 +36,24 @@ def status_facts(state: EngineState, subject_id: str,
     return held
 
 
-def period_facts(state: EngineState, subject_id: str) -> list[dict[str, Any]]:
+def period_facts(engine: Engine, state: EngineState, subject_id: str) -> list[dict[str, Any]]:
     """The subject's reporting periods (``period_status``), ranked from the latest by the
-    period's end (0 = latest)."""
+    period's end (0 = latest); built and keyed once per distinct history (``state.frozen``)."""
     history = state.pace_history.get(subject_id)
     if not history:
         return []
-    codes = sorted(history, key=lambda c: _period(c).end, reverse=True)
-    return [{"kind": "period_status", "dimension": "pace", "period": code,
-             "status": history[code], "rank": rank,
-             "badness": STATUS_BADNESS.get(history[code], -1)}
-            for rank, code in enumerate(codes)]
+    content = tuple(sorted(history.items()))
+    facts = state.frozen.get(content)
+    if facts is None:
+        codes = sorted(history, key=lambda c: _period(c).end, reverse=True)
+        facts = [engine.freeze({"kind": "period_status", "dimension": "pace", "period": code,
+                                "status": history[code], "rank": rank,
+                                "badness": STATUS_BADNESS.get(history[code], -1)})
+                 for rank, code in enumerate(codes)]
+        if len(state.frozen) > 50_000:
+            state.frozen.clear()
+        state.frozen[content] = facts
+    return facts
 
 
 def _derive(engine: Engine) -> Any:
@@ -76,7 +83,7 @@ def judge(engine: Engine, state: EngineState, measures: list[Measure], when: dat
         if "status" in read:
             facts += status_facts(state, subject_id)
         if "period_status" in read:
-            facts += period_facts(state, subject_id)
+            facts += period_facts(engine, state, subject_id)
         facts += [{**measures[n].event, "n": n} for n in indices]
         firings += engine.run(facts)
     firings.sort(key=lambda f: (f.measure["n"], f.rule.id))
