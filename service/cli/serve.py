@@ -5,11 +5,13 @@ and ``user add | list | disable`` (accounts of the API and the dashboard)."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from kg.log import default_db_path
+from kg.log.db import is_url, redacted
 from service.cli.judge import judge
 from service.cli.options import (
     AsOfOption,
@@ -75,7 +77,8 @@ def serve(db: DbOption = None,
                         **_scope(jurisdiction))
     if demo:
         _print_demo(settings)
-    typer.echo(f"http://{host}:{port}/  ·  API: http://{host}:{port}/docs  ·  db: {settings.db}"
+    typer.echo(f"http://{host}:{port}/  ·  API: http://{host}:{port}/docs  ·  "
+               f"db: {_shown(settings.db)}"
                f"  ·  workers: {workers}  ·  judge: {judge_mode}"
                + (f"  ·  jurisdiction: {settings.jurisdiction}" if settings.jurisdiction else ""))
     # Every worker builds its app from the environment: same database, date and signing key.
@@ -89,6 +92,11 @@ def serve(db: DbOption = None,
         os.environ["KEHOACH_JURISDICTION"] = settings.jurisdiction
     uvicorn.run("service.serving:app_from_environment", factory=True, workers=workers,
                 host=host, port=port, log_level="info")
+
+
+def _shown(db: Path | str) -> str:
+    """The database as the start line shows it: a PostgreSQL URL without its password."""
+    return redacted(db) if is_url(db) else str(db)
 
 
 def _scope(jurisdiction: str | None) -> dict[str, str]:
