@@ -20,8 +20,10 @@ from rules.store import OutcomeStore
 from service.events import Broadcaster
 from service.judge import Judge, JudgeLink
 from service.schemas import ObservationCreate
+from service.security import hash_password
+from service.store import ServiceStore
 from service.writes import observation_fact
-from tests.service.conftest import AS_OF, MINI, SECRET, _free_port, bearer
+from tests.service.conftest import AS_OF, MINI, PASSWORD, SECRET, USERS, _free_port, bearer
 from tests.service.test_serve_workers import _answers, _wait
 
 KEHOACH = str(Path(sys.executable).parent / "kehoach")
@@ -112,12 +114,24 @@ def _stream(url: str, seen: dict[int, list[tuple[str, str]]], streams: list, sto
     return pid
 
 
+def _seeded(target: Path | str) -> Path | str:
+    """``target`` (a SQLite file or a PostgreSQL URL) with the mini dataset and the users."""
+    with open_log(target) as log:
+        load_into(log, MINI)
+    store = ServiceStore(target)
+    for username, (role, agency) in USERS.items():
+        store.add_user(username, hash_password(PASSWORD), role, agency)
+    store.close()
+    return target
+
+
 @pytest.mark.slow
-def test_a_write_shows_its_alert_on_the_streams_of_both_workers(db):
-    """`kehoach judge` + `kehoach serve --workers 2 --judge external` on one SQLite file: a
-    figure posted to the service raises its alert on the live stream of each worker. The
-    workers' own log following is slowed to an hour: only the judge's announcements can carry
-    the alert to the worker that did not take the write."""
+def test_a_write_shows_its_alert_on_the_streams_of_both_workers(log_backend):
+    """`kehoach judge` + `kehoach serve --workers 2 --judge external` on one database (SQLite
+    file, PostgreSQL): a figure posted to the service raises its alert on the live stream of
+    each worker. The workers' own log following is slowed to an hour: only the judge's
+    announcements can carry the alert to the worker that did not take the write."""
+    db = _seeded(log_backend.target())
     env = {**os.environ, "KEHOACH_SECRET_KEY": SECRET, "KEHOACH_SSE_KEEPALIVE_SECONDS": "0.5",
            "KEHOACH_FOLLOW_SECONDS": "3600"}
     judge = subprocess.Popen([KEHOACH, "judge", "--db", str(db), "--as-of", AS_OF.isoformat(),
