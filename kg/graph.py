@@ -190,10 +190,15 @@ class PlanGraph:
         return (node, RDF.type, None) in self.graph
 
     def label(self, node: Any) -> str | None:
-        for prop in (RDFS.label, DCTERMS.title):
+        """A node's name, Vietnamese first: ``skos:prefLabel`` (named facts), ``rdfs:label``
+        (periods, rule plans), ``dcterms:title``."""
+        other = None
+        for prop in (SKOS.prefLabel, RDFS.label, DCTERMS.title):
             for value in self.graph.objects(node, prop):
-                return str(value)
-        return None
+                if getattr(value, "language", None) in ("vi", None):
+                    return str(value)
+                other = other or str(value)
+        return other
 
     def value(self, node: Any, prop: URIRef) -> str | None:
         found = self.graph.value(node, prop)

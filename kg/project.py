@@ -281,9 +281,8 @@ def _rule_activity(agent: str, at: datetime, rule_id: str,
 def _common(fact: StoredFact, node: URIRef, label: Any) -> list[Triple]:
     out: list[Triple] = [(node, DCTERMS.identifier, Literal(fact.key))]
     out += _provenance(fact, node)
-    if label and fact.kind not in UNLABELLED_KINDS:
-        out += [(node, RDFS.label, Literal(str(label), lang="vi")),
-                (node, SKOS.prefLabel, Literal(str(label), lang="vi"))]
+    if label and fact.kind not in UNLABELLED_KINDS:  # skos:prefLabel ⊑ rdfs:label: said once
+        out.append((node, SKOS.prefLabel, Literal(str(label), lang="vi")))
     src = fact.source
     if src is not None:
         doc = seed_document(src.doc) if src.doc != "basis" else None
@@ -493,7 +492,7 @@ def _named_document(kind: str, number: str, day: str
         issued = _date(f"{y:04d}-{mth:02d}-{d:02d}")
     out: list[Triple] = [(node, _TYPE, _NAMED_CLASSES[code]), (node, ELI.id_local, _plain(key)),
                          (node, KH.documentNumber, _plain(canonical)),
-                         (node, RDFS.label, Literal(f"{kind} {canonical}", lang="vi")),
+                         (node, SKOS.prefLabel, Literal(f"{kind} {canonical}", lang="vi")),
                          (node, ELI.type_document, DOCUMENT_TYPES[code])]
     out += _opt(node, KH.issuedOn, issued)
     return node, tuple(out)
@@ -802,9 +801,11 @@ PROJECTORS: dict[str, Callable[[StoredFact, URIRef], list[Triple]]] = {
 
 OUTCOME_KINDS = frozenset({"alert", "status_change"})
 LABEL_FIELDS = {"agency": "name", "document": "title", "indicator": "name", "task": "summary"}
-UNLABELLED_KINDS = frozenset({"observation", "alert", "status_change"})
-"""High-volume kinds with no name of their own: no ``rdfs:label`` / ``skos:prefLabel`` (they
-would only repeat ``dcterms:identifier``); ``PlanGraph.info`` names them by their id."""
+UNLABELLED_KINDS = frozenset({"observation", "alert", "status_change", "target", "verdict"})
+"""Kinds with no name of their own: no ``skos:prefLabel`` (it would only repeat
+``dcterms:identifier``: a target is named by its indicator and period, ``PlanGraph.target_name``);
+``PlanGraph.info`` names them by their id. Named kinds carry ``skos:prefLabel`` @vi only — it is
+a sub-property of ``rdfs:label``, so a second ``rdfs:label`` would say the same thing again."""
 
 
 def fact_triples(fact: StoredFact, node: URIRef | None = None) -> list[Triple]:

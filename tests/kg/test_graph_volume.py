@@ -61,11 +61,15 @@ def test_bulk_kinds_have_no_label_repeating_their_id_but_are_named_by_it(tmp_pat
     log = _log(tmp_path, [*_base(), _observation("o1", "6T/2025", "2.100")])
     plan = _plan(log, _alert("a1", "o1"))
     g = plan.graph
-    for node in (entity_iri("observation", "o1"), entity_iri("alert", "a1")):
+    for node in (entity_iri("observation", "o1"), entity_iri("alert", "a1"),
+                 entity_iri("target", "ind@2025")):
         assert not list(g.objects(node, RDFS.label)) and not list(g.objects(node, SKOS.prefLabel))
         assert plan.info(node)["name"] == plan.info(node)["id"]
         assert g.value(node, DCTERMS.identifier) is not None
     assert plan.label(entity_iri("indicator", "ind")) == "Thu ngân sách"  # named kinds keep it
+    # ... once, as skos:prefLabel (a sub-property of rdfs:label)
+    assert g.value(entity_iri("indicator", "ind"), RDFS.label) is None
+    assert plan.target_name(entity_iri("target", "ind@2025")) == "Thu ngân sách (2025)"
 
 
 def test_outcomes_keep_links_and_drop_the_explanation_text(tmp_path):

@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from rdflib import RDF
+from rdflib import RDF, RDFS
 
 from kg.dataset import load_into
 from kg.graph import PlanGraph
@@ -263,6 +263,19 @@ def test_an_undated_role_or_one_dated_by_another_fact_is_reported(loaded):
     assert found == [("indicator", "cpi", "lead_agency"),
                      ("responsibility", "indicator/grdp_growth/lead/so-ke-hoach-va-dau-tu/v1",
                       "lead_agency")]
+
+
+def test_a_name_repeated_as_rdfs_label_is_reported(loaded):
+    # a named fact says its name once (skos:prefLabel ⊑ rdfs:label): the rdfs:label copy the
+    # graph used to carry beside it is reported
+    from kg.project import entity_iri
+    from ontology.namespace import SKOS
+
+    plan = _plan_with(loaded, [])
+    g, task = plan.graph, entity_iri("task", "task-001-001")
+    assert g.value(task, RDFS.label) is None
+    g.add((task, RDFS.label, g.value(task, SKOS.prefLabel)))
+    assert [(f.node, f.field) for f in shacl_findings(plan)] == [("task-001-001", "name")]
 
 
 def test_lead_agency_as_authorship_is_reported(misuse):
