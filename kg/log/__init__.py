@@ -22,7 +22,7 @@ from kg.errors import LogError
 from kg.log.backends import PostgresFactLog, SqliteFactLog, connect
 from kg.log.base import BaseFactLog
 from kg.log.db import Database, is_url, redacted
-from kg.log.model import FACT_KINDS, AppendOutcome, Fact, Source, StoredFact
+from kg.log.model import FACT_KINDS, RULE_OUTPUT_KINDS, AppendOutcome, Fact, Source, StoredFact
 from kg.log.scope import (
     ENV_JURISDICTION,
     check_code,
@@ -44,6 +44,7 @@ __all__ = [
     "Fact",
     "FactLog",
     "PostgresFactLog",
+    "RULE_OUTPUT_KINDS",
     "Source",
     "StoredFact",
     "SqliteFactLog",

@@ -18,6 +18,12 @@ FACT_KINDS: dict[str, tuple[str, str]] = {
     "observation": ("số liệu báo cáo", "report observation"),
     "task": ("nhiệm vụ", "task"),
     "task_update": ("cập nhật nhiệm vụ", "task update"),
+}
+
+# The rules' conclusions: once kinds of the log, now kept in the outcome store (rules.store);
+# the log refuses them (``rule_output_kind``) and migration 0006 (PostgreSQL: 0005) moved any
+# old rows of them to ``legacy_rule_outputs``.
+RULE_OUTPUT_KINDS: dict[str, tuple[str, str]] = {
     "alert": ("cảnh báo", "alert"),
     "status_change": ("thay đổi trạng thái", "status change"),
 }

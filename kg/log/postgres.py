@@ -192,6 +192,27 @@ def _notify_appends(conn: Any) -> None:
                  "appended FOR EACH STATEMENT EXECUTE FUNCTION kehoach_notify_appends()")
 
 
+def _rule_outputs_out_of_facts(conn: Any) -> None:
+    # Alerts and status changes leave the log for the outcome store (rules.store): old rows of
+    # them are moved, whole, to legacy_rule_outputs (same columns, append-only too). The one
+    # place facts are deleted: inside this migration's transaction the owner takes DELETE
+    # back and the delete trigger is off, both restored before it commits.
+    conn.execute("CREATE TABLE legacy_rule_outputs (LIKE facts)")
+    conn.execute("INSERT INTO legacy_rule_outputs SELECT * FROM facts "
+                 "WHERE kind IN ('alert', 'status_change') ORDER BY seq")
+    conn.execute("GRANT DELETE ON facts TO CURRENT_USER")
+    conn.execute("ALTER TABLE facts DISABLE TRIGGER facts_no_delete")
+    conn.execute("DELETE FROM facts WHERE kind IN ('alert', 'status_change')")
+    conn.execute("ALTER TABLE facts ENABLE TRIGGER facts_no_delete")
+    conn.execute("REVOKE DELETE ON facts FROM CURRENT_USER")
+    for op in ("UPDATE", "DELETE"):
+        conn.execute(f"CREATE TRIGGER legacy_rule_outputs_no_{op.lower()} BEFORE {op} ON "
+                     "legacy_rule_outputs FOR EACH ROW "
+                     "EXECUTE FUNCTION kehoach_refuse('fact log is append-only')")
+    conn.execute("REVOKE UPDATE, DELETE, TRUNCATE ON legacy_rule_outputs "
+                 "FROM PUBLIC, CURRENT_USER")
+
+
 LOG_CHANNEL = "kehoach_log"  # what _notify_appends notifies: the jurisdiction of new facts
 
 MIGRATIONS: list[Migration] = [
@@ -199,4 +220,5 @@ MIGRATIONS: list[Migration] = [
     ("0002_append_only_triggers", _append_only_triggers),
     ("0003_revoke_update_delete", _revoke_changes),
     ("0004_notify_appends", _notify_appends),
+    ("0005_rule_outputs_out_of_facts", _rule_outputs_out_of_facts),
 ]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from kg.errors import LogError
-from kg.log.model import FACT_KINDS, Fact, Source, StoredFact
+from kg.log.model import FACT_KINDS, RULE_OUTPUT_KINDS, Fact, Source, StoredFact
 from kg.log.scope import LEGACY
 
 COLUMNS = (
@@ -43,6 +43,15 @@ def scope_of(code: str, default: str | None) -> Scope:
 
 
 def check_fact(fact: Fact) -> None:
+    if fact.kind in RULE_OUTPUT_KINDS:
+        raise LogError(
+            "Cảnh báo và thay đổi trạng thái là kết luận của luật, không ghi vào sổ dữ kiện "
+            f"(kho kết quả luật: rules.store): '{fact.kind}'",
+            "Alerts and status changes are the rules' conclusions, not facts; they live in "
+            f"the outcome store (rules.store): '{fact.kind}'",
+            code="rule_output_kind",
+            text=fact.kind,
+        )
     if fact.kind not in FACT_KINDS:
         raise LogError(
             f"Loại dữ kiện không hợp lệ '{fact.kind}'",

@@ -205,10 +205,34 @@ def _index_jurisdiction_seq(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX facts_jurisdiction_seq ON facts (jurisdiction, seq)")
 
 
+_RULE_OUTPUTS = "kind IN ('alert', 'status_change')"
+
+
+def _rule_outputs_out_of_facts(conn: sqlite3.Connection) -> None:
+    # Alerts and status changes leave the log for the outcome store (rules.store): old rows of
+    # them are moved, whole, to legacy_rule_outputs (same columns, append-only too). The one
+    # place facts are deleted: facts_no_delete is dropped and made again inside this
+    # migration's transaction, so no other statement ever runs without it.
+    conn.execute("CREATE TABLE legacy_rule_outputs AS SELECT * FROM facts WHERE 0")
+    conn.execute(f"INSERT INTO legacy_rule_outputs SELECT * FROM facts WHERE {_RULE_OUTPUTS} "
+                 "ORDER BY seq")
+    conn.execute("DROP TRIGGER facts_no_delete")
+    conn.execute(f"DELETE FROM facts WHERE {_RULE_OUTPUTS}")
+    _refuse(conn, "facts", "DELETE", "fact log is append-only")
+    for op in ("UPDATE", "DELETE"):
+        _refuse(conn, "legacy_rule_outputs", op, "fact log is append-only")
+
+
+def _refuse(conn: sqlite3.Connection, table: str, op: str, why: str) -> None:
+    conn.execute(f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} "
+                 f"BEGIN SELECT RAISE(ABORT, '{why}'); END")
+
+
 MIGRATIONS: list[Migration] = [
     ("0001_create_facts", _create_facts),
     ("0002_append_only_triggers", _append_only_triggers),
     ("0003_add_batch", _add_batch),
     ("0004_add_jurisdiction", _add_jurisdiction),
     ("0005_index_jurisdiction_seq", _index_jurisdiction_seq),
+    ("0006_rule_outputs_out_of_facts", _rule_outputs_out_of_facts),
 ]

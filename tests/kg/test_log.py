@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 
 from kg.errors import LogError
 from kg.log import Fact, Source, default_db_path, open_log
+from kg.log.postgres import MIGRATIONS as POSTGRES_MIGRATIONS
+from kg.log.sqlite import MIGRATIONS as SQLITE_MIGRATIONS
 
 
 @pytest.fixture
@@ -180,10 +182,53 @@ def test_content_hash_is_the_hash_of_the_sorted_document(payload: dict, source: 
 
 
 def test_read_between_two_positions_skipping_kinds(log):
-    first = log.append([obs("obs-1"), Fact("alert", "a-1", {"kind": "x"}), obs("obs-2")])
+    first = log.append([obs("obs-1"), Fact("task", "t-1", {"summary": "x"}), obs("obs-2")])
     log.append([obs("obs-3")])
     upto = first[-1].fact.seq
-    got = [f.key for f in log.read(after_seq=0, upto_seq=upto, skip_kinds=("alert",))]
+    got = [f.key for f in log.read(after_seq=0, upto_seq=upto, skip_kinds=("task",))]
     assert got == ["obs-1", "obs-2"]
     assert [f.key for f in log.read(after_seq=upto)] == ["obs-3"]
-    assert [f.key for f in log.read(kinds=["alert"])] == ["a-1"]
+    assert [f.key for f in log.read(kinds=["task"])] == ["t-1"]
+
+
+@pytest.mark.parametrize("kind", ["alert", "status_change"])
+def test_the_rules_conclusions_are_not_facts(log, kind):
+    with pytest.raises(LogError) as err:
+        log.append([obs(), Fact(kind, "x", {"kind": "off_track"})])
+    assert err.value.code == "rule_output_kind"
+    assert "kết luận của luật" in err.value.vi and "outcome store" in err.value.en
+    assert list(log.read()) == []
+
+
+def test_old_rule_outputs_move_out_of_the_facts_and_nothing_else_moves(db, log_backend):
+    """A log written while alerts and status changes were facts: migrating moves exactly
+    those rows to legacy_rule_outputs (same seq and content), keeps every other fact with its
+    seq, and leaves both tables append-only."""
+    from kg.log import connect
+    from kg.log.migrations import migrate
+
+    steps = (SQLITE_MIGRATIONS if log_backend.name == "sqlite" else POSTGRES_MIGRATIONS)
+    with connect(db) as old:
+        migrate(old, [s for s in steps if "rule_outputs" not in s[0]])
+        for seq_kind, key in (("observation", "obs-1"), ("alert", "a-1"), ("task", "t-1"),
+                              ("status_change", "s-1"), ("observation", "obs-2")):
+            payload, digest = Fact(seq_kind, key, {"k": key}).serialized()
+            old.execute("INSERT INTO facts (jurisdiction, kind, key, version, payload, "
+                        "submitted_by, submitted_at, content_hash) VALUES (?,?,?,?,?,?,?,?)",
+                        ("lang-son", seq_kind, key, 1, payload, "old",
+                         "2024-01-01T00:00:00+00:00", digest))
+        before = old.execute("SELECT seq, kind, key FROM facts ORDER BY seq")
+    with open_log(db, jurisdiction="lang-son") as log:
+        assert [(f.seq, f.kind, f.key) for f in log.read()] == \
+            [row for row in before if row[1] not in ("alert", "status_change")]
+        assert log.counts() == {"observation": 2, "task": 1}
+        moved = log.database.execute("SELECT seq, kind, key FROM legacy_rule_outputs "
+                                     "ORDER BY seq")
+        assert moved == [row for row in before if row[1] in ("alert", "status_change")]
+        assert log.append([obs("obs-3")])[0].fact.seq > before[-1][0]
+    raw = log_backend.raw(db)
+    for sql in ("DELETE FROM facts", "DELETE FROM legacy_rule_outputs",
+                "UPDATE legacy_rule_outputs SET key = 'x'"):
+        with pytest.raises(log_backend.error, match="append-only"):
+            raw.execute(sql)
+    raw.close()
