@@ -5,15 +5,9 @@ object), and refusals land in the audit log."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from fastapi.testclient import TestClient
 
-from service.app import create_app
-from tests.service.conftest import bearer, make_settings
+from tests.service.conftest import bearer
 
 OBS = {"indicator": "budget_revenue", "period": "9T/2024", "value": "5.900",
        "pct_of_plan": "59", "as_of": "2024-09-30"}
@@ -64,24 +58,12 @@ CASES = [pytest.param(method, path, body, role, statuses[n], id=f"{name}-{role}"
          for name, method, path, body, statuses in TABLE for n, role in enumerate(ROLES)]
 
 
-@pytest.fixture(scope="module")
-def shared(seeded_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    """One service for the cases that change nothing (reads, refusals): a refused write
-    leaves the log as it was, so they need no fresh database each — only its audit record,
-    read below as the latest one."""
-    path = tmp_path_factory.mktemp("permissions") / "kehoach.db"
-    shutil.copy(seeded_db, path)
-    app = create_app(make_settings(path))
-    with TestClient(app) as client:
-        yield client
-    app.state.runtime.close()
-
-
 @pytest.mark.parametrize(("method", "path", "body", "role", "expected"), CASES)
-def test_route_role_matrix(request, shared, method, path, body, role, expected):
+def test_route_role_matrix(request, shared_client, method, path, body, role, expected):
     writes = method != "GET" and path != "/api/v1/sparql" and expected < 400
-    # an accepted write gets its own fresh database (the seeded one, copied)
-    client = request.getfixturevalue("client") if writes else shared
+    # reads and refusals (a refused write changes nothing but the audit log, whose latest
+    # record is checked below) share one service; an accepted write gets its own database
+    client = request.getfixturevalue("client") if writes else shared_client
     headers = {} if role == "anon" else bearer(role)
     if isinstance(body, tuple):  # a multipart upload
         response = client.request(method, path, files={body[0]: body[1:]}, headers=headers)

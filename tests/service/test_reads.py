@@ -3,7 +3,15 @@ board, an indicator's series, an agency's portfolio, who/trace/impact, SPARQL, e
 
 from __future__ import annotations
 
+import pytest
+
 from tests.service.conftest import bearer
+
+
+@pytest.fixture
+def client(shared_client):
+    """Every test here only reads: the module's one service (tests/service/conftest.py)."""
+    return shared_client
 
 
 def get(client, path, role="viewer", **params):
