@@ -47,7 +47,8 @@ class Judge:
         except BaseException:
             self.feed.close()
             raise
-        self.live = LiveSession(log, clock, publish=self.feed.announce)
+        self._pending: list[tuple[str, dict[str, Any]]] = []  # this pass's announcements
+        self.live = LiveSession(log, clock, publish=self._announce)
         self._judged = -1
         self.ready = threading.Event()  # set once the start replay is stored
 
@@ -66,9 +67,15 @@ class Judge:
         self._mark(mark)
         return len(caused)
 
+    def _announce(self, event: str, data: dict[str, Any]) -> None:
+        """``rules.live.Publish``: kept until the pass ends, then written in one go."""
+        self._pending.append((event, data))
+
     def _mark(self, upto_seq: int) -> None:
-        if upto_seq != self._judged:
-            self.feed.judged(upto_seq)
+        """Write this pass's announcements and how far it judged (one transaction)."""
+        if upto_seq != self._judged or self._pending:
+            self.feed.judged(upto_seq, self._pending)
+            self._pending = []
             self._judged = upto_seq
 
     def run(self, stop: threading.Event) -> None:

@@ -4,8 +4,8 @@ every API worker what the rules just concluded, through the database they share.
 ``kehoach judge`` (``service.judge``) is the one process that runs the rules on a deployment's
 fact log. What a new fact makes it conclude — a new alert, a status change, a withdrawal — it
 appends to the table ``judge_announcements`` (beside the log, in the same database: a SQLite
-file or PostgreSQL), and after each pass it records in ``judge_positions`` how far in the log it
-has judged. API workers started with ``KEHOACH_JUDGE=external`` do not judge: they read new
+file or PostgreSQL) together with how far in the log that pass judged (``judge_positions``), in
+one transaction per pass. API workers started with ``KEHOACH_JUDGE=external`` do not judge: they read new
 announcements after the last one they saw and hand them to their live-stream listeners, and a
 write waits until the judge has judged past its facts to answer with what they caused.
 
@@ -123,21 +123,18 @@ class Announcements:
                 f"'{self.jurisdiction or '-'}' on this database; run exactly one",
                 code="judge_running", text=self.jurisdiction)
 
-    def announce(self, event: str, data: dict[str, Any]) -> None:
-        """Append one announcement (``rules.live.Publish``); PostgreSQL listeners are woken
-        when it commits."""
+    def judged(self, upto_seq: int, events: list[tuple[str, dict[str, Any]]]) -> None:
+        """Record one pass of the judge in one transaction: its announcements (``events``:
+        (event, data), oldest first) and that it has judged the log up to ``upto_seq``;
+        trims announcements beyond the last ``KEEP``. PostgreSQL listeners are woken when it
+        commits."""
         with self._db.write([f"judge:{self.jurisdiction}"]):
-            self._db.execute("INSERT INTO judge_announcements (jurisdiction, event, payload, "
-                             "announced_at) VALUES (?,?,?,?)",
-                             (self.jurisdiction, event,
-                              json.dumps(data, ensure_ascii=False, default=str), _now()))
-            self._notify()
-
-    def judged(self, upto_seq: int) -> None:
-        """Record that the judge has judged the log up to ``upto_seq`` (and announced what
-        that caused); trims announcements beyond the last ``KEEP``."""
-        last = self.last()
-        with self._db.write([f"judge:{self.jurisdiction}"]):
+            for event, data in events:
+                self._db.execute("INSERT INTO judge_announcements (jurisdiction, event, "
+                                 "payload, announced_at) VALUES (?,?,?,?)",
+                                 (self.jurisdiction, event,
+                                  json.dumps(data, ensure_ascii=False, default=str), _now()))
+            last = self.last()
             self._db.execute("DELETE FROM judge_positions WHERE jurisdiction=?",
                              (self.jurisdiction,))
             self._db.execute("INSERT INTO judge_positions (jurisdiction, upto_seq, announced, "
