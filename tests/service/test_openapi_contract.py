@@ -10,6 +10,12 @@ import pytest
 from tests.service.conftest import bearer
 
 
+@pytest.fixture
+def client(shared_client):
+    """Reads and refused methods only (405s, 404s, 422s): the module's one service."""
+    return shared_client
+
+
 def operations(client) -> list[tuple[str, str, dict]]:
     paths = client.get("/openapi.json").json()["paths"]
     return [(method.upper(), path, op) for path, item in paths.items()
