@@ -207,14 +207,8 @@ def _activity(agent: str, at: datetime) -> tuple[URIRef, tuple[Triple, ...]]:
 
 
 def _provenance(fact: StoredFact, node: URIRef) -> list[Triple]:
-    """The current version's number and the activity that generated it (who, when); a rule
-    outcome's activity is the rule's run, with the rule as its plan (``_rule_activity``)."""
-    rule = fact.payload.get("rule") if fact.kind in OUTCOME_KINDS else None
-    if isinstance(rule, dict) and rule.get("id"):
-        activity, triples = _rule_activity(str(fact.submitted_by), fact.submitted_at,
-                                           str(rule["id"]), str(rule.get("version") or ""))
-    else:
-        activity, triples = _activity(str(fact.submitted_by), fact.submitted_at)
+    """The current version's number and the write that generated it (who, when)."""
+    activity, triples = _activity(str(fact.submitted_by), fact.submitted_at)
     return [(node, _VERSION, _line(fact.version)), (node, _GENERATED, activity), *triples]
 
 
@@ -754,38 +748,6 @@ def _version(fact: URIRef, number: int, user: URIRef) -> list[Triple]:
             (version, _SPECIALIZES, fact), (version, _VERSION, _line(number))]
 
 
-WITHDRAWN = "withdrawn"
-"""Payload flag of a rule outcome the rules no longer conclude (``rules.persist``): its key's
-latest version says so, and the graph drops the outcome's triples (the log keeps its history)."""
-
-
-def is_withdrawn(fact: StoredFact) -> bool:
-    """A withdrawn alert or status change (every other fact: False)."""
-    return fact.kind in OUTCOME_KINDS and bool(fact.payload.get(WITHDRAWN))
-
-
-def outcome_triples(fact: StoredFact, node: URIRef) -> list[Triple]:
-    """Alerts and status changes written back by the rules (kinds ``alert``, ``status_change``).
-
-    The graph keeps what links an outcome to the plan — subject, rule, date, kind, agency, the
-    facts it derives from (``trace``, ``impact``, SPARQL); the explanation text stays in the
-    log and is served by the alerts API (a unique literal per outcome is most of its memory).
-    """
-    p = fact.payload
-    cls = KH.Alert if fact.kind == "alert" else KH.StatusChange
-    out: list[Triple] = [(node, RDF.type, cls)]
-    out += _concern(node, p.get("subject"))
-    # the rule and its version are the plan of the run that generated it (``_provenance``)
-    out += _opt(node, KH.asOf, _date(p.get("as_of")))
-    if fact.kind == "alert":
-        out += _opt(node, KH.alertKind, ALERT_KINDS.get(str(p.get("kind"))))
-    else:
-        out += _opt(node, KH.status, STATUSES.get(str(p.get("status"))))
-        out += _opt(node, KH.previousStatus, STATUSES.get(str(p.get("previous"))))
-    out += _refs(node, KH.responsibleAgency, "agency", p.get("agency"))
-    return out + _derived(node, p.get("facts"))
-
-
 PROJECTORS: dict[str, Callable[[StoredFact, URIRef], list[Triple]]] = {
     "agency": agency_triples,
     "document": document_triples,
@@ -794,12 +756,12 @@ PROJECTORS: dict[str, Callable[[StoredFact, URIRef], list[Triple]]] = {
     "observation": observation_triples,
     "verdict": verdict_triples,
     "task": task_triples,
-    "alert": outcome_triples,
-    "status_change": outcome_triples,
 }
-"""Fact kind → projector. Kinds not listed (``task_update``) add no triples."""
+"""Fact kind → projector. Kinds not listed (``task_update``) add no triples; rule outcomes
+(alerts, status changes) are not facts of the log: ``kg.outcome_graph`` projects the outcome
+store's dicts (``PlanGraph.put_node``), with this module's ``_rule_activity``, ``_concern`` and
+``_derived``."""
 
-OUTCOME_KINDS = frozenset({"alert", "status_change"})
 LABEL_FIELDS = {"agency": "name", "document": "title", "indicator": "name", "task": "summary"}
 UNLABELLED_KINDS = frozenset({"observation", "alert", "status_change", "target", "verdict"})
 """Kinds with no name of their own: no ``skos:prefLabel`` (it would only repeat
@@ -812,7 +774,7 @@ def fact_triples(fact: StoredFact, node: URIRef | None = None) -> list[Triple]:
     """All triples one stored fact contributes to the graph (empty for unprojected kinds);
     ``node`` is the fact's own IRI when the caller already has it."""
     projector = PROJECTORS.get(fact.kind)
-    if projector is None or is_withdrawn(fact):  # a withdrawn outcome's version removes it
+    if projector is None:
         return []
     node = entity_iri(fact.kind, fact.key) if node is None else node
     label = fact.payload.get(LABEL_FIELDS.get(fact.kind, "")) or fact.key
@@ -821,7 +783,7 @@ def fact_triples(fact: StoredFact, node: URIRef | None = None) -> list[Triple]:
 
 
 JURISDICTION_KINDS = frozenset({"agency", "document", "indicator", "target", "task",
-                                "observation", "alert", "status_change"})
+                                "observation"})
 """Kinds whose node says which jurisdiction it belongs to (``kh:inJurisdiction``)."""
 
 
