@@ -35,9 +35,13 @@ def text_of(html: str) -> str:
 
 
 @pytest.fixture
-def admin(client):
-    client.headers.update(bearer("admin"))
-    return client
+def admin(shared_client):
+    """The admin on the module's one service on the mini dataset (the tests taking it only
+    read; the reporter's write takes its own ``client``), without the language a previous
+    test chose (a cookie)."""
+    shared_client.cookies.clear()
+    shared_client.headers.update(bearer("admin"))
+    return shared_client
 
 
 def every_page(client) -> list[str]:
@@ -467,7 +471,8 @@ CLI_COMMANDS: dict[str, list[str]] = {
     "agency show": ["agency", "show", "Sở Tài chính", "--db", "{db}", *CLI_AS_OF],
     "user list": ["user", "list", "--db", "{db}"],
 }
-# Not text for a reader: export (RDF), sparql (JSON); serve needs a server; ontology build
+# Not text for a reader: export (RDF), sparql (JSON); serve and judge run until stopped (a
+# server, the log's judge); ontology build
 # rewrites the ontology files; agency add/import and user add/disable write (their listings
 # are above).
 CLI_TECHNICAL = {
@@ -507,7 +512,8 @@ def test_every_cli_command_is_covered():
 
     listed = set(re.findall(r"^│ (\w+) ", CliRunner().invoke(
         build_app(), ["--help"], env={"COLUMNS": "200"}).output, re.M))
-    covered = {name.split()[0] for name in CLI_COMMANDS} | {"export", "sparql", "serve"}
+    covered = {name.split()[0] for name in CLI_COMMANDS} | {"export", "sparql", "serve",
+                                                            "judge"}
     assert listed and listed <= covered, listed - covered
 
 
