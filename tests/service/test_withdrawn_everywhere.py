@@ -11,10 +11,12 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from kg.dataset import load_into
-from kg.log import open_log
+from kg.errors import LogError
+from kg.log import Fact, open_log
 from kg.log.migrations import migrate
 from kg.log.sqlite import MIGRATIONS as LOG_MIGRATIONS
 from kg.project import entity_iri
@@ -99,6 +101,13 @@ def test_a_legacy_database_opens_and_shows_none_of_its_old_alert_rows(tmp_path: 
     legacy = "off_track:legacy@2024:9T/2024"
     path = tmp_path / "kehoach.db"
     _legacy_db(path, legacy)
+    with open_log(path) as log:  # migration 0006 moved the row out of the facts
+        assert "alert" not in log.counts()
+        with pytest.raises(LogError) as refused:
+            log.append([Fact("alert", "again", {"kind": "off_track"})])
+        assert refused.value.code == "rule_output_kind"
+        moved = log.database.execute("SELECT kind, key FROM legacy_rule_outputs")
+        assert moved == [("alert", legacy)]
     application = create_app(make_settings(path))
     try:
         with TestClient(application) as legacy_client:
