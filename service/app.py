@@ -7,8 +7,8 @@ who, when, what, from where).
 Its lifespan starts the runtime (records the start replay's conclusions, builds the plan
 graph) before the first request, and while live-stream listeners are connected follows the
 log every ``follow_seconds`` so alerts caused by another worker process reach them.
-``app_from_environment`` is the factory ``kehoach serve --workers N`` gives uvicorn: each
-worker process builds its own app from the ``KEHOACH_*`` environment.
+``kehoach serve --workers N`` gives uvicorn ``service.serving.app_from_environment``, which
+builds this app in each worker process from the ``KEHOACH_*`` environment.
 """
 
 from __future__ import annotations
@@ -100,8 +100,3 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(build_web(app))
     return app
-
-
-def app_from_environment() -> FastAPI:
-    """The app of one worker process, from the ``KEHOACH_*`` environment (uvicorn factory)."""
-    return create_app(Settings())

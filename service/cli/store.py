@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from kg.dataset import DEFAULT_DATASET, DatasetProblems, load_into
-from kg.log import default_db_path, jurisdiction_rows, open_existing_log, open_log
+from kg.log import default_db_path, jurisdiction_rows, open_existing_log, open_log, redacted
 from kg.matching import UnknownName, suggest
 from kg.wording import kind_label
 from service.cli.options import DbOption, JsonOption, command, emit_json, jurisdiction_code
@@ -39,7 +39,8 @@ def init(db: DbOption = None) -> None:
     """
     path = db or default_db_path()
     with open_log(path) as log:
-        typer.echo(f"Sổ dữ kiện / fact log: {path} ({sum(log.counts().values())} facts)"
+        facts = sum(log.counts().values())
+        typer.echo(f"Sổ dữ kiện / fact log: {redacted(str(path))} ({facts} facts)"
                    + _scope_note(log.jurisdiction))
 
 
