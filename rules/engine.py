@@ -331,7 +331,10 @@ _SEQ = itertools.count(1)
 class EngineRegistry:
     """The engines of a process, one per rules version (bộ luật), each built once: a caller
     asking for a version being built waits for that build, never builds it twice; other
-    versions are not held up (no lock is held while building)."""
+    versions are not held up (no lock is held while building). One registry per process
+    (``ENGINES``) because a durable_rules Host is never freed: its C rulesets and two daemon
+    timers live as long as the process, so engines are shared, not owned by a session (a
+    live session pins the one it started with)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
