@@ -47,7 +47,6 @@ from rules.outcomes import Alert, StatusChange
 from rules.replay import replay
 from rules.results import ReplayResult, status_rows
 from rules.session import Changes, RuleSession
-from rules.snapshot import RULE_OUTPUT_KINDS
 from rules.store import MAX_CAUSES, OutcomeStore, kind_of, persist_changes, reconcile
 
 CACHE_SIZE = 8  # off-date replays and their status rows
@@ -143,10 +142,7 @@ class LiveSession:
         caused = self._record(advanced, session.clock)
         last = self.log.last_seq()
         if last > self._seen:
-            # the rules' own outputs are not read back (the session made them, or another
-            # process's session did from the same facts)
-            new = list(self.log.read(after_seq=self._seen, upto_seq=last,
-                                     skip_kinds=RULE_OUTPUT_KINDS))
+            new = list(self.log.read(after_seq=self._seen, upto_seq=last))
             self._seen = last
             caused += self._record(session.judge_facts(new), session.clock)
         return caused

@@ -45,7 +45,6 @@ from rules.memo import Memo
 from rules.outcomes import Alert, StatusChange
 from rules.results import ReplayResult, closed_alerts, filter_alerts, status_rows
 from rules.snapshot import (
-    RULE_OUTPUT_KINDS,
     Snapshot,
     document_dates,
     take_snapshot,
@@ -130,7 +129,7 @@ class RuleSession:
         (tests check it on the Lạng Sơn data and on random logs). ``engine`` and ``calendar``
         default to the rule files as they are now; a live session passes its pinned ones."""
         session = cls(engine or get_engine(), calendar or load_calendar(), as_of or date.today())
-        facts = [f for f in log.read() if f.kind not in RULE_OUTPUT_KINDS]
+        facts = list(log.read())
         session._file(facts)
         if sweep:
             session._sweep(facts, progress)
@@ -359,7 +358,6 @@ class RuleSession:
 
     def judge_facts(self, facts: list[StoredFact]) -> Changes:
         """``assert_facts``, saying also which outcomes the re-judgement revised or withdrew."""
-        facts = [f for f in facts if f.kind not in RULE_OUTPUT_KINDS]
         if not facts:
             return Changes()
         self._before = {}

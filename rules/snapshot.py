@@ -14,8 +14,6 @@ from typing import Any
 from kg.dating import as_date, document_dates
 from kg.log import StoredFact
 
-RULE_OUTPUT_KINDS = ("alert", "status_change")
-
 
 def visible_from(fact: StoredFact, doc_dates: dict[str, date]) -> date | None:
     """The first date on which ``fact`` is known (None: always)."""
@@ -70,8 +68,6 @@ def take_snapshot(facts: list[StoredFact], as_of: date,
     doc_dates = doc_dates if doc_dates is not None else document_dates(facts)
     snap = Snapshot(as_of)
     for fact in facts:
-        if fact.kind in RULE_OUTPUT_KINDS:
-            continue
         when = visible_from(fact, doc_dates)
         if when is not None and when > as_of:
             continue

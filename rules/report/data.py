@@ -32,7 +32,7 @@ from rules.measures import official_scopes, official_verdict, worst_verdict
 from rules.replay import ReplayResult, replay
 from rules.report.sections import lagging_section, task_section
 from rules.report.sources import Footnotes
-from rules.snapshot import RULE_OUTPUT_KINDS, Snapshot, take_snapshot
+from rules.snapshot import Snapshot, take_snapshot
 from rules.subjects import Measure, verdict_measures
 from rules.vocabulary import STATUSES
 
@@ -99,7 +99,7 @@ def gather(log: Any, as_of: date | None = None,
         as_of, basis = latest_report_date(log), "latest_report"
         if as_of is None:
             as_of, basis = date.today(), "today"
-    facts = [f for f in log.read() if f.kind not in RULE_OUTPUT_KINDS]
+    facts = list(log.read())
     snap = take_snapshot(facts, as_of)
     for period in periods:
         _check_period(snap, period)
