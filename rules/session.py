@@ -23,7 +23,7 @@ before the clock; its clock checkpoint is then taken again. A re-judged unit's a
 carry the dates a full replay gives them; alerts a unit raised on the incomplete log and no
 longer raises leave the session's alert list. ``judge_facts`` says what changed —
 outcomes added, revised (same id, other content) and withdrawn (no longer concluded) — so
-the log's copy can follow (``rules.persist``).
+the outcome store can follow (``rules.store``).
 So the session's statuses and outcomes (alerts and status changes, content included) equal
 those of a full replay of the same log.
 A fact visible after the clock is filed but judged only when ``advance`` reaches its date.

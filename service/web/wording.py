@@ -5,8 +5,8 @@ templates (and the CLI's text) use these.
 Explanations need nothing here: the rules write them in names, dd/mm/yyyy and labels
 (``rules.vocabulary.explain``), and no page or command shows a persisted explanation of an
 older version — they read the outcomes of a replay (the service's own session, or the CLI's),
-and at the service's start ``rules.persist.reconcile`` records that replay's outcomes over any
-older ones in the log. The leak tests of tests/service/test_pages_words.py hold this."""
+and at the service's start ``rules.store.reconcile`` records that replay's outcomes over any
+older ones in the outcome store. The leak tests of tests/service/test_pages_words.py hold this."""
 
 from __future__ import annotations
 

@@ -109,7 +109,7 @@ def _compare(session: RuleSession, full: ReplayResult) -> None:
     assert {a.id for a in mine.alerts} == {a.id for a in full.alerts}
     assert mine.statuses == full.statuses
     # every outcome with its content: status histories too (no A → B → A left by a re-judged
-    # unit), since the log keeps exactly these (rules.persist)
+    # unit), since the outcome store keeps exactly these (rules.store)
     _same_outcomes(mine, full)
 
 
