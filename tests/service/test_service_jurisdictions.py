@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -206,14 +207,26 @@ def test_an_account_of_one_jurisdiction_does_not_exist_in_another(both):
 
 
 def test_serve_works_on_the_chosen_jurisdiction(both, monkeypatch):
+    import importlib
+    import os
+
     import uvicorn
 
     served: list[str] = []
 
-    def fake_run(app, **_options) -> None:
+    def fake_run(target: str, **options: Any) -> None:
+        """What a uvicorn worker does: build the app from the factory serve names (it reads
+        the KEHOACH_* environment serve set), then exit — each serve a new process, so the
+        environment is left as it was."""
+        assert options.get("factory")
+        module, name = target.split(":")
+        app = getattr(importlib.import_module(module), name)()
         served.append(app.state.runtime.log.jurisdiction)
         app.state.runtime.close()
+        for key in [k for k in os.environ if k.startswith("KEHOACH_")]:
+            del os.environ[key]
 
+    monkeypatch.setattr(os, "environ", {**os.environ})  # serve writes KEHOACH_* into it
     monkeypatch.setattr(uvicorn, "run", fake_run)
     code, out = cli("serve", "--jurisdiction", "dong-nai", "--db", str(both))
     assert code == 0 and "jurisdiction: dong-nai" in out
