@@ -91,7 +91,19 @@ def outcome_triples(outcome: Mapping[str, Any], jurisdiction: str | None = None
 
 
 def _fingerprint(outcome: Mapping[str, Any]) -> str:
+    """The outcome's payload as canonical JSON (sorted keys) — the text the outcome store keeps,
+    so an outcome given as ``{id, kind, as_of, fingerprint}`` (the stored text, not decoded)
+    compares equal to the same outcome given with its ``payload``."""
+    if "fingerprint" in outcome:
+        return str(outcome["fingerprint"])
     return json.dumps(outcome["payload"], sort_keys=True, ensure_ascii=False, default=str)
+
+
+def _decoded(outcome: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``outcome`` with its ``payload`` (decoded from the stored text when given only that)."""
+    if "payload" in outcome:
+        return outcome
+    return {**outcome, "payload": json.loads(outcome["fingerprint"])}
 
 
 class OutcomeProjection:
@@ -121,7 +133,7 @@ class OutcomeProjection:
             mark = _fingerprint(outcome)
             if self._held.get(node) == mark:
                 continue
-            plan.put_node(node, outcome_triples(outcome, self.jurisdiction))
+            plan.put_node(node, outcome_triples(_decoded(outcome), self.jurisdiction))
             self._held[node] = mark
             changed += 1
         self.version = version

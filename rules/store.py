@@ -391,6 +391,19 @@ class OutcomeStore:
         return [StoredOutcome(r[0], r[1], r[2], json.loads(r[3]))
                 for r in self._rows(sql + " ORDER BY as_of, id", args)]
 
+    def stored_texts(self, as_of: date | None = None) -> list[dict[str, Any]]:
+        """The set answering for ``as_of`` as stored, not decoded: ``{id, kind, as_of,
+        fingerprint}`` with the payload's canonical JSON text (``_text``: sorted keys), so a
+        reader that holds most of the set already (the plan graph after the service's date
+        moved) compares texts and decodes only the outcomes that changed."""
+        when = self.holding(as_of)
+        if when is None:
+            return []
+        rows = self._rows("SELECT id, kind, as_of, payload FROM rule_outcomes WHERE "
+                          "jurisdiction=? AND ruleset=? AND set_as_of=? ORDER BY as_of, id",
+                          self._key(when))
+        return [{"id": r[0], "kind": r[1], "as_of": r[2], "fingerprint": r[3]} for r in rows]
+
     def changed(self, as_of: date, since: int) -> tuple[list[StoredOutcome], list[dict[str, str]]]:
         """What the set answering for ``as_of`` changed after generation ``since``: the
         outcomes written since (new or revised) and the ``{id, kind}`` of those withdrawn since

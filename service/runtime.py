@@ -105,7 +105,8 @@ class Runtime:
             put, drop = store.changed(when, held[1])
             self._outcome_nodes.update(plan, [o.to_dict() for o in put], drop, mark)
         else:
-            items = [o.to_dict() for o in store.current(when)] if mark is not None else []
+            # the stored texts: only the outcomes that changed are decoded and projected
+            items = store.stored_texts(when) if mark is not None else []
             self._outcome_nodes.sync(plan, items, mark)
 
     def write(self, facts: Sequence[Fact], username: str, key: str | None) -> WriteOutcome:

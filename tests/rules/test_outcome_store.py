@@ -16,7 +16,10 @@ from typing import Any
 import pytest
 
 from kg.dataset import load_into
+from kg.graph import PlanGraph
 from kg.log import Fact, Source, open_log
+from kg.outcome_graph import OutcomeProjection, outcome_node
+from ontology.namespace import KH
 from rules.replay import replay
 from rules.session import RuleSession
 from rules.store import OutcomeStore, persist_changes, reconcile, store_for
@@ -161,3 +164,28 @@ def test_the_withdrawals_history_is_append_only(log: Any, log_backend: LogBacken
                 conn.execute(sql)
     finally:
         conn.close()
+
+
+def test_a_graph_synced_from_the_stored_texts_decodes_only_what_changed(log: Any) -> None:
+    """The plan graph re-syncs its outcome nodes from the store's texts when the service's date
+    moves (``stored_texts``): an outcome it already holds is recognised by its text and not
+    projected again; one whose content changed is, with the decoded payload."""
+
+    result = replay(log, AS_OF, persist=False)
+    reconcile(log, result.outcomes, AS_OF, log.last_seq())
+    store = store_for(log)
+    decoded = [o.to_dict() for o in store.current(AS_OF)]
+    texts = store.stored_texts(AS_OF)
+    assert [t["id"] for t in texts] == [d["id"] for d in decoded]
+    plan, projection = PlanGraph.from_log(log), OutcomeProjection()
+    assert projection.sync(plan, decoded) == len(decoded)
+    size = len(plan)
+    assert projection.sync(plan, texts) == 0  # every text is the held outcome's fingerprint
+    assert len(plan) == size
+    first = dict(texts[0])
+    payload = json.loads(first["fingerprint"])
+    payload["as_of"] = "2024-12-30"  # the same outcome, concluded on another day
+    first["fingerprint"] = json.dumps(payload, sort_keys=True, ensure_ascii=False)
+    assert projection.sync(plan, [first, *texts[1:]]) == 1
+    node = outcome_node(first)
+    assert {str(o) for o in plan.graph.objects(node, KH.asOf)} == {"2024-12-30"}
