@@ -15,6 +15,7 @@ leaves trace, impact, SPARQL and the export at the same time as it leaves the al
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
@@ -90,13 +91,15 @@ def outcome_triples(outcome: Mapping[str, Any], jurisdiction: str | None = None
     return [t for t in out + _derived(node, p.get("facts")) if t[2] is not None]
 
 
-def _fingerprint(outcome: Mapping[str, Any]) -> str:
-    """The outcome's payload as canonical JSON (sorted keys) — the text the outcome store keeps,
-    so an outcome given as ``{id, kind, as_of, fingerprint}`` (the stored text, not decoded)
-    compares equal to the same outcome given with its ``payload``."""
-    if "fingerprint" in outcome:
-        return str(outcome["fingerprint"])
-    return json.dumps(outcome["payload"], sort_keys=True, ensure_ascii=False, default=str)
+def _fingerprint(outcome: Mapping[str, Any]) -> bytes:
+    """A digest of the outcome's payload as canonical JSON (sorted keys) — the text the outcome
+    store keeps, so an outcome given as ``{id, kind, as_of, fingerprint}`` (the stored text, not
+    decoded) compares equal to the same outcome given with its ``payload``. A digest, not the
+    text: the projection holds one per outcome node (tens of thousands in a province)."""
+    text = outcome.get("fingerprint")
+    if text is None:
+        text = json.dumps(outcome["payload"], sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.blake2b(str(text).encode(), digest_size=16).digest()
 
 
 def _decoded(outcome: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -111,7 +114,7 @@ class OutcomeProjection:
 
     def __init__(self, jurisdiction: str | None = None) -> None:
         self.jurisdiction = jurisdiction
-        self._held: dict[URIRef, str] = {}  # node → fingerprint of the outcome put there
+        self._held: dict[URIRef, bytes] = {}  # node → fingerprint of the outcome put there
         self.version: Any = None  # the caller's marker of the set last synced (a generation)
 
     def __len__(self) -> int:
