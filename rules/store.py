@@ -105,10 +105,21 @@ def _withdrawals(conn: Any) -> None:
                  "EXECUTE FUNCTION outcome_withdrawals_append_only()")
 
 
+def _generation_indexes(conn: Any) -> None:
+    # ``changed`` (a reader catching up after each write) asks for the rows of one set written
+    # after a generation: without these it scanned the whole set — 189,000 outcomes at 1
+    # province + 43 communes, ≈ 160 ms per write.
+    conn.execute("CREATE INDEX rule_outcomes_generation "
+                 "ON rule_outcomes (jurisdiction, ruleset, set_as_of, generation)")
+    conn.execute("CREATE INDEX outcome_withdrawals_generation "
+                 "ON outcome_withdrawals (jurisdiction, ruleset, set_as_of, generation)")
+
+
 MIGRATIONS: list[Migration] = [
     ("outcomes_0001_sets", _sets),
     ("outcomes_0002_rule_outcomes", _outcomes),
     ("outcomes_0003_withdrawals", _withdrawals),
+    ("outcomes_0004_generation_indexes", _generation_indexes),
 ]
 
 
