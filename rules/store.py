@@ -384,36 +384,37 @@ class OutcomeStore:
                           "ruleset=? AND as_of=?", self._key(when))
         return (when.isoformat(), int(rows[0][0])) if rows else None
 
-    def current(self, as_of: date | None = None, kind: str | None = None,
-                subject: str | None = None, ident: str | None = None) -> list[StoredOutcome]:
-        """The outcomes of the set answering for ``as_of`` (``holding``; None: the latest set),
-        optionally of one kind (``alert`` / ``status_change``), one subject or one id; in date
-        then id order."""
+    def _set_rows(self, as_of: date | None, **equal: str | None) -> list[tuple]:
+        """(id, kind, as_of, payload text) of the set answering for ``as_of`` (``holding``;
+        None: the latest set), the columns in ``equal`` restricted when given; in date then
+        id order."""
         when = self.holding(as_of)
         if when is None:
             return []
         sql = ("SELECT id, kind, as_of, payload FROM rule_outcomes WHERE jurisdiction=? AND "
                "ruleset=? AND set_as_of=?")
         args: list[Any] = list(self._key(when))
-        for column, value in (("kind", kind), ("subject", subject), ("id", ident)):
+        for column, value in equal.items():
             if value is not None:
                 sql += f" AND {column}=?"
                 args.append(value)
+        return self._rows(sql + " ORDER BY as_of, id", args)
+
+    def current(self, as_of: date | None = None, kind: str | None = None,
+                subject: str | None = None, ident: str | None = None) -> list[StoredOutcome]:
+        """The outcomes of the set answering for ``as_of`` (``holding``; None: the latest set),
+        optionally of one kind (``alert`` / ``status_change``), one subject or one id; in date
+        then id order."""
         return [StoredOutcome(r[0], r[1], r[2], json.loads(r[3]))
-                for r in self._rows(sql + " ORDER BY as_of, id", args)]
+                for r in self._set_rows(as_of, kind=kind, subject=subject, id=ident)]
 
     def stored_texts(self, as_of: date | None = None) -> list[dict[str, Any]]:
         """The set answering for ``as_of`` as stored, not decoded: ``{id, kind, as_of,
         fingerprint}`` with the payload's canonical JSON text (``_text``: sorted keys), so a
         reader that holds most of the set already (the plan graph after the service's date
         moved) compares texts and decodes only the outcomes that changed."""
-        when = self.holding(as_of)
-        if when is None:
-            return []
-        rows = self._rows("SELECT id, kind, as_of, payload FROM rule_outcomes WHERE "
-                          "jurisdiction=? AND ruleset=? AND set_as_of=? ORDER BY as_of, id",
-                          self._key(when))
-        return [{"id": r[0], "kind": r[1], "as_of": r[2], "fingerprint": r[3]} for r in rows]
+        return [{"id": r[0], "kind": r[1], "as_of": r[2], "fingerprint": r[3]}
+                for r in self._set_rows(as_of)]
 
     def changed(self, as_of: date, since: int) -> tuple[list[StoredOutcome], list[dict[str, str]]]:
         """What the set answering for ``as_of`` changed after generation ``since``: the
