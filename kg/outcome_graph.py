@@ -142,6 +142,21 @@ class OutcomeProjection:
         self.version = version
         return changed
 
+    def follow(self, plan: OutcomeGraph, store: Any, when: date) -> None:
+        """Keep ``plan``'s outcome nodes equal to ``store``'s set of ``when`` (a
+        ``rules.store.OutcomeStore``, read through ``generation``/``changed``/``stored_texts``):
+        what changed since the set last seen (a write's few rows), the whole set when the date
+        or the set is new — so a withdrawn outcome leaves the graph when it leaves the store."""
+        mark, held = store.generation(when), self.version
+        if mark == held:
+            return
+        if mark is not None and held is not None and held[0] == mark[0]:
+            put, drop = store.changed(when, held[1])
+            self.update(plan, [o.to_dict() for o in put], drop, mark)
+        else:
+            # the stored texts: only the outcomes that changed are decoded and projected
+            self.sync(plan, store.stored_texts(when) if mark is not None else [], mark)
+
     def update(self, plan: OutcomeGraph, put: Iterable[Mapping[str, Any]],
                drop: Iterable[Mapping[str, Any]], version: Any = None) -> int:
         """Apply one write's changes: ``put`` new and revised outcomes, ``drop`` withdrawn

@@ -90,24 +90,8 @@ class Runtime:
                 self._graph = PlanGraph.from_log(self.log)
             else:
                 self._graph.refresh(self.log)
-            self._follow_outcomes(self._graph)
+            self._outcome_nodes.follow(self._graph, self.live.outcomes, self.as_of())
             return self._graph
-
-    def _follow_outcomes(self, plan: PlanGraph) -> None:
-        """The graph's outcome nodes follow the store's set of the service's date: what
-        changed since the set last seen (a write's few rows), the whole set when the date or
-        the set is new — so a withdrawn outcome leaves the graph when it leaves the store."""
-        store, when = self.live.outcomes, self.as_of()
-        mark, held = store.generation(when), self._outcome_nodes.version
-        if mark == held:
-            return
-        if mark is not None and held is not None and held[0] == mark[0]:
-            put, drop = store.changed(when, held[1])
-            self._outcome_nodes.update(plan, [o.to_dict() for o in put], drop, mark)
-        else:
-            # the stored texts: only the outcomes that changed are decoded and projected
-            items = store.stored_texts(when) if mark is not None else []
-            self._outcome_nodes.sync(plan, items, mark)
 
     def write(self, facts: Sequence[Fact], username: str, key: str | None) -> WriteOutcome:
         """Append ``facts`` and assert them into the rules session; one writer at a time.
