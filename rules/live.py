@@ -29,6 +29,14 @@ concluded.
 Caches (``rules.memo.Cache``) belong to the ``LiveSession``: an off-date replay is computed
 once per (log position, date) at a time, without a lock held, so it never delays a read of
 another date or of the live session.
+
+A recording session (the one judge, ``kehoach judge``) also writes its status snapshot after
+each pass (``rules.status_store``: every subject's status entry, tagged with the outcome set
+it agrees with). A session made with ``judged_elsewhere=True`` (an API worker beside that
+judge) judges nothing at all: its reads for the evaluation date are the judge's stored
+outcomes and statuses (``rules.judged``), with how far the judge had read the log
+(``position``); a date the judge has not judged raises ``NotJudged`` — never "no alerts".
+Reads for other dates still replay the log in the worker (cached per log position and date).
 """
 
 from __future__ import annotations
@@ -37,16 +45,18 @@ import threading
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from kg.log import AppendOutcome, Fact
 from rules.engine import Engine, get_engine
+from rules.judged import JudgedReader, outcome_tag
 from rules.loader import load_calendar
 from rules.memo import Cache
 from rules.outcomes import Alert, StatusChange
 from rules.replay import replay
 from rules.results import ReplayResult, status_rows
 from rules.session import Changes, RuleSession
+from rules.status_store import StatusStore
 from rules.store import MAX_CAUSES, OutcomeStore, kind_of, persist_changes, reconcile
 
 CACHE_SIZE = 8  # off-date replays and their status rows
@@ -57,7 +67,18 @@ Publish = Callable[[str, dict[str, Any]], None]
 """Where new outcomes are announced: ``publish(event, payload)`` with event ``alert``,
 ``status_change`` or ``withdrawn`` (the service's broadcaster)."""
 
-View = tuple[tuple[int, date], ReplayResult, list[dict[str, Any]]]
+ViewKey = tuple[Hashable, date]
+
+
+class View(NamedTuple):
+    """One evaluation of the evaluation date as readers get it: its cache key (log position
+    and, for a stored read, the judge's content tags; the date), the result, its status rows
+    and the log position the judgement covers (``upto_seq``)."""
+
+    key: ViewKey
+    result: ReplayResult
+    rows: list[dict[str, Any]]
+    upto_seq: int
 
 
 @dataclass
@@ -86,16 +107,24 @@ class LiveSession:
 
     def __init__(self, log: Any, clock: Callable[[], date], publish: Publish = _ignore,
                  engine: Engine | None = None, calendar: dict[str, Any] | None = None,
-                 record: bool = True) -> None:
+                 record: bool = True, snapshot: bool = True,
+                 judged_elsewhere: bool = False) -> None:
         self.log = log
         # False: a reader — evaluates by the same pinned rules, records and announces nothing
         # (another process, the one judge, writes the outcomes)
-        self.record = record
+        self.record = record and not judged_elsewhere
+        # True: judges nothing; the evaluation date's reads are the judge's stored ones
+        self.judged_elsewhere = judged_elsewhere
         self.clock = clock  # the evaluation date (today, or the service's fixed as-of)
         self.engine = engine or get_engine()  # pinned: never re-read while this lives
         self.calendar = calendar or load_calendar()
         # where the outcomes go (and are read from): the rule set's own outcome sets
         self.outcomes = OutcomeStore(log, ruleset=self.engine.book.digest)
+        # the status snapshot: written by a recording judge, read by the workers beside it
+        self.statuses_store = (StatusStore(log, self.engine.book.digest)
+                               if judged_elsewhere or (self.record and snapshot) else None)
+        self._reader = (JudgedReader(self.outcomes, self.statuses_store)
+                        if judged_elsewhere and self.statuses_store else None)
         self.lock = threading.RLock()  # the one writer
         self._publish = publish
         self._replays: Cache[ReplayResult] = Cache(CACHE_SIZE)
@@ -106,7 +135,7 @@ class LiveSession:
         self._seen = 0
         self._persisted = False
         self._view: View | None = None
-        if self.log.last_seq():
+        if self.log.last_seq() and not judged_elsewhere:
             with self.lock:
                 self._sync()
 
@@ -117,15 +146,31 @@ class LiveSession:
 
     def start(self) -> None:
         """Record what the start replay concluded (a write before it records them instead)."""
+        if self.judged_elsewhere:
+            return
         with self.lock:
             self._sync()
             self._persist_start()
+            self._snapshot()
 
     def follow(self) -> list[Alert | StatusChange]:
         """Catch up with facts other processes appended (and the date); what that caused
         here is persisted and published."""
+        if self.judged_elsewhere:
+            return []
         with self.lock:
-            return self._sync()
+            caused = self._sync()
+            self._snapshot()
+            return caused
+
+    def _snapshot(self) -> None:
+        """Write the status snapshot of the session as it stands (lock held; after its
+        outcomes, so the tag it carries is theirs): what workers that do not judge read."""
+        if self.statuses_store is None or not self.record or self._session is None:
+            return
+        session = self._session
+        self.statuses_store.write(session.clock, session.state.result.statuses, self._seen,
+                                  outcome_tag(self.outcomes, session.clock))
 
     def _persist_start(self) -> None:
         """Make the store's outcomes the start replay's: write its conclusions, withdraw the
@@ -178,6 +223,8 @@ class LiveSession:
 
     def write(self, facts: Sequence[Fact], username: str, key: str | None) -> WriteOutcome:
         """Append ``facts`` and assert them into the rules session; one writer at a time."""
+        if self.judged_elsewhere:  # the judge judges it (``service.judge.JudgeLink``)
+            return WriteOutcome(self.log.append(list(facts), submitted_by=username, batch=key))
         with self.lock:
             self._sync()
             appended = self.log.append(list(facts), submitted_by=username, batch=key)
@@ -185,6 +232,7 @@ class LiveSession:
                 return WriteOutcome(appended)
             caused = self._sync()
             self._persist_start()  # when no start-up ran (used without ``start``)
+            self._snapshot()
         return WriteOutcome(
             appended,
             alerts=[o.to_dict() for o in caused if isinstance(o, Alert)],
@@ -196,7 +244,10 @@ class LiveSession:
         """The session's position, result and status rows, rebuilt only when the log or
         date moved. While another thread writes, a read is answered from the last view (the
         log as it stood before that write, whole and consistent) instead of waiting for the
-        rules to finish; the writer's own response carries what its write caused."""
+        rules to finish; the writer's own response carries what its write caused.
+        Judged elsewhere: the judge's stored evaluation (``rules.judged``)."""
+        if self._reader is not None:
+            return self._stored()
         view = self._view
         if not self.lock.acquire(blocking=view is None):
             assert view is not None
@@ -204,19 +255,40 @@ class LiveSession:
         try:
             self._sync()
             session, _ = self._session_now()
-            key = (self._seen, session.clock)
-            if self._view is None or self._view[0] != key:
+            key: ViewKey = (self._seen, session.clock)
+            if self._view is None or self._view.key != key:
                 result = session.result()
-                self._view = (key, result, status_rows(result.statuses))
+                self._view = View(key, result, status_rows(result.statuses), self._seen)
             return self._view
         finally:
             self.lock.release()
 
-    def _evaluated(self, when: date) -> tuple[tuple[int, date], ReplayResult]:
+    def _stored(self) -> View:
+        """The judge's stored evaluation of the evaluation date, keyed by the log position
+        too (views also show facts the judge may not have judged yet)."""
+        assert self._reader is not None
+        judged = self._reader.read(self.as_of())
+        key: ViewKey = ((self.log.last_seq(), judged.tag), judged.as_of)
+        view = self._view
+        if view is None or view.key != key or view.upto_seq != judged.upto_seq:
+            view = self._view = View(key, judged.result, judged.rows, judged.upto_seq)
+        return view
+
+    def position(self, as_of: date | None = None) -> tuple[int, int]:
+        """(how far in the log the evaluation of ``as_of`` has judged, the log's last
+        position): equal unless a judge elsewhere has not yet judged the latest facts."""
+        when = self.as_of(as_of)
+        if when == self.as_of():
+            view = self._current()
+            return view.upto_seq, max(self.log.last_seq(), view.upto_seq)
+        last = self.log.last_seq()
+        return last, last
+
+    def _evaluated(self, when: date) -> tuple[ViewKey, ReplayResult]:
         """The evaluation as of ``when`` and the (log position, date) it was computed at."""
         if when == self.as_of():
-            key, result, _rows = self._current()
-            return key, result
+            view = self._current()
+            return view.key, view.result
         key = (self.log.last_seq(), when)
         return key, self._replays.get(key, lambda: self.replay(when))
 
@@ -249,6 +321,12 @@ class LiveSession:
         """One status row per target and task (``rules.replay.current_statuses``)."""
         when = self.as_of(as_of)
         if when == self.as_of():
-            return self._current()[2]
+            return self._current().rows
         return self._statuses.get((self.log.last_seq(), when),
                                   lambda: status_rows(self.evaluation(when).statuses))
+
+    def close(self) -> None:
+        """Close the stores' connections (the log is the caller's)."""
+        self.outcomes.close()
+        if self.statuses_store is not None:
+            self.statuses_store.close()

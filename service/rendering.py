@@ -8,6 +8,11 @@ pydantic, as FastAPI would), else as FastAPI renders a plain dict (``jsonable_en
 values it uses, log position, as-of date). Every later request gets those bytes as a plain
 ``Response``: FastAPI neither validates nor serialises it again, and the route's
 ``response_model`` still documents the schema.
+
+Every such response also says how far in the log the rules' answers go (``judged_headers``):
+``X-Kehoach-Judged-Upto`` (the log position judged), ``X-Kehoach-Log-Seq`` (the log's last) and
+``X-Kehoach-Judged`` (``current``, or ``behind`` while an external judge has not judged the
+latest facts — an empty alert list then means "none up to that position", not "none").
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from service.figures import with_numbers
 from service.runtime import Runtime
 
 JSON = "application/json"
+JUDGED_UPTO, LOG_SEQ, JUDGED = "X-Kehoach-Judged-Upto", "X-Kehoach-Log-Seq", "X-Kehoach-Judged"
 
 
 @lru_cache(maxsize=64)
@@ -53,4 +59,11 @@ def cached_json(rt: Runtime, key: Hashable, as_of: date | None, build: Callable[
     nothing is cached then and the error answers as usual.
     """
     body = rt.rendered(("json", key), as_of, lambda _evaluation: render(build(), model))
-    return Response(body, media_type=JSON)
+    return Response(body, media_type=JSON, headers=judged_headers(rt, as_of))
+
+
+def judged_headers(rt: Runtime, as_of: date | None) -> dict[str, str]:
+    """How far the rules' answers as of that date go in the log (see the module's text)."""
+    upto, last = rt.position(as_of)
+    return {JUDGED_UPTO: str(upto), LOG_SEQ: str(last),
+            JUDGED: "current" if upto >= last else "behind"}

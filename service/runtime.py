@@ -7,6 +7,12 @@ session, replays and the plan graph are built from that jurisdiction's facts onl
 graph's alerts and status changes are the outcome store's (``rules.store``, the set of the
 service's date), followed on every ``graph()`` — the fact log holds none.
 
+With an external judge (``Settings.judge == "external"``) this process judges nothing: its
+reads for the service's date (alerts, status changes, statuses, the board, trace, who) are the
+judge's stored outcomes and status snapshot (``rules.judged``); ``position`` says how far in the
+log they cover, and a date the judge has not judged answers ``not_judged``. Off-date reads
+replay the log here (cached per log position and date).
+
 The alerts and status changes a write or a followed fact causes are published on the
 service's broadcaster (the live stream). ``start`` (called by the app's lifespan, before the
 first request) records the start replay's conclusions and builds the plan graph, so no
@@ -44,8 +50,11 @@ class Runtime:
         self.events = Broadcaster(settings.sse_queue_size)
         # --judge external: a `kehoach judge` process judges; this one reads and forwards
         external = settings.judge == "external"
+        # inline: this process judges and reads its own session (no status snapshot: no
+        # other process reads it); external: it judges nothing and reads the judge's stores
         self.live = LiveSession(self.log, settings.evaluation_date, self.events.publish,
-                                record=not external)
+                                record=not external, snapshot=False,
+                                judged_elsewhere=external)
         self.link = (JudgeLink(self.log, self.events, settings.judge_wait_seconds)
                      if external else None)
         self.write_lock = self.live.lock
@@ -82,6 +91,11 @@ class Runtime:
     def statuses(self, as_of: date | None = None) -> list[dict[str, Any]]:
         return self.live.statuses(as_of)
 
+    def position(self, as_of: date | None = None) -> tuple[int, int]:
+        """(log position the rules' answers as of that date cover, the log's last one):
+        behind only while an external judge has not judged the latest facts."""
+        return self.live.position(as_of)
+
     def graph(self) -> PlanGraph:
         """The plan graph, brought up to date with the log (facts) and the outcome store (the
         rules' alerts and status changes of the service's date)."""
@@ -104,6 +118,6 @@ class Runtime:
     def close(self) -> None:
         if self.link is not None:
             self.link.close()
-        self.live.outcomes.close()
+        self.live.close()
         self.log.close()
         self.store.close()

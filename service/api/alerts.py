@@ -12,7 +12,7 @@ from fastapi.responses import Response, StreamingResponse
 
 from service.deps import AsOf, Filter, Limit, Offset, Reader, RuntimeDep
 from service.events import sse_frame
-from service.rendering import cached_json
+from service.rendering import cached_json, judged_headers
 from service.schemas import PAGE_LIMIT, AlertPublic, Page, StatusPublic, paged
 from service.views import board, catalog
 
@@ -66,8 +66,11 @@ async def stream_alerts(request: Request, rt: RuntimeDep, _: Reader,
 
 @router.get("/alerts/{alert_id:path}", response_model=AlertPublic,
             summary="Một cảnh báo với giải thích và nguồn / one alert")
-def get_alert(alert_id: str, rt: RuntimeDep, _: Reader, as_of: AsOf) -> dict[str, Any]:
-    return board.alert(rt, alert_id, as_of)
+def get_alert(alert_id: str, response: Response, rt: RuntimeDep, _: Reader,
+              as_of: AsOf) -> dict[str, Any]:
+    found = board.alert(rt, alert_id, as_of)
+    response.headers.update(judged_headers(rt, as_of))
+    return found
 
 
 @router.get("/statuses", response_model=Page[StatusPublic],
@@ -84,8 +87,10 @@ def list_statuses(rt: RuntimeDep, _: Reader, as_of: AsOf, agency: Filter = None,
 
 
 @router.get("/board", summary="Bảng theo dõi / overview board")
-def get_board(rt: RuntimeDep, _: Reader, as_of: AsOf) -> dict[str, Any]:
-    return board.board(rt, as_of)
+def get_board(response: Response, rt: RuntimeDep, _: Reader, as_of: AsOf) -> dict[str, Any]:
+    shown = board.board(rt, as_of)
+    response.headers.update(judged_headers(rt, as_of))
+    return shown
 
 
 @router.get("/labels", summary="Nhãn tiếng Việt / English của trạng thái, cảnh báo")

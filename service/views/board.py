@@ -61,10 +61,17 @@ def alerts(rt: Runtime, as_of: date | None = None, *, agency: str | None = None,
 
 
 def alert(rt: Runtime, alert_id: str, as_of: date | None = None) -> dict[str, Any]:
+    """One alert as shown (closed when superseded). Not found while an external judge has
+    not judged the latest facts: the 404 says how far it had judged — the alert may come."""
     for item in closed_alerts(rt.evaluation(as_of)):
         if item.id == alert_id:
             return item.to_dict()
-    raise not_found("alert", alert_id)
+    missing = not_found("alert", alert_id)
+    upto, last = rt.position(as_of)
+    if upto < last:
+        missing.vi += f" (luật mới xét sổ dữ kiện đến vị trí {upto}/{last})"
+        missing.en += f" (the rules have judged the log up to position {upto} of {last})"
+    raise missing
 
 
 def _last_report(rt: Runtime, when: date) -> dict[str, Any] | None:
