@@ -144,23 +144,23 @@ class OutcomeProjection:
 
     def follow(self, plan: OutcomeGraph, store: Any, when: date) -> None:
         """Keep ``plan``'s outcome nodes equal to ``store``'s set of ``when`` (a
-        ``rules.store.OutcomeStore``, read through ``generation``/``changed``/``stored_texts``):
-        what changed since the set last seen (a write's few rows), the whole set when the date
-        or the set is new — so a withdrawn outcome leaves the graph when it leaves the store."""
-        mark, held = store.generation(when), self.version
-        if mark == held:
+        ``rules.store.OutcomeStore``, read through ``catch_up``): what changed since the state
+        last seen — a write's few rows, or a date move's difference when the new date's set
+        started from the one held — and the whole set only when the store cannot tell (first
+        read, another branch), so a withdrawn outcome leaves the graph when it leaves the store."""
+        caught = store.catch_up(when, self.version)
+        if caught.mark == self.version and not caught.whole:
             return
-        if mark is not None and held is not None and held[0] == mark[0]:
-            put, drop = store.changed(when, held[1])
-            self.update(plan, [o.to_dict() for o in put], drop, mark)
+        if caught.whole:
+            self.sync(plan, caught.put, caught.mark)
         else:
-            # the stored texts: only the outcomes that changed are decoded and projected
-            self.sync(plan, store.stored_texts(when) if mark is not None else [], mark)
+            self.update(plan, caught.put, caught.drop, caught.mark)
 
     def update(self, plan: OutcomeGraph, put: Iterable[Mapping[str, Any]],
                drop: Iterable[Mapping[str, Any]], version: Any = None) -> int:
-        """Apply one write's changes: ``put`` new and revised outcomes, ``drop`` withdrawn
-        ones (dicts with ``kind`` and ``id``); how many nodes changed."""
+        """Apply one write's changes: ``put`` new and revised outcomes (with ``payload``, or
+        as stored with only the ``fingerprint`` text: decoded only when not held already),
+        ``drop`` withdrawn ones (dicts with ``kind`` and ``id``); how many nodes changed."""
         changed = 0
         for outcome in drop:
             node = outcome_node(outcome)
@@ -171,7 +171,7 @@ class OutcomeProjection:
             if outcome["kind"] in OUTCOME_KINDS:
                 node, mark = outcome_node(outcome), _fingerprint(outcome)
                 if self._held.get(node) != mark:
-                    plan.put_node(node, outcome_triples(outcome, self.jurisdiction))
+                    plan.put_node(node, outcome_triples(_decoded(outcome), self.jurisdiction))
                     self._held[node] = mark
                     changed += 1
         self.version = version

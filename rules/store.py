@@ -115,12 +115,39 @@ def _generation_indexes(conn: Any) -> None:
                  "ON outcome_withdrawals (jurisdiction, ruleset, set_as_of, generation)")
 
 
+def _lineage(conn: Any) -> None:
+    # Generations become one counter for the whole store (``outcome_counter``), so a number
+    # names one state of one set: a set made again after being dropped never repeats its old
+    # numbers (``base``: the generation it was made at), and a set that starts from an earlier
+    # one (the service's date moved) records which state it copied (``parent_as_of``,
+    # ``parent_generation``) — a reader holding that state catches up with the difference
+    # instead of re-reading the whole set. Existing sets get a fresh generation above every
+    # number used so far: a reader's older mark re-reads them once.
+    for column in ("base INTEGER", "parent_as_of TEXT", "parent_generation INTEGER"):
+        conn.execute(f"ALTER TABLE outcome_sets ADD COLUMN {column}")
+    conn.execute("CREATE TABLE outcome_counter (name TEXT PRIMARY KEY, "
+                 "value INTEGER NOT NULL)")
+    conn.execute("INSERT INTO outcome_counter (name, value) SELECT 'generation', "
+                 "COALESCE(MAX(g), 0) + 1 FROM (SELECT generation AS g FROM outcome_sets "
+                 "UNION ALL SELECT generation FROM outcome_withdrawals) AS every")
+    conn.execute("UPDATE outcome_sets SET base = (SELECT value FROM outcome_counter), "
+                 "generation = (SELECT value FROM outcome_counter)")
+
+
 MIGRATIONS: list[Migration] = [
     ("outcomes_0001_sets", _sets),
     ("outcomes_0002_rule_outcomes", _outcomes),
     ("outcomes_0003_withdrawals", _withdrawals),
     ("outcomes_0004_generation_indexes", _generation_indexes),
+    ("outcomes_0005_set_lineage", _lineage),
 ]
+
+KEEP_OLDER = 3
+"""How many sets older than the newest the store keeps (``OutcomeStore._retain``)."""
+
+MAX_HOPS = 31
+"""How many date moves a reader may be behind and still catch up with the difference only
+(a month of daily sets); further behind, it re-reads the whole set."""
 
 
 def _connect(log: Any) -> Database:
@@ -168,6 +195,32 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+@dataclass(frozen=True)
+class _SetRow:
+    """One set's row: its date, generation (the state it is in), ``base`` (the generation it
+    was made at) and the state of the set it started from, if any."""
+
+    as_of: str
+    generation: int
+    base: int
+    parent_as_of: str | None
+    parent_generation: int | None
+
+
+@dataclass(frozen=True)
+class CatchUp:
+    """What a reader of a set needs to hold its current state (``OutcomeStore.catch_up``)."""
+
+    mark: tuple[str, int] | None
+    """The state it then holds (set date, generation); None: no set answers."""
+    whole: bool
+    """``put`` is the whole set: whatever else the reader holds is gone."""
+    put: list[dict[str, Any]]
+    """Outcomes as stored: ``{id, kind, as_of, fingerprint}`` (the payload's JSON text)."""
+    drop: list[dict[str, str]]
+    """``{id, kind}`` of outcomes withdrawn since the state held."""
+
+
 @dataclass
 class _Txn:
     """One write to one set: its connection, the set's date, the generation the write gives
@@ -210,27 +263,57 @@ class OutcomeStore:
                             "AND ruleset=? AND as_of=?", self._key(as_of))
         return (int(rows[0][0]), int(rows[0][1])) if rows else None
 
-    def _open_set(self, conn: Any, as_of: str, upto_seq: int | None) -> int:
+    def _open_set(self, conn: Any, as_of: str, upto_seq: int | None,
+                  retain: bool = False) -> int:
         """Make sure the set of ``as_of`` exists (a new date starts from the latest earlier
-        set: a session moving its clock forward only adds to what it concluded); the
-        generation this write gives the rows it writes."""
-        held = self._set(conn, as_of)
-        if held is not None:
-            return held[1] + 1
-        rows = conn.execute("SELECT as_of, upto_seq FROM outcome_sets WHERE jurisdiction=? AND "
-                            "ruleset=? AND as_of<? ORDER BY as_of DESC LIMIT 1",
-                            self._key(as_of))
-        row = rows[0] if rows else None
+        set: a session moving its clock forward only adds to what it concluded; ``retain``:
+        then drop old sets, ``_retain``); the generation this write gives the rows it writes
+        (the store's counter, one up)."""
+        conn.execute("UPDATE outcome_counter SET value = value + 1 WHERE name = 'generation'")
+        generation = int(conn.execute(
+            "SELECT value FROM outcome_counter WHERE name = 'generation'")[0][0])
+        if self._set(conn, as_of) is not None:
+            return generation
+        rows = conn.execute("SELECT as_of, upto_seq, generation FROM outcome_sets WHERE "
+                            "jurisdiction=? AND ruleset=? AND as_of<? ORDER BY as_of DESC "
+                            "LIMIT 1", self._key(as_of))
+        parent = rows[0] if rows else None
         conn.execute("INSERT INTO outcome_sets (jurisdiction, ruleset, as_of, upto_seq, "
-                     "generation, written_at) VALUES (?,?,?,?,0,?)",
-                     (*self._key(as_of), upto_seq or (row[1] if row else 0), _now()))
-        if row is not None:
+                     "generation, base, parent_as_of, parent_generation, written_at) "
+                     "VALUES (?,?,?,?,?,?,?,?,?)",
+                     (*self._key(as_of), upto_seq or (parent[1] if parent else 0), generation,
+                      generation, parent[0] if parent else None,
+                      parent[2] if parent else None, _now()))
+        if parent is not None:
+            # the copies keep the generation they were written at: a reader holding the
+            # parent's state holds every row up to ``parent_generation`` already
             conn.execute("INSERT INTO rule_outcomes (jurisdiction, ruleset, set_as_of, id, kind, "
                          "subject, as_of, payload, generation) SELECT jurisdiction, ruleset, ?, "
-                         "id, kind, subject, as_of, payload, 0 FROM rule_outcomes WHERE "
-                         "jurisdiction=? AND ruleset=? AND set_as_of=?",
-                         (as_of, *self._key(row[0])))
-        return 1
+                         "id, kind, subject, as_of, payload, generation FROM rule_outcomes "
+                         "WHERE jurisdiction=? AND ruleset=? AND set_as_of=?",
+                         (as_of, *self._key(parent[0])))
+        if retain:
+            self._retain(conn, as_of)
+        return generation
+
+    def _retain(self, conn: Any, made: str) -> None:
+        """After a live session's write made the set of ``made`` (``apply``: its date moved):
+        when that set is the newest, drop the sets older than it and its ``KEEP_OLDER``
+        predecessors — a live service makes one set per day something changed, which would
+        otherwise grow without end. Only ``apply`` drops: a whole replay (``replace``, e.g.
+        ``kehoach rules replay --as-of`` a later date) never drops the set a live session
+        writes its next changes to. Readers are safe: a set is read in one statement
+        (``_set_rows``, ``catch_up``), so it is there whole or not at all, and a reader whose
+        state was dropped re-reads the current set. The withdrawals' history is never
+        dropped."""
+        kept = conn.execute("SELECT as_of FROM outcome_sets WHERE jurisdiction=? AND ruleset=? "
+                            "ORDER BY as_of DESC LIMIT ?",
+                            (self.jurisdiction, self.ruleset, KEEP_OLDER + 1))
+        if kept[0][0] != made or len(kept) <= KEEP_OLDER:
+            return
+        for table, column in (("rule_outcomes", "set_as_of"), ("outcome_sets", "as_of")):
+            conn.execute(f"DELETE FROM {table} WHERE jurisdiction=? AND ruleset=? AND "
+                         f"{column}<?", (self.jurisdiction, self.ruleset, kept[-1][0]))
 
     def _stored(self, conn: Any, as_of: str, ids: Iterable[str]) -> dict[str, tuple[str, str]]:
         """id → (kind, payload text) of those of ``ids`` the set holds."""
@@ -329,7 +412,7 @@ class OutcomeStore:
         when = as_of.isoformat()
         with self._write() as conn:
             touched = [o.id for o in (*changes.added, *changes.revised, *changes.withdrawn)]
-            txn = _Txn(conn, when, self._open_set(conn, when, upto_seq),
+            txn = _Txn(conn, when, self._open_set(conn, when, upto_seq, retain=True),
                        self._stored(conn, when, touched))
             written = self._withdraw(txn, [o.id for o in changes.withdrawn], as_of,
                                      changes.causes)
@@ -384,16 +467,27 @@ class OutcomeStore:
                           "ruleset=? AND as_of=?", self._key(when))
         return (when.isoformat(), int(rows[0][0])) if rows else None
 
+    def _holding_sql(self, as_of: date | None, column: str = "set_as_of"
+                     ) -> tuple[str, list[Any]]:
+        """The condition "this set answers for ``as_of``" (``holding``) on ``column``, as SQL
+        inside the statement that reads the set: a set dropped meanwhile (``_retain``) is then
+        read whole or not at all, never half."""
+        sql = (f"{column} = (SELECT MAX(as_of) FROM outcome_sets WHERE jurisdiction=? AND "
+               "ruleset=?")
+        args: list[Any] = [self.jurisdiction, self.ruleset]
+        if as_of is not None:
+            sql += " AND as_of<=?"
+            args.append(as_of.isoformat())
+        return sql + ")", args
+
     def _set_rows(self, as_of: date | None, **equal: str | None) -> list[tuple]:
         """(id, kind, as_of, payload text) of the set answering for ``as_of`` (``holding``;
         None: the latest set), the columns in ``equal`` restricted when given; in date then
         id order."""
-        when = self.holding(as_of)
-        if when is None:
-            return []
+        holding, args = self._holding_sql(as_of)
         sql = ("SELECT id, kind, as_of, payload FROM rule_outcomes WHERE jurisdiction=? AND "
-               "ruleset=? AND set_as_of=?")
-        args: list[Any] = list(self._key(when))
+               f"ruleset=? AND {holding}")
+        args = [self.jurisdiction, self.ruleset, *args]
         for column, value in equal.items():
             if value is not None:
                 sql += f" AND {column}=?"
@@ -408,29 +502,106 @@ class OutcomeStore:
         return [StoredOutcome(r[0], r[1], r[2], json.loads(r[3]))
                 for r in self._set_rows(as_of, kind=kind, subject=subject, id=ident)]
 
-    def stored_texts(self, as_of: date | None = None) -> list[dict[str, Any]]:
-        """The set answering for ``as_of`` as stored, not decoded: ``{id, kind, as_of,
-        fingerprint}`` with the payload's canonical JSON text (``_text``: sorted keys), so a
-        reader that holds most of the set already (the plan graph after the service's date
-        moved) compares texts and decodes only the outcomes that changed."""
-        return [{"id": r[0], "kind": r[1], "as_of": r[2], "fingerprint": r[3]}
-                for r in self._set_rows(as_of)]
+    # -- following a set (the plan graph) --------------------------------------------------------
 
-    def changed(self, as_of: date, since: int) -> tuple[list[StoredOutcome], list[dict[str, str]]]:
-        """What the set answering for ``as_of`` changed after generation ``since``: the
-        outcomes written since (new or revised) and the ``{id, kind}`` of those withdrawn since
-        and not concluded again — so a reader that holds the set at ``since`` catches up
-        without re-reading it."""
-        as_of = self.holding(as_of) or as_of
-        put = [StoredOutcome(r[0], r[1], r[2], json.loads(r[3])) for r in self._rows(
-            "SELECT id, kind, as_of, payload FROM rule_outcomes WHERE jurisdiction=? AND "
-            "ruleset=? AND set_as_of=? AND generation>? ORDER BY as_of, id",
-            (*self._key(as_of), since))]
-        again = {o.id for o in put}
-        gone = {r[0]: r[1] for r in self._rows(
-            "SELECT id, kind FROM outcome_withdrawals WHERE jurisdiction=? AND ruleset=? AND "
-            "set_as_of=? AND generation>? ORDER BY seq", (*self._key(as_of), since))}
-        return put, [{"id": i, "kind": k} for i, k in gone.items() if i not in again]
+    def _set_row(self, where: str, args: Sequence[Any]) -> _SetRow | None:
+        rows = self._rows("SELECT as_of, generation, base, parent_as_of, parent_generation "
+                          f"FROM outcome_sets WHERE jurisdiction=? AND ruleset=? AND {where}",
+                          (self.jurisdiction, self.ruleset, *args))
+        return _SetRow(*rows[0]) if rows else None
+
+    def catch_up(self, as_of: date, held: tuple[str, int] | None) -> CatchUp:
+        """What a reader holding state ``held`` (a ``CatchUp.mark`` it was given before, or
+        None) needs to hold the set answering for ``as_of`` now: nothing when it holds it
+        already; the difference (outcomes written since, ``{id, kind}`` of those withdrawn
+        since and not concluded again) when the current state descends from ``held`` — the
+        same set written since, or a later date's set that started from it (the service's
+        date moved), at most ``MAX_HOPS`` dates on; else the whole set. Outcomes come as
+        stored, not decoded (``{id, kind, as_of, fingerprint}``, the payload's canonical JSON
+        text), so a reader decodes only those it does not hold. Each answer is read in one
+        statement: its mark is exactly the state of its rows."""
+        for _ in range(3):  # a set dropped between two statements: look again
+            target = self._set_row(*self._holding_sql(as_of, "as_of"))
+            if target is None:
+                return CatchUp(None, True, [], [])
+            if held == (target.as_of, target.generation):
+                return CatchUp(held, False, [], [])
+            hops = self._bridge(target, held)
+            found = (self._whole(target) if hops is None or held is None
+                     else self._difference(target, held[1], hops))
+            if found is not None:
+                return found
+        return CatchUp(None, True, [], [])
+
+    def _bridge(self, target: _SetRow, held: tuple[str, int] | None
+                ) -> list[tuple[str, int, int | None]] | None:
+        """The withdrawals a reader holding ``held`` must apply to reach ``target``'s state, as
+        (set date, after generation, up to generation or None) per set on the way back from
+        ``target`` to ``held``'s set — None when ``target`` does not descend from ``held``
+        (another branch, a set dropped and made again, too many dates back)."""
+        if held is None:
+            return None
+        hops: list[tuple[str, int, int | None]] = []
+        step, upto = target, None
+        for _ in range(MAX_HOPS + 1):
+            if step.as_of < held[0]:
+                return None  # a set starts only from earlier ones
+            if step.as_of == held[0]:
+                same = step.base <= held[1] and (upto is None or held[1] <= upto)
+                return [*hops, (step.as_of, held[1], upto)] if same else None
+            hops.append((step.as_of, step.base - 1, upto))  # everything since it was made
+            if step.parent_as_of is None or step.parent_generation is None:
+                return None
+            if (step.parent_as_of, step.parent_generation) == held:
+                return hops  # it started from the very state held
+            parent = self._set_row("as_of=?", (step.parent_as_of,))
+            if parent is None or parent.base > step.parent_generation:
+                return None  # dropped, or made again since it was copied
+            step, upto = parent, step.parent_generation
+        return None
+
+    def _whole(self, target: _SetRow) -> CatchUp | None:
+        """The whole set of ``target``'s date with its mark, in one statement (None: the set
+        is gone)."""
+        rows = self._rows(
+            "SELECT s.generation, r.id, r.kind, r.as_of, r.payload FROM outcome_sets s "
+            "LEFT JOIN rule_outcomes r ON r.jurisdiction=s.jurisdiction AND "
+            "r.ruleset=s.ruleset AND r.set_as_of=s.as_of WHERE s.jurisdiction=? AND "
+            "s.ruleset=? AND s.as_of=?", self._key(target.as_of))
+        if not rows:
+            return None
+        return CatchUp((target.as_of, int(rows[0][0])), True, [
+            {"id": r[1], "kind": r[2], "as_of": r[3], "fingerprint": r[4]}
+            for r in rows if r[1] is not None], [])
+
+    def _difference(self, target: _SetRow, since: int,
+                    hops: list[tuple[str, int, int | None]]) -> CatchUp | None:
+        """``target``'s rows written after generation ``since`` and the withdrawals of
+        ``hops``, with the set's mark, in one statement (None: the set is gone or was made
+        again meanwhile)."""
+        parts = ["SELECT 0, NULL, NULL, NULL, NULL, generation, base FROM outcome_sets "
+                 "WHERE jurisdiction=? AND ruleset=? AND as_of=?"]
+        args: list[Any] = list(self._key(target.as_of))
+        for set_as_of, after, upto in hops:
+            parts.append("SELECT 1, id, kind, NULL, NULL, seq, generation FROM "
+                         "outcome_withdrawals WHERE jurisdiction=? AND ruleset=? AND "
+                         "set_as_of=? AND generation>?"
+                         + ("" if upto is None else " AND generation<=?"))
+            args += [*self._key(set_as_of), after, *([] if upto is None else [upto])]
+        parts.append("SELECT 2, id, kind, as_of, payload, generation, NULL FROM rule_outcomes "
+                     "WHERE jurisdiction=? AND ruleset=? AND set_as_of=? AND generation>?")
+        args += [*self._key(target.as_of), since]
+        rows = self._rows(" UNION ALL ".join(parts), args)
+        mark = [r for r in rows if r[0] == 0]
+        if not mark or int(mark[0][6]) != target.base:
+            return None
+        put = [{"id": r[1], "kind": r[2], "as_of": r[3], "fingerprint": r[4]}
+               for r in rows if r[0] == 2]
+        again = {o["id"] for o in put}
+        gone = {r[1]: r[2] for r in sorted((r for r in rows if r[0] == 1),
+                                           key=lambda r: int(r[5]))}
+        return CatchUp((target.as_of, int(mark[0][5])), False, put,
+                       [{"id": i, "kind": k} for i, k in gone.items() if i not in again])
 
     def get(self, ident: str, as_of: date | None = None) -> StoredOutcome | None:
         """The current outcome of that id, or None (never concluded, or withdrawn)."""

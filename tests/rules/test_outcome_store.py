@@ -96,7 +96,7 @@ def test_a_backdated_fact_withdraws_an_outcome_with_its_cause(log: Any,
     alerts = {o.id for o in raised.added if o.kind != "status_change"}
     assert alerts and alerts <= set(_stored(store))
     # the figure is corrected, dated the same day (backdated): the lagging alert no longer holds
-    (_, mark) = store.generation(AS_OF)
+    held = store.catch_up(AS_OF, None).mark
     fixed = log.append([_report(95, date(2024, 10, 5))])
     dropped = session.judge_facts([log.get("observation", fixed[0].fact.key)])
     cause = fixed[0].fact.id
@@ -104,9 +104,10 @@ def test_a_backdated_fact_withdraws_an_outcome_with_its_cause(log: Any,
     persist_changes(log, dropped, AS_OF, log.last_seq())
     assert not alerts & set(_stored(store))
     assert all(store.get(i) is None for i in alerts)
-    put, gone = store.changed(AS_OF, mark)  # what a reader holding the set before catches up
-    assert {g["id"] for g in gone} == {o.id for o in dropped.withdrawn}
-    assert {o.id for o in put} == {o.id for o in (*dropped.added, *dropped.revised)}
+    caught = store.catch_up(AS_OF, held)  # what a reader holding the set before catches up
+    assert not caught.whole
+    assert {g["id"] for g in caught.drop} == {o.id for o in dropped.withdrawn}
+    assert {o["id"] for o in caught.put} == {o.id for o in (*dropped.added, *dropped.revised)}
     history = {w["id"]: w for w in store.withdrawals() if w["id"] in alerts}
     assert set(history) == alerts
     assert all(w["withdrawn_by"] == [cause] and w["withdrawn_as_of"] == AS_OF.isoformat()
@@ -167,15 +168,17 @@ def test_the_withdrawals_history_is_append_only(log: Any, log_backend: LogBacken
 
 
 def test_a_graph_synced_from_the_stored_texts_decodes_only_what_changed(log: Any) -> None:
-    """The plan graph re-syncs its outcome nodes from the store's texts when the service's date
-    moves (``stored_texts``): an outcome it already holds is recognised by its text and not
-    projected again; one whose content changed is, with the decoded payload."""
+    """The plan graph re-syncs its outcome nodes from the store's texts when it cannot catch
+    up with a difference (``catch_up`` of no held state): an outcome it already holds is
+    recognised by its text and not projected again; one whose content changed is, with the
+    decoded payload."""
 
     result = replay(log, AS_OF, persist=False)
     reconcile(log, result.outcomes, AS_OF, log.last_seq())
     store = store_for(log)
     decoded = [o.to_dict() for o in store.current(AS_OF)]
-    texts = store.stored_texts(AS_OF)
+    texts = store.catch_up(AS_OF, None).put
+    texts.sort(key=lambda t: (t["as_of"], t["id"]))
     assert [t["id"] for t in texts] == [d["id"] for d in decoded]
     plan, projection = PlanGraph.from_log(log), OutcomeProjection()
     assert projection.sync(plan, decoded) == len(decoded)
