@@ -533,6 +533,23 @@ class OutcomeStore:
                 return found
         return CatchUp(None, True, [], [])
 
+    def changed(self, as_of: date, since: int
+                ) -> tuple[list[StoredOutcome], list[dict[str, str]]]:
+        """What the set answering for ``as_of`` changed after generation ``since`` (its
+        ``generation`` counter as a reader last saw it): the outcomes written since (new or
+        revised) and the ``{id, kind}`` of those withdrawn since and not concluded again, read
+        in one statement. Same set only; ``catch_up`` also follows date moves and says when
+        the set must be read whole."""
+        for _ in range(3):
+            target = self._set_row(*self._holding_sql(as_of, "as_of"))
+            if target is None:
+                return [], []
+            found = self._difference(target, since, [(target.as_of, since, None)])
+            if found is not None:
+                return [StoredOutcome(o["id"], o["kind"], o["as_of"],
+                                      json.loads(o["fingerprint"])) for o in found.put], found.drop
+        return [], []
+
     def _bridge(self, target: _SetRow, held: tuple[str, int] | None
                 ) -> list[tuple[str, int, int | None]] | None:
         """The withdrawals a reader holding ``held`` must apply to reach ``target``'s state, as

@@ -108,6 +108,8 @@ def test_a_backdated_fact_withdraws_an_outcome_with_its_cause(log: Any,
     assert not caught.whole
     assert {g["id"] for g in caught.drop} == {o.id for o in dropped.withdrawn}
     assert {o["id"] for o in caught.put} == {o.id for o in (*dropped.added, *dropped.revised)}
+    put, gone = store.changed(AS_OF, held[1])  # the same, decoded (a same-set reader)
+    assert ({o.id for o in put}, gone) == ({o["id"] for o in caught.put}, caught.drop)
     history = {w["id"]: w for w in store.withdrawals() if w["id"] in alerts}
     assert set(history) == alerts
     assert all(w["withdrawn_by"] == [cause] and w["withdrawn_as_of"] == AS_OF.isoformat()
