@@ -39,6 +39,8 @@ from service.store import ServiceStore
 
 __all__ = ["Runtime", "WriteOutcome"]
 
+LINK_POLL = 0.02
+
 
 class Runtime:
     """The service's parts; rule evaluation is its ``live`` session's."""
@@ -55,8 +57,11 @@ class Runtime:
         self.live = LiveSession(self.log, settings.evaluation_date, self.events.publish,
                                 record=not external, snapshot=False,
                                 judged_elsewhere=external)
-        self.link = (JudgeLink(self.log, self.events, settings.judge_wait_seconds)
-                     if external else None)
+        # a write waits for the judge by reading its position: every LINK_POLL seconds on
+        # SQLite (PostgreSQL wakes on NOTIFY) — 0.2 s made each write hold the writer lock
+        # ≈ 0.5 s, queueing this worker's other writes and their threads
+        self.link = (JudgeLink(self.log, self.events, settings.judge_wait_seconds,
+                               poll=LINK_POLL) if external else None)
         self.write_lock = self.live.lock
         self._graph: PlanGraph | None = None
         self._outcome_nodes = OutcomeProjection(self.log.jurisdiction or None)
