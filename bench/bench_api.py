@@ -15,6 +15,13 @@ of the two cores the server runs on; it reports the whole mix (no per-route spli
 ``--workers N`` starts ``kehoach serve --workers N`` (uvicorn worker processes, each with its own
 runtime following the log); the warm-up is repeated N times (connections land on any worker).
 
+``--judge external`` starts ``kehoach judge`` first (the one process that judges; the bench waits
+for its start replay) and the workers with ``--judge external`` (they append facts and read the
+judge's stored outcomes). ``--code DIR`` runs the server and judge from another checkout (e.g. a
+``git worktree`` of an older commit: its modules come first on ``PYTHONPATH``); ``--against DIR``
+runs the same measurement on DIR's code and on ``--code``'s, alternately ``--reps`` times in this
+one run, and prints both with their ratio.
+
 Run: ``.venv/bin/python bench/bench_api.py [--clients 50] [--requests 2000] [--seconds 60]
 [--workers 2] [--writes 0.02]``
 """
@@ -56,6 +63,11 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _env(code: Path) -> dict[str, str]:
+    """The server's environment: ``code``'s modules first (the checkout under test)."""
+    return {**os.environ, "PYTHONPATH": str(code), "KEHOACH_SECRET_KEY": "bench-" + "z" * 40}
+
+
 def prepare(db: Path, provinces: int | None) -> tuple[list[str], str]:
     """Load the data and add the admin; returns (target/task ids, the as-of date)."""
     if provinces:
@@ -74,11 +86,26 @@ def prepare(db: Path, provinces: int | None) -> tuple[list[str], str]:
     return ids, as_of
 
 
-def start_server(db: Path, port: int, as_of: str, workers: int = 1) -> subprocess.Popen:
-    env = {**os.environ, "KEHOACH_SECRET_KEY": "bench-" + "z" * 40}
+def start_judge(db: Path, as_of: str, code: Path = ROOT) -> subprocess.Popen:
+    """``kehoach judge`` on ``db``, returned once its start replay is stored (it prints its
+    "judging" line then)."""
+    proc = subprocess.Popen([KEHOACH, "judge", "--db", str(db), "--as-of", as_of, "--poll",
+                             "0.05"], env=_env(code), stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    if "judging" not in line:
+        proc.kill()
+        raise SystemExit(f"judge did not start: {line!r}")
+    return proc
+
+
+def start_server(db: Path, port: int, as_of: str, workers: int = 1, judge: str = "inline",
+                 code: Path = ROOT) -> subprocess.Popen:
     proc = subprocess.Popen([KEHOACH, "serve", "--db", str(db), "--port", str(port),
-                             "--as-of", as_of, "--workers", str(workers)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             "--as-of", as_of, "--workers", str(workers), "--judge", judge],
+                            env=_env(code), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     for _ in range(600):
         try:
@@ -195,24 +222,24 @@ def _p99(values: list[float]) -> dict[str, float]:
     return out
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--requests", type=int, default=2000)
-    parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--writes", type=float, default=0.0, help="share of writes (0..1)")
-    parser.add_argument("--provinces", type=int, default=None)
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--workers", type=int, default=1, help="kehoach serve --workers")
-    parser.add_argument("--tool", choices=("httpx", "wrk"), default="httpx",
-                        help="load tool: asyncio httpx clients (default) or wrk")
-    parser.add_argument("--append", action="store_true")
-    args = parser.parse_args()
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()  # SIGTERM: uvicorn stops its worker processes too (not SIGKILL)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def measure(args: argparse.Namespace, code: Path) -> tuple[dict[str, Any], float]:
+    """One measurement on a fresh database with ``code``'s server (and judge): the result
+    and the warm-up seconds."""
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "api.db"
         ids, as_of = prepare(db, args.provinces)
+        judge = start_judge(db, as_of, code) if args.judge == "external" else None
         port = free_port()
-        proc = start_server(db, port, as_of, args.workers)
+        proc = start_server(db, port, as_of, args.workers, args.judge, code)
         url = f"http://127.0.0.1:{port}"
         try:
             token = httpx.post(f"{url}/api/v1/auth/token", data={
@@ -227,28 +254,95 @@ def main() -> None:
             result = (run_wrk(url, token, ids, args, Path(tmp)) if args.tool == "wrk"
                       else asyncio.run(load(url, token, ids, args)))
         finally:
-            proc.terminate()  # SIGTERM: uvicorn stops its worker processes too (not SIGKILL)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            _stop(proc)
+            if judge is not None:
+                _stop(judge)
+    return result, warm
+
+
+def _table(result: dict[str, Any]) -> str:
+    text = "| route | n | p50 ms | p95 ms | p99 ms | max ms |\n|---|---|---|---|---|---|\n"
+    for route in [k for k in result if isinstance(result[k], dict)]:
+        r = result[route]
+        text += (f"| {route} | {r.get('n')} | {r.get('p50_ms')} | {r.get('p95_ms')} | "
+                 f"{r.get('p99_ms')} | {r.get('max_ms')} |\n")
+    return text
+
+
+def _commit_of(code: Path) -> str:
+    done = subprocess.run(["git", "-C", str(code), "rev-parse", "--short", "HEAD"],
+                          capture_output=True, text=True, check=False)
+    return done.stdout.strip() or str(code)
+
+
+def compare(args: argparse.Namespace) -> None:
+    """``--against``: the before (``--against``'s code) and after (``--code``'s) alternately,
+    ``--reps`` pairs, in this one run; the load average before each measurement."""
+    before, after = Path(args.against).resolve(), Path(args.code).resolve()
+    rows = []
+    for rep in range(1, args.reps + 1):
+        for side, code in (("before", before), ("after", after)):
+            load = os.getloadavg()[0]
+            result, warm = measure(args, code)
+            rows.append((rep, side, load, warm, result))
+            print(side, rep, f"load {load:.2f}", json.dumps(result["all"]), flush=True)
+    text = (f"## API latency, before/after in one run — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+            f"\n\n- machine: {platform.machine()}, {_cpus()} CPUs, Python "
+            f"{platform.python_version()}; before = {_commit_of(before)}, after = "
+            f"{_commit_of(after)} (bench code: {_commit()})\n"
+            f"- command: `.venv/bin/python bench/bench_api.py {' '.join(sys.argv[1:])}`\n"
+            f"- server: `kehoach serve --workers {args.workers} --judge {args.judge}`"
+            + (" + `kehoach judge`" if args.judge == "external" else "")
+            + f"; {args.clients} clients, {args.writes:.0%} writes; load tool: {args.tool}\n\n"
+            "| pair | side | load avg (1 min) at start | req/s | errors | p50 ms | p95 ms | "
+            "p99 ms |\n|---|---|---|---|---|---|---|---|\n")
+    for rep, side, load, _warm, result in rows:
+        r = result["all"]
+        text += (f"| {rep} | {side} | {load:.2f} | {result['req_per_s']} | {result['errors']} | "
+                 f"{r.get('p50_ms')} | {r.get('p95_ms')} | {r.get('p99_ms')} |\n")
+    for rep in range(1, args.reps + 1):
+        b, a = (next(r[4]["all"]["p95_ms"] for r in rows if r[0] == rep and r[1] == s)
+                for s in ("before", "after"))
+        text += f"\npair {rep}: p95 after ÷ before = {a / b:.2f}"
+    text += "\n\nPer route, last pair (after):\n\n" + _table(rows[-1][4])
+    publish(text + "\n", args.append)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--writes", type=float, default=0.0, help="share of writes (0..1)")
+    parser.add_argument("--provinces", type=int, default=None)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--workers", type=int, default=1, help="kehoach serve --workers")
+    parser.add_argument("--tool", choices=("httpx", "wrk"), default="httpx",
+                        help="load tool: asyncio httpx clients (default) or wrk")
+    parser.add_argument("--judge", choices=("inline", "external"), default="inline",
+                        help="external: one `kehoach judge` + workers with --judge external")
+    parser.add_argument("--code", default=str(ROOT), help="checkout the server runs from")
+    parser.add_argument("--against", default=None,
+                        help="another checkout: before (it) / after (--code) in one run")
+    parser.add_argument("--reps", type=int, default=2, help="pairs with --against")
+    parser.add_argument("--append", action="store_true")
+    args = parser.parse_args()
+    if args.against:
+        compare(args)
+        return
+    result, warm = measure(args, Path(args.code).resolve())
     data = f"{args.provinces} synthetic province(s)" if args.provinces else "Lạng Sơn dataset"
     text = (f"## API latency (issue 8) — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n\n"
             f"- machine: {platform.machine()}, {_cpus()} CPUs, Python "
             f"{platform.python_version()}; commit {_commit()}\n"
             f"- command: `.venv/bin/python bench/bench_api.py {' '.join(sys.argv[1:])}`\n"
-            f"- server: `kehoach serve --workers {args.workers}`; load tool: {args.tool}"
+            f"- server: `kehoach serve --workers {args.workers} --judge {args.judge}`"
+            f"; load tool: {args.tool}"
             f"; data: {data}"
             f"; cache warm-up (first alerts + statuses + who): {warm} s\n"
             f"- {args.clients} clients, {result['requests']} requests in {result['seconds']} s "
             f"({result['req_per_s']} req/s), {result['errors']} errors "
-            f"{result['error_kinds'] or ''}\n\n"
-            "| route | n | p50 ms | p95 ms | p99 ms | max ms |\n|---|---|---|---|---|---|\n")
-    for route in [k for k in result if isinstance(result[k], dict)]:
-        r = result[route]
-        text += (f"| {route} | {r.get('n')} | {r.get('p50_ms')} | {r.get('p95_ms')} | "
-                 f"{r.get('p99_ms')} | {r.get('max_ms')} |\n")
+            f"{result['error_kinds'] or ''}\n\n" + _table(result))
     publish(text, args.append)
 
 
