@@ -5,7 +5,9 @@ the end of the session.
 
 As root (CI and this machine run as root) the server runs as the ``postgres`` user the
 package creates: PostgreSQL refuses to run as root. Each test gets a schema of its own in one
-database (``url(schema)``: ``search_path`` set in the URL), far cheaper than a database each.
+database (``url(schema)``: ``search_path`` set in the URL), far cheaper than a database each —
+or, where a test needs a copy of a loaded database, a database made from it as a template
+(``new_database(name, template)``: a file copy inside the server, no reload).
 
 Where the binaries are missing the PostgreSQL half of the tests is skipped with the reason —
 except in CI (``CI=true``), where it fails: ``.ci/run`` installs ``postgresql``.
@@ -20,7 +22,7 @@ import random
 import shutil
 import subprocess
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import psycopg
 
@@ -115,6 +117,20 @@ class PostgresServer:
             conn.execute(f"CREATE SCHEMA {name}")
         return self.url(schema=name)
 
+    def new_database(self, name: str, template: str | None = None) -> str:
+        """A fresh database ``name`` — a copy of the database ``template`` when given (which
+        nobody may be connected to: PostgreSQL copies it only then) — and its URL."""
+        with self.admin("postgres") as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            conn.execute(f"CREATE DATABASE {name}"
+                         + (f" TEMPLATE {template}" if template else ""))
+        return self.url(name)
+
+    def drop_database(self, name: str) -> None:
+        """Drop ``name``, ending its sessions (a test's server may still hold some)."""
+        with self.admin("postgres") as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
     def stop(self) -> None:
         try:
             self._call(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate",
@@ -137,9 +153,31 @@ class LogBackend:
         self._made += 1
         if self.server is None:
             return self.root / f"{name}-{self._made}.db"
-        global _SCHEMAS
-        _SCHEMAS += 1
-        return self.server.new_schema(f"t{_SCHEMAS}_{name.replace('-', '_')}")
+        return self.server.new_schema(_unique(name))
+
+    def database(self, name: str = "kh") -> Path | str:
+        """A new, empty database of its own (a SQLite file; a PostgreSQL database), for what
+        ``copy`` copies or what several processes open by URL."""
+        self._made += 1
+        if self.server is None:
+            return self.root / f"{name}-{self._made}.db"
+        return self.server.new_database(_unique(name))
+
+    def copy(self, source: Path | str, name: str = "copy") -> Path | str:
+        """A new database holding what ``source`` (from ``database`` or ``copy``, closed by
+        everyone) holds: a file copy; ``CREATE DATABASE … TEMPLATE``."""
+        if self.server is None:
+            self._made += 1
+            target = self.root / f"{name}-{self._made}.db"
+            shutil.copy(source, target)
+            return target
+        return self.server.new_database(_unique(name), template=database_name(str(source)))
+
+    def drop(self, target: Path | str) -> None:
+        """Remove a database ``database`` or ``copy`` made (a PostgreSQL one takes disk in
+        the session's cluster until dropped; a SQLite file goes with the temporary dir)."""
+        if self.server is not None:
+            self.server.drop_database(database_name(str(target)))
 
     @property
     def error(self) -> type[Exception]:
@@ -167,3 +205,16 @@ class LogBackend:
 
 
 _SCHEMAS = 0
+
+
+def _unique(name: str) -> str:
+    """A schema or database name not used before in this process (PostgreSQL identifiers:
+    lower case, no dash)."""
+    global _SCHEMAS
+    _SCHEMAS += 1
+    return f"t{_SCHEMAS}_{name.replace('-', '_').lower()}"
+
+
+def database_name(url: str) -> str:
+    """The database a ``postgresql://`` URL of ``PostgresServer.url`` names."""
+    return urlsplit(url).path.lstrip("/")
