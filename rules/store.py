@@ -116,8 +116,9 @@ def _generation_indexes(conn: Any) -> None:
 
 
 def _lineage(conn: Any) -> None:
-    # Generations become one counter for the whole store (``outcome_counter``), so a number
-    # names one state of one set: a set made again after being dropped never repeats its old
+    # Generations come from a counter (``outcome_counter``; the writes use one row per
+    # jurisdiction, started from this one: ``_next_generation``), so a number names one state
+    # of one set: a set made again after being dropped never repeats its old
     # numbers (``base``: the generation it was made at), and a set that starts from an earlier
     # one (the service's date moved) records which state it copied (``parent_as_of``,
     # ``parent_generation``) — a reader holding that state catches up with the difference
@@ -134,12 +135,26 @@ def _lineage(conn: Any) -> None:
                  "generation = (SELECT value FROM outcome_counter)")
 
 
+def _withdrawal_sequence(conn: Any) -> None:
+    # A withdrawal's ``seq`` from the database, not MAX(seq) + 1 under a lock of all
+    # jurisdictions: SQLite gives an INTEGER PRIMARY KEY left out the next rowid already;
+    # PostgreSQL needs a sequence, started above the rows there are.
+    if isinstance(conn, sqlite3.Connection):
+        return
+    conn.execute("CREATE SEQUENCE outcome_withdrawals_seq OWNED BY outcome_withdrawals.seq")
+    conn.execute("SELECT setval('outcome_withdrawals_seq', "
+                 "COALESCE((SELECT MAX(seq) FROM outcome_withdrawals), 0) + 1, false)")
+    conn.execute("ALTER TABLE outcome_withdrawals ALTER COLUMN seq "
+                 "SET DEFAULT nextval('outcome_withdrawals_seq')")
+
+
 MIGRATIONS: list[Migration] = [
     ("outcomes_0001_sets", _sets),
     ("outcomes_0002_rule_outcomes", _outcomes),
     ("outcomes_0003_withdrawals", _withdrawals),
     ("outcomes_0004_generation_indexes", _generation_indexes),
     ("outcomes_0005_set_lineage", _lineage),
+    ("outcomes_0006_withdrawal_sequence", _withdrawal_sequence),
 ]
 
 KEEP_OLDER = 3
@@ -157,8 +172,10 @@ def _connect(log: Any) -> Database:
 
 
 WRITER = "rule_outcomes"
-"""The name a store's write transaction excludes other writers of (all jurisdictions: the
-withdrawals' sequence is one)."""
+"""The name a store's write transaction excludes other writers of, per jurisdiction
+(``rule_outcomes:<code>``): jurisdictions share no row a write touches (each has its own
+generation counter; a withdrawal's ``seq`` comes from the database), so provinces in one
+PostgreSQL database record their outcomes at the same time."""
 
 
 # -- rows ------------------------------------------------------------------------------------
@@ -193,6 +210,30 @@ def _text(outcome: Outcome) -> str:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+_ROW_COLUMNS = ("jurisdiction", "ruleset", "set_as_of", "id", "kind", "subject", "as_of",
+                "payload", "generation")
+_WITHDRAWAL_COLUMNS = ("jurisdiction", "ruleset", "set_as_of", "id", "kind", "subject",
+                       "payload", "withdrawn_as_of", "withdrawn_by", "withdrawn_by_count",
+                       "generation", "recorded_at")
+
+
+def _chunks(items: list[Any], size: int = 400) -> Iterator[list[Any]]:
+    """``items`` in lists of ``size`` (an ``IN (...)`` list within every backend's limit)."""
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _insert(conn: Database, table: str, columns: tuple[str, ...],
+            rows: list[tuple[Any, ...]]) -> None:
+    """Multi-row INSERTs of ``rows``, each statement within the backend's bound-parameter
+    limit (one statement per row cost a round trip each on PostgreSQL)."""
+    per = max(1, conn.max_params // len(columns))
+    one = "(" + ",".join("?" * len(columns)) + ")"
+    for chunk in _chunks(rows, per):
+        conn.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+                     + ",".join([one] * len(chunk)), [v for row in chunk for v in row])
 
 
 @dataclass(frozen=True)
@@ -252,7 +293,7 @@ class OutcomeStore:
     @contextmanager
     def _write(self) -> Iterator[Database]:
         """One transaction, one writer of the store at a time (across processes too)."""
-        with self._db.write([WRITER]):
+        with self._db.write([f"{WRITER}:{self.jurisdiction}"]):
             yield self._db
 
     def _key(self, as_of: date | str) -> tuple[str, str, str]:
@@ -269,9 +310,7 @@ class OutcomeStore:
         set: a session moving its clock forward only adds to what it concluded; ``retain``:
         then drop old sets, ``_retain``); the generation this write gives the rows it writes
         (the store's counter, one up)."""
-        conn.execute("UPDATE outcome_counter SET value = value + 1 WHERE name = 'generation'")
-        generation = int(conn.execute(
-            "SELECT value FROM outcome_counter WHERE name = 'generation'")[0][0])
+        generation = self._next_generation(conn)
         if self._set(conn, as_of) is not None:
             return generation
         rows = conn.execute("SELECT as_of, upto_seq, generation FROM outcome_sets WHERE "
@@ -296,6 +335,18 @@ class OutcomeStore:
             self._retain(conn, as_of)
         return generation
 
+    def _next_generation(self, conn: Any) -> int:
+        """The jurisdiction's generation counter, one up (its row made on its first write,
+        above every number the store's one counter of migration 0005 gave)."""
+        name = f"generation:{self.jurisdiction}"
+        rows = conn.execute("UPDATE outcome_counter SET value = value + 1 WHERE name = ? "
+                            "RETURNING value", (name,))
+        if not rows:
+            rows = conn.execute("INSERT INTO outcome_counter (name, value) SELECT ?, value + 1 "
+                                "FROM outcome_counter WHERE name = 'generation' RETURNING value",
+                                (name,))
+        return int(rows[0][0])
+
     def _retain(self, conn: Any, made: str) -> None:
         """After a live session's write made the set of ``made`` (``apply``: its date moved):
         when that set is the newest, drop the sets older than it and its ``KEEP_OLDER``
@@ -318,9 +369,7 @@ class OutcomeStore:
     def _stored(self, conn: Any, as_of: str, ids: Iterable[str]) -> dict[str, tuple[str, str]]:
         """id → (kind, payload text) of those of ``ids`` the set holds."""
         out: dict[str, tuple[str, str]] = {}
-        ids = list(ids)
-        for i in range(0, len(ids), 400):
-            chunk = ids[i:i + 400]
+        for chunk in _chunks(list(ids)):
             marks = ",".join("?" * len(chunk))
             for row in conn.execute(
                     f"SELECT id, kind, payload FROM rule_outcomes WHERE jurisdiction=? AND "
@@ -329,47 +378,49 @@ class OutcomeStore:
                 out[row[0]] = (row[1], row[2])
         return out
 
+    def _delete(self, conn: Any, as_of: str, ids: list[str]) -> None:
+        """Remove ``ids`` from the set of ``as_of``."""
+        for chunk in _chunks(ids):
+            conn.execute("DELETE FROM rule_outcomes WHERE jurisdiction=? AND ruleset=? AND "
+                         f"set_as_of=? AND id IN ({','.join('?' * len(chunk))})",
+                         (*self._key(as_of), *chunk))
+
     def _put(self, txn: _Txn, outcomes: Iterable[Outcome]) -> int:
-        written = 0
+        """Write the outcomes whose content changed (new ones, revised ones: their old row
+        replaced); how many. Multi-row statements: a date move or an import writes
+        thousands."""
+        rows: dict[str, tuple[Any, ...]] = {}
+        replaced: list[str] = []
         for outcome in outcomes:
             text = _text(outcome)
             old = txn.stored.get(outcome.id)
             if old is not None and old[1] == text:
                 continue
-            if old is not None:
-                txn.conn.execute("DELETE FROM rule_outcomes WHERE jurisdiction=? AND ruleset=? "
-                                 "AND set_as_of=? AND id=?", (*self._key(txn.as_of), outcome.id))
-            txn.conn.execute("INSERT INTO rule_outcomes (jurisdiction, ruleset, set_as_of, id, "
-                             "kind, subject, as_of, payload, generation) "
-                             "VALUES (?,?,?,?,?,?,?,?,?)",
-                             (*self._key(txn.as_of), outcome.id, kind_of(outcome),
-                              outcome.subject.id, outcome.as_of, text, txn.generation))
+            if old is not None and outcome.id not in rows:
+                replaced.append(outcome.id)
+            rows[outcome.id] = (*self._key(txn.as_of), outcome.id, kind_of(outcome),
+                                outcome.subject.id, outcome.as_of, text, txn.generation)
             txn.stored[outcome.id] = (kind_of(outcome), text)
-            written += 1
-        return written
+        self._delete(txn.conn, txn.as_of, replaced)
+        _insert(txn.conn, "rule_outcomes", _ROW_COLUMNS, list(rows.values()))
+        return len(rows)
 
     def _withdraw(self, txn: _Txn, ids: Iterable[str], when: date,
                   causes: dict[str, list[str]]) -> int:
-        """Remove ``ids`` from the set, each with a row in the withdrawals' history."""
-        seq = int(txn.conn.execute("SELECT MAX(seq) FROM outcome_withdrawals")[0][0] or 0)
-        written = 0
-        for ident in ids:
+        """Remove ``ids`` from the set, each with a row in the withdrawals' history (its
+        ``seq`` given by the database: SQLite rowid, PostgreSQL sequence)."""
+        rows: list[tuple[Any, ...]] = []
+        for ident in dict.fromkeys(ids):
             if ident not in txn.stored:
                 continue  # never stored: nothing to withdraw
             kind, text = txn.stored.pop(ident)
             subject = (json.loads(text).get("subject") or {}).get("id") or ""
             by = causes.get(ident, [])
-            seq += 1
-            txn.conn.execute(
-                "INSERT INTO outcome_withdrawals (seq, jurisdiction, ruleset, set_as_of, id, "
-                "kind, subject, payload, withdrawn_as_of, withdrawn_by, withdrawn_by_count, "
-                "generation, recorded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (seq, *self._key(txn.as_of), ident, kind, subject, text, when.isoformat(),
-                 json.dumps(by[:MAX_CAUSES]), len(by), txn.generation, _now()))
-            txn.conn.execute("DELETE FROM rule_outcomes WHERE jurisdiction=? AND ruleset=? AND "
-                             "set_as_of=? AND id=?", (*self._key(txn.as_of), ident))
-            written += 1
-        return written
+            rows.append((*self._key(txn.as_of), ident, kind, subject, text, when.isoformat(),
+                         json.dumps(by[:MAX_CAUSES]), len(by), txn.generation, _now()))
+        _insert(txn.conn, "outcome_withdrawals", _WITHDRAWAL_COLUMNS, rows)
+        self._delete(txn.conn, txn.as_of, [r[3] for r in rows])
+        return len(rows)
 
     def _touch(self, txn: _Txn, upto_seq: int | None) -> None:
         txn.conn.execute("UPDATE outcome_sets SET generation=?, written_at=?, "
