@@ -68,6 +68,8 @@ MIGRATIONS: list[Migration] = [
 ]
 
 WRITER = "rule_statuses"
+"""The lock a status write takes, per jurisdiction (``rule_statuses:<code>``): the judges of a
+national database's provinces write their snapshots in parallel."""
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,7 @@ class StatusStore:
         that differ from the last write are written; the set of another date (an older one
         of this judge, another rule set's) is dropped. How many rows changed."""
         when = as_of.isoformat()
-        with self._db.write([WRITER]):
+        with self._db.write([f"{WRITER}:{self.jurisdiction}"]):
             meta = self._meta(when)
             if self._held_as_of != when or meta is None:
                 self._held = self._load(when) if meta is not None else {}
@@ -123,21 +125,30 @@ class StatusStore:
             if meta is None:
                 self._drop_others(when)
             generation = (meta.generation if meta else 0) + (1 if changed or gone else 0)
+            self._put(when, [(s, _text(e)) for s, e in changed.items()]
+                      + [(s, "null") for s in gone], generation)
             for subject, entry in changed.items():
-                self._put(when, subject, _text(entry), generation)
                 self._held[subject] = _copy(entry)
             for subject in gone:
-                self._put(when, subject, "null", generation)
                 del self._held[subject]
             self._set_meta(when, meta, upto_seq, generation, outcomes)
         return len(changed) + len(gone)
 
-    def _put(self, when: str, subject: str, text: str, generation: int) -> None:
-        self._db.execute("DELETE FROM rule_statuses WHERE jurisdiction=? AND ruleset=? AND "
-                         "as_of=? AND subject=?", (*self._key(when), subject))
-        self._db.execute("INSERT INTO rule_statuses (jurisdiction, ruleset, as_of, subject, "
-                         "entry, generation) VALUES (?,?,?,?,?,?)",
-                         (*self._key(when), subject, text, generation))
+    def _put(self, when: str, rows: list[tuple[str, str]], generation: int) -> None:
+        """Replace the rows of these subjects: chunked multi-row statements (a start replay
+        writes every subject at once — one statement per row cost seconds on PostgreSQL)."""
+        per = max(1, (self._db.max_params - 3) // 6)
+        for i in range(0, len(rows), per):
+            chunk = rows[i:i + per]
+            marks = ",".join("?" * len(chunk))
+            self._db.execute(f"DELETE FROM rule_statuses WHERE jurisdiction=? AND ruleset=? AND "
+                             f"as_of=? AND subject IN ({marks})",
+                             (*self._key(when), *(s for s, _t in chunk)))
+            values = ",".join(["(?,?,?,?,?,?)"] * len(chunk))
+            self._db.execute("INSERT INTO rule_statuses (jurisdiction, ruleset, as_of, subject, "
+                             f"entry, generation) VALUES {values}",
+                             [v for s, t in chunk for v in (*self._key(when), s, t,
+                                                            generation)])
 
     def _set_meta(self, when: str, meta: StatusSet | None, upto_seq: int, generation: int,
                   outcomes: str) -> None:

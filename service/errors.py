@@ -140,9 +140,11 @@ _HTTP = {
 
 
 # Library error codes answered with another status than 422 (a trace or impact of no such
-# document is a 404, as any unknown id).
+# document is a 404, as any unknown id; a worker whose judge has not judged its date yet is
+# unavailable for rules answers, not wrong — 503 with a retry hint).
 _LIBRARY_STATUS = {"unknown_document": 404, "log_busy": 503, "version_conflict": 409,
-                   "query_timeout": 422, "query_cancelled": 499}
+                   "query_timeout": 422, "query_cancelled": 499, "not_judged": 503}
+_RETRY_AFTER = {"not_judged": "5"}
 
 
 def _from_library(err: KehoachError) -> ApiError:
@@ -154,7 +156,9 @@ def _from_library(err: KehoachError) -> ApiError:
     items = [{**field_error(p.place.field or "body", p.code, p.vi, p.en),
               **{k: v for k, v in p.place.__dict__.items() if v is not None}, "text": p.text}
              for p in problems] if problems else [item]
-    return ApiError(status, err.code, err.vi, err.en, items)
+    retry = _RETRY_AFTER.get(err.code)
+    return ApiError(status, err.code, err.vi, err.en, items,
+                    headers={"Retry-After": retry} if retry else None)
 
 
 def to_api_error(exc: Exception) -> ApiError:

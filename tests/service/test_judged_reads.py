@@ -96,7 +96,8 @@ def test_a_worker_reads_the_judges_outcomes_and_says_how_far_they_go(log_backend
         with TestClient(app) as client:
             # no judge yet: an error that says so — never an empty list
             early = client.get("/api/v1/alerts", headers=bearer("viewer"))
-            assert early.status_code in (422, 503) and early.json()["code"] == "not_judged"
+            assert early.status_code == 503 and early.json()["code"] == "not_judged"
+            assert early.headers["retry-after"] == "5"
             assert "kehoach judge" in early.json()["error_en"]
             with _judging(target):
                 alerts, headers = _alerts(client)
