@@ -11,8 +11,8 @@ Measured, median of ``--repeat`` runs, each into a new, empty database:
 - ``re-append``: the same province year again — every fact a duplicate, nothing written;
 - ``read``: every version of the province year read back (``log.read()``), facts/s.
 
-PostgreSQL is a throw-away cluster of Debian's ``postgresql`` package (tests/pg.py) on a unix
-socket, or ``--url`` for a server of your own.
+PostgreSQL is a throw-away cluster of Debian's ``postgresql`` package (bench/pg_cluster.py)
+on a unix socket, or ``--url`` for a server of your own.
 
 Run: ``.venv/bin/python bench/bench_log_backends.py [--repeat 3] [--batch 1000]``
 """
@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.generate import Scale, base_facts, report_rounds  # noqa: E402
+from bench.pg_cluster import NoPostgres, new_schema, throwaway  # noqa: E402
 from kg.dataset import DEFAULT_DATASET, load_into  # noqa: E402
 from kg.log import Fact, open_log  # noqa: E402
 
@@ -92,45 +94,24 @@ def main() -> None:
     args = parser.parse_args()
     rounds = province_year()
     tmp = Path(tempfile.mkdtemp(prefix="kehoach-bench-"))
-    server = None
-    if args.url:
-        base_url = args.url
-    else:
-        from tests.pg import PostgresServer, binaries
+    with ExitStack() as stack:
+        stack.callback(shutil.rmtree, tmp, ignore_errors=True)
+        try:
+            base_url = args.url or stack.enter_context(throwaway()).url()
+        except NoPostgres as err:  # no PostgreSQL here and no --url
+            sys.exit(str(err))
+        made = {"n": 0}
 
-        bin_dir = binaries()
-        if bin_dir is None:
-            sys.exit("no PostgreSQL under /usr/lib/postgresql/*/bin (apt-get install postgresql)"
-                     " and no --url")
-        # its own folder under /tmp: the postgres user must reach it
-        server = PostgresServer(Path(tempfile.mkdtemp(prefix="kehoach-pg-")), bin_dir,
-                                durable=True)
-        server.start()
-        base_url = server.url()
-    made = {"n": 0}
+        def sqlite_target() -> Path:
+            made["n"] += 1
+            return tmp / f"bench-{made['n']}.db"
 
-    def sqlite_target() -> Path:
-        made["n"] += 1
-        return tmp / f"bench-{made['n']}.db"
+        def pg_target() -> str:
+            made["n"] += 1
+            return new_schema(base_url, f"bench_{made['n']}")
 
-    def pg_target() -> str:
-        import psycopg
-
-        made["n"] += 1
-        schema = f"bench_{made['n']}"
-        with psycopg.connect(base_url, autocommit=True) as conn:
-            conn.execute(f"CREATE SCHEMA {schema}")
-        sep = "&" if "?" in base_url else "?"
-        return f"{base_url}{sep}options=-csearch_path%3D{schema}"
-
-    try:
         results = {"sqlite": run_backend(sqlite_target, rounds, args.batch, args.repeat),
                    "postgresql": run_backend(pg_target, rounds, args.batch, args.repeat)}
-    finally:
-        if server is not None:
-            server.stop()
-            shutil.rmtree(server.root, ignore_errors=True)
-        shutil.rmtree(tmp, ignore_errors=True)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
                             text=True, cwd=ROOT).stdout.strip()
     print(json.dumps({"machine": f"{platform.machine()}, {platform.python_version()}",
