@@ -14,6 +14,12 @@ judge announced meanwhile; a background thread hands every announcement to the w
 live-stream listeners, so an alert caused by a write on any worker reaches the SSE clients of
 every worker. Without that setting a service judges its own writes, as one office on SQLite
 always has.
+
+A national database holds many jurisdictions (địa bàn); each is judged on its own facts by its
+own ``Judge``. ``JudgeAll`` (``kehoach judge --all-jurisdictions``) runs one ``Judge`` per
+jurisdiction of the database in one process — the jurisdictions present at start and those whose
+first facts arrive later — so a national deployment runs one judging process, and the national
+view (``service.views.national``) finds every jurisdiction's outcomes stored.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from kg.errors import KehoachError
 from kg.log import Fact
 from rules.live import LiveSession, WriteOutcome
 from service.events import Broadcaster
@@ -89,7 +96,92 @@ class Judge:
                 self.step()
 
     def close(self) -> None:
+        """Close its announcements and its live session's stores (the log is the caller's:
+        a judge of ``JudgeAll`` shares the database's handle)."""
         self.feed.close()
+        self.live.close()
+
+
+class JudgeAll:
+    """One process judging every jurisdiction of a database: a ``Judge`` per jurisdiction,
+    each on a handle confined to it (``log.within``: one connection for the facts), so no
+    jurisdiction's facts reach another's judgement. Jurisdictions whose first facts arrive
+    while it runs are picked up every ``rescan`` seconds; one another ``kehoach judge``
+    already judges is left to it (``judge_running``) and tried again at the next rescan."""
+
+    def __init__(self, log: Any, clock: Callable[[], date], poll: float = 0.2,
+                 rescan: float = 5.0) -> None:
+        self.log = log  # the database's handle: lists the jurisdictions, lends ``within``
+        self.clock = clock
+        self.poll = poll
+        self.rescan = rescan
+        self.judges: dict[str, Judge] = {}
+        self.skipped: dict[str, str] = {}  # code → why it is not judged here (for the CLI)
+        self._scanned = 0.0
+
+    def codes(self) -> list[str]:
+        """The jurisdictions of the database that hold facts (the unscoped legacy log ``''``
+        is judged by a plain ``kehoach judge`` on a database without a default)."""
+        return sorted(code for code, kinds in self.log.jurisdictions().items()
+                      if code and sum(kinds.values()))
+
+    def add_new(self) -> list[str]:
+        """Start a ``Judge`` for each jurisdiction not judged yet; the codes started."""
+        started = []
+        for code in self.codes():
+            if code in self.judges:
+                continue
+            try:
+                judge = Judge(self.log.within(code), self.clock, self.poll)
+            except KehoachError as err:  # another judge holds it: leave it to that one
+                if err.code != "judge_running":
+                    raise
+                self.skipped[code] = err.en
+                continue
+            try:
+                judge.start()
+            except BaseException:
+                judge.close()
+                raise
+            self.skipped.pop(code, None)
+            self.judges[code] = judge
+            started.append(code)
+        self._scanned = time.monotonic()
+        return started
+
+    def step(self) -> int:
+        """One pass over every jurisdiction: judge what was appended to it since its last
+        pass (and a moved date); how many new outcomes were announced."""
+        return sum(judge.step() for judge in list(self.judges.values()))
+
+    def _wait(self) -> None:
+        """Sleep until the log may have moved: the first judge's wake-up (PostgreSQL: a
+        NOTIFY of any jurisdiction's append; SQLite: ``poll``); the others' pending
+        notifications are drained so none piles up on their connections."""
+        judges = list(self.judges.values())
+        if not judges:
+            time.sleep(self.poll)
+            return
+        judges[0].feed.wait()
+        for judge in judges[1:]:
+            judge.feed.wait(0)
+
+    def run(self, stop: threading.Event) -> None:
+        """Judge every jurisdiction until ``stop`` is set."""
+        if not self._scanned:
+            self.add_new()
+        while not stop.is_set():
+            self._wait()
+            if stop.is_set():
+                break
+            if time.monotonic() - self._scanned >= self.rescan:
+                self.add_new()
+            self.step()
+
+    def close(self) -> None:
+        for judge in self.judges.values():
+            judge.close()
+        self.judges = {}
 
 
 @dataclass

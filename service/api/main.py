@@ -18,6 +18,7 @@ from service.api import (
     graph,
     imports,
     jurisdictions,
+    national,
     observations,
     targets,
     tasks,
@@ -26,7 +27,8 @@ from service.errors import error_responses
 from service.figures import FiguresJSONResponse
 
 ROUTERS = [auth.router, catalog.router, targets.router, tasks.router, observations.router,
-           alerts.router, graph.router, audit.router, imports.router, jurisdictions.router]
+           alerts.router, graph.router, audit.router, imports.router, jurisdictions.router,
+           national.router]
 
 COMMON_ERRORS = error_responses({
     401: "Chưa đăng nhập hoặc phiên đã hết hạn / not authenticated or session expired",

@@ -19,7 +19,7 @@ from service.csrf import TOKEN_FIELD, page_token, secure_cookie
 from service.deps import SESSION_COOKIE, CurrentUser, Filter, OptionalUser, RuntimeDep
 from service.errors import ApiError, body, to_api_error
 from service.security import issue_token, log_in
-from service.views import board, catalog
+from service.views import board, catalog, national
 from service.views import trace as trace_views
 from service.web import forms, wording
 from service.web.i18n import COOKIE, page_lang, translator
@@ -41,6 +41,7 @@ def build_web(app: FastAPI) -> APIRouter:
     """The page router; also registers the HTML rendering of the one error shape."""
     templates = Jinja2Templates(directory=TEMPLATES_DIR)
     templates.env.globals["labels"] = board.labels()
+    templates.env.globals["national_roles"] = national.national_roles(app.state.runtime)
     wording.install(templates.env)
     router = APIRouter(include_in_schema=False)
 
@@ -159,6 +160,41 @@ def build_web(app: FastAPI) -> APIRouter:
         data = trace_views.trace(rt, ident)
         svg = to_svg(data, page_lang(request))
         return render(request, "trace.html", {**data, "svg": svg, "ident": ident})
+
+    @router.get("/national")
+    def national_page(request: Request, rt: RuntimeDep, user: CurrentUser) -> HTMLResponse:
+        national.check_national_reader(rt, user)
+        return render(request, "national.html", national.board(rt))
+
+    @router.get("/national/alerts")
+    def national_alerts_page(request: Request, rt: RuntimeDep, user: CurrentUser,
+                             jurisdiction: Filter = None, agency: Filter = None,
+                             kind: Filter = None, severity: Filter = None,
+                             page: Annotated[int, Query(ge=1, le=10000)] = 1) -> HTMLResponse:
+        national.check_national_reader(rt, user)
+        found = national.alerts(rt, jurisdiction=jurisdiction or None, agency=agency or None,
+                                kind=kind or None, severity=severity or None)
+        rows = found["data"]
+        data = {**found, "data": rows[(page - 1) * 50:page * 50], "count": len(rows),
+                "page": page, "places": list(national.nation(rt).places().values()),
+                "filters": {"jurisdiction": jurisdiction, "agency": agency, "kind": kind,
+                            "severity": severity}}
+        return render(request, "national_alerts.html", data)
+
+    @router.get("/national/who")
+    def national_who_page(request: Request, rt: RuntimeDep, user: CurrentUser,
+                          agency: Filter = None) -> HTMLResponse:
+        national.check_national_reader(rt, user)
+        data = national.who(rt, agency) if agency else {"query": "", "data": []}
+        return render(request, "national_who.html", data)
+
+    @router.get("/national/trace/{jurisdiction}/{ident:path}")
+    def national_trace_page(jurisdiction: str, ident: str, request: Request, rt: RuntimeDep,
+                            user: CurrentUser) -> HTMLResponse:
+        national.check_national_reader(rt, user)
+        data = national.trace(rt, jurisdiction, ident)
+        svg = to_svg(data, page_lang(request))
+        return render(request, "national_trace.html", {**data, "svg": svg, "ident": ident})
 
     @router.get("/report")
     def report_form(request: Request, rt: RuntimeDep, user: CurrentUser) -> HTMLResponse:

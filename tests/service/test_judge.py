@@ -175,3 +175,67 @@ def test_a_write_shows_its_alert_on_the_streams_of_both_workers(log_backend):
             proc.terminate()
         assert serve.wait(timeout=60) == 0
         assert judge.wait(timeout=60) == 0
+
+
+def _stored(db, code: str) -> dict[str, list[str]]:
+    """id → the facts it was concluded from, of the outcome set the judge stored for
+    ``code`` as of AS_OF (empty: none stored)."""
+    with open_log(db, jurisdiction=code) as log, OutcomeStore(log) as store:
+        if store.holding(AS_OF) != AS_OF:
+            return {}
+        return {o.id: o.payload["facts"] for o in store.current(AS_OF)}
+
+
+def test_one_process_judges_every_jurisdiction(log_backend):
+    """``JudgeAll`` (``kehoach judge --all-jurisdictions``): a Judge per jurisdiction, each
+    on its own facts; a jurisdiction whose first facts come later is picked up; a second
+    such process leaves them to the first (``judge_running``)."""
+    from service.judge import JudgeAll
+    from tests.kg.test_log_jurisdiction import dong_nai_facts
+
+    db = log_backend.target("all")
+    with open_log(db, jurisdiction="lang-son") as log:
+        load_into(log, MINI)
+    with open_log(db, jurisdiction="dong-nai") as log:
+        log.append(dong_nai_facts())
+    home, other_home = open_log(db), open_log(db)
+    judging = JudgeAll(home, lambda: AS_OF, poll=0.05, rescan=0.2)
+    assert judging.add_new() == ["dong-nai", "lang-son"]
+    stop = threading.Event()
+    thread = threading.Thread(target=judging.run, args=(stop,), daemon=True)
+    thread.start()
+    second = JudgeAll(other_home, lambda: AS_OF, poll=0.05)
+    try:
+        assert second.add_new() == [] and set(second.skipped) == {"dong-nai", "lang-son"}
+        assert "judge" in second.skipped["lang-son"]
+        dong_nai, lang_son = _stored(db, "dong-nai"), _stored(db, "lang-son")
+        assert set(dong_nai) == {"off_track:budget_revenue@2024:9T/2024",
+                                 "budget_revenue@2024|pace|2024-09-30|off_track"}
+        assert lang_son and "off_track:budget_revenue@2024:9T/2024" not in lang_son
+        with open_log(db, jurisdiction="cao-bang") as log:  # arrives while it runs
+            load_into(log, MINI)
+        _wait(lambda: _stored(db, "cao-bang") == lang_son, 60)
+        with open_log(db, jurisdiction="dong-nai") as log:  # a new figure: judged there only
+            log.append([_figure()])
+        _wait(lambda: _stored(db, "dong-nai") != dong_nai, 60)
+        assert _stored(db, "lang-son") == lang_son
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+        second.close()
+        judging.close()
+        home.close()
+        other_home.close()
+    assert not thread.is_alive()
+
+
+def test_all_jurisdictions_or_one_not_both(tmp_path):
+    done = subprocess.run([KEHOACH, "judge", "--db", str(tmp_path / "k.db"),
+                           "--all-jurisdictions", "--jurisdiction", "lang-son"],
+                          capture_output=True, text=True, timeout=120,
+                          env={k: v for k, v in os.environ.items()
+                               if k != "KEHOACH_JURISDICTION"})
+    assert done.returncode == 2
+    words = " ".join(done.stderr.replace("│", " ").split())  # the usage box wraps lines
+    assert "chọn --jurisdiction hoặc --all-jurisdictions, không cả hai" in words
+    assert not (tmp_path / "k.db").exists()
