@@ -23,12 +23,14 @@ from datetime import date
 from typing import Any
 
 from kg.errors import LogError
+from kg.graph import PlanGraph
 from kg.jurisdictions import jurisdiction_of
 from kg.jurisdictions import resolve as resolve_jurisdiction
 from kg.log.scope import check_code
 from kg.matching import UnknownName
 from rules.filters import alert_concerns, resolve_agency, resolve_alert_filters
 from rules.judged import Judged, JudgedReader, NotJudged
+from rules.memo import Cache
 from rules.results import closed_alerts
 from rules.status_store import StatusStore
 from rules.trace import plan_graph
@@ -41,6 +43,9 @@ from service.views.board import SEVERITY_ORDER, STATUS_ORDER
 NATIONAL_KINDS = ("nation",)
 """Kinds of jurisdiction (data/jurisdictions.yaml) whose service may read across the others:
 the nation's. A province's or a ministry's service reads its own jurisdiction only."""
+PLAN_CACHE = 2
+"""Plan graphs kept for traces (a province's is built in seconds and holds its whole plan: a
+couple are kept, keyed by jurisdiction, log position and the judged set)."""
 NATIONAL_ROLES = ("admin", "auditor", "viewer")
 """Roles that may read across jurisdictions on a national service. A reporter reports for one
 agency of one jurisdiction and is refused (its agency code means nothing in another one)."""
@@ -101,6 +106,15 @@ class Nation:
         self._lock = threading.Lock()
         self._readers: dict[str, JudgedReader] = {}
         self._statuses: StatusStore | None = None
+        self._plans: Cache[PlanGraph] = Cache(PLAN_CACHE)
+
+    def plan(self, code: str, found: Judged | None) -> PlanGraph:
+        """The plan graph of ``code``'s facts with its judged outcomes as nodes, rebuilt
+        only when its log or its judged set moved."""
+        log = self.log(code)
+        key = (code, log.last_seq(), found.tag if found is not None else None)
+        outcomes = found.result.outcomes if found is not None else []
+        return self._plans.get(key, lambda: plan_graph(log, outcomes))
 
     def places(self) -> dict[str, dict[str, Any]]:
         """code → {code, name, name_en, kind, facts, total} of every jurisdiction holding
@@ -351,10 +365,7 @@ def trace(rt: Runtime, jurisdiction: str, ident: str,
     nat = nation(rt)
     code = nat.code(jurisdiction, "jurisdiction")
     found = nat.judged(code, when)
-    log = nat.log(code)
-    outcomes = found.result.outcomes if found is not None else []
-    plan = plan_graph(log, outcomes)
-    data = trace_any(plan, found.result if found is not None else None, ident)
+    data = trace_any(nat.plan(code, found), found.result if found is not None else None, ident)
     place = nat.places()[code]
     return {**data, "jurisdiction": code, "jurisdiction_name": place["name"],
             "jurisdiction_name_en": place["name_en"], "judgement": nat.judgement(code, when, found)}

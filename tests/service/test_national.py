@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kg.dataset import load_into
-from kg.log import open_log
+from kg.log import Fact, open_log
 from service.app import create_app
 from service.cli.national import jurisdiction_summary
 from service.judge import Judge
@@ -254,3 +254,26 @@ def test_who_may_read_across_jurisdictions(national: TestClient, nation_db: Any)
         refused = province.get("/api/v1/national/board", headers=token("ls-admin", "admin"))
         assert refused.status_code == 403
         assert refused.json()["error_vi"].startswith("dịch vụ này phục vụ địa bàn 'lang-son'")
+
+
+def test_facts_after_the_judge_are_said_pending(national: TestClient, nation_db: Any) -> None:
+    """A fact appended after the judge's pass: the board says the judged state is behind
+    (``pending_facts``) instead of presenting it as the log's, and the trace — built from the
+    log as it is now — finds the new task."""
+    before = national.get("/api/v1/national/trace/lang-son/task-001-001", headers=VIEWER)
+    assert before.status_code == 200
+    assert national.get("/api/v1/national/trace/lang-son/task-moi-001",
+                        headers=VIEWER).status_code == 404
+    with open_log(nation_db, jurisdiction="lang-son") as log:
+        task = log.get("task", "task-001-001")
+        log.append([Fact("task", "task-moi-001", {**task.payload, "summary": "Nhiệm vụ mới"},
+                         task.source)])
+    rows = {r["code"]: r for r in national.get("/api/v1/national/board",
+                                                headers=VIEWER).json()["data"]}
+    assert rows["lang-son"]["judgement"]["state"] == "judged"
+    assert rows["lang-son"]["judgement"]["pending_facts"] is True
+    assert rows["dong-nai"]["judgement"]["pending_facts"] is False
+    assert rows["lang-son"]["tasks"] == 3 and rows["lang-son"]["statuses"]["task"][
+        "no_data"] == 1  # the new task: no rule has judged it yet
+    after = national.get("/api/v1/national/trace/lang-son/task-moi-001", headers=VIEWER)
+    assert after.status_code == 200 and after.json()["jurisdiction"] == "lang-son"
