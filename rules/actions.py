@@ -44,6 +44,8 @@ class EngineState:
     # a cache, never checkpointed: the same content always gives the same facts)
     frozen: dict[tuple[tuple[str, str], ...], list[dict[str, Any]]] = field(
         default_factory=dict)
+    # the ``status`` facts (dimension, status) as frozen facts, shared likewise (a cache)
+    held: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass

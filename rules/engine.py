@@ -25,6 +25,7 @@ engine per rules version, once, and reuses it.
 from __future__ import annotations
 
 import itertools
+import operator
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -216,13 +217,15 @@ class _Reads:
         return self._key(kind, fact)
 
     def _key(self, kind: str, fact: dict[str, Any]) -> tuple[Any, ...]:
+        get = fact.get
         out: list[Any] = [kind]
         for name, cuts in self._recipe.get(kind, ()):
-            value = fact.get(name)
-            if cuts is not None and type(value) in (int, float):
+            value = get(name)
+            cls = type(value)
+            if cuts is not None and (cls is float or cls is int):
                 out.append(tuple([test(value, c) for test, c in cuts]))
             else:  # the type is part of the key: True == 1 == 1.0 for Python, not for durable
-                out.append((type(value), tuple(value) if type(value) is list else value))
+                out.append((cls, tuple(value) if cls is list else value))
         return tuple(out)
 
 
@@ -230,9 +233,10 @@ KEY = "__key__"
 """The field a frozen fact keeps its key in (never posted to durable_rules)."""
 
 _OUTCOMES: dict[str, Callable[[Any, Any], bool]] = {
-    "lt": lambda a, b: a < b, "lte": lambda a, b: a <= b, "gt": lambda a, b: a > b,
-    "gte": lambda a, b: a >= b, "eq": lambda a, b: a == b, "ne": lambda a, b: a != b,
+    "lt": operator.lt, "lte": operator.le, "gt": operator.gt, "gte": operator.ge,
+    "eq": operator.eq, "ne": operator.ne,
 }
+"""The comparisons of a cut (the ``operator`` functions: the same tests, in C)."""
 
 
 class Engine:
@@ -257,7 +261,7 @@ class Engine:
         self.sid = "unit"
         self.reads = _Reads(book)
         self._names = {r.id: self._fact_names(r) for r in book.rules}
-        self.decided: dict[tuple[Any, ...], tuple[tuple[Rule, Bound], ...]] = {}
+        self.decided: dict[tuple[Any, ...], tuple[tuple[Rule, Bound, int], ...]] = {}
         self.posts = 0
         self.reused = 0
 
@@ -276,26 +280,34 @@ class Engine:
     def run(self, facts: list[dict[str, Any]]) -> list[Firing]:
         """The firings on one unit's ``facts`` (each with a ``kind``), ordered by the index of
         the fact each rule is about, then by rule id."""
-        relevant = self.reads.relevant(frozenset([f["kind"] for f in facts]))
-        chosen = [i for i, f in enumerate(facts) if f["kind"] in relevant]
-        if not chosen:
+        reads = self.reads
+        kinds = frozenset([f["kind"] for f in facts])
+        relevant = reads.relevant(kinds)
+        if kinds <= relevant:  # the usual case: every fact is read by some rule
+            chosen, picked = None, facts
+        else:
+            chosen = [i for i, f in enumerate(facts) if f["kind"] in relevant]
+            picked = [facts[i] for i in chosen]
+        if not picked:
             return []
-        key = tuple(self.reads.key(facts[i]["kind"], facts[i]) for i in chosen)
+        key = tuple([reads.key(f["kind"], f) for f in picked])
         with self._lock:
             answer = self.decided.get(key)
             if answer is None:
-                answer = self._ask([facts[i] for i in chosen])
+                answer = self._ask(picked)
                 if len(self.decided) >= self.CACHE_LIMIT:
                     self.decided.clear()
                 self.decided[key] = answer
             else:
                 self.reused += 1
-        out = [Firing(rule, {name: facts[chosen[i]] for name, i in bound},
-                      chosen[dict(bound)[rule.fact]]) for rule, bound in answer]
-        return sorted(out, key=lambda f: (f.index, f.rule.id))
+        # the answer is kept in firing order; ``chosen`` keeps the facts' order, so it stays so
+        return [Firing(rule, {name: picked[i] for name, i in bound},
+                       at if chosen is None else chosen[at]) for rule, bound, at in answer]
 
-    def _ask(self, facts: list[dict[str, Any]]) -> tuple[tuple[Rule, Bound], ...]:
-        """Assert ``facts`` into the unit's state, take the firings, retract them again."""
+    def _ask(self, facts: list[dict[str, Any]]) -> tuple[tuple[Rule, Bound, int], ...]:
+        """Assert ``facts`` into the unit's state, take the firings, retract them again; the
+        firings as (rule, its facts by name, the index of the fact it is about), ordered by
+        that index, then by rule id."""
         self._fired.clear()
         posted = [{**{k: v for k, v in f.items() if k != KEY}, "id": f"f{n}", "sid": self.sid}
                   for n, f in enumerate(facts)]
@@ -309,8 +321,8 @@ class Engine:
             for rule, closure in self._fired:
                 bound = tuple((name, int(getattr(closure, name)._d["id"][1:]))
                               for name in self._names[rule.id])
-                answer.append((rule, bound))
-            return tuple(answer)
+                answer.append((rule, bound, dict(bound)[rule.fact]))
+            return tuple(sorted(answer, key=lambda a: (a[2], a[0].id)))
         finally:
             self._fired.clear()
             for fact in posted:

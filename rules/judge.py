@@ -25,15 +25,24 @@ from rules.vocabulary import FACTS, STATUS_BADNESS
 DIMENSIONS = tuple(sorted({spec.dimension for spec in FACTS.values() if spec.dimension}))
 
 
-def status_facts(state: EngineState, subject_id: str,
+def status_facts(engine: Engine, state: EngineState, subject_id: str,
                  dimension: str | None = None) -> list[dict[str, Any]]:
     """The statuses a subject holds (``status`` facts), ``none`` for ``dimension`` when the
-    subject holds no status there yet."""
-    held = [{"kind": "status", "dimension": d, "status": state.current[(subject_id, d)]}
-            for d in DIMENSIONS if (subject_id, d) in state.current]
-    if dimension and not any(f["dimension"] == dimension for f in held):
-        held.append({"kind": "status", "dimension": dimension, "status": "none"})
+    subject holds no status there yet; frozen, one shared fact per (dimension, status)."""
+    current = state.current
+    held = [_held(engine, state, d, current[(subject_id, d)])
+            for d in DIMENSIONS if (subject_id, d) in current]
+    if dimension and (subject_id, dimension) not in current:
+        held.append(_held(engine, state, dimension, "none"))
     return held
+
+
+def _held(engine: Engine, state: EngineState, dimension: str, status: str) -> dict[str, Any]:
+    fact = state.held.get((dimension, status))
+    if fact is None:
+        fact = state.held[(dimension, status)] = engine.freeze(
+            {"kind": "status", "dimension": dimension, "status": status})
+    return fact
 
 
 def period_facts(engine: Engine, state: EngineState, subject_id: str) -> list[dict[str, Any]]:
@@ -56,11 +65,11 @@ def period_facts(engine: Engine, state: EngineState, subject_id: str) -> list[di
     return facts
 
 
-def _derive(engine: Engine) -> Any:
+def _derive(engine: Engine, clock: dict[str, Any]) -> Any:
     def derive(ctx: Judging, fact: dict[str, Any], origin: dict[str, Any]) -> None:
         """Add ``fact`` to its subject's state and apply what the rules conclude on it."""
-        facts = [clock_fact(ctx.when),
-                 *status_facts(ctx.state, fact["subject_id"], fact["dimension"]), fact]
+        facts = [clock, *status_facts(engine, ctx.state, fact["subject_id"], fact["dimension"]),
+                 fact]
         chained = Judging(ctx.state, ctx.when, ctx.measures, ctx.derive, origin)
         for firing in engine.run(facts):
             ACTIONS[firing.rule.then["action"]](chained, firing)
@@ -73,7 +82,7 @@ def judge(engine: Engine, state: EngineState, measures: list[Measure], when: dat
     by_subject: dict[str, list[int]] = {}
     for n, measure in enumerate(measures):
         by_subject.setdefault(measure.event["subject_id"], []).append(n)
-    clock = clock_fact(when)
+    clock = engine.freeze(clock_fact(when))  # keyed once for every subject judged on ``when``
     firings: list[Firing] = []
     for subject_id, indices in by_subject.items():
         # the unit facts of the kinds a rule about these measures could read (the others
@@ -81,12 +90,12 @@ def judge(engine: Engine, state: EngineState, measures: list[Measure], when: dat
         read = engine.reads.relevant(frozenset([measures[n].event["kind"] for n in indices]))
         facts = [clock] if "clock" in read else []
         if "status" in read:
-            facts += status_facts(state, subject_id)
+            facts += status_facts(engine, state, subject_id)
         if "period_status" in read:
             facts += period_facts(engine, state, subject_id)
         facts += [{**measures[n].event, "n": n} for n in indices]
         firings += engine.run(facts)
     firings.sort(key=lambda f: (f.measure["n"], f.rule.id))
-    ctx = Judging(state, when, measures, _derive(engine))
+    ctx = Judging(state, when, measures, _derive(engine, clock))
     for firing in firings:
         ACTIONS[firing.rule.then["action"]](ctx, firing)

@@ -7,6 +7,7 @@ verdicts), else always (agencies, documents, indicators, targets).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -38,6 +39,7 @@ class Snapshot:
         default_factory=dict, repr=False)
     _chains: dict[tuple[str | None, ...], list[dict[str, Any]]] = field(
         default_factory=dict, repr=False)
+    _derived: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def all(self, kind: str) -> list[StoredFact]:
         if kind not in self._sorted:
@@ -53,6 +55,13 @@ class Snapshot:
                 groups.setdefault(fact.payload.get(name), []).append(fact)
             self._groups[(kind, name)] = groups
         return self._groups[(kind, name)].get(value, [])
+
+    def derived(self, name: str, build: Callable[[Snapshot], Any]) -> Any:
+        """``build(self)``, built on first read and kept under ``name`` (a grouping several
+        measure families read, e.g. the pace groups: read-only for its callers)."""
+        if name not in self._derived:
+            self._derived[name] = build(self)
+        return self._derived[name]
 
     def get(self, kind: str, key: str | None) -> StoredFact | None:
         return self.by_kind.get(kind, {}).get(key) if key else None

@@ -332,7 +332,12 @@ def _annual_share(snap: Snapshot, obs: StoredFact, target: dict[str, Any]
 
 
 def pace_groups(snap: Snapshot) -> dict[tuple[str, str], list[StoredFact]]:
-    """Cumulative observations grouped by (subject id, period code)."""
+    """Cumulative observations grouped by (subject id, period code): built once per snapshot
+    (the pace measures and the period histories both read them), read-only for callers."""
+    return snap.derived("pace_groups", _pace_groups)  # type: ignore[no-any-return]
+
+
+def _pace_groups(snap: Snapshot) -> dict[tuple[str, str], list[StoredFact]]:
     groups: dict[tuple[str, str], list[StoredFact]] = {}
     for obs in snap.all("observation"):
         period = _period(obs.payload.get("period"))
