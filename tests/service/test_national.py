@@ -6,8 +6,14 @@ jurisdiction's judge stored — and never shows one's outcomes under another's c
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -277,3 +283,33 @@ def test_facts_after_the_judge_are_said_pending(national: TestClient, nation_db:
         "no_data"] == 1  # the new task: no rule has judged it yet
     after = national.get("/api/v1/national/trace/lang-son/task-moi-001", headers=VIEWER)
     assert after.status_code == 200 and after.json()["jurisdiction"] == "lang-son"
+
+
+def test_kehoach_judge_all_jurisdictions_feeds_the_national_view(national: TestClient,
+                                                                 nation_db: Any) -> None:
+    """The command a national deployment runs: one ``kehoach judge --all-jurisdictions``
+    process judges Cao Bằng too (never judged before), and the national board reads it."""
+    command = [str(Path(sys.executable).parent / "kehoach"), "judge", "--db", str(nation_db),
+               "--all-jurisdictions", "--as-of", AS_OF.isoformat(), "--poll", "0.05"]
+    env = {k: v for k, v in os.environ.items() if k != "KEHOACH_JURISDICTION"}
+    judge = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            rows = {r["code"]: r for r in national.get("/api/v1/national/board",
+                                                        headers=VIEWER).json()["data"]}
+            if rows["cao-bang"]["judgement"]["state"] == "judged":
+                break
+            assert judge.poll() is None, judge.communicate()
+            assert time.monotonic() < deadline, "cao-bang never judged"
+            time.sleep(0.2)
+    finally:
+        judge.send_signal(signal.SIGTERM)
+        out, err = judge.communicate(timeout=60)
+    assert judge.returncode == 0, err
+    assert "judging every jurisdiction: cao-bang, dong-nai, lang-son" in out
+    # Cao Bằng holds the mini dataset Lạng Sơn holds: judged alike, each on its own facts
+    assert rows["cao-bang"]["open_alerts"] == rows["lang-son"]["open_alerts"]
+    assert rows["cao-bang"]["statuses"] == rows["lang-son"]["statuses"]
+    assert all(r["judgement"]["state"] == "judged" for r in rows.values())
