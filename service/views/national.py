@@ -101,12 +101,21 @@ class Nation:
     (kept, so a read catches up with the judge instead of re-reading every set)."""
 
     def __init__(self, rt: Runtime) -> None:
-        self.rt = rt
+        # a weak reference: the service's runtime owns this (``_NATIONS`` is keyed by it),
+        # and a strong one would keep both alive after the service closed
+        self._rt = weakref.ref(rt)
         self.ruleset = rt.live.engine.book.digest  # the rule set this service runs
         self._lock = threading.Lock()
         self._readers: dict[str, JudgedReader] = {}
         self._statuses: StatusStore | None = None
         self._plans: Cache[PlanGraph] = Cache(PLAN_CACHE)
+
+    @property
+    def rt(self) -> Runtime:
+        rt = self._rt()
+        if rt is None:
+            raise RuntimeError("the service this national view belonged to is gone")
+        return rt
 
     def plan(self, code: str, found: Judged | None) -> PlanGraph:
         """The plan graph of ``code``'s facts with its judged outcomes as nodes, rebuilt
@@ -157,6 +166,7 @@ class Nation:
             if found is None:
                 if self._statuses is None:
                     self._statuses = StatusStore(self.rt.log, self.ruleset)
+                    weakref.finalize(self.rt, self._statuses.close)  # its own connection
                 found = self._readers[code] = JudgedReader(
                     _shared(self.rt.live.outcomes, code), _shared(self._statuses, code))
             return found
@@ -183,9 +193,6 @@ class Nation:
                 "judged_as_of": when.isoformat(), "upto_seq": found.upto_seq,
                 "pending_facts": behind}
 
-    def close(self) -> None:
-        if self._statuses is not None:
-            self._statuses.close()
 
 
 _NATIONS: weakref.WeakKeyDictionary[Runtime, Nation] = weakref.WeakKeyDictionary()
