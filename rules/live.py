@@ -79,6 +79,9 @@ class View(NamedTuple):
     result: ReplayResult
     rows: list[dict[str, Any]]
     upto_seq: int
+    judged_key: ViewKey
+    """Changes with the evaluation only (stored: the judge's tags; a session: ``key``): for
+    views of the evaluation alone, kept while the log moves and the judge has not."""
 
 
 @dataclass
@@ -258,7 +261,7 @@ class LiveSession:
             key: ViewKey = (self._seen, session.clock)
             if self._view is None or self._view.key != key:
                 result = session.result()
-                self._view = View(key, result, status_rows(result.statuses), self._seen)
+                self._view = View(key, result, status_rows(result.statuses), self._seen, key)
             return self._view
         finally:
             self.lock.release()
@@ -271,7 +274,8 @@ class LiveSession:
         key: ViewKey = ((self.log.last_seq(), judged.tag), judged.as_of)
         view = self._view
         if view is None or view.key != key or view.upto_seq != judged.upto_seq:
-            view = self._view = View(key, judged.result, judged.rows, judged.upto_seq)
+            view = self._view = View(key, judged.result, judged.rows, judged.upto_seq,
+                                     (judged.tag, judged.as_of))
         return view
 
     def position(self, as_of: date | None = None) -> tuple[int, int]:
@@ -284,11 +288,13 @@ class LiveSession:
         last = self.log.last_seq()
         return last, last
 
-    def _evaluated(self, when: date) -> tuple[ViewKey, ReplayResult]:
-        """The evaluation as of ``when`` and the (log position, date) it was computed at."""
+    def _evaluated(self, when: date, judged_only: bool = False
+                   ) -> tuple[ViewKey, ReplayResult]:
+        """The evaluation as of ``when`` and the (log position, date) it was computed at
+        (``judged_only``: its ``View.judged_key`` instead)."""
         if when == self.as_of():
             view = self._current()
-            return view.key, view.result
+            return (view.judged_key if judged_only else view.key), view.result
         key = (self.log.last_seq(), when)
         return key, self._replays.get(key, lambda: self.replay(when))
 
@@ -303,18 +309,21 @@ class LiveSession:
         return self._evaluated(self.as_of(as_of))[1]
 
     def derived(self, name: Hashable, as_of: date | None,
-                compute: Callable[[ReplayResult], Any]) -> Any:
+                compute: Callable[[ReplayResult], Any], judged_only: bool = False) -> Any:
         """``compute(evaluation)``, cached per (name, log position, as-of date): a view of
         the log and its evaluation (the sorted alert dicts, a filtered list) built once
-        until the log or date moves. The value is shared by every caller — read-only."""
-        key, result = self._evaluated(self.as_of(as_of))
+        until the log or date moves. The value is shared by every caller — read-only.
+        ``judged_only``: the view reads the evaluation alone (no fact of the log), so it is
+        kept until the evaluation moves — beside an external judge, a write then costs one
+        rebuild (when judged), not two (appended, then judged)."""
+        key, result = self._evaluated(self.as_of(as_of), judged_only)
         return self._derived.get((name, *key), lambda: compute(result))
 
     def rendered(self, name: Hashable, as_of: date | None,
-                 render: Callable[[ReplayResult], bytes]) -> bytes:
+                 render: Callable[[ReplayResult], bytes], judged_only: bool = False) -> bytes:
         """``render(evaluation)`` — a response's bytes — cached like ``derived``, in its own
         larger LRU so many small entries (one trace per id) do not push out the shared views."""
-        key, result = self._evaluated(self.as_of(as_of))
+        key, result = self._evaluated(self.as_of(as_of), judged_only)
         return self._rendered.get((name, *key), lambda: render(result))
 
     def statuses(self, as_of: date | None = None) -> list[dict[str, Any]]:

@@ -51,14 +51,16 @@ def render(content: Any, model: Any | None = None) -> bytes:
 
 
 def cached_json(rt: Runtime, key: Hashable, as_of: date | None, build: Callable[[], Any],
-                model: Any | None = None) -> Response:
+                model: Any | None = None, judged_only: bool = False) -> Response:
     """``build()`` rendered once per (``key``, log position, as-of date) and served as bytes.
 
     ``key`` names the route and every query value ``build`` reads (filters, limit, offset):
     two requests with one key must be answered alike. ``build`` may raise (an unknown id):
-    nothing is cached then and the error answers as usual.
+    nothing is cached then and the error answers as usual. ``judged_only``: ``build`` reads
+    the rules' evaluation and no fact of the log (``Runtime.rendered``).
     """
-    body = rt.rendered(("json", key), as_of, lambda _evaluation: render(build(), model))
+    body = rt.rendered(("json", key), as_of, lambda _evaluation: render(build(), model),
+                       judged_only)
     return Response(body, media_type=JSON, headers=judged_headers(rt, as_of))
 
 

@@ -86,12 +86,12 @@ class Runtime:
         return self.live.evaluation(as_of)
 
     def derived(self, name: Hashable, as_of: date | None,
-                compute: Callable[[ReplayResult], Any]) -> Any:
-        return self.live.derived(name, as_of, compute)
+                compute: Callable[[ReplayResult], Any], judged_only: bool = False) -> Any:
+        return self.live.derived(name, as_of, compute, judged_only)
 
     def rendered(self, name: Hashable, as_of: date | None,
-                 render: Callable[[ReplayResult], bytes]) -> bytes:
-        return self.live.rendered(name, as_of, render)
+                 render: Callable[[ReplayResult], bytes], judged_only: bool = False) -> bytes:
+        return self.live.rendered(name, as_of, render, judged_only)
 
     def statuses(self, as_of: date | None = None) -> list[dict[str, Any]]:
         return self.live.statuses(as_of)

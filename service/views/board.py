@@ -51,7 +51,7 @@ def alerts(rt: Runtime, as_of: date | None = None, *, agency: str | None = None,
     ``state="open"`` keeps those not closed (superseded), as the board counts them. The dicts
     are built and sorted once per (log position, as-of date) and shared: read-only."""
     wanted = resolve_alert_filters(rt.log, agency, kind, severity)
-    rows = rt.derived("alerts", as_of, sorted_alerts)
+    rows = rt.derived("alerts", as_of, sorted_alerts, judged_only=True)
     return [a for a in rows if (not wanted.agency or alert_concerns(a, wanted.agency))
             and (not wanted.kind or a["kind"] == wanted.kind)
             and (not wanted.severity or a["severity"] == wanted.severity)
@@ -373,7 +373,8 @@ def agency(rt: Runtime, agency_id: str, as_of: date | None = None) -> dict[str, 
     tasks = catalog.tasks(rt, as_of, agency=agency_id)
     targets = catalog.targets(rt, as_of, agency=agency_id)
     open_ids = {a.id for a in agency_alerts(evaluation, agency_id)}
-    open_alerts = [a for a in rt.derived("alerts", as_of, sorted_alerts) if a["id"] in open_ids]
+    open_alerts = [a for a in rt.derived("alerts", as_of, sorted_alerts, judged_only=True)
+                   if a["id"] in open_ids]
     return {"agency": info, "tasks": tasks, "targets": targets, "alerts": open_alerts,
             "overdue_ageing": overdue_ageing(evaluation, agency_id),
             "ageing_labels": bucket_labels(), "ageing": ageing_labels(),
