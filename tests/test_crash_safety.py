@@ -32,7 +32,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -237,12 +237,25 @@ def backend(log_backend: LogBackend) -> LogBackend:
     return log_backend
 
 
+@pytest.fixture
+def started() -> Iterator[list]:
+    """The servers and judges a test starts: any still running at its end (a failed
+    assertion midway) is stopped, not left serving (a server by SIGTERM, so that uvicorn's
+    supervisor stops its workers too)."""
+    running: list = []
+    yield running
+    for process in running:
+        if process.proc is not None and process.proc.poll() is None:
+            process.stop() if isinstance(process, Server) else process.kill()
+
+
 def test_killed_server_keeps_acknowledged_writes_once_and_same_alerts(
-        backend: LogBackend, tmp_path: Path) -> None:
+        backend: LogBackend, tmp_path: Path, started: list) -> None:
     cycles = CYCLES[backend.name]
     db = backend.database("crash")
     _seed(db)
     server = Server(db, tmp_path / "serve.log")
+    started.append(server)
     server.start()
     stop = threading.Event()
     clients = _clients(server, stop)
@@ -323,16 +336,18 @@ def _kill_a_worker(clients: list[Client], rng: random.Random) -> None:
 
 
 def test_killed_judge_and_workers_keep_writes_once_and_outcomes_of_a_clean_replay(
-        backend: LogBackend, tmp_path: Path) -> None:
+        backend: LogBackend, tmp_path: Path, started: list) -> None:
     cycles = JUDGE_CYCLES[backend.name]
     db = backend.database("judged")
     _seed(db)
     judge = JudgeProcess(db, tmp_path / "judge.log")
+    started.append(judge)
     judge.start()
     # a write waits for the judge at most a second: while it is dead, writes still answer
     # (judged: false) and the clients keep writing
     server = Server(db, tmp_path / "serve.log", ("--workers", "2", "--judge", "external"),
                     _env(db, KEHOACH_JUDGE_WAIT_SECONDS="1"))
+    started.append(server)
     server.start()
     stop = threading.Event()
     clients = _clients(server, stop)
