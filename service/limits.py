@@ -20,6 +20,7 @@ import json
 import math
 import os
 import re
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,6 +28,7 @@ from typing import Any
 
 from starlette.exceptions import HTTPException
 
+from kg.log import is_url, redacted
 from service.errors import ApiError, body, field_error
 
 Scope = dict[str, Any]
@@ -220,6 +222,14 @@ def query_slot(directory: Path, username: str, slots: int, retry_after: float) -
                    f"in {wait} s", headers={"Retry-After": wait})
 
 
-def query_slots_dir(db: Path) -> Path:
-    """Where the SPARQL slot files of the database ``db`` live."""
-    return db.with_name(f"{db.name}.sparql-slots")
+def query_slots_dir(db: Path | str) -> Path:
+    """Where the SPARQL slot files of the database ``db`` live: beside a SQLite file; for a
+    PostgreSQL URL (no file to sit beside) in the system's temporary directory, under a digest
+    of the URL without its password, so every worker of this host on that database shares
+    them. The slots count one host's queries: workers on several hosts each allow
+    ``sparql_per_user`` (a cap over hosts would need a table in the database)."""
+    if is_url(db):
+        digest = hashlib.sha256(redacted(str(db)).encode("utf-8")).hexdigest()[:16]
+        return Path(tempfile.gettempdir()) / f"kehoach-{digest}.sparql-slots"
+    path = Path(db)
+    return path.with_name(f"{path.name}.sparql-slots")

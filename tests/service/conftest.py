@@ -1,6 +1,22 @@
 """Fixtures of the service tests: a seeded database (the ``mini`` dataset + one user per
 role) built once and copied per test, an app and client on it, bearer headers per role, and
-one real uvicorn server on a free port shared by the SSE and browser tests."""
+one real uvicorn server on a free port shared by the SSE and browser tests.
+
+Both backends (issue 19). A test module that sets ``STORAGE = BACKENDS`` runs each of its tests
+that reach the database (through ``db``, ``app``, ``client``, ``shared_client`` or
+``live_server``) twice: on the SQLite file and on a real PostgreSQL database (tests/pg.py:
+one cluster for the session; the seeded database is built once per backend, and each test
+gets a copy — a file copy; ``CREATE DATABASE … TEMPLATE`` on PostgreSQL). Other modules run on
+SQLite only. The modules on both are those whose tests go through the storage paths — writes
+and batches, idempotency, the audit, users and log-in throttling, permissions and ownership
+checks on writes, version checks (If-Match), the live stream, withdrawals, the outcome store
+against a replay: test_writes, test_reads, test_permissions, test_auth, test_security_auth,
+test_security_edits, test_security_ownership, test_sse, test_withdrawn_everywhere,
+test_outcomes_consistency (and test_judge, test_store_backends: their own backend fixture).
+Left on SQLite: rendering, wording, OpenAPI, extraction and CLI-output tests (they read
+through the same runtime and would double the suite's time without reaching another storage
+path). Measured cost: see the Makefile's comment above ``test``.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +40,7 @@ from service.security import hash_password, issue_token
 from service.settings import Settings
 from service.store import ServiceStore
 from tests.kg.test_log_jurisdiction import dong_nai_facts
+from tests.pg import LogBackend, PostgresServer
 
 MINI = Path(__file__).parent / "data" / "mini"
 AS_OF = date(2024, 10, 15)
@@ -39,28 +56,76 @@ USERS: dict[str, tuple[str, str | None]] = {
 }
 
 
-@pytest.fixture(scope="session")
-def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("seed") / "kehoach.db"
-    log = open_log(path)
+BACKENDS = ("sqlite", "postgresql")
+"""``STORAGE = BACKENDS`` in a test module: its tests that reach the database run on both."""
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    backends = getattr(metafunc.module, "STORAGE", None)
+    if backends and "service_backend" in metafunc.fixturenames:
+        metafunc.parametrize("service_backend", backends, indirect=True)
+
+
+@pytest.fixture
+def service_backend(request: pytest.FixtureRequest, tmp_path: Path) -> LogBackend:
+    """The backend of this test's database: SQLite unless its module asks for both."""
+    name = getattr(request, "param", "sqlite")
+    if name == "sqlite":
+        return LogBackend("sqlite", tmp_path)
+    return LogBackend("postgresql", tmp_path, request.getfixturevalue("postgres_server"))
+
+
+def seed(target: Path | str) -> Path | str:
+    """``target`` (a new SQLite file or PostgreSQL database) with the mini dataset and one
+    user per role of ``USERS``; every connection to it closed (so it can be copied)."""
+    log = open_log(target)
     load_into(log, MINI)
     log.close()
-    store = ServiceStore(path)
+    store = ServiceStore(target)
     for username, (role, agency) in USERS.items():
         store.add_user(username, hash_password(PASSWORD), role, agency)
     store.close()
-    return path
+    return target
 
 
-def make_settings(db: Path) -> Settings:
+@pytest.fixture(scope="session")
+def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seeded SQLite file (read-only: copy it to write)."""
+    return Path(seed(tmp_path_factory.mktemp("seed") / "kehoach.db"))
+
+
+@pytest.fixture(scope="session")
+def seeded_postgres(postgres_server: PostgresServer, tmp_path_factory: pytest.TempPathFactory
+                    ) -> str:
+    """The seeded PostgreSQL database's URL (read-only: copy it to write)."""
+    backend = LogBackend("postgresql", tmp_path_factory.mktemp("pg"), postgres_server)
+    return str(seed(backend.database("seed")))
+
+
+@pytest.fixture
+def seeded(service_backend: LogBackend, request: pytest.FixtureRequest) -> Path | str:
+    """The seeded database of this test's backend (read-only: copy it to write)."""
+    return request.getfixturevalue("seeded_db" if service_backend.server is None
+                                   else "seeded_postgres")
+
+
+def make_settings(db: Path | str) -> Settings:
     return Settings(db=db, secret_key=SECRET, as_of=AS_OF, sse_keepalive_seconds=0.5)
 
 
 @pytest.fixture
-def db(seeded_db: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "kehoach.db"
-    shutil.copy(seeded_db, copy)
-    return copy
+def db(seeded: Path | str, service_backend: LogBackend, tmp_path: Path
+       ) -> Iterator[Path | str]:
+    """This test's own copy of the seeded database: a file ``kehoach.db`` in its temporary
+    directory, or a PostgreSQL database (its URL), dropped afterwards."""
+    if service_backend.server is None:
+        copy = tmp_path / "kehoach.db"
+        shutil.copy(seeded, copy)
+        yield copy
+        return
+    url = service_backend.copy(seeded, "kehoach")
+    yield url
+    service_backend.drop(url)
 
 
 @pytest.fixture
@@ -87,18 +152,43 @@ def client(app: Any) -> Iterator[TestClient]:
         yield c
 
 
-@pytest.fixture(scope="module")
-def shared_client(seeded_db: Path, tmp_path_factory: pytest.TempPathFactory
-                  ) -> Iterator[TestClient]:
-    """One service per module on a copy of the seeded database, for cases that change nothing
-    (reads, refused requests): starting a service per case costs ≈ 0.4 s of CPU. A case that
-    writes takes ``client`` (its own copy)."""
-    path = tmp_path_factory.mktemp("shared") / "kehoach.db"
-    shutil.copy(seeded_db, path)
-    application = create_app(make_settings(path))
+def _copy(seeded: Path | str, backend: LogBackend, folder: Path) -> Path | str:
+    """A copy of ``seeded`` for a module's or the session's service (``kehoach.db`` in
+    ``folder``; a PostgreSQL database — left to the cluster's end, like the file)."""
+    if backend.server is None:
+        shutil.copy(seeded, folder / "kehoach.db")
+        return folder / "kehoach.db"
+    return backend.copy(seeded, folder.name)
+
+
+def _shared(seeded: Path | str, backend: LogBackend, folder: Path) -> Iterator[TestClient]:
+    application = create_app(make_settings(_copy(seeded, backend, folder)))
     with TestClient(application) as c:
         yield c
     application.state.runtime.close()
+
+
+@pytest.fixture(scope="module")
+def shared_client_sqlite(seeded_db: Path, tmp_path_factory: pytest.TempPathFactory
+                         ) -> Iterator[TestClient]:
+    yield from _shared(seeded_db, LogBackend("sqlite", Path()),
+                       tmp_path_factory.mktemp("shared"))
+
+
+@pytest.fixture(scope="module")
+def shared_client_postgresql(seeded_postgres: str, postgres_server: PostgresServer,
+                             tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    folder = tmp_path_factory.mktemp("shared")
+    yield from _shared(seeded_postgres, LogBackend("postgresql", folder, postgres_server),
+                       folder)
+
+
+@pytest.fixture
+def shared_client(service_backend: LogBackend, request: pytest.FixtureRequest) -> TestClient:
+    """One service per module (and backend) on a copy of the seeded database, for cases that
+    change nothing (reads, refused requests): starting a service per case costs ≈ 0.4 s of
+    CPU. A case that writes takes ``client`` (its own copy)."""
+    return request.getfixturevalue(f"shared_client_{service_backend.name}")
 
 
 def bearer(username: str) -> dict[str, str]:
@@ -117,15 +207,31 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def live_server(seeded_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real uvicorn server (one per session) on a copy of the seeded database."""
-    path = tmp_path_factory.mktemp("live") / "kehoach.db"
-    shutil.copy(seeded_db, path)
-    server, thread, url = start_uvicorn(create_app(make_settings(path)))
+def _live(seeded: Path | str, backend: LogBackend, folder: Path) -> Iterator[str]:
+    server, thread, url = start_uvicorn(create_app(make_settings(_copy(seeded, backend,
+                                                                       folder))))
     yield url
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server_sqlite(seeded_db: Path, tmp_path_factory: pytest.TempPathFactory
+                       ) -> Iterator[str]:
+    yield from _live(seeded_db, LogBackend("sqlite", Path()), tmp_path_factory.mktemp("live"))
+
+
+@pytest.fixture(scope="session")
+def live_server_postgresql(seeded_postgres: str, postgres_server: PostgresServer,
+                           tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("live")
+    yield from _live(seeded_postgres, LogBackend("postgresql", folder, postgres_server), folder)
+
+
+@pytest.fixture
+def live_server(service_backend: LogBackend, request: pytest.FixtureRequest) -> str:
+    """A real uvicorn server (one per session and backend) on a copy of the seeded database."""
+    return request.getfixturevalue(f"live_server_{service_backend.name}")
 
 
 def start_uvicorn(app: Any, timeout: float = 30) -> tuple[uvicorn.Server, threading.Thread, str]:

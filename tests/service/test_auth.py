@@ -12,7 +12,9 @@ from fastapi.testclient import TestClient
 
 from service.security import issue_token
 from service.store import User
-from tests.service.conftest import PASSWORD, SECRET, bearer
+from tests.service.conftest import BACKENDS, PASSWORD, SECRET, bearer
+
+STORAGE = BACKENDS  # tests that reach the database: on SQLite and PostgreSQL (conftest)
 
 
 @pytest.fixture

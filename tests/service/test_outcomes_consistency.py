@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.dataset import load_into
 from kg.graph import GraphError
 from kg.log import Fact, Source, open_log
 from kg.project import split_iri
@@ -30,24 +29,36 @@ from rules.session import Changes
 from rules.store import store_for
 from service.runtime import Runtime
 from service.settings import Settings
-from tests.service.conftest import MINI, SECRET
+from tests.pg import LogBackend
+from tests.service.conftest import BACKENDS, SECRET
+
+STORAGE = BACKENDS  # the mini-database tests on SQLite and PostgreSQL (conftest)
 
 AS_OF = date(2024, 12, 31)
 Outcomes = dict[tuple[str, str], dict[str, Any]]
+Copy = Callable[[], Path | str]  # a new copy of the mini database per call
 
 
-def _runtime(db: Path) -> Runtime:
+def _runtime(db: Path | str) -> Runtime:
     rt = Runtime(Settings(db=db, secret_key=SECRET, as_of=AS_OF))
     rt.start()
     return rt
 
 
-@pytest.fixture(scope="module")
-def mini_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("mini") / "kehoach.db"
-    with open_log(path) as log:
-        load_into(log, MINI)
-    return path
+@pytest.fixture
+def mini_db(seeded: Path | str, service_backend: LogBackend
+            ) -> Iterator[Copy]:
+    """A new copy of the seeded mini database per call, on this test's backend (SQLite and
+    PostgreSQL: ``STORAGE``); the data/langson tests stay on SQLite."""
+    made: list[Path | str] = []
+
+    def copy() -> Path | str:
+        made.append(service_backend.copy(seeded, "mini"))
+        return made[-1]
+
+    yield copy
+    for target in made:
+        service_backend.drop(target)
 
 
 @pytest.fixture
@@ -160,9 +171,8 @@ def test_a_backdated_report_rejudges_history_and_the_log_follows(
     _assert_consistent(langson, tmp_path)
 
 
-def test_start_withdraws_what_an_older_run_left_behind(mini_db: Path, tmp_path: Path) -> None:
-    db = tmp_path / "kehoach.db"
-    shutil.copy(mini_db, db)
+def test_start_withdraws_what_an_older_run_left_behind(mini_db: Copy, tmp_path: Path) -> None:
+    db = mini_db()
     rt = _runtime(db)
     live = _assert_consistent(rt, tmp_path)
     (kind, key), payload = next((k, p) for k, p in live.items() if k[0] == "alert")
@@ -176,9 +186,8 @@ def test_start_withdraws_what_an_older_run_left_behind(mini_db: Path, tmp_path: 
 
 
 def test_another_worker_following_the_log_records_no_second_withdrawal(
-        mini_db: Path, tmp_path: Path) -> None:
-    db = tmp_path / "kehoach.db"
-    shutil.copy(mini_db, db)
+        mini_db: Copy, tmp_path: Path) -> None:
+    db = mini_db()
     one, two = _runtime(db), _runtime(db)
     raised = one.write([_observation("budget_revenue", "11T/2024", 40, date(2024, 12, 5))],
                        "a", None)
@@ -194,9 +203,8 @@ def test_another_worker_following_the_log_records_no_second_withdrawal(
     two.close()
 
 
-def test_live_listeners_hear_the_withdrawal(mini_db: Path, tmp_path: Path) -> None:
-    db = tmp_path / "kehoach.db"
-    shutil.copy(mini_db, db)
+def test_live_listeners_hear_the_withdrawal(mini_db: Copy, tmp_path: Path) -> None:
+    db = mini_db()
     rt = _runtime(db)
 
     async def listen() -> list[dict[str, Any]]:
@@ -253,10 +261,8 @@ def writes(draw: st.DrawFn) -> list[list[Fact]]:
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(sequence=writes())
 def test_random_writes_keep_the_store_and_graph_equal_to_a_replay(
-        mini_db: Path, tmp_path: Path, sequence: list[list[Fact]]) -> None:
-    db = tmp_path / "random.db"
-    db.unlink(missing_ok=True)
-    shutil.copy(mini_db, db)
+        mini_db: Copy, tmp_path: Path, sequence: list[list[Fact]]) -> None:
+    db = mini_db()
     rt = _runtime(db)
     try:
         for facts in sequence:

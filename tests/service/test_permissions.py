@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.service.conftest import bearer
+from tests.service.conftest import BACKENDS, bearer
+
+STORAGE = BACKENDS  # tests that reach the database: on SQLite and PostgreSQL (conftest)
 
 OBS = {"indicator": "budget_revenue", "period": "9T/2024", "value": "5.900",
        "pct_of_plan": "59", "as_of": "2024-09-30"}

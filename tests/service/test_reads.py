@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.service.conftest import bearer
+from tests.service.conftest import BACKENDS, bearer
+
+STORAGE = BACKENDS  # tests that reach the database: on SQLite and PostgreSQL (conftest)
 
 
 @pytest.fixture

@@ -18,7 +18,9 @@ from fastapi.testclient import TestClient
 from service import security
 from service.app import create_app
 from service.store import ServiceStore
-from tests.service.conftest import PASSWORD, bearer, make_settings
+from tests.service.conftest import BACKENDS, PASSWORD, bearer, make_settings
+
+STORAGE = BACKENDS  # tests that reach the database: on SQLite and PostgreSQL (conftest)
 
 HOST = "https://testserver"
 EVIL = "http://evil.example"

@@ -26,7 +26,9 @@ from service.app import create_app
 from service.cli.app import build_app
 from service.errors import ApiError
 from service.limits import MAX_JSON_DEPTH, body_problem, json_depth, query_slot, query_slots_dir
-from tests.service.conftest import bearer, make_settings, start_uvicorn
+from tests.service.conftest import BACKENDS, bearer, make_settings, start_uvicorn
+
+STORAGE = BACKENDS  # tests that reach the database: on SQLite and PostgreSQL (conftest)
 
 ADMIN = bearer("admin")
 

@@ -23,7 +23,9 @@ from kg.log import Fact, Source, open_log
 from service.app import create_app
 from service.cli.options import command
 from service.nfc import nfc_query
-from tests.service.conftest import PASSWORD, bearer, make_settings
+from tests.service.conftest import BACKENDS, PASSWORD, bearer, make_settings
+
+STORAGE = BACKENDS  # tests that reach the database: on SQLite and PostgreSQL (conftest)
 
 OBS = {"indicator": "budget_revenue", "period": "9T/2024", "value": "5.900",
        "pct_of_plan": "59", "as_of": "2024-09-30"}

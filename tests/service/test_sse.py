@@ -8,7 +8,9 @@ import threading
 
 import httpx
 
-from tests.service.conftest import bearer
+from tests.service.conftest import BACKENDS, bearer
+
+STORAGE = BACKENDS  # tests that reach the database: on SQLite and PostgreSQL (conftest)
 
 
 def read_events(lines, wanted: int) -> list[tuple[str, dict]]:

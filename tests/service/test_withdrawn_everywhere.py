@@ -24,7 +24,9 @@ from rules.store import store_for
 from service.app import create_app
 from service.security import hash_password
 from service.store import ServiceStore
-from tests.service.conftest import MINI, PASSWORD, bearer, make_settings
+from tests.service.conftest import BACKENDS, MINI, PASSWORD, bearer, make_settings
+
+STORAGE = BACKENDS  # tests that reach the database: on SQLite and PostgreSQL (conftest)
 
 LAGGING = {"indicator": "budget_revenue", "period": "9T/2024", "value": "5.595,5",
            "pct_of_plan": "55,9", "as_of": "2024-09-30"}

@@ -3,11 +3,11 @@ import; idempotency keys; what a write caused; the audit log records and cannot 
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
-from tests.service.conftest import bearer
+from tests.service.conftest import BACKENDS, bearer
+
+STORAGE = BACKENDS  # every test on SQLite and PostgreSQL (tests/service/conftest.py)
 
 OBS = {"indicator": "budget_revenue", "period": "9T/2024", "value": "5.595,5",
        "pct_of_plan": "55,9", "as_of": "2024-09-30"}
@@ -131,7 +131,7 @@ def test_import_template_csv(client, tmp_path):
     assert problem["field"] == "value" and problem["row"] == 2
 
 
-def test_audit_log_records_writes_and_refusals_and_is_append_only(client, db):
+def test_audit_log_records_writes_and_refusals_and_is_append_only(client, db, service_backend):
     client.post("/api/v1/observations", json=OBS, headers=bearer("tc"))
     client.post("/api/v1/observations", json={**OBS, "indicator": "tourists"},
                 headers=bearer("tc"))
@@ -141,9 +141,9 @@ def test_audit_log_records_writes_and_refusals_and_is_append_only(client, db):
     assert records[0]["target"].startswith("observation:obs-api-")
     assert records[1]["detail"]["code"] == "not_owner"
     assert records[1]["at"] and records[1]["client"] == "testclient"
-    conn = sqlite3.connect(db)
+    conn = service_backend.raw(db)
     for sql in ("UPDATE service_audit SET outcome='ok'", "DELETE FROM service_audit"):
-        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        with pytest.raises(service_backend.error, match="append-only"):
             conn.execute(sql)
     conn.close()
 
