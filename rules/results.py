@@ -10,20 +10,26 @@ importing each other.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rules.filters import alert_concerns
 from rules.outcomes import Alert, StatusChange
 from rules.vocabulary import STATUSES
 
+if TYPE_CHECKING:  # the type only: results depend on no step of the rules
+    from rules.loader import RuleBook
+
 
 @dataclass
 class ReplayResult:
-    """What a replay produced: outcomes in time order and the final status per subject."""
+    """What a replay produced: outcomes in time order and the final status per subject;
+    ``rules``: the rule set that judged (bộ luật — the session's pinned one; None when the
+    result was read back from stores), so a trace names that set's rules, not the files'."""
 
     outcomes: list[Alert | StatusChange] = field(default_factory=list)
     statuses: dict[str, dict[str, Any]] = field(default_factory=dict)
     appended: int = 0
+    rules: RuleBook | None = field(default=None, compare=False, repr=False)
 
     @property
     def alerts(self) -> list[Alert]:

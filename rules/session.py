@@ -37,7 +37,13 @@ from datetime import date, timedelta
 from typing import Any
 
 from kg.log import StoredFact
-from rules.duties import lagging_measures, opens_reporting_year, report_deadlines
+from rules.duties import (
+    TaskScale,
+    lagging_measures,
+    opens_reporting_year,
+    report_deadlines,
+    task_scale,
+)
 from rules.engine import Engine, get_engine
 from rules.judge import EngineState, judge
 from rules.loader import load_calendar
@@ -93,6 +99,8 @@ class RuleSession:
 
     def __init__(self, engine: Engine, calendar: dict[str, Any], clock: date) -> None:
         self.engine, self.calendar, self.clock = engine, calendar, clock
+        # the task thresholds of the engine's rule set (pinned with it, never the files')
+        self.scale: TaskScale = task_scale(engine.book)
         # the session's own memo of % of plan checks (content-keyed: kept across a reset)
         self.pct_memo: Memo[PctCheck] = Memo(PCT_MEMO_LIMIT)
         self._reset()
@@ -100,6 +108,7 @@ class RuleSession:
     def _reset(self) -> None:
         """Forget every fact and judgement (engine, calendar, clock and memo stay)."""
         self.state = EngineState()
+        self.state.result.rules = self.engine.book
         self.replay_result = self.state.result
         self._versions: dict[FactKey, list[StoredFact]] = {}
         self._shared: dict[str, dict[str, StoredFact]] = {k: {} for k in SHARED_KINDS}
@@ -148,12 +157,13 @@ class RuleSession:
 
     def _sweep(self, facts: list[StoredFact],
                progress: Callable[[date, int, int], None] | None = None) -> None:
-        dates = evaluation_dates(facts, self.clock, self.calendar)
+        dates = evaluation_dates(facts, self.clock, self.calendar, self.scale)
         for step, when in enumerate(dates, 1):
             if when == self.clock:
                 self._checkpoints = {r: self._capture(r, when) for r in self.units.roots()}
             snap = take_snapshot(facts, when, self._doc_dates)
-            self._judge(build_measures(snap, self.calendar, memo=self.pct_memo), when)
+            self._judge(build_measures(snap, self.calendar, memo=self.pct_memo,
+                                       scale=self.scale), when)
             self._judge(lagging_measures(snap, self.state.pace_history, parents(snap),
                                          self.state.names, self.state.agency_of), when)
             if progress:
@@ -273,7 +283,8 @@ class RuleSession:
                 if self._checkpoints.get(root, _Checkpoint(date.min)).when != when:
                     self._checkpoints[root] = self._capture(root, when)
         snap = self._snapshot(roots, when)
-        self._judge(build_measures(snap, self.calendar, self._years(when), self.pct_memo), when)
+        self._judge(build_measures(snap, self.calendar, self._years(when), self.pct_memo,
+                                   self.scale), when)
         history = {s: self.state.pace_history[s] for r in roots
                    for s in self.units.subjects.get(r, ()) if s in self.state.pace_history}
         self._judge(lagging_measures(snap, history, parents(snap), self.state.names,
@@ -308,7 +319,7 @@ class RuleSession:
         for kind, key in self.units.keys.get(root, ()):
             for fact in self._versions[(kind, key)]:
                 dates.add(visible_from(fact, self._doc_dates) or date.min)
-                dates.update(task_dates(fact))
+                dates.update(task_dates(fact, self.scale))
                 reports = reports or (kind == "indicator" and bool(fact.payload.get("lead_agency")))
         return frozenset(dates), reports
 
@@ -477,7 +488,8 @@ class RuleSession:
         """What a replay of the log up to the clock gives: outcomes by date, statuses."""
         outcomes = sorted(self._outcomes.values(), key=lambda o: o.as_of)
         return ReplayResult(outcomes=outcomes,
-                            statuses={s: dict(e) for s, e in self.state.result.statuses.items()})
+                            statuses={s: dict(e) for s, e in self.state.result.statuses.items()},
+                            rules=self.engine.book)
 
     def statuses(self) -> dict[str, dict[str, Any]]:
         """Status entries per subject and dimension (as ``ReplayResult.statuses``)."""

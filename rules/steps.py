@@ -11,6 +11,7 @@ from typing import Any
 
 from kg.log import StoredFact
 from rules.duties import (
+    TaskScale,
     report_deadlines,
     report_measures,
     reported_verdict_checks,
@@ -31,14 +32,18 @@ from rules.subjects import (
 )
 
 
-def task_dates(fact: StoredFact) -> list[date]:
+def task_dates(fact: StoredFact, scale: TaskScale | None = None) -> list[date]:
     """The deadline threshold dates of a task fact (none without a deadline): the days around
-    its deadline on which its judgement can change (``TaskScale.offsets``, from tasks.yaml)."""
+    its deadline on which its judgement can change (``TaskScale.offsets`` of ``scale``: the
+    judging rule set's tasks.yaml; default the rule files in force)."""
     deadline = as_date(fact.payload.get("deadline")) if fact.kind == "task" else None
-    return [deadline + timedelta(days=d) for d in task_scale().offsets] if deadline else []
+    if deadline is None:
+        return []
+    return [deadline + timedelta(days=d) for d in (scale or task_scale()).offsets]
 
 
-def evaluation_dates(facts: list[StoredFact], as_of: date, calendar: dict[str, Any]) -> list[date]:
+def evaluation_dates(facts: list[StoredFact], as_of: date, calendar: dict[str, Any],
+                     scale: TaskScale | None = None) -> list[date]:
     """Every date on which the answer can change, up to ``as_of``."""
     doc_dates = document_dates(facts)
     dates = {as_of}
@@ -46,19 +51,21 @@ def evaluation_dates(facts: list[StoredFact], as_of: date, calendar: dict[str, A
         when = visible_from(fact, doc_dates)
         if when:
             dates.add(when)
-        dates.update(task_dates(fact))
+        dates.update(task_dates(fact, scale))
     years = sorted({d.year for d in dates})
     dates.update(due + timedelta(days=1) for _r, _c, _m, due in report_deadlines(calendar, years))
     return sorted(d for d in dates if d <= as_of)
 
 
 def build_measures(snap: Snapshot, calendar: dict[str, Any], years: list[int] | None = None,
-                   memo: Memo[PctCheck] | None = None) -> list[Measure]:
+                   memo: Memo[PctCheck] | None = None,
+                   scale: TaskScale | None = None) -> list[Measure]:
     """Every measure of a snapshot (``years``: the reporting cycles, see ``report_measures``;
-    ``memo``: the caller's memo of % of plan checks, see ``pct_checks``)."""
+    ``memo``: the caller's memo of % of plan checks, see ``pct_checks``; ``scale``: the task
+    thresholds of the judging rule set, see ``task_measures``)."""
     return (verdict_measures(snap) + verdict_checks(snap) + pace_measures(snap)
             + level_measures(snap) + progress_measures(snap) + pct_checks(snap, memo)
-            + task_measures(snap) + report_measures(snap, calendar, years)
+            + task_measures(snap, scale) + report_measures(snap, calendar, years)
             + reported_verdict_checks(snap))
 
 

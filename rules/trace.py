@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from functools import cache
 from typing import Any
 
 from kg.graph import GraphError, PlanGraph
@@ -35,9 +34,12 @@ def plan_graph(log: Any, outcomes: Iterable[Alert | StatusChange] | None = None,
     return plan
 
 
-@cache
-def _rule_titles() -> dict[tuple[str, int], dict[str, str]]:
-    return {(r.id, int(r.version)): r.title for r in load_rules().rules}
+def _rule_titles(evaluation: ReplayResult) -> dict[tuple[str, int], dict[str, str]]:
+    """Rule titles by (id, version) of the rule set that judged ``evaluation`` (a live
+    session's pinned set); the rule files in force for a result that does not say (read
+    back from the stores)."""
+    book = evaluation.rules or load_rules()
+    return {(r.id, int(r.version)): r.title for r in book.rules}
 
 
 def find_outcome(evaluation: ReplayResult, ident: str) -> Alert | StatusChange | None:
@@ -48,8 +50,8 @@ def find_outcome(evaluation: ReplayResult, ident: str) -> Alert | StatusChange |
 def trace(plan: PlanGraph, evaluation: ReplayResult | None, ident: str) -> dict[str, Any]:
     """The trace of ``ident``: an outcome of ``evaluation``, else a node of ``plan``."""
     outcome = find_outcome(evaluation, ident.strip()) if evaluation is not None else None
-    if outcome is not None:
-        return _trace_outcome(plan, outcome)
+    if outcome is not None and evaluation is not None:
+        return _trace_outcome(plan, outcome, _rule_titles(evaluation))
     try:
         return plan.trace(ident)
     except GraphError:
@@ -86,9 +88,10 @@ def _step(item: dict[str, Any], relation: str, came_from: str) -> dict[str, Any]
                                                                                     "en")}
 
 
-def _rule_step(outcome: Alert | StatusChange) -> dict[str, Any]:
+def _rule_step(outcome: Alert | StatusChange,
+               titles: dict[tuple[str, int], dict[str, str]]) -> dict[str, Any]:
     rule_id, version = outcome.rule["id"], int(outcome.rule["version"])
-    title = _rule_titles().get((rule_id, version), {})
+    title = titles.get((rule_id, version), {})
     limits = ", ".join(f"{k} = {v:g}" for k, v in sorted(outcome.thresholds.items()))
     suffix_vi = f" (ngưỡng: {limits})" if limits else ""
     suffix_en = f" (thresholds: {limits})" if limits else ""
@@ -116,7 +119,8 @@ def _fact_step(plan: PlanGraph, fact_id: str, came_from: str,
     return {**step, "fact": fact_id, "version": int(version) if version.isdigit() else None}
 
 
-def _trace_outcome(plan: PlanGraph, outcome: Alert | StatusChange) -> dict[str, Any]:
+def _trace_outcome(plan: PlanGraph, outcome: Alert | StatusChange,
+                   titles: dict[tuple[str, int], dict[str, str]]) -> dict[str, Any]:
     kind = "status_change" if isinstance(outcome, StatusChange) else "alert"
     sources = list(getattr(outcome, "sources", []) or [])
     subject = {"id": outcome.id, "name": outcome.explanation_vi, "kind": kind,
@@ -128,7 +132,7 @@ def _trace_outcome(plan: PlanGraph, outcome: Alert | StatusChange) -> dict[str, 
                            f"{outcome.explanation_vi}",
                "words_en": f"{kind_label(kind, 'en').capitalize()} of {outcome.as_of}: "
                            f"{outcome.explanation_en}"}
-    chain = [_rule_step(outcome)]
+    chain = [_rule_step(outcome, titles)]
     for i, fact_id in enumerate(outcome.facts):
         chain.append(_fact_step(plan, fact_id, outcome.id,
                                 sources[i] if i < len(sources) else None))

@@ -172,3 +172,40 @@ def test_every_deadline_source_is_verbatim_at_its_line() -> None:
             (task.payload.get("deadline_source") or {}).get("quote") or "")]
         heading = " ".join(quotes).lower()
         assert written.removeprefix("trong ") in heading or task.source.doc == "000", task.key
+
+
+def test_a_session_dates_task_changes_by_its_pinned_rule_sets_thresholds(tmp_path: Path) -> None:
+    """The dates a task's judgement can change come from the rule set the session judges by
+    (pinned at start), not from the rule files: with a 7-day warning window in the pinned set,
+    a task due on 31/12 turns due soon on 24/12 — in the per-unit replay as in the sweep (the
+files' 14-day window would date it 28/12, the clock: no change point on 24/12)."""
+    from kg.log import Fact, Source
+    from rules.engine import ENGINES
+    from rules.loader import DEFINITIONS_DIR, load_rules
+    from rules.outcomes import StatusChange
+    from rules.session import RuleSession
+
+    files = tmp_path / "definitions"
+    shutil.copytree(DEFINITIONS_DIR, files)
+    tasks = files / "tasks.yaml"
+    text = tasks.read_text(encoding="utf-8")
+    assert "due_soon_days: 14" in text
+    tasks.write_text(text.replace("due_soon_days: 14", "due_soon_days: 7"), encoding="utf-8")
+    engine = ENGINES.get(load_rules(files))
+    log = open_log(tmp_path / "kehoach.db")
+    log.append([
+        Fact(kind="agency", key="so-tai-chinh", payload={
+            "id": "so-tai-chinh", "name": "Sở Tài chính", "kind": "department"}),
+        Fact(kind="task", key="task-w", payload={
+            "id": "task-w", "summary": "Nộp báo cáo", "lead_agency": "so-tai-chinh",
+            "deadline": "2023-12-31", "condition": None},
+            source=Source("002", 181, "x"))], submitted_by="test")
+    dated = []
+    for sweep in (False, True):
+        session = RuleSession.start(log, date(2023, 12, 28), engine=engine, sweep=sweep)
+        assert session.scale.due_soon_days == 7
+        dated.append([(o.as_of, o.status) for o in session.result().outcomes
+                      if isinstance(o, StatusChange) and o.dimension == "task"])
+    log.close()
+    for changes in dated:  # the sweep judges on the calendar's dates too: compare due soon
+        assert [when for when, status in changes if status == "due_soon"] == ["2023-12-24"]

@@ -150,3 +150,35 @@ def test_an_implied_target_traces_the_same_once_outcomes_name_it(db, tmp_path):
     assert result["subject"]["implied"] is True
     assert result["chain"][0]["relation"] == "impliedBy"
     assert _reaches_resolution(result)
+
+
+def test_an_outcome_is_traced_by_the_rule_set_that_judged_it(db, tmp_path):
+    """A session pinned its rule set at start: the trace names that set's rules, not the rule
+    files as they are now (here the pinned set titles a rule otherwise)."""
+    import shutil
+
+    import yaml
+
+    from rules.engine import ENGINES
+    from rules.loader import DEFINITIONS_DIR, load_rules
+
+    files = tmp_path / "definitions"
+    shutil.copytree(DEFINITIONS_DIR, files)
+    with open_log(db) as log:
+        plain = replay(log, date(2024, 12, 31), persist=False)
+        alert = next(a for a in plain.alerts if a.subject.kind == "target")
+        family = next(p for p in files.glob("*.yaml")
+                      if any(r["id"] == alert.rule["id"]
+                             for r in yaml.safe_load(p.read_text(encoding="utf-8"))["rules"]))
+        data = yaml.safe_load(family.read_text(encoding="utf-8"))
+        for rule in data["rules"]:
+            if rule["id"] == alert.rule["id"]:
+                rule["title"] = {"vi": "Tên luật đã ghim", "en": "The pinned rule's title"}
+        family.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        pinned = replay(log, date(2024, 12, 31), persist=False,
+                        engine=ENGINES.get(load_rules(files)))
+        plan = PlanGraph.from_log(log)
+    assert pinned.rules is not None and pinned.rules.digest != plain.rules.digest
+    assert "Tên luật đã ghim" in trace(plan, pinned, alert.id)["chain"][0]["words_vi"]
+    assert "The pinned rule's title" in trace(plan, pinned, alert.id)["chain"][0]["words_en"]
+    assert "Tên luật đã ghim" not in trace(plan, plain, alert.id)["chain"][0]["words_vi"]
