@@ -19,6 +19,7 @@ import copy
 import threading
 import weakref
 from collections import Counter
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -43,6 +44,9 @@ from service.views.board import SEVERITY_ORDER, STATUS_ORDER
 NATIONAL_KINDS = ("nation",)
 """Kinds of jurisdiction (data/jurisdictions.yaml) whose service may read across the others:
 the nation's. A province's or a ministry's service reads its own jurisdiction only."""
+DERIVED_CACHE = 256
+"""Views derived from a jurisdiction's judged state (its alert rows, its board counts), kept
+until its log or its judged set moves: two per jurisdiction and date."""
 PLAN_CACHE = 2
 """Plan graphs kept for traces (a province's is built in seconds and holds its whole plan: a
 couple are kept, keyed by jurisdiction, log position and the judged set)."""
@@ -109,6 +113,13 @@ class Nation:
         self._readers: dict[str, JudgedReader] = {}
         self._statuses: StatusStore | None = None
         self._plans: Cache[PlanGraph] = Cache(PLAN_CACHE)
+        self._derived: Cache[Any] = Cache(DERIVED_CACHE)
+
+    def derived(self, name: str, code: str, found: Judged, compute: Callable[[], Any]) -> Any:
+        """``compute()`` cached per (name, jurisdiction, judged date and content, log
+        position): shared by every caller — read-only."""
+        key = (name, code, found.as_of, found.tag, found.upto_seq, self.log(code).last_seq())
+        return self._derived.get(key, compute)
 
     @property
     def rt(self) -> Runtime:
@@ -208,10 +219,6 @@ def nation(rt: Runtime) -> Nation:
         return found
 
 
-def _open_alerts(found: Judged) -> list[dict[str, Any]]:
-    return [a.to_dict() for a in closed_alerts(found.result) if not a.superseded_by]
-
-
 def _ordered(counts: Counter[str], order: dict[str, int]) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda kv: (order.get(kv[0], 9), kv[0])))
 
@@ -226,21 +233,42 @@ def summary(nat: Nation, place: dict[str, Any], when: date) -> dict[str, Any]:
                            "statuses": None, "open_alerts": None, "open_alert_count": None}
     if found is None:
         return row
+    row.update(nat.derived("summary", place["code"], found,
+                           lambda: _counts(nat, place["code"], found)))
+    return row
+
+
+def _counts(nat: Nation, code: str, found: Judged) -> dict[str, Any]:
+    """A judged jurisdiction's targets and tasks by status and open alerts by severity."""
     by_kind: dict[str, Counter[str]] = {"target": Counter(), "task": Counter()}
     judged = set()
     for status in found.rows:
         judged.add(status["id"])
         by_kind.setdefault(status["kind"], Counter())[status["status"] or "no_data"] += 1
-    log = nat.log(place["code"])
+    log = nat.log(code)
     for kind in ("target", "task"):  # a plan item no rule has judged yet has no data
         unjudged = sum(1 for f in log.current(kind) if f.key not in judged)
         if unjudged:
             by_kind[kind]["no_data"] += unjudged
-    open_rows = _open_alerts(found)
-    row.update(statuses={k: _ordered(v, STATUS_ORDER) for k, v in by_kind.items()},
-               open_alerts=_ordered(Counter(a["severity"] for a in open_rows), SEVERITY_ORDER),
-               open_alert_count=len(open_rows))
-    return row
+    open_rows = [a for a in alert_rows(nat, code, found) if not a["superseded_by"]]
+    return {"statuses": {k: _ordered(v, STATUS_ORDER) for k, v in by_kind.items()},
+            "open_alerts": _ordered(Counter(a["severity"] for a in open_rows), SEVERITY_ORDER),
+            "open_alert_count": len(open_rows)}
+
+
+def alert_rows(nat: Nation, code: str, found: Judged) -> list[dict[str, Any]]:
+    """Every alert the judge raised in ``code`` (closed ones marked ``superseded_by``) with
+    its jurisdiction and its agency's name there; built once per judged state, read-only."""
+    def build() -> list[dict[str, Any]]:
+        known = jurisdiction_of(code)
+        names = {f.key: f.payload.get("name") for f in nat.log(code).current("agency")}
+        return [{**a.to_dict(), "jurisdiction": code,
+                 "jurisdiction_name": known.full_name if known else code,
+                 "jurisdiction_name_en": known.name_en if known else code,
+                 "agency_name": names.get(a.agency or "")}
+                for a in closed_alerts(found.result)]
+
+    return nat.derived("alerts", code, found, build)
 
 
 def board(rt: Runtime, as_of: date | None = None) -> dict[str, Any]:
@@ -295,12 +323,7 @@ def alerts(rt: Runtime, as_of: date | None = None, *, jurisdiction: str | None =
             not_judged.append(nat.judgement(code, when, None) | {
                 "code": code, "name": place["name"], "name_en": place["name_en"]})
             continue
-        items = [a.to_dict() for a in closed_alerts(found.result)]
-        names = {f.key: f.payload.get("name") for f in nat.log(code).current("agency")}
-        rows += [{**a, "jurisdiction": code, "jurisdiction_name": place["name"],
-                  "jurisdiction_name_en": place["name_en"],
-                  "agency_name": names.get(a["agency"] or "")}
-                 for a in items
+        rows += [a for a in alert_rows(nat, code, found)
                  if (state == "all" or not a.get("superseded_by"))
                  and (not chosen or alert_concerns(a, chosen))
                  and (not wanted.kind or a["kind"] == wanted.kind)
@@ -356,7 +379,8 @@ def who(rt: Runtime, text: str, as_of: date | None = None) -> dict[str, Any]:
                     "agency": {"id": agency_id, **{k: info.get(k) for k in AGENCY_FIELDS}},
                     "tasks": tasks, "targets": targets,
                     "open_alerts": None if found is None else
-                    [a for a in _open_alerts(found) if alert_concerns(a, agency_id)]})
+                    [a for a in alert_rows(nat, code, found) if not a["superseded_by"]
+                     and alert_concerns(a, agency_id)]})
     if not out:
         vi = f"trường 'agency': không địa bàn nào có cơ quan '{text}'"
         en = f"field 'agency': no jurisdiction has an agency '{text}'"

@@ -283,6 +283,12 @@ def test_facts_after_the_judge_are_said_pending(national: TestClient, nation_db:
         "no_data"] == 1  # the new task: no rule has judged it yet
     after = national.get("/api/v1/national/trace/lang-son/task-moi-001", headers=VIEWER)
     assert after.status_code == 200 and after.json()["jurisdiction"] == "lang-son"
+    judge_once(nation_db, "lang-son")  # the judge's next pass: the board follows it
+    row = {r["code"]: r for r in national.get("/api/v1/national/board",
+                                               headers=VIEWER).json()["data"]}["lang-son"]
+    assert row["judgement"]["pending_facts"] is False
+    assert "no_data" not in row["statuses"]["task"]
+    assert sum(row["statuses"]["task"].values()) == 3
 
 
 def test_kehoach_judge_all_jurisdictions_feeds_the_national_view(national: TestClient,
