@@ -19,8 +19,9 @@ runtime following the log); the warm-up is repeated N times (connections land on
 for its start replay) and the workers with ``--judge external`` (they append facts and read the
 judge's stored outcomes). ``--code DIR`` runs the server and judge from another checkout (e.g. a
 ``git worktree`` of an older commit: its modules come first on ``PYTHONPATH``); ``--against DIR``
-runs the same measurement on DIR's code and on ``--code``'s, alternately ``--reps`` times in this
-one run, and prints both with their ratio.
+runs the same measurement on DIR's code and on ``--code``'s as a pair started at the same moment
+(two bench processes, each its own database, server and clients), ``--reps`` pairs in this one
+run, and prints both with their ratio and the load average at each start.
 
 Run: ``.venv/bin/python bench/bench_api.py [--clients 50] [--requests 2000] [--seconds 60]
 [--workers 2] [--writes 0.02]``
@@ -242,7 +243,7 @@ def measure(args: argparse.Namespace, code: Path) -> tuple[dict[str, Any], float
         proc = start_server(db, port, as_of, args.workers, args.judge, code)
         url = f"http://127.0.0.1:{port}"
         try:
-            token = httpx.post(f"{url}/api/v1/auth/token", data={
+            token = httpx.post(f"{url}/api/v1/auth/token", timeout=300, data={
                 "username": "bench", "password": PASSWORD}).json()["access_token"]
             t0 = time.perf_counter()
             for _ in range(args.workers):  # each worker keeps its own caches
@@ -275,18 +276,41 @@ def _commit_of(code: Path) -> str:
     return done.stdout.strip() or str(code)
 
 
+def _side(code: Path, out: Path) -> subprocess.Popen:
+    """One side of a pair: this bench, single mode, on ``code``'s server, result to ``out``."""
+    argv, skip = [], False
+    for arg in sys.argv[1:]:
+        if skip:
+            skip = False
+        elif arg in ("--against", "--reps", "--code"):
+            skip = True
+        elif arg != "--append":
+            argv.append(arg)
+    return subprocess.Popen([sys.executable, __file__, *argv, "--code", str(code),
+                             "--json-out", str(out)], stdout=subprocess.DEVNULL)
+
+
 def compare(args: argparse.Namespace) -> None:
-    """``--against``: the before (``--against``'s code) and after (``--code``'s) alternately,
-    ``--reps`` pairs, in this one run; the load average before each measurement."""
+    """``--against``: the before (``--against``'s code) and after (``--code``'s) as pairs
+    started at the same moment, ``--reps`` pairs in this one run; the load average at each
+    pair's start."""
     before, after = Path(args.against).resolve(), Path(args.code).resolve()
     rows = []
-    for rep in range(1, args.reps + 1):
-        for side, code in (("before", before), ("after", after)):
+    with tempfile.TemporaryDirectory() as tmp:
+        for rep in range(1, args.reps + 1):
             load = os.getloadavg()[0]
-            result, warm = measure(args, code)
-            rows.append((rep, side, load, warm, result))
-            print(side, rep, f"load {load:.2f}", json.dumps(result["all"]), flush=True)
-    text = (f"## API latency, before/after in one run — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+            outs = {side: Path(tmp) / f"{side}-{rep}.json" for side in ("before", "after")}
+            procs = {side: _side(code, outs[side])
+                     for side, code in (("before", before), ("after", after))}
+            for side, proc in procs.items():
+                if proc.wait() != 0:
+                    raise SystemExit(f"{side} side failed ({proc.returncode})")
+            for side in ("before", "after"):
+                result = json.loads(outs[side].read_text(encoding="utf-8"))
+                rows.append((rep, side, load, result["warm"], result))
+                print(side, rep, f"load {load:.2f}", json.dumps(result["all"]), flush=True)
+    text = ("## API latency, before/after pairs started at the same moment — "
+            f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
             f"\n\n- machine: {platform.machine()}, {_cpus()} CPUs, Python "
             f"{platform.python_version()}; before = {_commit_of(before)}, after = "
             f"{_commit_of(after)} (bench code: {_commit()})\n"
@@ -294,8 +318,8 @@ def compare(args: argparse.Namespace) -> None:
             f"- server: `kehoach serve --workers {args.workers} --judge {args.judge}`"
             + (" + `kehoach judge`" if args.judge == "external" else "")
             + f"; {args.clients} clients, {args.writes:.0%} writes; load tool: {args.tool}\n\n"
-            "| pair | side | load avg (1 min) at start | req/s | errors | p50 ms | p95 ms | "
-            "p99 ms |\n|---|---|---|---|---|---|---|---|\n")
+            "| pair | side | load (1 min) at the pair's start | req/s | errors | p50 ms | "
+            "p95 ms | p99 ms |\n|---|---|---|---|---|---|---|---|\n")
     for rep, side, load, _warm, result in rows:
         r = result["all"]
         text += (f"| {rep} | {side} | {load:.2f} | {result['req_per_s']} | {result['errors']} | "
@@ -325,12 +349,15 @@ def main() -> None:
     parser.add_argument("--against", default=None,
                         help="another checkout: before (it) / after (--code) in one run")
     parser.add_argument("--reps", type=int, default=2, help="pairs with --against")
+    parser.add_argument("--json-out", default=None, help="also write the result as JSON here")
     parser.add_argument("--append", action="store_true")
     args = parser.parse_args()
     if args.against:
         compare(args)
         return
     result, warm = measure(args, Path(args.code).resolve())
+    if args.json_out:
+        Path(args.json_out).write_text(json.dumps({**result, "warm": warm}), encoding="utf-8")
     data = f"{args.provinces} synthetic province(s)" if args.provinces else "Lạng Sơn dataset"
     text = (f"## API latency (issue 8) — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n\n"
             f"- machine: {platform.machine()}, {_cpus()} CPUs, Python "
