@@ -161,3 +161,31 @@ def test_a_follower_is_woken_by_each_committed_append(url):
         writer.within("lang-son").append([obs("a")])
         writer.database.notify("kehoach_judge", "42")
         assert follower.database.listen(LOG_CHANNEL, 5) == ["lang-son"]
+
+
+def test_a_statement_failing_inside_a_write_rolls_the_whole_write_back(url):
+    """Writes run in pipeline mode (a statement without rows is not waited for): its error
+    must still surface — at the next read, or at COMMIT — undo everything the write did, and
+    leave the connection usable."""
+    with open_log(url, jurisdiction="lang-son") as log:
+        db = log.database
+        db.execute("CREATE TABLE pipeline_probe (k TEXT PRIMARY KEY)")
+        # the failing statement is the last one: its error comes at COMMIT
+        with pytest.raises(psycopg.errors.UniqueViolation):
+            with db.write():
+                db.execute("INSERT INTO pipeline_probe (k) VALUES (?)", ("a",))
+                db.execute("INSERT INTO pipeline_probe (k) VALUES (?)", ("a",))
+        assert db.execute("SELECT count(*) FROM pipeline_probe") == [(0,)]
+        # a read after the failing statement raises it there, and nothing is kept either
+        with pytest.raises(psycopg.errors.UniqueViolation):
+            with db.write():
+                db.execute("INSERT INTO pipeline_probe (k) VALUES (?)", ("b",))
+                db.execute("INSERT INTO pipeline_probe (k) VALUES (?)", ("b",))
+                db.execute("SELECT k FROM pipeline_probe")
+        assert db.execute("SELECT count(*) FROM pipeline_probe") == [(0,)]
+        # the handle still writes, and a write returning rows is read back inside the write
+        with db.write():
+            assert db.execute("INSERT INTO pipeline_probe (k) VALUES (?) RETURNING k",
+                              ("c",)) == [("c",)]
+        assert log.append([obs()])[0].status == "new"
+        assert db.execute("SELECT k FROM pipeline_probe") == [("c",)]
