@@ -101,6 +101,9 @@ class PlanGraph:
         self._versions: dict[URIRef, int] = {}  # fact node → latest version applied
         self._interned: dict[tuple, tuple] = {}  # one copy of each shared-triple set
         self._outside: set[URIRef] = set()  # nodes no log fact owns (rule outcomes: put_node)
+        # triples the roles' history asserted (``_date_roles``): never released, even when the
+        # last fact or outcome that also shares one (a version node an alert used) goes
+        self._history: set[tuple] = set()
         self.last_seq = 0
         self._indexes: dict[tuple[str, ...], Index] = {}  # name search, reset on change
 
@@ -165,7 +168,8 @@ class PlanGraph:
                 self._shared[t] -= 1
                 if self._shared[t] <= 0:
                     del self._shared[t]
-                    self.store.remove_triple(t)
+                    if t not in self._history:
+                        self.store.remove_triple(t)
         if node in self._shared_types:  # a type shared by others (an implied target) is
             for t in owned:              # now owned by its fact
                 if t in self._shared:
@@ -380,6 +384,7 @@ class PlanGraph:
         for role, agency in wanted:
             if (role, agency) not in held:
                 triples += responsibility_triples(node, role, agency, version, fact.version)
+        self._history.update(triples)
         for t in triples:
             self.store.add_triple(t)
 
