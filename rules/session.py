@@ -103,6 +103,8 @@ class RuleSession:
         self.scale: TaskScale = task_scale(engine.book)
         # the session's own memo of % of plan checks (content-keyed: kept across a reset)
         self.pct_memo: Memo[PctCheck] = Memo(PCT_MEMO_LIMIT)
+        # and of per-fact readings its snapshots share (``Snapshot.memo``; content-keyed too)
+        self.readings: Memo[Any] = Memo(PCT_MEMO_LIMIT)
         self._reset()
 
     def _reset(self) -> None:
@@ -244,7 +246,7 @@ class RuleSession:
     def _snapshot(self, roots: Iterable[str], when: date) -> Snapshot:
         """The facts of ``roots`` (+ agencies and documents) visible on ``when``."""
         # agencies and documents are shared read-only (units add only their own kinds)
-        snap = Snapshot(when, dict(self._shared))
+        snap = Snapshot(when, dict(self._shared), memo=self.readings)
         for root in roots:
             for kind, key in self.units.keys.get(root, ()):
                 fact = self._visible(kind, key, when)

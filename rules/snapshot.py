@@ -14,6 +14,7 @@ from typing import Any
 
 from kg.dating import as_date, document_dates
 from kg.log import StoredFact
+from rules.memo import Memo
 
 
 def visible_from(fact: StoredFact, doc_dates: dict[str, date]) -> date | None:
@@ -40,6 +41,9 @@ class Snapshot:
     _chains: dict[tuple[str | None, ...], list[dict[str, Any]]] = field(
         default_factory=dict, repr=False)
     _derived: dict[str, Any] = field(default_factory=dict, repr=False)
+    # the caller's memo of per-fact readings keyed by content (a session's, kept across its
+    # snapshots: the same fact version is read on every date its unit is judged)
+    memo: Memo[Any] | None = field(default=None, repr=False)
 
     def all(self, kind: str) -> list[StoredFact]:
         if kind not in self._sorted:

@@ -339,13 +339,22 @@ def pace_groups(snap: Snapshot) -> dict[tuple[str, str], list[StoredFact]]:
 
 def _pace_groups(snap: Snapshot) -> dict[tuple[str, str], list[StoredFact]]:
     groups: dict[tuple[str, str], list[StoredFact]] = {}
+    memo = snap.memo
     for obs in snap.all("observation"):
-        period = _period(obs.payload.get("period"))
-        if period is None or _months(period) is None:
-            continue
-        subject = pace_subject_id(obs, period.year)
-        groups.setdefault((subject, period.code), []).append(obs)
+        place = _pace_place(obs) if memo is None else memo.get(
+            ("pace_place", obs.key, obs.content_hash), lambda obs=obs: _pace_place(obs))
+        if place is not None:
+            groups.setdefault(place, []).append(obs)
     return groups
+
+
+def _pace_place(obs: StoredFact) -> tuple[str, str] | None:
+    """(subject id, period code) of a cumulative observation, None for any other; depends only
+    on the fact's key and content (so a memo keyed by them holds)."""
+    period = _period(obs.payload.get("period"))
+    if period is None or _months(period) is None:
+        return None
+    return pace_subject_id(obs, period.year), period.code
 
 
 def latest_pace_groups(snap: Snapshot) -> list[tuple[str, str, list[StoredFact]]]:
