@@ -16,6 +16,7 @@ the judge mid-write and reads again (a few times, then answers with the last who
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from datetime import date
 from typing import Any
 
 from rules.errors import RuleError
-from rules.outcomes import Alert, StatusChange
+from rules.outcomes import Alert, StatusChange, outcome_from_dict
 from rules.results import ReplayResult, status_rows
 from rules.status_store import Entry, StatusStore
 from rules.store import OutcomeStore
@@ -70,9 +71,10 @@ class JudgedReader:
         self._lock = threading.Lock()
         self._view: Judged | None = None
         self._held: dict[str, Alert | StatusChange] = {}
-        self._held_outcomes: str | None = None
+        self._held_mark: tuple[str, int] | None = None  # the outcome state ``_held`` is
         self._entries: dict[str, Entry] = {}
-        self._held_generation = -1
+        self._held_generation = -1  # the status state ``_entries`` is, of ``_held_base``
+        self._held_base: int | None = None
 
     def read(self, as_of: date) -> Judged:
         """The judge's evaluation of ``as_of`` as stored now; ``NotJudged`` when it has
@@ -107,38 +109,40 @@ class JudgedReader:
             if view.upto_seq == meta.upto_seq:
                 return view
             return Judged(as_of, view.tag, meta.upto_seq, view.result, view.rows)
-        if view is None or view.as_of != as_of:
-            self._held, self._held_outcomes = {}, None
-            self._entries, self._held_generation = {}, -1
-        self._catch_up_outcomes(as_of, tag)
+        if view is not None and view.as_of != as_of:
+            self._held, self._held_mark = {}, None
+        if self._held_base != meta.base or (view is not None and view.as_of != as_of):
+            self._entries, self._held_generation = {}, -1  # another set, or made again
+        self._held_base = meta.base
+        self._catch_up_outcomes(as_of)
         for subject, entry in self.statuses.changed(as_of, self._held_generation).items():
             if entry is None:
                 self._entries.pop(subject, None)
             else:
                 self._entries[subject] = entry
         again = self.statuses.meta(as_of)
-        if again != meta or _tag(self.outcomes, as_of) != tag:
+        held = f"{self._held_mark[0]}:{self._held_mark[1]}" if self._held_mark else "-"
+        if again != meta or held != tag:
             return None  # moved while read: the rows read are newer, never lost (re-read)
-        self._held_outcomes, self._held_generation = tag, meta.generation
+        self._held_generation = meta.generation
         outcomes = sorted(self._held.values(), key=lambda o: (o.as_of, o.id))
         result = ReplayResult(outcomes=outcomes, statuses=dict(self._entries))
         return Judged(as_of, (tag, meta.generation), meta.upto_seq, result,
                       status_rows(result.statuses))
 
-    def _catch_up_outcomes(self, as_of: date, tag: str) -> None:
-        """The held outcomes made the set's: the rows written since the held generation of
-        the same set, else the whole set."""
-        held = self._held_outcomes
-        if held is not None and ":" in held and ":" in tag and \
-                held.rsplit(":", 1)[0] == tag.rsplit(":", 1)[0]:
-            put, gone = self.outcomes.changed(as_of, int(held.rsplit(":", 1)[1]))
-            for item in gone:
-                self._held.pop(item["id"], None)
-        else:
-            put = self.outcomes.current(as_of)
+    def _catch_up_outcomes(self, as_of: date) -> None:
+        """The held outcomes made the set's (``OutcomeStore.catch_up``: the difference since
+        the held state — across date moves too — or the whole set when it must be re-read);
+        only the outcomes not held are decoded."""
+        caught = self.outcomes.catch_up(as_of, self._held_mark)
+        if caught.whole:
             self._held = {}
-        for stored in put:
-            self._held[stored.id] = stored.outcome()
+        for gone in caught.drop:
+            self._held.pop(gone["id"], None)
+        for item in caught.put:
+            self._held[item["id"]] = outcome_from_dict(item["kind"],
+                                                       json.loads(item["fingerprint"]))
+        self._held_mark = caught.mark
 
 
 def _not_judged(as_of: date) -> NotJudged:

@@ -23,6 +23,8 @@ A subject whose status is gone (a backdated fact took it away) keeps a row whose
 from __future__ import annotations
 
 import json
+import sqlite3
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -62,9 +64,20 @@ def _rows(conn: Any) -> None:
                  "ON rule_statuses (jurisdiction, ruleset, as_of, generation)")
 
 
+def _base(conn: Any) -> None:
+    # Which making of a set a reader holds: a set dropped and made again (the judge restarted
+    # on another date, then back) starts from a new base, so a reader holding the old one
+    # re-reads it whole instead of keeping subjects the new one no longer has.
+    conn.execute("ALTER TABLE status_sets ADD COLUMN base BIGINT NOT NULL DEFAULT 0")
+    if not isinstance(conn, sqlite3.Connection):  # PostgreSQL's INTEGER is 32 bits; SQLite's 64
+        for table in ("status_sets", "rule_statuses"):
+            conn.execute(f"ALTER TABLE {table} ALTER COLUMN generation TYPE BIGINT")
+
+
 MIGRATIONS: list[Migration] = [
     ("statuses_0001_sets", _sets),
     ("statuses_0002_rows", _rows),
+    ("statuses_0003_set_base", _base),
 ]
 
 WRITER = "rule_statuses"
@@ -74,12 +87,14 @@ national database's provinces write their snapshots in parallel."""
 
 @dataclass(frozen=True)
 class StatusSet:
-    """What a status set says of itself: judged up to ``upto_seq``, written ``generation``
-    times, agreeing with the outcome set tagged ``outcomes``."""
+    """What a status set says of itself: judged up to ``upto_seq``, at ``generation`` (one
+    more per write that changed a row, from ``base``: the moment the set was made, in ms),
+    agreeing with the outcome set tagged ``outcomes``."""
 
     upto_seq: int
     generation: int
     outcomes: str
+    base: int = 0
 
 
 def _text(entry: Entry) -> str:
@@ -124,14 +139,15 @@ class StatusStore:
             gone = [s for s in self._held if s not in statuses]
             if meta is None:
                 self._drop_others(when)
-            generation = (meta.generation if meta else 0) + (1 if changed or gone else 0)
+            base = meta.base if meta else time.time_ns() // 1_000_000
+            generation = (meta.generation if meta else base) + (1 if changed or gone else 0)
             self._put(when, [(s, _text(e)) for s, e in changed.items()]
                       + [(s, "null") for s in gone], generation)
             for subject, entry in changed.items():
                 self._held[subject] = _copy(entry)
             for subject in gone:
                 del self._held[subject]
-            self._set_meta(when, meta, upto_seq, generation, outcomes)
+            self._set_meta(when, meta, upto_seq, generation, outcomes, base)
         return len(changed) + len(gone)
 
     def _put(self, when: str, rows: list[tuple[str, str]], generation: int) -> None:
@@ -151,12 +167,12 @@ class StatusStore:
                                                             generation)])
 
     def _set_meta(self, when: str, meta: StatusSet | None, upto_seq: int, generation: int,
-                  outcomes: str) -> None:
+                  outcomes: str, base: int) -> None:
         stamp = datetime.now(UTC).isoformat(timespec="seconds")
         if meta is None:
             self._db.execute("INSERT INTO status_sets (jurisdiction, ruleset, as_of, upto_seq, "
-                             "generation, outcomes, written_at) VALUES (?,?,?,?,?,?,?)",
-                             (*self._key(when), upto_seq, generation, outcomes, stamp))
+                             "generation, outcomes, written_at, base) VALUES (?,?,?,?,?,?,?,?)",
+                             (*self._key(when), upto_seq, generation, outcomes, stamp, base))
         elif (meta.upto_seq, meta.generation, meta.outcomes) != (upto_seq, generation,
                                                                   outcomes):
             self._db.execute("UPDATE status_sets SET upto_seq=?, generation=?, outcomes=?, "
@@ -178,9 +194,11 @@ class StatusStore:
     # -- the readers' side ------------------------------------------------------------------
 
     def _meta(self, when: str) -> StatusSet | None:
-        rows = self._db.execute("SELECT upto_seq, generation, outcomes FROM status_sets WHERE "
-                                "jurisdiction=? AND ruleset=? AND as_of=?", self._key(when))
-        return StatusSet(int(rows[0][0]), int(rows[0][1]), str(rows[0][2])) if rows else None
+        rows = self._db.execute("SELECT upto_seq, generation, outcomes, base FROM status_sets "
+                                "WHERE jurisdiction=? AND ruleset=? AND as_of=?",
+                                self._key(when))
+        return (StatusSet(int(rows[0][0]), int(rows[0][1]), str(rows[0][2]), int(rows[0][3]))
+                if rows else None)
 
     def meta(self, as_of: date) -> StatusSet | None:
         """The set of ``as_of`` (None: the judge has not judged that date)."""

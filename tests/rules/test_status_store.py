@@ -31,14 +31,15 @@ def test_the_snapshot_writes_changes_only_and_readers_drop_a_gone_status(tmp_pat
         assert store.write(DAY, {"t1": _entry("at_risk", "45 %"),
                                  "t2": {**_entry("on_track", "90 %"), "id": "t2"}}, 5, "-") == 2
         first = store.meta(DAY)
-        assert first is not None and (first.upto_seq, first.generation) == (5, 1)
+        assert first is not None and (first.upto_seq, first.generation) == (5, first.base + 1)
         # the same statuses judged further: nothing rewritten, only how far it judged
         assert store.write(DAY, {"t1": _entry("at_risk", "45 %"),
                                  "t2": {**_entry("on_track", "90 %"), "id": "t2"}}, 7, "-") == 0
-        assert store.meta(DAY).upto_seq == 7 and store.meta(DAY).generation == 1
+        assert store.meta(DAY).upto_seq == 7 and store.meta(DAY).generation == first.generation
         # same status, new explanation (a new report): written — a status change would not be
         assert store.write(DAY, {"t1": _entry("at_risk", "48 %")}, 9, "-") == 2
-        assert store.changed(DAY, 1) == {"t1": _entry("at_risk", "48 %"), "t2": None}
+        assert store.changed(DAY, first.generation) == {"t1": _entry("at_risk", "48 %"),
+                                                         "t2": None}
         assert store.current(DAY) == {"t1": _entry("at_risk", "48 %")}
     with open_log(tmp_path / "k.db") as log, StatusStore(log, "rs") as again:
         # a restarted judge compares with what is stored, not with nothing
@@ -67,5 +68,11 @@ def test_a_reader_gets_the_stored_evaluation_and_never_a_half_written_one(tmp_pa
         assert held.upto_seq == 3 and held.result.statuses["t1"]["pace"]["status"] == "at_risk"
         statuses.write(DAY, {"t1": _entry("off_track", "20 %")}, 4, outcome_tag(outcomes, DAY))
         assert reader.read(DAY).result.statuses["t1"]["pace"]["status"] == "off_track"
+        # the judge moved to another date (the set of DAY dropped), then back with other
+        # subjects: the reader re-reads the set made again, keeping nothing of the old one
+        statuses.write(date(2024, 10, 16), {}, 5, outcome_tag(outcomes, date(2024, 10, 16)))
+        fresh = {"t2": {**_entry("on_track", "90 %"), "id": "t2"}}
+        statuses.write(DAY, fresh, 6, outcome_tag(outcomes, DAY))
+        assert reader.read(DAY).result.statuses == fresh
         for store in (outcomes, statuses, reader.statuses):
             store.close()
