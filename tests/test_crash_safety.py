@@ -55,8 +55,8 @@ PASSWORD = "mat-khau-crash-1"
 SECRET = "crash-secret-" + "y" * 32
 INDICATORS = ("budget_revenue", "tourists", "forest_cover")
 CLIENTS = 4
-CYCLES = {"sqlite": 10, "postgresql": 5}  # kills per test and backend (see the docstring)
-JUDGE_CYCLES = {"sqlite": 4, "postgresql": 3}  # each kills the judge and a worker
+CYCLES = {"sqlite": 10, "postgresql": 4}  # kills per test and backend (see the docstring)
+JUDGE_CYCLES = {"sqlite": 3, "postgresql": 2}  # each kills the judge and a worker
 
 
 def _free_port() -> int:

@@ -12,10 +12,12 @@ and batches, idempotency, the audit, users and log-in throttling, permissions an
 checks on writes, version checks (If-Match), the live stream, withdrawals, the outcome store
 against a replay: test_writes, test_reads, test_permissions, test_auth, test_security_auth,
 test_security_edits, test_security_ownership, test_sse, test_withdrawn_everywhere,
-test_outcomes_consistency (and test_judge, test_store_backends: their own backend fixture).
-Left on SQLite: rendering, wording, OpenAPI, extraction and CLI-output tests (they read
-through the same runtime and would double the suite's time without reaching another storage
-path). Measured cost: see the Makefile's comment above ``test``.
+test_outcomes_consistency (and test_judge, test_store_backends: their own backend fixture) —
+less the cases each names in ``SQLITE_ONLY`` (CSRF, cookies, body parsing, field checks:
+refused or answered before the storage). Left on SQLite: rendering, wording, OpenAPI,
+extraction and CLI-output tests, the jurisdiction tests on data/langson (``both``) and the
+onboarding run (they read through the same runtime and would double their time without
+reaching another storage path). Measured cost: see the Makefile's comment above ``test``.
 """
 
 from __future__ import annotations
@@ -57,12 +59,18 @@ USERS: dict[str, tuple[str, str | None]] = {
 
 
 BACKENDS = ("sqlite", "postgresql")
-"""``STORAGE = BACKENDS`` in a test module: its tests that reach the database run on both."""
+"""``STORAGE = BACKENDS`` in a test module: its tests that reach the database run on both,
+except those it names in ``SQLITE_ONLY`` (their work ends before the storage)."""
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     backends = getattr(metafunc.module, "STORAGE", None)
-    if backends and "service_backend" in metafunc.fixturenames:
+    if not backends or "service_backend" not in metafunc.fixturenames:
+        return
+    sqlite_only = getattr(metafunc.module, "SQLITE_ONLY", set())
+    unknown = {n for n in sqlite_only if not hasattr(metafunc.module, n)}
+    assert not unknown, f"SQLITE_ONLY names no test: {sorted(unknown)}"
+    if metafunc.function.__name__ not in sqlite_only:
         metafunc.parametrize("service_backend", backends, indirect=True)
 
 

@@ -15,6 +15,13 @@ from service.store import User
 from tests.service.conftest import BACKENDS, PASSWORD, SECRET, bearer
 
 STORAGE = BACKENDS  # tests that reach the database: on SQLite and PostgreSQL (conftest)
+# on SQLite only — login forms, cookies and pages: request handling, no other storage path:
+SQLITE_ONLY = {
+    "test_login_refuses_offsite_next",
+    "test_language_toggle_and_cookie",
+    "test_pages_render_the_api_data",
+    "test_report_form_errors_inline_in_vietnamese",
+}
 
 
 @pytest.fixture

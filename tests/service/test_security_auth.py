@@ -21,6 +21,17 @@ from service.store import ServiceStore
 from tests.service.conftest import BACKENDS, PASSWORD, bearer, make_settings
 
 STORAGE = BACKENDS  # tests that reach the database: on SQLite and PostgreSQL (conftest)
+# on SQLite only — CSRF and cookie flags: decided before any storage:
+SQLITE_ONLY = {
+    "test_cookie_write_from_a_foreign_origin_is_refused",
+    "test_cookie_write_needs_the_token_even_from_the_same_origin",
+    "test_bearer_calls_are_not_affected",
+    "test_web_report_form_needs_same_origin_and_token",
+    "test_logout_needs_the_token",
+    "test_login_from_a_foreign_origin_is_refused",
+    "test_session_cookie_is_secure_outside_localhost",
+    "test_cookie_secure_setting_overrides_the_host_rule",
+}
 
 HOST = "https://testserver"
 EVIL = "http://evil.example"

@@ -26,6 +26,14 @@ from service.nfc import nfc_query
 from tests.service.conftest import BACKENDS, PASSWORD, bearer, make_settings
 
 STORAGE = BACKENDS  # tests that reach the database: on SQLite and PostgreSQL (conftest)
+# on SQLite only — field checks and search: refused or answered before any storage:
+SQLITE_ONLY = {
+    "test_implausible_figures_and_dates_are_refused_naming_the_field",
+    "test_implausible_task_updates_are_refused",
+    "test_as_of_must_be_a_plausible_iso_date",
+    "test_plan_span_is_configurable",
+    "test_search_finds_the_same_item_in_nfd_and_nfc",
+}
 
 OBS = {"indicator": "budget_revenue", "period": "9T/2024", "value": "5.900",
        "pct_of_plan": "59", "as_of": "2024-09-30"}
