@@ -4,14 +4,10 @@ rejects an individual that is both a Target and a Task (disjoint classes)."""
 
 from __future__ import annotations
 
-import time
-
 import owlready2
 import pytest
 
 from ontology.build import ONTOLOGY_DIR, OWL_NAME
-
-REASONER_BUDGET_S = 30.0
 
 
 def _load() -> tuple[owlready2.World, owlready2.Ontology, owlready2.Ontology]:
@@ -20,10 +16,9 @@ def _load() -> tuple[owlready2.World, owlready2.Ontology, owlready2.Ontology]:
     return world, onto, world.get_ontology("https://kehoach.dev/test/instances#")
 
 
-def _reason(world: owlready2.World) -> float:
-    started = time.perf_counter()
+def _reason(world: owlready2.World) -> None:
+    # no time limit asserted here: speed is measured by hand under bench/, never in a test
     owlready2.sync_reasoner(world, infer_property_values=True, debug=0)
-    return time.perf_counter() - started
 
 
 def test_reasoner_infers_traces_to_chain() -> None:
@@ -39,8 +34,7 @@ def test_reasoner_infers_traces_to_chain() -> None:
                            expression=["7 - 7,5"])
         task = kh.Task("task_q4", assignedBy=[decision], supportingAgency=[agency])
     assert target.tracesTo == [] and decision.tracesTo == []  # nothing asserted
-    elapsed = _reason(world)
-    assert elapsed < REASONER_BUDGET_S, f"HermiT took {elapsed:.1f}s"
+    _reason(world)
     # owlready2 stores only values not already implied by a sub-property assertion, so the
     # stored tracesTo values are exactly HermiT's transitive inferences:
     assert set(target.tracesTo) == {resolution, congress}
