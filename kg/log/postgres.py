@@ -97,7 +97,12 @@ class PostgresDatabase(Database):
         self._listener: psycopg.Connection | None = None
         self._channels: set[str] = set()
         try:
-            self._conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
+            # No server-side prepared statements (psycopg prepares a query run 5 times): a
+            # plan cached on a long-lived connection (the judge's, a worker's) breaks with
+            # "cached plan must not change result type" once another process migrates a
+            # column it reads (e.g. INTEGER → BIGINT), for the connection's whole life.
+            self._conn = psycopg.connect(url, autocommit=True, connect_timeout=10,
+                                         prepare_threshold=None)
             self._conn.execute(f"SET TIME ZONE 'UTC'; SET lock_timeout = {int(lock_timeout_ms)}")
         except psycopg.Error as err:
             raise open_failed(url, err) from err

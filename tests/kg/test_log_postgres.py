@@ -189,3 +189,18 @@ def test_a_statement_failing_inside_a_write_rolls_the_whole_write_back(url):
                               ("c",)) == [("c",)]
         assert log.append([obs()])[0].status == "new"
         assert db.execute("SELECT k FROM pipeline_probe") == [("c",)]
+
+
+def test_a_long_lived_handle_survives_another_process_changing_a_column_type(url):
+    """A judge or worker keeps its connection for days; a newer process's migration may
+    change a column it reads (INTEGER → BIGINT). Its queries are not server-side prepared,
+    so they do not fail with 'cached plan must not change result type'."""
+    with open_log(url, jurisdiction="lang-son") as log, \
+            open_log(url, jurisdiction="lang-son") as other:
+        db = log.database
+        db.execute("CREATE TABLE plan_probe (k TEXT PRIMARY KEY, generation INTEGER)")
+        db.execute("INSERT INTO plan_probe (k, generation) VALUES (?, ?)", ("a", 1))
+        for _ in range(8):  # more than psycopg's prepare threshold (5)
+            assert db.execute("SELECT generation FROM plan_probe WHERE k = ?", ("a",)) == [(1,)]
+        other.database.execute("ALTER TABLE plan_probe ALTER COLUMN generation TYPE BIGINT")
+        assert db.execute("SELECT generation FROM plan_probe WHERE k = ?", ("a",)) == [(1,)]
