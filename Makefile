@@ -42,8 +42,12 @@ demo: $(STAMP)
 # in that run their PostgreSQL halves took 467 s against 387 s for their SQLite halves, and the
 # cases since left on SQLite (SQLITE_ONLY: parsing, cookies, field checks) ≈ 140 s of the 467.
 # The crash test: 6 cases, 168 CPU s (583 s wall at load 15–19).
+#
+# The suite runs in one process per core (pytest-xdist), a test file's tests in one process
+# (--dist loadfile: a file's shared fixtures are built once). Serial, it took 753 s on the 2-core
+# machine; in two processes 414 s (bench/RESULTS.md, suite time). `pytest -q` alone still works.
 test: $(STAMP) $(TOOLS_STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 ontology: $(STAMP)
 	$(BIN)/kehoach ontology build
