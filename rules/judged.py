@@ -51,14 +51,14 @@ class Judged:
     rows: list[dict[str, Any]]  # status_rows(result.statuses)
 
 
-def _tag(store: OutcomeStore, as_of: date) -> str:
-    held = store.generation(as_of)
-    return f"{held[0]}:{held[1]}" if held else "-"
+def _mark_text(mark: tuple[str, int] | None) -> str:
+    """An outcome-store mark (set date, generation) as a status set records it."""
+    return f"{mark[0]}:{mark[1]}" if mark else "-"
 
 
 def outcome_tag(store: OutcomeStore, as_of: date) -> str:
     """The outcome set's tag a status set written now agrees with (``StatusSet.outcomes``)."""
-    return _tag(store, as_of)
+    return _mark_text(store.generation(as_of))
 
 
 class JudgedReader:
@@ -101,7 +101,7 @@ class JudgedReader:
         meta = self.statuses.meta(as_of)
         if meta is None:
             raise _not_judged(as_of)
-        tag = _tag(self.outcomes, as_of)
+        tag = outcome_tag(self.outcomes, as_of)
         if tag != meta.outcomes:
             return None
         view = self._view
@@ -121,8 +121,7 @@ class JudgedReader:
             else:
                 self._entries[subject] = entry
         again = self.statuses.meta(as_of)
-        held = f"{self._held_mark[0]}:{self._held_mark[1]}" if self._held_mark else "-"
-        if again != meta or held != tag:
+        if again != meta or _mark_text(self._held_mark) != tag:
             return None  # moved while read: the rows read are newer, never lost (re-read)
         self._held_generation = meta.generation
         outcomes = sorted(self._held.values(), key=lambda o: (o.as_of, o.id))

@@ -138,6 +138,7 @@ class LiveSession:
         self._seen = 0
         self._persisted = False
         self._view: View | None = None
+        self._snapshotted: tuple[int, date, str] | None = None  # what the last snapshot was of
         if self.log.last_seq() and not judged_elsewhere:
             with self.lock:
                 self._sync()
@@ -172,8 +173,14 @@ class LiveSession:
         if self.statuses_store is None or not self.record or self._session is None:
             return
         session = self._session
-        self.statuses_store.write(session.clock, session.state.result.statuses, self._seen,
-                                  outcome_tag(self.outcomes, session.clock))
+        tag = outcome_tag(self.outcomes, session.clock)
+        # statuses move only with a judgement (new facts, a moved date) or the outcomes it
+        # stored: an idle pass of the judge (every poll) writes nothing, compares nothing
+        mark = (self._seen, session.clock, tag)
+        if mark == self._snapshotted:
+            return
+        self.statuses_store.write(session.clock, session.state.result.statuses, self._seen, tag)
+        self._snapshotted = mark
 
     def _persist_start(self) -> None:
         """Make the store's outcomes the start replay's: write its conclusions, withdraw the
