@@ -21,13 +21,17 @@ from datetime import date
 from typing import Any
 
 from rules.engine import Firing
+from rules.loader import Rule
 from rules.measures import lagging_streak
 from rules.outcomes import Alert, StatusChange, Subject
 from rules.results import STATUS_PRECEDENCE, ReplayResult, current_dimension
 from rules.snapshot import source_of
 from rules.subjects import Measure
 from rules.vocabulary import ACTIONS as ACTION_NAMES
-from rules.vocabulary import FACTS, STATUSES, count_en, explain
+from rules.vocabulary import FACTS, STATUSES, count_en, explain, explanation_key
+
+TEXTS_LIMIT = 50_000
+"""Explanations an ``EngineState`` keeps before it starts afresh."""
 
 
 @dataclass
@@ -46,6 +50,21 @@ class EngineState:
         default_factory=dict)
     # the ``status`` facts (dimension, status) as frozen facts, shared likewise (a cache)
     held: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    # filled explanations by what they depend on (``explanation_key``): a unit re-judged
+    # fills the same templates with the same values again and again (a cache, likewise)
+    texts: dict[tuple[Any, ...], str] = field(default_factory=dict)
+
+    def explain(self, template: str, event: dict[str, Any]) -> str:
+        """``rules.vocabulary.explain``, kept by ``explanation_key``."""
+        key = explanation_key(template, event)
+        if key is None:
+            return explain(template, event)
+        text = self.texts.get(key)
+        if text is None:
+            if len(self.texts) >= TEXTS_LIMIT:
+                self.texts.clear()
+            text = self.texts[key] = explain(template, event)
+        return text
 
 
 @dataclass
@@ -82,20 +101,27 @@ def _sources(measure: Measure) -> list[dict[str, Any]]:
     return out
 
 
-def make_alert(firing: Firing, measure: Measure, when: date) -> Alert:
+def alert_id(rule: Rule, event: dict[str, Any]) -> str:
+    """An alert's id: the rule's alert kind, the subject and the period (deterministic)."""
+    return ":".join([rule.then["alert"], event["subject_id"], event["period"] or "-"])
+
+
+def make_alert(firing: Firing, measure: Measure, when: date,
+               state: EngineState | None = None) -> Alert:
     """The alert a firing raises: id from the rule's alert kind, the subject and the period
-    (deterministic), explanation filled from the measure's fields."""
+    (deterministic), explanation filled from the measure's fields (kept by ``state`` when
+    given)."""
     rule, event = firing.rule, measure.event
     bucket = rule.then.get("bucket")  # an attribute: one overdue task has one alert
-    parts = [rule.then["alert"], event["subject_id"], event["period"] or "-"]
+    fill = explain if state is None else state.explain
     return Alert(
-        id=":".join(parts), kind=rule.then["alert"], severity=rule.severity,
+        id=alert_id(rule, event), kind=rule.then["alert"], severity=rule.severity,
         subject=_subject(event), agency=event["agency"] or None,
         period=event["period"] or None, as_of=when.isoformat(),
         rule={"id": rule.id, "version": rule.version},
         facts=[f.id for f in measure.facts], thresholds=rule.thresholds,
-        explanation_vi=explain(rule.explanation["vi"], event),
-        explanation_en=explain(rule.explanation["en"], event),
+        explanation_vi=fill(rule.explanation["vi"], event),
+        explanation_en=fill(rule.explanation["en"], event),
         sources=_sources(measure), chain=measure.chain,
         status=rule.then.get("status"), details={**measure.details, "bucket": bucket},
     )
@@ -141,8 +167,8 @@ def set_status(ctx: Judging, firing: Firing) -> None:
         "name": event["subject_name"], "agency": event["agency"] or None})
     entry[dimension] = {
         "status": status, "period": event["period"] or None, "rule": rule.id,
-        "explanation_vi": explain(rule.explanation["vi"], event),
-        "explanation_en": explain(rule.explanation["en"], event),
+        "explanation_vi": state.explain(rule.explanation["vi"], event),
+        "explanation_en": state.explain(rule.explanation["en"], event),
         "expected": measure.details.get("expected")}
     notes: dict[str, Any] = {}
     if supersedes := supersede(entry):
@@ -172,9 +198,15 @@ def record_status_change(ctx: Judging, firing: Firing) -> None:
         period=event["period"] or None, as_of=ctx.when.isoformat(),
         rule={"id": rule.id, "version": rule.version},
         facts=[f.id for f in measure.facts], thresholds=rule.thresholds,
-        explanation_vi=explain(rule.explanation["vi"], event),
-        explanation_en=explain(rule.explanation["en"], event),
+        explanation_vi=ctx.state.explain(rule.explanation["vi"], event),
+        explanation_en=ctx.state.explain(rule.explanation["en"], event),
         details={**measure.details, **notes} if notes else measure.details))
+
+
+def _emits(ctx: Judging, rule: Rule, event: dict[str, Any], renew: bool) -> bool:
+    """Whether the alert of ``rule`` on ``event`` would be appended (``_emit``): one raised
+    already and not renewed is not built at all."""
+    return renew or alert_id(rule, event) not in ctx.state.alert_ids
 
 
 def _emit(ctx: Judging, alert: Alert, renew: bool) -> None:
@@ -206,12 +238,14 @@ def raise_alert(ctx: Judging, firing: Firing) -> None:
     earlier_rule = earlier.get("rule") if isinstance(earlier, dict) else None
     if rule.then.get("status"):
         set_status(ctx, firing)
+    renew = bool(rule.then.get("bucket")) and earlier_rule != rule.id
+    if not _emits(ctx, rule, measure.event, renew):
+        return
     if rule.sequence is not None:
         bound = [firing.facts[f"{rule.sequence.name}{i}"]["period"]
                  for i in range(rule.sequence.length)]
         measure = _sequence_measure(firing, measure, bound[::-1])
-    alert = make_alert(firing, measure, ctx.when)
-    _emit(ctx, alert, bool(rule.then.get("bucket")) and earlier_rule != rule.id)
+    _emit(ctx, make_alert(firing, measure, ctx.when, ctx.state), renew)
 
 
 def escalate(ctx: Judging, firing: Firing) -> None:
@@ -220,6 +254,8 @@ def escalate(ctx: Judging, firing: Firing) -> None:
     through the history while the statuses stay those the sequence accepts) and cites their
     reports."""
     rule, measure = firing.rule, ctx.measure(firing)
+    if not _emits(ctx, rule, measure.event, False):  # the narrowed event keeps its id
+        return
     seq = rule.sequence
     accepted = next((c.value for c in seq.when if c.field == "status" and c.op == "in"), None) \
         if seq is not None else None
@@ -229,7 +265,7 @@ def escalate(ctx: Judging, firing: Firing) -> None:
     event = {**measure.event, "periods": run, "periods_en": count_en(run, "period")}
     narrowed = _sequence_measure(firing, Measure(event, measure.facts, measure.chain,
                                                  measure.details), periods)
-    _emit(ctx, make_alert(firing, narrowed, ctx.when), False)
+    _emit(ctx, make_alert(firing, narrowed, ctx.when, ctx.state), False)
 
 
 ACTIONS: dict[str, Action] = {

@@ -190,8 +190,8 @@ class RuleSession:
             merges = self.units.unions
             root = self._union(unit_ids(fact))
             self.units.keys.setdefault(root, set()).add((fact.kind, fact.key))
-            self._own_points.pop(root, None)
             when = visible_from(fact, self._doc_dates) or date.min
+            self._add_points(root, fact, when)
             if self.units.unions != merges:  # a union may have re-rooted a touched unit
                 touched = self.units.rerooted(touched)
             touched[root] = min(when, touched.get(root, date.max))
@@ -324,6 +324,18 @@ class RuleSession:
                 dates.update(task_dates(fact, self.scale))
                 reports = reports or (kind == "indicator" and bool(fact.payload.get("lead_agency")))
         return frozenset(dates), reports
+
+    def _add_points(self, root: str, fact: StoredFact, when: date) -> None:
+        """A new version filed under ``root``: its dates join the unit's kept change points
+        (what ``_fact_points`` would find again, without re-reading every version)."""
+        own = self._own_points.get(root)
+        if own is None:
+            return
+        dates, reports = own
+        new = {when, *task_dates(fact, self.scale)}
+        self._own_points[root] = (
+            dates if new <= dates else dates | new,
+            reports or (fact.kind == "indicator" and bool(fact.payload.get("lead_agency"))))
 
     def _reporting_roots(self) -> set[str]:
         return {self.units.find(unit_ids(v[-1])[0]) for (kind, _k), v in self._versions.items()

@@ -7,7 +7,7 @@ verdicts), else always (agencies, documents, indicators, targets).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -41,6 +41,9 @@ class Snapshot:
     _chains: dict[tuple[str | None, ...], list[dict[str, Any]]] = field(
         default_factory=dict, repr=False)
     _derived: dict[str, Any] = field(default_factory=dict, repr=False)
+    # small readings of this snapshot asked again and again by its measures (an agency's name
+    # on its date, who answers for a duty on a day), keyed by the reading and its arguments
+    kept: dict[Hashable, Any] = field(default_factory=dict, repr=False)
     # the caller's memo of per-fact readings keyed by content (a session's, kept across its
     # snapshots: the same fact version is read on every date its unit is judged)
     memo: Memo[Any] | None = field(default=None, repr=False)
