@@ -17,14 +17,21 @@ from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
-from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from kg.errors import KehoachError, Place
 from kg.log import StoredFact
 from kg.matching import fold
 from kg.notation import Period
 from kg.project import (
+    DCTERMS,
     HISTORY_PREDICATES,
+    KH,
+    OA,
+    PROV,
+    RDF,
+    RDFS,
+    SKOS,
     UNLABELLED_KINDS,
     entity_iri,
     fact_triples,
@@ -36,7 +43,7 @@ from kg.project import (
 from kg.search import Index
 from kg.store import CompactStore
 from kg.wording import document_words, item_words, relation_label
-from ontology.namespace import DCTERMS, KH, OA, PREFIXES, PROV, SKOS
+from ontology.namespace import PREFIXES
 
 SUBJECT_KINDS = ("task", "target", "indicator")
 TRACE_UP = (KH.concerns, KH.assignedBy, KH.setBy, KH.basedOn, KH.implements)
@@ -45,6 +52,8 @@ RESOLUTION_TYPES = ("Resolution", "PartyResolution")
 """Where an auditor's chain should end: a resolution of the People's Council or the Party."""
 LEAD_PROPS = {KH.leadAgency: False, KH.impliedLeadAgency: True}
 HISTORY_KINDS = frozenset(SUBJECT_KINDS)  # kinds whose versions ``who`` reports
+_TYPE = RDF.type
+_TYPE_HASH = hash(_TYPE)
 
 
 def _worded(item: dict[str, Any]) -> dict[str, Any]:
@@ -138,8 +147,13 @@ class PlanGraph:
     def put_node(self, node: URIRef, triples: list) -> None:
         """Add or replace a node that no fact of the log owns (a rule outcome from the outcome
         store, ``kg.outcome_graph``): its own triples replaced, shared ones reference-counted
-        as for facts."""
-        self._project(node, triples, replacing=node in self._outside)
+        as for facts. A node put again with the very triples it holds is left as it is (an
+        outcome whose payload changed in what the graph does not keep, e.g. its wording)."""
+        owned, shared = self._split(node, triples)
+        replacing = node in self._outside
+        if replacing and self._holds(node, owned, shared):
+            return
+        self._place(node, owned, shared, replacing)
         self._outside.add(node)
         self._indexes.clear()
 
@@ -147,44 +161,79 @@ class PlanGraph:
         """Remove a node ``put_node`` added (a withdrawn outcome): its own triples and its
         share of the shared ones; a node it did not add is left alone."""
         if node in self._outside:
-            self._project(node, [], replacing=True)
+            self._place(node, [], [], replacing=True)
             self._outside.discard(node)
             self._indexes.clear()
 
-    def _project(self, node: URIRef, triples: list, replacing: bool) -> None:
+    @staticmethod
+    def _split(node: URIRef, triples: list) -> tuple[list, list]:
+        """``triples`` as (owned: about ``node``, shared: about other nodes). Equal terms have
+        equal hashes, and an IRI's hash is its cached string hash: comparing hashes first
+        spares the Python-level ``Node.__eq__`` for every shared triple."""
         owned: list = []
         shared: list = []
+        key = hash(node)
         for t in triples:
-            (owned if t[0] is node or t[0] == node else shared).append(t)
+            s = t[0]
+            (owned if s is node or (hash(s) == key and s == node) else shared).append(t)
+        return owned, shared
+
+    def _holds(self, node: URIRef, owned: list, shared: list) -> bool:
+        """Whether ``node`` holds exactly these triples already: its own are all the store has
+        about it and its shared ones are the ones it added last — replacing it would remove
+        nothing and add nothing (only count the shared ones down and up again)."""
+        if node in self._shared_types or tuple(shared) != self._shared_by.get(node, ()):
+            return False
+        held = list(self.store.pairs(node))
+        return len(held) == len(owned) and set(owned) == {(node, p, o) for p, o in held}
+
+    def _project(self, node: URIRef, triples: list, replacing: bool) -> None:
+        self._place(node, *self._split(node, triples), replacing)
+
+    def _place(self, node: URIRef, owned: list, shared: list, replacing: bool) -> None:
+        """Put ``node``'s own triples (replacing what it had) and count its shared ones."""
+        counts = self._shared
         if replacing:
-            keep = set(owned)
-            for t in list(self.store.triples((node, None, None))):
-                if t[0] not in keep and t[0] not in self._shared \
-                        and t[0][1] not in HISTORY_PREDICATES:
-                    self.store.remove_triple(t[0])
-            for t in self._shared_by.pop(node, ()):
-                if t not in self._shared:  # a type its own fact has taken over (below)
-                    continue
-                self._shared[t] -= 1
-                if self._shared[t] <= 0:
-                    del self._shared[t]
-                    if t not in self._history:
-                        self.store.remove_triple(t)
+            self._release(node, owned)
         if node in self._shared_types:  # a type shared by others (an implied target) is
             for t in owned:              # now owned by its fact
-                if t in self._shared:
-                    del self._shared[t]
+                if t in counts:
+                    del counts[t]
         self.store.add_subject(node, owned)
-        if shared:
-            self._shared_by[node] = self._interned.setdefault(key := tuple(shared), key)
-            for t in shared:
-                if t not in self._shared:
-                    if t[1] == RDF.type:
-                        if t[0] in self._versions and t in self.graph:
-                            continue  # the node's own fact asserts this type: it owns it
-                        self._shared_types.add(t[0])
-                    self.store.add_triple(t)
-                self._shared[t] += 1
+        if not shared:
+            return
+        self._shared_by[node] = self._interned.setdefault(key := tuple(shared), key)
+        for t in shared:
+            n = counts.get(t)
+            if n is None:
+                p = t[1]
+                if p is _TYPE or (hash(p) == _TYPE_HASH and p == _TYPE):
+                    if t[0] in self._versions and self.store.has(t):
+                        continue  # the node's own fact asserts this type: it owns it
+                    self._shared_types.add(t[0])
+                self.store.add_triple(t)
+                n = 0
+            counts[t] = n + 1
+
+    def _release(self, node: URIRef, owned: list) -> None:
+        """Before ``node`` is put again: remove its own triples the new ones do not repeat
+        (unless shared or history) and release its share of the shared ones."""
+        counts, store = self._shared, self.store
+        keep = set(owned)
+        for p, o in list(store.pairs(node)):
+            t = (node, p, o)
+            if t not in keep and t not in counts and p not in HISTORY_PREDICATES:
+                store.remove_triple(t)
+        for t in self._shared_by.pop(node, ()):
+            n = counts.get(t)
+            if n is None:  # a type its own fact has taken over (``_place``)
+                continue
+            if n > 1:
+                counts[t] = n - 1
+            else:
+                del counts[t]
+                if t not in self._history:
+                    store.remove_triple(t)
 
     def __len__(self) -> int:
         return len(self.graph)

@@ -21,10 +21,14 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
-from rdflib import RDF, URIRef
+from rdflib import Literal, URIRef
 
 from kg.project import (
     ALERT_KINDS,
+    DCTERMS,
+    KH,
+    PROV,
+    RDF,
     STATUSES,
     Triple,
     _concern,
@@ -32,12 +36,10 @@ from kg.project import (
     _derived,
     _jurisdiction_node,
     _opt,
-    _plain,
     _refs,
     _rule_activity,
     entity_iri,
 )
-from ontology.namespace import DCTERMS, KH, PROV
 
 OUTCOME_KINDS = frozenset({"alert", "status_change"})
 RULES_AGENT = "rules"
@@ -62,15 +64,19 @@ def _run_time(as_of: str) -> datetime:
     return datetime.combine(date.fromisoformat(as_of), datetime.min.time(), tzinfo=UTC)
 
 
-def outcome_triples(outcome: Mapping[str, Any], jurisdiction: str | None = None
-                    ) -> list[Triple]:
+def outcome_triples(outcome: Mapping[str, Any], jurisdiction: str | None = None,
+                    node: URIRef | None = None) -> list[Triple]:
     """The triples of one outcome dict: typed ``kh:Alert`` / ``kh:StatusChange``, what it
     concerns, the rule run that generated it (its ``prov:hadPlan`` is the rule at its version,
     with ``kh:ruleId`` / ``kh:ruleVersion``), date, alert kind or statuses, agency, the fact
-    versions used, and its jurisdiction when given."""
-    node, kind, p = outcome_node(outcome), outcome["kind"], outcome["payload"]
+    versions used, and its jurisdiction when given; ``node`` is its IRI when the caller has
+    it already."""
+    kind, p = outcome["kind"], outcome["payload"]
+    node = outcome_node(outcome) if node is None else node
+    # the id is unique to the outcome: not through ``_plain``'s cache of values that repeat
+    # (tens of thousands of ids would only evict those)
     out: list[Triple] = [(node, RDF.type, KH.Alert if kind == "alert" else KH.StatusChange),
-                         (node, DCTERMS.identifier, _plain(str(outcome["id"])))]
+                         (node, DCTERMS.identifier, Literal(str(outcome["id"])))]
     rule = p.get("rule") or {}
     if rule.get("id"):
         activity, run = _rule_activity(RULES_AGENT, _run_time(str(outcome["as_of"])),
@@ -136,7 +142,7 @@ class OutcomeProjection:
             mark = _fingerprint(outcome)
             if self._held.get(node) == mark:
                 continue
-            plan.put_node(node, outcome_triples(_decoded(outcome), self.jurisdiction))
+            plan.put_node(node, outcome_triples(_decoded(outcome), self.jurisdiction, node))
             self._held[node] = mark
             changed += 1
         self.version = version
@@ -171,7 +177,7 @@ class OutcomeProjection:
             if outcome["kind"] in OUTCOME_KINDS:
                 node, mark = outcome_node(outcome), _fingerprint(outcome)
                 if self._held.get(node) != mark:
-                    plan.put_node(node, outcome_triples(_decoded(outcome), self.jurisdiction))
+                    plan.put_node(node, outcome_triples(_decoded(outcome), self.jurisdiction, node))
                     self._held[node] = mark
                     changed += 1
         self.version = version

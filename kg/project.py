@@ -47,16 +47,48 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 import yaml
-from rdflib import RDF, RDFS, BNode, Literal, URIRef
-from rdflib.namespace import TIME, XSD
+from rdflib import RDF as _RDF
+from rdflib import RDFS as _RDFS
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import TIME as _TIME
+from rdflib.namespace import XSD as _XSD
 
 from kg.errors import KehoachError
 from kg.jurisdictions import jurisdiction_of
 from kg.log import StoredFact
 from kg.notation import Period, parse_expression, parse_number, parse_quantity
 from kg.notation.docnumbers import parse_document_number
-from ontology.namespace import DCTERMS, ELI, KH, KH_IRI, OA, ORG, PROV, QB, SKOS
+from ontology import namespace as _ns
+from ontology.namespace import KH_IRI
 from ontology.terms import DOCUMENT_TYPE_CODES, NOTATIONS, QUDT_UNIT, UNITS
+
+
+class Terms:
+    """A namespace whose terms are built once (termes une fois): ``Terms(KH).Alert`` is the
+    same ``URIRef`` object at every access. An rdflib namespace builds a new IRI per attribute
+    (a Python call, ~1 µs), and two equal IRIs that are not one object cost a Python-level
+    ``__eq__`` wherever the plan graph compares triples (dict and set membership, tuple
+    equality), where one object short-cuts on identity. A term a closed namespace lacks still
+    raises ``AttributeError``."""
+
+    def __init__(self, namespace: Any) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):  # copy/pickle probes, never a term of ours
+            raise AttributeError(name)
+        term = getattr(self._namespace, name)
+        setattr(self, name, term)  # later look-ups find it in the instance: no call at all
+        return term
+
+    def __str__(self) -> str:
+        return str(self._namespace)
+
+
+# the namespaces this module and the plan graph use, each term one object
+RDF, RDFS, TIME, XSD = Terms(_RDF), Terms(_RDFS), Terms(_TIME), Terms(_XSD)
+DCTERMS, ELI, KH, OA = Terms(_ns.DCTERMS), Terms(_ns.ELI), Terms(_ns.KH), Terms(_ns.OA)
+ORG, PROV, QB, SKOS = Terms(_ns.ORG), Terms(_ns.PROV), Terms(_ns.QB), Terms(_ns.SKOS)
 
 Triple = tuple[URIRef | BNode, URIRef, URIRef | BNode | Literal]
 
@@ -567,6 +599,7 @@ _AGENCY_AT = len(f"{DATA_IRI}agency/")
 _TYPE, _QUALIFIED, _RESPONSIBILITY = RDF.type, KH.qualifiedResponsibility, KH.Responsibility
 _AGENCY, _ROLE, _VERSION, _GENERATED = KH.agency, KH.role, KH.version, PROV.wasGeneratedBy
 _USED_VERSION, _SPECIALIZES = KH.usedVersion, PROV.specializationOf
+_DERIVED_FROM, _ENTITY = PROV.wasDerivedFrom, PROV.Entity
 
 
 HISTORY_PREDICATES = frozenset({_QUALIFIED})
@@ -656,16 +689,31 @@ def observation_triples(fact: StoredFact, node: URIRef) -> list[Triple]:
     period, period_triples = _period(p.get("period"))
     out += period_triples + _opt(node, KH.forPeriod, period)
     if p.get("value") not in (None, ""):
-        out.append((node, KH.expression, Literal(str(p["value"]))))
-        try:
-            out.append((node, KH.observedValue, Literal(parse_quantity(str(p["value"])).value,
-                                                        datatype=XSD.decimal)))
-        except KehoachError:
-            pass
+        out += [(node, prop, value) for prop, value in _reported(str(p["value"]))]
     out += _unit(node, p.get("unit"))
-    out += _opt(node, KH.pctOfPlan, _decimal(_number(p.get("pct_of_plan"))))
+    pct = p.get("pct_of_plan")
+    out += _opt(node, KH.pctOfPlan, None if pct in (None, "") else _decimal_of(str(pct)))
     out += _opt(node, KH.planBasis, PLAN_BASES.get(str(p.get("plan_basis"))))
     return out
+
+
+@lru_cache(maxsize=1 << 14)
+def _reported(text: str) -> tuple[tuple[URIRef, Literal], ...]:
+    """A reported value as written (``kh:expression``) and, when it reads as a quantity, its
+    number (``kh:observedValue``): built once per text — figures repeat across reports, and
+    an rdflib literal costs more to build than to look up."""
+    out = [(KH.expression, Literal(text))]
+    try:
+        out.append((KH.observedValue, Literal(parse_quantity(text).value, datatype=XSD.decimal)))
+    except KehoachError:
+        pass
+    return tuple(out)
+
+
+@lru_cache(maxsize=1 << 14)
+def _decimal_of(text: str) -> Literal | None:
+    """``_decimal(_number(text))``, built once per text (percentages of plan repeat)."""
+    return _decimal(_number(text))
 
 
 def verdict_triples(fact: StoredFact, node: URIRef) -> list[Triple]:
@@ -732,20 +780,29 @@ def _derived(node: URIRef, fact_ids: Any) -> list[Triple]:
     outcome that used it (the fact's own node holds only its current ``kh:version``)."""
     out = []
     for fid in fact_ids or []:
-        kind, _, rest = str(fid).partition(":")
-        if rest:
-            key, _, number = rest.partition("#v")
-            fact = ref_iri(kind, key)
-            out.append((node, PROV.wasDerivedFrom, fact))
-            if number.isdigit():
-                out += _version(fact, int(number), node)
+        fact, version, shared = _used(str(fid))
+        if fact is not None:
+            out.append((node, _DERIVED_FROM, fact))
+        if version is not None:
+            out += [(node, _USED_VERSION, version), *shared]
     return out
 
 
-def _version(fact: URIRef, number: int, user: URIRef) -> list[Triple]:
-    version = version_node(fact, number)
-    return [(user, _USED_VERSION, version), (version, _TYPE, PROV.Entity),
-            (version, _SPECIALIZES, fact), (version, _VERSION, _line(number))]
+@lru_cache(maxsize=1 << 15)
+def _used(fid: str) -> tuple[URIRef | None, URIRef | None, tuple[Triple, ...]]:
+    """The fact of an id an outcome used, its version node (when the id has ``#vN``) and the
+    version's triples: built once per id, so the thousands of outcomes using one version hold
+    one set of objects (and the graph compares them by identity)."""
+    kind, _, rest = fid.partition(":")
+    if not rest:
+        return None, None, ()
+    key, _, number = rest.partition("#v")
+    fact = ref_iri(kind, key)
+    if not number.isdigit():
+        return fact, None, ()
+    version = version_node(fact, int(number))
+    return fact, version, ((version, _TYPE, _ENTITY), (version, _SPECIALIZES, fact),
+                           (version, _VERSION, _line(int(number))))
 
 
 PROJECTORS: dict[str, Callable[[StoredFact, URIRef], list[Triple]]] = {

@@ -32,6 +32,12 @@ from rdflib.term import Node
 Triple = tuple[Node, Node, Node]
 
 
+def _same(a: Node, b: Node) -> bool:
+    """``a == b``, without rdflib's Python-level ``__eq__`` when they differ by hash (equal
+    terms have equal hashes; an IRI's hash is its cached string hash) or are one object."""
+    return a is b or (hash(a) == hash(b) and a == b)
+
+
 class _Shape(tuple):
     """A subject's predicates in slot order, with ``slots``: predicate → list position."""
 
@@ -49,7 +55,7 @@ def _put(index: dict, key: Node, value: Node) -> bool:
             return False
         current.add(value)
         return True
-    if current == value:
+    if current is value or (hash(current) == hash(value) and current == value):
         return False
     index[key] = {current, value}
     return True
@@ -123,7 +129,7 @@ class CompactStore(SimpleMemory):
                     if o in current:
                         return False
                     current.add(o)
-                elif current == o:
+                elif _same(current, o):
                     return False
                 else:
                     entry[i] = {current, o}
@@ -145,6 +151,7 @@ class CompactStore(SimpleMemory):
             return
         slots: dict[Node, int] = {}
         objects: list = []
+        pos = self._pos
         for _s, p, o in triples:
             i = slots.get(p)
             if i is None:
@@ -154,14 +161,22 @@ class CompactStore(SimpleMemory):
                 if o in objects[i]:
                     continue
                 objects[i].add(o)
-            elif objects[i] == o:
+            elif _same(objects[i], o):
                 continue
             else:
                 objects[i] = {objects[i], o}
-            os_ = self._pos.get(p)
+            os_ = pos.get(p)
             if os_ is None:
-                os_ = self._pos[p] = {}
-            _put(os_, o, s)
+                os_ = pos[p] = {}
+            # ``_put`` inlined (a million calls a province): ``s`` is new to the store, so
+            # it is not among (p, o)'s subjects yet
+            held = os_.get(o)
+            if held is None:
+                os_[o] = s
+            elif type(held) is set:
+                held.add(s)
+            else:
+                os_[o] = {held, s}
             self._size += 1
         if objects:
             self._spo[s] = [self._shape(tuple(slots)), *objects]
