@@ -15,8 +15,10 @@ For each province the timer covers everything after the synthetic data is made: 
 replayed), then the year's twelve monthly rounds written as a running service receives them —
 the clock moves to the round's month end, ``--batch`` observations per ``Runtime.write``
 (notation checks → fact log → rules → alerts and status changes persisted) and the plan graph
-refreshed after each write — and the database closed. The PostgreSQL schema's tables are made
-before the clock starts (a SQLite province makes its file's inside its timer: milliseconds).
+refreshed after each write — and the database closed. The province's process collects its
+garbage as a server process does (``freeze_gc``, set by ``kehoach serve``: ``service.heap``).
+The PostgreSQL schema's tables are made before the clock starts (a SQLite province makes its
+file's inside its timer: milliseconds).
 
 Reported: wall time of the whole run, facts/s, per-province times, the peak RSS of each
 province's process (``ru_maxrss``; with ``--workers`` processes alive at once, the memory the
@@ -103,8 +105,9 @@ def province_year(province: int, seed: int, batch: int, months: int,
     digest = hashlib.sha256()
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
+        # freeze_gc: the collector policy of a server process, as `kehoach serve` sets it
         runtime = Runtime(Settings(db=db or Path(tmp) / "province.db", jurisdiction=code,
-                                   as_of=date(scale.year, 1, 1)))
+                                   as_of=date(scale.year, 1, 1), freeze_gc=True))
         stored = _written(runtime.log.append(base, submitted_by="generator"))
         runtime.evaluation()
         runtime.graph()

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -47,14 +46,6 @@ async def follow_log(runtime: Runtime, every: float) -> None:
             await run_in_threadpool(runtime.follow)
 
 
-def freeze_startup_objects() -> None:
-    """Collect once, then freeze what survives (the rules session, the plan graph, imported
-    modules): a full collection otherwise walks those ~10⁵ objects — tens of ms that stall
-    every request of the worker. Only for a server process: frozen objects are never freed."""
-    gc.collect()
-    gc.freeze()
-
-
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     runtime = Runtime(settings)
@@ -63,8 +54,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await run_in_threadpool(runtime.start)
         await run_in_threadpool(decoy_hash)  # unknown-user log-ins then cost one verify
-        if settings.freeze_gc:
-            freeze_startup_objects()
         follower = asyncio.create_task(follow_log(runtime, settings.follow_seconds))
         try:
             yield

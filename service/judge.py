@@ -35,6 +35,7 @@ from typing import Any
 from kg.errors import KehoachError
 from kg.log import Fact
 from rules.live import LiveSession, WriteOutcome
+from service import heap
 from service.events import Broadcaster
 from service.notify import LOG_CHANNEL, Announcements
 
@@ -64,6 +65,7 @@ class Judge:
         mark = self.log.last_seq()
         self.live.start()
         self._mark(mark)
+        heap.settle()
         self.ready.set()
 
     def step(self) -> int:
@@ -72,6 +74,7 @@ class Judge:
         mark = self.log.last_seq()
         caused = self.live.follow()
         self._mark(mark)
+        heap.settle()
         return len(caused)
 
     def _announce(self, event: str, data: dict[str, Any]) -> None:

@@ -5,9 +5,10 @@ every API worker what the rules just concluded, through the database they share.
 fact log. What a new fact makes it conclude — a new alert, a status change, a withdrawal — it
 appends to the table ``judge_announcements`` (beside the log, in the same database: a SQLite
 file or PostgreSQL) together with how far in the log that pass judged (``judge_positions``), in
-one transaction per pass. API workers started with ``KEHOACH_JUDGE=external`` do not judge: they read new
-announcements after the last one they saw and hand them to their live-stream listeners, and a
-write waits until the judge has judged past its facts to answer with what they caused.
+one transaction per pass. API workers started with ``KEHOACH_JUDGE=external`` do not judge:
+they read new announcements after the last one they saw and hand them to their live-stream
+listeners, and a write waits until the judge has judged past its facts to answer with what
+they caused.
 
 Waking up: on PostgreSQL the judge's transaction also sends ``NOTIFY kehoach_judge`` (the
 jurisdiction code as payload), and listeners wait on ``LISTEN`` instead of polling; on SQLite a

@@ -32,6 +32,7 @@ from kg.outcome_graph import OutcomeProjection
 from rules.live import LiveSession, WriteOutcome
 from rules.outcomes import Alert, StatusChange
 from rules.results import ReplayResult
+from service import heap
 from service.events import Broadcaster
 from service.judge import JudgedWrite, JudgeLink
 from service.settings import Settings
@@ -66,6 +67,8 @@ class Runtime:
         self._graph: PlanGraph | None = None
         self._outcome_nodes = OutcomeProjection(self.log.jurisdiction or None)
         self._graph_lock = threading.Lock()
+        if settings.freeze_gc:  # a server process: its heap is mostly long-lived
+            heap.enable()
 
     def as_of(self, requested: date | None = None) -> date:
         return self.live.as_of(requested)
@@ -76,11 +79,16 @@ class Runtime:
         if self.link is not None:
             self.link.start()
         self.graph()
+        heap.settle()
 
     def follow(self) -> list[Alert | StatusChange]:
         """Catch up with facts other processes appended (``LiveSession.follow``); with an
         external judge nothing to do (its announcements are forwarded as they come)."""
-        return [] if self.link is not None else self.live.follow()
+        if self.link is not None:
+            return []
+        caused = self.live.follow()
+        heap.settle()
+        return caused
 
     def evaluation(self, as_of: date | None = None) -> ReplayResult:
         return self.live.evaluation(as_of)
@@ -115,10 +123,13 @@ class Runtime:
     def write(self, facts: Sequence[Fact], username: str, key: str | None) -> WriteOutcome:
         """Append ``facts`` and assert them into the rules session; one writer at a time.
         With an external judge: append, and answer with what the judge announced for them."""
-        if self.link is not None:
-            return self.link.write(facts, username, key)
-        done = self.live.write(facts, username, key)  # judged here, before the answer
-        return JudgedWrite(done.appended, done.alerts, done.status_changes, judged=True)
+        try:
+            if self.link is not None:
+                return self.link.write(facts, username, key)
+            done = self.live.write(facts, username, key)  # judged here, before the answer
+            return JudgedWrite(done.appended, done.alerts, done.status_changes, judged=True)
+        finally:
+            heap.settle()
 
     def close(self) -> None:
         if self.link is not None:

@@ -66,10 +66,11 @@ class Settings(BaseSettings):
     judge_wait_seconds: float = Field(default=10.0, gt=0, description="With an external "
                                       "judge, how long a write waits for the judge to have "
                                       "judged it before answering `judged: false`")
-    freeze_gc: bool = Field(default=False, description="After start-up, move what it built "
-                            "(rules session, plan graph) out of the garbage collector's reach "
-                            "(gc.freeze), so full collections do not walk it during requests; "
-                            "set by `kehoach serve`")
+    freeze_gc: bool = Field(default=False, description="A server process: keep what it built "
+                            "and holds (rules session, plan graph) out of the garbage "
+                            "collector's automatic full collections (gc.freeze after start-up, "
+                            "each write and each followed batch), with a full collection only "
+                            "as CPU allows (service.heap); set by `kehoach serve`")
 
     @field_validator("db", mode="before")
     @classmethod

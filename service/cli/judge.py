@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from kg.log import default_db_path, open_log
+from service import heap
 from service.cli.options import (
     AsOfOption,
     DbOption,
@@ -48,6 +49,7 @@ def judge(db: DbOption = None,
     Example: kehoach judge --db postgresql://kehoach@db/kehoach --all-jurisdictions
     """
     fixed = parse_as_of(as_of)
+    heap.enable()  # a long-lived process: its heap is the rules sessions it keeps
     if all_jurisdictions:
         if jurisdiction:
             raise typer.BadParameter(
