@@ -11,7 +11,9 @@ exactly that; unchanged outcomes write nothing, so a second replay writes nothin
 ``apply`` writes one write's re-judgement (``rules.session.Changes``: added, revised,
 withdrawn). A withdrawn outcome leaves the current set at once — so the graph, trace, impact
 and the alerts API all stop showing it — and a row in ``outcome_withdrawals`` (append-only)
-keeps, for auditors, what was withdrawn, when, and which asserted facts caused it.
+keeps, for auditors, what was withdrawn, when, and which asserted facts caused it. A set's
+rows name their payload (the outcome's ``to_dict`` as canonical JSON) by digest: each distinct
+payload is kept once per jurisdiction (``outcome_payloads``) and deleted when no set names it.
 
 ``persist_changes`` and ``reconcile`` keep the shapes of the former ``rules.persist`` (the log
 passed in stands for the store beside it). All SQL of the store is in this module, portable
@@ -21,13 +23,14 @@ the connection comes from ``_connect``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import threading
 import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -148,6 +151,59 @@ def _withdrawal_sequence(conn: Any) -> None:
                  "SET DEFAULT nextval('outcome_withdrawals_seq')")
 
 
+def payload_digest(ident: str, text: str) -> str:
+    """The key a payload is kept under (``outcome_payloads.digest``): SHA-256 of the outcome's
+    id and its payload text, 32 hex digits. The id is in it so that only rows of that id can
+    hold the payload (``_collect`` checks those alone); PostgreSQL computes the same in
+    migration 0007 (``_DIGEST_SQL``)."""
+    return hashlib.sha256(f"{ident}\n{text}".encode()).hexdigest()[:32]
+
+
+_DIGEST_SQL = {"sqlite": "kh_payload_digest(r.id, r.payload)",
+               "postgresql": "substr(encode(sha256(convert_to(r.id || chr(10) || r.payload, "
+                             "'UTF8')), 'hex'), 1, 32)"}
+
+
+def _shared_payloads(conn: Any) -> None:
+    # A set's rows name their payload instead of holding it: a date move copied every row of
+    # the set before it, payload text included (38,724 rows, 57 MB at a province's year end,
+    # 4 sets kept: a 375 MB file for 10 MB of facts), and SQLite's checkpoints wrote it all
+    # again. Each distinct payload is now kept once per jurisdiction (``outcome_payloads``,
+    # keyed by ``payload_digest``); the rows are keyed by a set number (``outcome_sets.set_id``)
+    # instead of (jurisdiction, rule set, date): a narrow key, and a table clustered by it on
+    # SQLite. The index by subject is gone: no reader asks a set by subject often (``current``
+    # with ``subject`` reads the set's rows). Existing rows are converted in SQL.
+    sqlite = isinstance(conn, sqlite3.Connection)
+    if sqlite:
+        conn.create_function("kh_payload_digest", 2, payload_digest, deterministic=True)
+        conn.execute("ALTER TABLE outcome_sets ADD COLUMN set_id INTEGER")
+        conn.execute("UPDATE outcome_sets SET set_id = rowid")
+    else:
+        conn.execute("CREATE SEQUENCE outcome_sets_set_id_seq")
+        conn.execute("ALTER TABLE outcome_sets ADD COLUMN set_id BIGINT NOT NULL "
+                     "DEFAULT nextval('outcome_sets_set_id_seq')")
+        conn.execute("ALTER SEQUENCE outcome_sets_set_id_seq OWNED BY outcome_sets.set_id")
+    conn.execute("CREATE UNIQUE INDEX outcome_sets_set_id ON outcome_sets (set_id)")
+    conn.execute("CREATE TABLE outcome_payloads (jurisdiction TEXT NOT NULL, digest TEXT NOT NULL, "
+                 "payload TEXT NOT NULL, PRIMARY KEY (jurisdiction, digest))")
+    conn.execute("CREATE TABLE rule_outcomes_0007 (set_id BIGINT NOT NULL, id TEXT NOT NULL, "
+                 "kind TEXT NOT NULL, subject TEXT NOT NULL, as_of TEXT NOT NULL, "
+                 "digest TEXT NOT NULL, generation BIGINT NOT NULL, PRIMARY KEY (set_id, id))"
+                 + (" WITHOUT ROWID" if sqlite else ""))
+    digest = _DIGEST_SQL["sqlite" if sqlite else "postgresql"]
+    conn.execute("INSERT INTO outcome_payloads (jurisdiction, digest, payload) SELECT "
+                 f"r.jurisdiction, {digest}, r.payload FROM rule_outcomes r JOIN outcome_sets s ON "
+                 "s.jurisdiction=r.jurisdiction AND s.ruleset=r.ruleset AND s.as_of=r.set_as_of "
+                 "WHERE true ON CONFLICT DO NOTHING")
+    conn.execute("INSERT INTO rule_outcomes_0007 (set_id, id, kind, subject, as_of, digest, "
+                 f"generation) SELECT s.set_id, r.id, r.kind, r.subject, r.as_of, {digest}, "
+                 "r.generation FROM rule_outcomes r JOIN outcome_sets s ON "
+                 "s.jurisdiction=r.jurisdiction AND s.ruleset=r.ruleset AND s.as_of=r.set_as_of")
+    conn.execute("DROP TABLE rule_outcomes")
+    conn.execute("ALTER TABLE rule_outcomes_0007 RENAME TO rule_outcomes")
+    conn.execute("CREATE INDEX rule_outcomes_generation ON rule_outcomes (set_id, generation)")
+
+
 MIGRATIONS: list[Migration] = [
     ("outcomes_0001_sets", _sets),
     ("outcomes_0002_rule_outcomes", _outcomes),
@@ -155,6 +211,7 @@ MIGRATIONS: list[Migration] = [
     ("outcomes_0004_generation_indexes", _generation_indexes),
     ("outcomes_0005_set_lineage", _lineage),
     ("outcomes_0006_withdrawal_sequence", _withdrawal_sequence),
+    ("outcomes_0007_shared_payloads", _shared_payloads),
 ]
 
 KEEP_OLDER = 3
@@ -212,8 +269,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-_ROW_COLUMNS = ("jurisdiction", "ruleset", "set_as_of", "id", "kind", "subject", "as_of",
-                "payload", "generation")
+_ROW_COLUMNS = ("set_id", "id", "kind", "subject", "as_of", "digest", "generation")
 _WITHDRAWAL_COLUMNS = ("jurisdiction", "ruleset", "set_as_of", "id", "kind", "subject",
                        "payload", "withdrawn_as_of", "withdrawn_by", "withdrawn_by_count",
                        "generation", "recorded_at")
@@ -226,14 +282,15 @@ def _chunks(items: list[Any], size: int = 400) -> Iterator[list[Any]]:
 
 
 def _insert(conn: Database, table: str, columns: tuple[str, ...],
-            rows: list[tuple[Any, ...]]) -> None:
+            rows: list[tuple[Any, ...]], tail: str = "") -> None:
     """Multi-row INSERTs of ``rows``, each statement within the backend's bound-parameter
-    limit (one statement per row cost a round trip each on PostgreSQL)."""
+    limit (one statement per row cost a round trip each on PostgreSQL); ``tail`` ends each
+    (an ``ON CONFLICT`` clause)."""
     per = max(1, conn.max_params // len(columns))
     one = "(" + ",".join("?" * len(columns)) + ")"
     for chunk in _chunks(rows, per):
         conn.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
-                     + ",".join([one] * len(chunk)), [v for row in chunk for v in row])
+                     + ",".join([one] * len(chunk)) + tail, [v for row in chunk for v in row])
 
 
 @dataclass(frozen=True)
@@ -264,13 +321,16 @@ class CatchUp:
 
 @dataclass
 class _Txn:
-    """One write to one set: its connection, the set's date, the generation the write gives
-    the rows it writes, and id → (kind, payload text) of the rows it may touch."""
+    """One write to one set: its connection, the set's date and number, the generation the
+    write gives the rows it writes, id → (kind, payload digest) of the rows it may touch, and
+    (id, digest) of the rows it removed (their payloads may be named by no row now)."""
 
     conn: Any
     as_of: str
+    set_id: int
     generation: int
     stored: dict[str, tuple[str, str]]
+    loose: list[tuple[str, str]] = field(default_factory=list)
 
 
 class OutcomeStore:
@@ -299,41 +359,48 @@ class OutcomeStore:
     def _key(self, as_of: date | str) -> tuple[str, str, str]:
         return (self.jurisdiction, self.ruleset, str(as_of))
 
-    def _set(self, conn: Any, as_of: str) -> tuple[int, int] | None:
-        rows = conn.execute("SELECT upto_seq, generation FROM outcome_sets WHERE jurisdiction=? "
-                            "AND ruleset=? AND as_of=?", self._key(as_of))
-        return (int(rows[0][0]), int(rows[0][1])) if rows else None
+    def _set(self, conn: Any, as_of: str) -> tuple[int, int, int] | None:
+        """(upto_seq, generation, set number) of the set of ``as_of``, None when none."""
+        rows = conn.execute("SELECT upto_seq, generation, set_id FROM outcome_sets WHERE "
+                            "jurisdiction=? AND ruleset=? AND as_of=?", self._key(as_of))
+        return (int(rows[0][0]), int(rows[0][1]), int(rows[0][2])) if rows else None
 
     def _open_set(self, conn: Any, as_of: str, upto_seq: int | None,
-                  retain: bool = False) -> int:
+                  retain: bool = False) -> tuple[int, int]:
         """Make sure the set of ``as_of`` exists (a new date starts from the latest earlier
         set: a session moving its clock forward only adds to what it concluded; ``retain``:
         then drop old sets, ``_retain``); the generation this write gives the rows it writes
-        (the store's counter, one up)."""
+        (the store's counter, one up) and the set's number."""
         generation = self._next_generation(conn)
-        if self._set(conn, as_of) is not None:
-            return generation
-        rows = conn.execute("SELECT as_of, upto_seq, generation FROM outcome_sets WHERE "
+        found = self._set(conn, as_of)
+        if found is not None:
+            return generation, found[2]
+        rows = conn.execute("SELECT as_of, upto_seq, generation, set_id FROM outcome_sets WHERE "
                             "jurisdiction=? AND ruleset=? AND as_of<? ORDER BY as_of DESC "
                             "LIMIT 1", self._key(as_of))
         parent = rows[0] if rows else None
-        conn.execute("INSERT INTO outcome_sets (jurisdiction, ruleset, as_of, upto_seq, "
-                     "generation, base, parent_as_of, parent_generation, written_at) "
-                     "VALUES (?,?,?,?,?,?,?,?,?)",
-                     (*self._key(as_of), upto_seq or (parent[1] if parent else 0), generation,
-                      generation, parent[0] if parent else None,
-                      parent[2] if parent else None, _now()))
+        # SQLite has one writer at a time: the next number is the highest one up; PostgreSQL's
+        # jurisdictions write at the same time: its column's default is a sequence
+        number = (", (SELECT COALESCE(MAX(set_id), 0) + 1 FROM outcome_sets)", ", set_id"
+                  ) if self._db.dialect == "sqlite" else ("", "")
+        made = conn.execute("INSERT INTO outcome_sets (jurisdiction, ruleset, as_of, upto_seq, "
+                            f"generation, base, parent_as_of, parent_generation, written_at"
+                            f"{number[1]}) VALUES (?,?,?,?,?,?,?,?,?{number[0]}) "
+                            "RETURNING set_id",
+                            (*self._key(as_of), upto_seq or (parent[1] if parent else 0),
+                             generation, generation, parent[0] if parent else None,
+                             parent[2] if parent else None, _now()))
+        set_id = int(made[0][0])
         if parent is not None:
             # the copies keep the generation they were written at: a reader holding the
-            # parent's state holds every row up to ``parent_generation`` already
-            conn.execute("INSERT INTO rule_outcomes (jurisdiction, ruleset, set_as_of, id, kind, "
-                         "subject, as_of, payload, generation) SELECT jurisdiction, ruleset, ?, "
-                         "id, kind, subject, as_of, payload, generation FROM rule_outcomes "
-                         "WHERE jurisdiction=? AND ruleset=? AND set_as_of=?",
-                         (as_of, *self._key(parent[0])))
+            # parent's state holds every row up to ``parent_generation`` already; the payloads
+            # are not copied, only the rows naming them
+            conn.execute("INSERT INTO rule_outcomes (set_id, id, kind, subject, as_of, digest, "
+                         "generation) SELECT ?, id, kind, subject, as_of, digest, generation "
+                         "FROM rule_outcomes WHERE set_id=?", (set_id, parent[3]))
         if retain:
             self._retain(conn, as_of)
-        return generation
+        return generation, set_id
 
     def _next_generation(self, conn: Any) -> int:
         """The jurisdiction's generation counter, one up (its row made on its first write,
@@ -362,46 +429,92 @@ class OutcomeStore:
                             (self.jurisdiction, self.ruleset, KEEP_OLDER + 1))
         if kept[0][0] != made or len(kept) <= KEEP_OLDER:
             return
-        for table, column in (("rule_outcomes", "set_as_of"), ("outcome_sets", "as_of")):
-            conn.execute(f"DELETE FROM {table} WHERE jurisdiction=? AND ruleset=? AND "
-                         f"{column}<?", (self.jurisdiction, self.ruleset, kept[-1][0]))
+        self._drop_sets(conn, "{s}ruleset=? AND {s}as_of<?", (self.ruleset, kept[-1][0]))
 
-    def _stored(self, conn: Any, as_of: str, ids: Iterable[str]) -> dict[str, tuple[str, str]]:
-        """id → (kind, payload text) of those of ``ids`` the set holds."""
+    def _drop_sets(self, conn: Any, where: str, args: Sequence[Any]) -> None:
+        """Drop this jurisdiction's sets matching ``where`` (on ``outcome_sets``, its columns
+        written ``{s}name``), their rows, and the payloads no other set of the jurisdiction
+        names. A payload's digest covers its outcome's id, so only the other sets' rows of
+        the same id are looked at (one key look-up each, not a scan of every set)."""
+        dropped = f"SELECT set_id FROM outcome_sets WHERE jurisdiction=? AND {where.format(s='')}"
+        scope = (self.jurisdiction, *args)
+        conn.execute(
+            "DELETE FROM outcome_payloads WHERE jurisdiction=? AND digest IN (SELECT d.digest "
+            f"FROM rule_outcomes d WHERE d.set_id IN ({dropped}) AND NOT EXISTS (SELECT 1 "
+            "FROM outcome_sets s JOIN rule_outcomes k ON k.set_id=s.set_id AND k.id=d.id "
+            f"WHERE s.jurisdiction=? AND NOT ({where.format(s='s.')}) AND k.digest=d.digest))",
+            (self.jurisdiction, *scope, *scope))
+        conn.execute(f"DELETE FROM rule_outcomes WHERE set_id IN ({dropped})", scope)
+        conn.execute(f"DELETE FROM outcome_sets WHERE jurisdiction=? AND {where.format(s='')}",
+                     scope)
+
+    def _stored(self, conn: Any, set_id: int, ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+        """id → (kind, payload digest) of those of ``ids`` the set holds."""
         out: dict[str, tuple[str, str]] = {}
         for chunk in _chunks(list(ids)):
             marks = ",".join("?" * len(chunk))
-            for row in conn.execute(
-                    f"SELECT id, kind, payload FROM rule_outcomes WHERE jurisdiction=? AND "
-                    f"ruleset=? AND set_as_of=? AND id IN ({marks})",
-                    (*self._key(as_of), *chunk)):
+            for row in conn.execute(f"SELECT id, kind, digest FROM rule_outcomes WHERE set_id=? "
+                                    f"AND id IN ({marks})", (set_id, *chunk)):
                 out[row[0]] = (row[1], row[2])
         return out
 
-    def _delete(self, conn: Any, as_of: str, ids: list[str]) -> None:
-        """Remove ``ids`` from the set of ``as_of``."""
+    def _texts(self, conn: Any, digests: Iterable[str]) -> dict[str, str]:
+        """digest → payload text of ``digests``."""
+        out: dict[str, str] = {}
+        for chunk in _chunks(list(dict.fromkeys(digests))):
+            out.update(conn.execute(
+                "SELECT digest, payload FROM outcome_payloads WHERE jurisdiction=? AND digest "
+                f"IN ({','.join('?' * len(chunk))})", (self.jurisdiction, *chunk)))
+        return out
+
+    def _delete(self, txn: _Txn, ids: list[str]) -> None:
+        """Remove ``ids`` from the write's set."""
         for chunk in _chunks(ids):
-            conn.execute("DELETE FROM rule_outcomes WHERE jurisdiction=? AND ruleset=? AND "
-                         f"set_as_of=? AND id IN ({','.join('?' * len(chunk))})",
-                         (*self._key(as_of), *chunk))
+            txn.conn.execute(f"DELETE FROM rule_outcomes WHERE set_id=? AND id IN "
+                             f"({','.join('?' * len(chunk))})", (txn.set_id, *chunk))
+
+    def _collect(self, txn: _Txn) -> None:
+        """Delete the payloads the write's removed rows named that no row of the jurisdiction
+        names any more (rows of the same id only: the digest covers the id)."""
+        loose = dict(txn.loose)  # id → digest: an id is removed at most once per write
+        if not loose:
+            return
+        named: set[str] = set()
+        for chunk in _chunks(list(loose)):
+            named.update(r[0] for r in txn.conn.execute(
+                "SELECT k.digest FROM outcome_sets s JOIN rule_outcomes k ON k.set_id=s.set_id "
+                f"WHERE s.jurisdiction=? AND k.id IN ({','.join('?' * len(chunk))})",
+                (self.jurisdiction, *chunk)))
+        unnamed = [d for d in dict.fromkeys(loose.values()) if d not in named]
+        for chunk in _chunks(unnamed):
+            txn.conn.execute("DELETE FROM outcome_payloads WHERE jurisdiction=? AND digest IN "
+                             f"({','.join('?' * len(chunk))})", (self.jurisdiction, *chunk))
 
     def _put(self, txn: _Txn, outcomes: Iterable[Outcome]) -> int:
         """Write the outcomes whose content changed (new ones, revised ones: their old row
-        replaced); how many. Multi-row statements: a date move or an import writes
+        replaced); how many. Each payload is kept once (``outcome_payloads``; one already
+        there is left as it is). Multi-row statements: a date move or an import writes
         thousands."""
         rows: dict[str, tuple[Any, ...]] = {}
+        texts: dict[str, str] = {}
         replaced: list[str] = []
         for outcome in outcomes:
             text = _text(outcome)
+            digest = payload_digest(outcome.id, text)
             old = txn.stored.get(outcome.id)
-            if old is not None and old[1] == text:
+            if old is not None and old[1] == digest:
                 continue
             if old is not None and outcome.id not in rows:
                 replaced.append(outcome.id)
-            rows[outcome.id] = (*self._key(txn.as_of), outcome.id, kind_of(outcome),
-                                outcome.subject.id, outcome.as_of, text, txn.generation)
-            txn.stored[outcome.id] = (kind_of(outcome), text)
-        self._delete(txn.conn, txn.as_of, replaced)
+                txn.loose.append((outcome.id, old[1]))
+            rows[outcome.id] = (txn.set_id, outcome.id, kind_of(outcome), outcome.subject.id,
+                                outcome.as_of, digest, txn.generation)
+            texts[digest] = text
+            txn.stored[outcome.id] = (kind_of(outcome), digest)
+        self._delete(txn, replaced)
+        _insert(txn.conn, "outcome_payloads", ("jurisdiction", "digest", "payload"),
+                [(self.jurisdiction, r[5], texts[r[5]]) for r in rows.values()],
+                " ON CONFLICT DO NOTHING")
         _insert(txn.conn, "rule_outcomes", _ROW_COLUMNS, list(rows.values()))
         return len(rows)
 
@@ -409,25 +522,27 @@ class OutcomeStore:
                   causes: dict[str, list[str]]) -> int:
         """Remove ``ids`` from the set, each with a row in the withdrawals' history (its
         ``seq`` given by the database: SQLite rowid, PostgreSQL sequence)."""
+        gone = [i for i in dict.fromkeys(ids) if i in txn.stored]  # never stored: nothing to do
+        texts = self._texts(txn.conn, [txn.stored[i][1] for i in gone])
         rows: list[tuple[Any, ...]] = []
-        for ident in dict.fromkeys(ids):
-            if ident not in txn.stored:
-                continue  # never stored: nothing to withdraw
-            kind, text = txn.stored.pop(ident)
+        for ident in gone:
+            kind, digest = txn.stored[ident]
+            text = texts[digest]
             subject = (json.loads(text).get("subject") or {}).get("id") or ""
             by = causes.get(ident, [])
             rows.append((*self._key(txn.as_of), ident, kind, subject, text, when.isoformat(),
                          json.dumps(by[:MAX_CAUSES]), len(by), txn.generation, _now()))
         _insert(txn.conn, "outcome_withdrawals", _WITHDRAWAL_COLUMNS, rows)
-        self._delete(txn.conn, txn.as_of, [r[3] for r in rows])
+        self._delete(txn, gone)
+        for ident in gone:
+            txn.loose.append((ident, txn.stored.pop(ident)[1]))
         return len(rows)
 
     def _touch(self, txn: _Txn, upto_seq: int | None) -> None:
         txn.conn.execute("UPDATE outcome_sets SET generation=?, written_at=?, "
                          "upto_seq=CASE WHEN ? > upto_seq THEN ? ELSE upto_seq END "
-                         "WHERE jurisdiction=? AND ruleset=? AND as_of=?",
-                         (txn.generation, _now(), upto_seq or 0, upto_seq or 0,
-                          *self._key(txn.as_of)))
+                         "WHERE set_id=?",
+                         (txn.generation, _now(), upto_seq or 0, upto_seq or 0, txn.set_id))
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -443,14 +558,15 @@ class OutcomeStore:
             current = self._set(conn, when)
             if current is not None and upto_seq is not None and upto_seq < current[0]:
                 return 0
-            txn = _Txn(conn, when, self._open_set(conn, when, upto_seq), {
+            generation, set_id = self._open_set(conn, when, upto_seq)
+            txn = _Txn(conn, when, set_id, generation, {
                 r[0]: (r[1], r[2]) for r in conn.execute(
-                    "SELECT id, kind, payload FROM rule_outcomes WHERE jurisdiction=? AND "
-                    "ruleset=? AND set_as_of=?", self._key(when))})
+                    "SELECT id, kind, digest FROM rule_outcomes WHERE set_id=?", (set_id,))})
             concluded = {o.id for o in outcomes}
             written = self._withdraw(txn, [i for i in txn.stored if i not in concluded],
                                      as_of, {})
             written += self._put(txn, outcomes)
+            self._collect(txn)
             if written or (upto_seq is not None and (current is None
                                                       or upto_seq > current[0])):
                 self._touch(txn, upto_seq)
@@ -463,11 +579,12 @@ class OutcomeStore:
         when = as_of.isoformat()
         with self._write() as conn:
             touched = [o.id for o in (*changes.added, *changes.revised, *changes.withdrawn)]
-            txn = _Txn(conn, when, self._open_set(conn, when, upto_seq, retain=True),
-                       self._stored(conn, when, touched))
+            generation, set_id = self._open_set(conn, when, upto_seq, retain=True)
+            txn = _Txn(conn, when, set_id, generation, self._stored(conn, set_id, touched))
             written = self._withdraw(txn, [o.id for o in changes.withdrawn], as_of,
                                      changes.causes)
             written += self._put(txn, (*changes.added, *changes.revised))
+            self._collect(txn)
             if written or upto_seq:
                 self._touch(txn, upto_seq)
         return written
@@ -479,9 +596,8 @@ class OutcomeStore:
         with self._write() as conn:
             gone = conn.execute("SELECT COUNT(*) FROM outcome_sets WHERE jurisdiction=? AND "
                                 "ruleset<>?", (self.jurisdiction, self.ruleset))[0][0]
-            for table in ("rule_outcomes", "outcome_sets"):
-                conn.execute(f"DELETE FROM {table} WHERE jurisdiction=? AND ruleset<>?",
-                             (self.jurisdiction, self.ruleset))
+            if gone:
+                self._drop_sets(conn, "{s}ruleset<>?", (self.ruleset,))
         return int(gone)
 
     # -- reading -------------------------------------------------------------------------------
@@ -518,13 +634,11 @@ class OutcomeStore:
                           "ruleset=? AND as_of=?", self._key(when))
         return (when.isoformat(), int(rows[0][0])) if rows else None
 
-    def _holding_sql(self, as_of: date | None, column: str = "set_as_of"
-                     ) -> tuple[str, list[Any]]:
-        """The condition "this set answers for ``as_of``" (``holding``) on ``column``, as SQL
-        inside the statement that reads the set: a set dropped meanwhile (``_retain``) is then
-        read whole or not at all, never half."""
-        sql = (f"{column} = (SELECT MAX(as_of) FROM outcome_sets WHERE jurisdiction=? AND "
-               "ruleset=?")
+    def _holding_sql(self, as_of: date | None) -> tuple[str, list[Any]]:
+        """The condition "this set answers for ``as_of``" (``holding``) on ``outcome_sets.as_of``,
+        as SQL inside the statement that reads the set: a set dropped meanwhile (``_retain``)
+        is then read whole or not at all, never half."""
+        sql = "as_of = (SELECT MAX(as_of) FROM outcome_sets WHERE jurisdiction=? AND ruleset=?"
         args: list[Any] = [self.jurisdiction, self.ruleset]
         if as_of is not None:
             sql += " AND as_of<=?"
@@ -536,14 +650,16 @@ class OutcomeStore:
         None: the latest set), the columns in ``equal`` restricted when given; in date then
         id order."""
         holding, args = self._holding_sql(as_of)
-        sql = ("SELECT id, kind, as_of, payload FROM rule_outcomes WHERE jurisdiction=? AND "
-               f"ruleset=? AND {holding}")
-        args = [self.jurisdiction, self.ruleset, *args]
+        sql = ("SELECT r.id, r.kind, r.as_of, p.payload FROM rule_outcomes r JOIN "
+               "outcome_payloads p ON p.jurisdiction=? AND p.digest=r.digest WHERE r.set_id = "
+               "(SELECT set_id FROM outcome_sets WHERE jurisdiction=? AND ruleset=? AND "
+               f"{holding})")
+        args = [self.jurisdiction, self.jurisdiction, self.ruleset, *args]
         for column, value in equal.items():
             if value is not None:
-                sql += f" AND {column}=?"
+                sql += f" AND r.{column}=?"
                 args.append(value)
-        return self._rows(sql + " ORDER BY as_of, id", args)
+        return self._rows(sql + " ORDER BY r.as_of, r.id", args)
 
     def current(self, as_of: date | None = None, kind: str | None = None,
                 subject: str | None = None, ident: str | None = None) -> list[StoredOutcome]:
@@ -572,7 +688,7 @@ class OutcomeStore:
         text), so a reader decodes only those it does not hold. Each answer is read in one
         statement: its mark is exactly the state of its rows."""
         for _ in range(3):  # a set dropped between two statements: look again
-            target = self._set_row(*self._holding_sql(as_of, "as_of"))
+            target = self._set_row(*self._holding_sql(as_of))
             if target is None:
                 return CatchUp(None, True, [], [])
             if held == (target.as_of, target.generation):
@@ -592,7 +708,7 @@ class OutcomeStore:
         in one statement. Same set only; ``catch_up`` also follows date moves and says when
         the set must be read whole."""
         for _ in range(3):
-            target = self._set_row(*self._holding_sql(as_of, "as_of"))
+            target = self._set_row(*self._holding_sql(as_of))
             if target is None:
                 return [], []
             found = self._difference(target, since, [(target.as_of, since, None)])
@@ -632,9 +748,9 @@ class OutcomeStore:
         """The whole set of ``target``'s date with its mark, in one statement (None: the set
         is gone)."""
         rows = self._rows(
-            "SELECT s.generation, r.id, r.kind, r.as_of, r.payload FROM outcome_sets s "
-            "LEFT JOIN rule_outcomes r ON r.jurisdiction=s.jurisdiction AND "
-            "r.ruleset=s.ruleset AND r.set_as_of=s.as_of WHERE s.jurisdiction=? AND "
+            "SELECT s.generation, r.id, r.kind, r.as_of, p.payload FROM outcome_sets s "
+            "LEFT JOIN rule_outcomes r ON r.set_id=s.set_id LEFT JOIN outcome_payloads p ON "
+            "p.jurisdiction=s.jurisdiction AND p.digest=r.digest WHERE s.jurisdiction=? AND "
             "s.ruleset=? AND s.as_of=?", self._key(target.as_of))
         if not rows:
             return None
@@ -656,9 +772,11 @@ class OutcomeStore:
                          "set_as_of=? AND generation>?"
                          + ("" if upto is None else " AND generation<=?"))
             args += [*self._key(set_as_of), after, *([] if upto is None else [upto])]
-        parts.append("SELECT 2, id, kind, as_of, payload, generation, NULL FROM rule_outcomes "
-                     "WHERE jurisdiction=? AND ruleset=? AND set_as_of=? AND generation>?")
-        args += [*self._key(target.as_of), since]
+        parts.append("SELECT 2, r.id, r.kind, r.as_of, p.payload, r.generation, NULL FROM "
+                     "rule_outcomes r JOIN outcome_payloads p ON p.jurisdiction=? AND "
+                     "p.digest=r.digest WHERE r.set_id=(SELECT set_id FROM outcome_sets WHERE "
+                     "jurisdiction=? AND ruleset=? AND as_of=?) AND r.generation>?")
+        args += [self.jurisdiction, *self._key(target.as_of), since]
         rows = self._rows(" UNION ALL ".join(parts), args)
         mark = [r for r in rows if r[0] == 0]
         if not mark or int(mark[0][6]) != target.base:
