@@ -689,7 +689,12 @@ def observation_triples(fact: StoredFact, node: URIRef) -> list[Triple]:
     period, period_triples = _period(p.get("period"))
     out += period_triples + _opt(node, KH.forPeriod, period)
     if p.get("value") not in (None, ""):
-        out += [(node, prop, value) for prop, value in _reported(str(p["value"]))]
+        out.append((node, KH.expression, Literal(str(p["value"]))))
+        try:
+            out.append((node, KH.observedValue, Literal(parse_quantity(str(p["value"])).value,
+                                                        datatype=XSD.decimal)))
+        except KehoachError:
+            pass
     out += _unit(node, p.get("unit"))
     pct = p.get("pct_of_plan")
     out += _opt(node, KH.pctOfPlan, None if pct in (None, "") else _decimal_of(str(pct)))
@@ -698,21 +703,10 @@ def observation_triples(fact: StoredFact, node: URIRef) -> list[Triple]:
 
 
 @lru_cache(maxsize=1 << 14)
-def _reported(text: str) -> tuple[tuple[URIRef, Literal], ...]:
-    """A reported value as written (``kh:expression``) and, when it reads as a quantity, its
-    number (``kh:observedValue``): built once per text — figures repeat across reports, and
-    an rdflib literal costs more to build than to look up."""
-    out = [(KH.expression, Literal(text))]
-    try:
-        out.append((KH.observedValue, Literal(parse_quantity(text).value, datatype=XSD.decimal)))
-    except KehoachError:
-        pass
-    return tuple(out)
-
-
-@lru_cache(maxsize=1 << 14)
 def _decimal_of(text: str) -> Literal | None:
-    """``_decimal(_number(text))``, built once per text (percentages of plan repeat)."""
+    """``_decimal(_number(text))``, built once per text: percentages of plan repeat (a
+    province's 25,000 figures have ≈ 1,100 distinct ones), and an rdflib literal costs more to
+    build than to look up."""
     return _decimal(_number(text))
 
 
