@@ -28,10 +28,7 @@ from rules.results import STATUS_PRECEDENCE, ReplayResult, current_dimension
 from rules.snapshot import source_of
 from rules.subjects import Measure
 from rules.vocabulary import ACTIONS as ACTION_NAMES
-from rules.vocabulary import FACTS, STATUSES, count_en, explain, explanation_key
-
-TEXTS_LIMIT = 50_000
-"""Explanations an ``EngineState`` keeps before it starts afresh."""
+from rules.vocabulary import FACTS, STATUSES, count_en, explain
 
 
 @dataclass
@@ -50,21 +47,6 @@ class EngineState:
         default_factory=dict)
     # the ``status`` facts (dimension, status) as frozen facts, shared likewise (a cache)
     held: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
-    # filled explanations by what they depend on (``explanation_key``): a unit re-judged
-    # fills the same templates with the same values again and again (a cache, likewise)
-    texts: dict[tuple[Any, ...], str] = field(default_factory=dict)
-
-    def explain(self, template: str, event: dict[str, Any]) -> str:
-        """``rules.vocabulary.explain``, kept by ``explanation_key``."""
-        key = explanation_key(template, event)
-        if key is None:
-            return explain(template, event)
-        text = self.texts.get(key)
-        if text is None:
-            if len(self.texts) >= TEXTS_LIMIT:
-                self.texts.clear()
-            text = self.texts[key] = explain(template, event)
-        return text
 
 
 @dataclass
@@ -106,22 +88,29 @@ def alert_id(rule: Rule, event: dict[str, Any]) -> str:
     return ":".join([rule.then["alert"], event["subject_id"], event["period"] or "-"])
 
 
-def make_alert(firing: Firing, measure: Measure, when: date,
-               state: EngineState | None = None) -> Alert:
+Texts = tuple[str, str]
+"""A rule's explanation filled from one event: (vi, en)."""
+
+
+def explained(rule: Rule, event: dict[str, Any]) -> Texts:
+    return explain(rule.explanation["vi"], event), explain(rule.explanation["en"], event)
+
+
+def make_alert(firing: Firing, measure: Measure, when: date, texts: Texts | None = None
+               ) -> Alert:
     """The alert a firing raises: id from the rule's alert kind, the subject and the period
-    (deterministic), explanation filled from the measure's fields (kept by ``state`` when
-    given)."""
+    (deterministic), explanation filled from the measure's fields (``texts``: already filled
+    from them, by the status the same firing set)."""
     rule, event = firing.rule, measure.event
     bucket = rule.then.get("bucket")  # an attribute: one overdue task has one alert
-    fill = explain if state is None else state.explain
+    vi, en = texts or explained(rule, event)
     return Alert(
         id=alert_id(rule, event), kind=rule.then["alert"], severity=rule.severity,
         subject=_subject(event), agency=event["agency"] or None,
         period=event["period"] or None, as_of=when.isoformat(),
         rule={"id": rule.id, "version": rule.version},
         facts=[f.id for f in measure.facts], thresholds=rule.thresholds,
-        explanation_vi=fill(rule.explanation["vi"], event),
-        explanation_en=fill(rule.explanation["en"], event),
+        explanation_vi=vi, explanation_en=en,
         sources=_sources(measure), chain=measure.chain,
         status=rule.then.get("status"), details={**measure.details, "bucket": bucket},
     )
@@ -152,6 +141,12 @@ def set_status(ctx: Judging, firing: Firing) -> None:
     """Set the status the rule names on its subject's dimension (one current status by
     ``STATUS_PRECEDENCE``; the period's status kept in the period history), then derive the
     ``status_set`` fact: the status-change rule decides whether a change is recorded."""
+    _set_status(ctx, firing)
+
+
+def _set_status(ctx: Judging, firing: Firing) -> Texts | None:
+    """``set_status``; the explanation it filled (None: the rule's fact rates no dimension),
+    which an alert or a status change of the same firing and measure repeats."""
     rule, measure = firing.rule, ctx.measure(firing)
     event, state = measure.event, ctx.state
     subject_id = event["subject_id"]
@@ -159,16 +154,16 @@ def set_status(ctx: Judging, firing: Firing) -> None:
     state.agency_of[subject_id] = event["agency"] or None
     status, dimension = rule.then["status"], FACTS[rule.fact].dimension
     if dimension is None:
-        return
+        return None
     if dimension == "pace":
         state.pace_history.setdefault(subject_id, {})[event["period"]] = status
     entry = state.result.statuses.setdefault(subject_id, {
         "id": subject_id, "kind": "task" if event["subject_kind"] == "task" else "target",
         "name": event["subject_name"], "agency": event["agency"] or None})
+    texts = explained(rule, event)
     entry[dimension] = {
         "status": status, "period": event["period"] or None, "rule": rule.id,
-        "explanation_vi": state.explain(rule.explanation["vi"], event),
-        "explanation_en": state.explain(rule.explanation["en"], event),
+        "explanation_vi": texts[0], "explanation_en": texts[1],
         "expected": measure.details.get("expected")}
     notes: dict[str, Any] = {}
     if supersedes := supersede(entry):
@@ -179,7 +174,8 @@ def set_status(ctx: Judging, firing: Firing) -> None:
             state.pace_history[subject_id][event["period"]] = "superseded"
     ctx.derive(ctx, {"kind": "status_set", "subject_id": subject_id, "dimension": dimension,
                      "status": status},
-               {"firing": firing, "measure": measure, "notes": notes})
+               {"firing": firing, "measure": measure, "notes": notes, "texts": texts})
+    return texts
 
 
 def record_status_change(ctx: Judging, firing: Firing) -> None:
@@ -198,8 +194,7 @@ def record_status_change(ctx: Judging, firing: Firing) -> None:
         period=event["period"] or None, as_of=ctx.when.isoformat(),
         rule={"id": rule.id, "version": rule.version},
         facts=[f.id for f in measure.facts], thresholds=rule.thresholds,
-        explanation_vi=ctx.state.explain(rule.explanation["vi"], event),
-        explanation_en=ctx.state.explain(rule.explanation["en"], event),
+        explanation_vi=origin["texts"][0], explanation_en=origin["texts"][1],
         details={**measure.details, **notes} if notes else measure.details))
 
 
@@ -236,16 +231,15 @@ def raise_alert(ctx: Judging, firing: Firing) -> None:
     earlier = (ctx.state.result.statuses.get(measure.event["subject_id"]) or {}).get(
         dimension or "")
     earlier_rule = earlier.get("rule") if isinstance(earlier, dict) else None
-    if rule.then.get("status"):
-        set_status(ctx, firing)
+    texts = _set_status(ctx, firing) if rule.then.get("status") else None
     renew = bool(rule.then.get("bucket")) and earlier_rule != rule.id
     if not _emits(ctx, rule, measure.event, renew):
         return
-    if rule.sequence is not None:
+    if rule.sequence is not None:  # the narrowed measure keeps the event (and its texts)
         bound = [firing.facts[f"{rule.sequence.name}{i}"]["period"]
                  for i in range(rule.sequence.length)]
         measure = _sequence_measure(firing, measure, bound[::-1])
-    _emit(ctx, make_alert(firing, measure, ctx.when, ctx.state), renew)
+    _emit(ctx, make_alert(firing, measure, ctx.when, texts), renew)
 
 
 def escalate(ctx: Judging, firing: Firing) -> None:
@@ -265,7 +259,7 @@ def escalate(ctx: Judging, firing: Firing) -> None:
     event = {**measure.event, "periods": run, "periods_en": count_en(run, "period")}
     narrowed = _sequence_measure(firing, Measure(event, measure.facts, measure.chain,
                                                  measure.details), periods)
-    _emit(ctx, make_alert(firing, narrowed, ctx.when, ctx.state), False)
+    _emit(ctx, make_alert(firing, narrowed, ctx.when), False)
 
 
 ACTIONS: dict[str, Action] = {

@@ -277,24 +277,28 @@ def report_measures(snap: Snapshot, calendar: dict[str, Any],
     Each carries the calendar entry's basis (căn cứ) and goes to the agency existing on the
     due date (``succeeded_by`` followed), never to one not yet created."""
     out = []
-    deadlines = report_deadlines(calendar, active_years(snap) if years is None else years)
+    # what a deadline says is the same for every indicator: worked out once per snapshot
+    deadlines = [(report, code, month, due, _period(code).year, {
+        "days_past_due": (snap.as_of - due).days, "due": day_words(due),
+        "days_past_due_en": count_en((snap.as_of - due).days, "day"),
+        "basis_vi": basis_text(report, "vi"), "basis_en": basis_text(report, "en")})
+        for report, code, month, due in report_deadlines(
+            calendar, active_years(snap) if years is None else years) if due < snap.as_of]
     for ind in snap.all("indicator"):
         lead = ind.payload.get("lead_agency")
         if not lead:
             continue
-        for report, code, month, due in deadlines:
-            if due >= snap.as_of or ind.payload.get("measure") not in report["applies_to"]:
+        name = indicator_info(snap, ind.key)[0]
+        for report, code, month, due, year, words in deadlines:
+            if ind.payload.get("measure") not in report["applies_to"]:
                 continue
-            target = _in_force(snap, ind.key, _period(code).year)
+            target = _in_force(snap, ind.key, year)
             agency = _addressee(snap, lead, due)
             if target is None or agency is None:
                 continue
-            event = _base(snap, "report_due", ind.key, indicator_info(snap, ind.key)[0],
-                          "indicator", code, agency)
-            event.update(reported=_reported(snap, ind.key, _period(code).year, month),
-                         days_past_due=(snap.as_of - due).days, due=day_words(due),
-                         days_past_due_en=count_en((snap.as_of - due).days, "day"),
-                         basis_vi=basis_text(report, "vi"), basis_en=basis_text(report, "en"))
+            event = _base(snap, "report_due", ind.key, name, "indicator", code, agency)
+            event["reported"] = _reported(snap, ind.key, year, month)
+            event.update(words)
             details = {"report": report["id"], "due": due.isoformat(),
                        "basis": dict(report["basis"]), "lead_agency": lead}
             out.append(Measure(event, [ind, target], [], details))

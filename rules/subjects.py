@@ -392,36 +392,67 @@ def pace_measures(snap: Snapshot) -> list[Measure]:
     out = []
     for subject, code, group in latest_pace_groups(snap):
         obs = _choose(group)
-        op = obs.payload
-        if measure_kind(snap, op.get("indicator"), op.get("indicator_text"),
-                        op.get("unit")) not in PACED_KINDS:
-            continue  # a level, rate or reduction is never paced by date (level_measures)
-        period = _period(code)
-        months = _months(period) or 12
-        _sid, name, agency = pace_subject(snap, obs, period.year)
         target_fact = snap.get("target", subject)
-        target = target_fact.payload if target_fact else {}
-        share = _annual_share(snap, obs, target)
-        if share is None:
+        reading = _pace_reading(snap, obs, code, target_fact)
+        if reading is None:
             continue
-        seasonal = _num(obs.payload.get("same_period_last_year_pct"))
-        if period.kind == "to_date" and not seasonal:
-            # a figure to a day (lũy kế đến 27/11): the year elapsed to that day, not to the
-            # month's end — never expect more than the time that has passed
-            expected = ms.year_elapsed(period.end)
-            ratio = share[0] / expected
-        else:
-            expected = ms.expected_share(months, seasonal)
-            ratio = ms.pace_ratio(share[0], months, seasonal)
+        name, agency, fields, period_end = reading
         event = _base(snap, "pace", subject, name, "target", code, agency)
-        event.update(ratio=float(round(ratio, 6)), annual_share=float(round(share[0], 6)),
-                     period_complete=months >= 12, months=months,
-                     method="seasonal" if seasonal else share[1],
-                     pct=_pct(share[0] * 100), expected_pct=_pct(expected * 100))
+        event.update(fields)
         used = [obs] + ([target_fact] if target_fact else [])
-        out.append(Measure(event, used, _target_chain(snap, target),
-                           {"period_end": period.end.isoformat()}))
+        out.append(Measure(event, used, _target_chain(
+            snap, target_fact.payload if target_fact else {}), {"period_end": period_end}))
     return out
+
+
+PaceReading = tuple[str, str | None, dict[str, Any], str] | None
+"""The date-free part of a pace measure: (subject name, lead agency, the measure's fields,
+the period's end), or None when the figure is not paced or has no share of the plan."""
+
+
+def _pace_reading(snap: Snapshot, obs: StoredFact, code: str,
+                  target_fact: StoredFact | None) -> PaceReading:
+    """The pace of ``obs`` against its target, kept in the snapshot's memo (a session's,
+    ``Snapshot.memo``) by the contents it reads — the report, the target, the indicator: a
+    unit is re-judged on every change point, its latest report the same each time."""
+    memo = snap.memo
+    if memo is None:
+        return _compute_pace_reading(snap, obs, code, target_fact)
+    indicator = snap.get("indicator", obs.payload.get("indicator"))
+    key = ("pace", obs.key, obs.content_hash,
+           target_fact.content_hash if target_fact else "-",
+           indicator.content_hash if indicator else "-")
+    return memo.get(key, lambda: _compute_pace_reading(snap, obs, code,  # type: ignore[no-any-return]
+                                                       target_fact))
+
+
+def _compute_pace_reading(snap: Snapshot, obs: StoredFact, code: str,
+                          target_fact: StoredFact | None) -> PaceReading:
+    op = obs.payload
+    if measure_kind(snap, op.get("indicator"), op.get("indicator_text"),
+                    op.get("unit")) not in PACED_KINDS:
+        return None  # a level, rate or reduction is never paced by date (level_measures)
+    period = _period(code)
+    months = _months(period) or 12
+    _sid, name, agency = pace_subject(snap, obs, period.year)
+    target = target_fact.payload if target_fact else {}
+    share = _annual_share(snap, obs, target)
+    if share is None:
+        return None
+    seasonal = _num(obs.payload.get("same_period_last_year_pct"))
+    if period.kind == "to_date" and not seasonal:
+        # a figure to a day (lũy kế đến 27/11): the year elapsed to that day, not to the
+        # month's end — never expect more than the time that has passed
+        expected = ms.year_elapsed(period.end)
+        ratio = share[0] / expected
+    else:
+        expected = ms.expected_share(months, seasonal)
+        ratio = ms.pace_ratio(share[0], months, seasonal)
+    fields = {"ratio": float(round(ratio, 6)), "annual_share": float(round(share[0], 6)),
+              "period_complete": months >= 12, "months": months,
+              "method": "seasonal" if seasonal else share[1],
+              "pct": _pct(share[0] * 100), "expected_pct": _pct(expected * 100)}
+    return name, agency, fields, period.end.isoformat()
 
 
 # --- levels, rates, reductions ------------------------------------------------------------

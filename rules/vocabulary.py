@@ -398,28 +398,6 @@ def explain(template: str, event: dict[str, Any]) -> str:
     return "".join(out)
 
 
-def explanation_key(template: str, event: dict[str, Any]) -> tuple[Any, ...] | None:
-    """What ``explain(template, event)`` depends on — the template and the values (with
-    their types) of its slots — as a key for keeping the filled text; None when two equal
-    keys could still be written differently (a Decimal: 1,0 and 1,00; a float zero: -0,000
-    and 0,000) or the template needs the general formatter."""
-    names = _slots(template)
-    if names is None:
-        return None
-    values = tuple([event[name] for name in names])
-    for value in values:
-        cls = type(value)
-        if cls is Decimal or (cls is float and value == 0.0):
-            return None
-    return (template, values, tuple(map(type, values)))
-
-
-@lru_cache(maxsize=4096)
-def _slots(template: str) -> tuple[str, ...] | None:
-    pieces = _pieces(template)
-    return None if pieces is None else tuple(name for _l, name, _s, _c in pieces if name)
-
-
 @lru_cache(maxsize=4096)
 def _pieces(template: str) -> tuple[tuple[str, str | None, str, str | None], ...] | None:
     """A template parsed once (it is filled for every measure of every write): its literal
