@@ -56,12 +56,12 @@ class Snapshot:
 
     def with_field(self, kind: str, name: str, value: Any) -> list[StoredFact]:
         """The facts of ``kind`` whose payload ``name`` equals ``value`` (key order)."""
-        if (kind, name) not in self._groups:
-            groups: dict[Any, list[StoredFact]] = {}
+        groups = self._groups.get((kind, name))
+        if groups is None:
+            groups = self._groups[(kind, name)] = {}
             for fact in self.all(kind):
                 groups.setdefault(fact.payload.get(name), []).append(fact)
-            self._groups[(kind, name)] = groups
-        return self._groups[(kind, name)].get(value, [])
+        return groups.get(value, [])
 
     def derived(self, name: str, build: Callable[[Snapshot], Any]) -> Any:
         """``build(self)``, built on first read and kept under ``name`` (a grouping several
