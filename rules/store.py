@@ -458,11 +458,12 @@ class OutcomeStore:
         if not dropped:
             return
         gone = _in(dropped)
-        others = f"SELECT digest FROM rule_outcomes WHERE set_id IN ({_in(kept)})" if kept else ""
-        conn.execute(
-            "DELETE FROM outcome_payloads WHERE jurisdiction=? AND digest IN (SELECT digest "
-            f"FROM rule_outcomes WHERE set_id IN ({gone}){' EXCEPT ' + others if others else ''})",
-            (self.jurisdiction, *dropped, *kept))
+        others = f" EXCEPT SELECT digest FROM rule_outcomes WHERE set_id IN ({_in(kept)})" \
+            if kept else ""
+        loose = [r[0] for r in conn.execute(
+            f"SELECT digest FROM rule_outcomes WHERE set_id IN ({gone}){others}",
+            (*dropped, *kept))]
+        self._forget(conn, loose)
         conn.execute(f"DELETE FROM rule_outcomes WHERE set_id IN ({gone})", dropped)
         conn.execute(f"DELETE FROM outcome_sets WHERE set_id IN ({gone})", dropped)
 
@@ -504,10 +505,15 @@ class OutcomeStore:
             named.update(r[0] for r in txn.conn.execute(
                 f"SELECT digest FROM rule_outcomes WHERE set_id IN ({_in(sets)}) AND id IN "
                 f"({_in(chunk)})", (*sets, *chunk)))
-        unnamed = [d for d in dict.fromkeys(loose.values()) if d not in named]
-        for chunk in _chunks(unnamed):
-            txn.conn.execute("DELETE FROM outcome_payloads WHERE jurisdiction=? AND digest IN "
-                             f"({','.join('?' * len(chunk))})", (self.jurisdiction, *chunk))
+        self._forget(txn.conn, [d for d in dict.fromkeys(loose.values()) if d not in named])
+
+    def _forget(self, conn: Any, digests: list[str]) -> None:
+        """Delete the payloads ``digests`` (no set names them any more), by key: a statement
+        joining them to the rows that decide it let PostgreSQL loop over a jurisdiction its
+        statistics did not know yet, re-reading the rows for each payload."""
+        for chunk in _chunks(digests):
+            conn.execute("DELETE FROM outcome_payloads WHERE jurisdiction=? AND digest IN "
+                         f"({_in(chunk)})", (self.jurisdiction, *chunk))
 
     def _put(self, txn: _Txn, outcomes: Iterable[Outcome]) -> int:
         """Write the outcomes whose content changed (new ones, revised ones: their old row
