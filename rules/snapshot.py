@@ -40,10 +40,7 @@ class Snapshot:
         default_factory=dict, repr=False)
     _chains: dict[tuple[str | None, ...], list[dict[str, Any]]] = field(
         default_factory=dict, repr=False)
-    _derived: dict[str, Any] = field(default_factory=dict, repr=False)
-    # small readings of this snapshot asked again and again by its measures (an agency's name
-    # on its date, who answers for a duty on a day), keyed by the reading and its arguments
-    kept: dict[Hashable, Any] = field(default_factory=dict, repr=False)
+    _derived: dict[Hashable, Any] = field(default_factory=dict, repr=False)
     # the caller's memo of per-fact readings keyed by content (a session's, kept across its
     # snapshots: the same fact version is read on every date its unit is judged)
     memo: Memo[Any] | None = field(default=None, repr=False)
@@ -63,9 +60,11 @@ class Snapshot:
                 groups.setdefault(fact.payload.get(name), []).append(fact)
         return groups.get(value, [])
 
-    def derived(self, name: str, build: Callable[[Snapshot], Any]) -> Any:
+    def derived(self, name: Hashable, build: Callable[[Snapshot], Any]) -> Any:
         """``build(self)``, built on first read and kept under ``name`` (a grouping several
-        measure families read, e.g. the pace groups: read-only for its callers)."""
+        measure families read, e.g. the pace groups; or a small reading its measures ask again
+        and again, keyed with its arguments, e.g. an agency's name on the snapshot's date):
+        read-only for its callers."""
         if name not in self._derived:
             self._derived[name] = build(self)
         return self._derived[name]

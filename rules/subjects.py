@@ -90,12 +90,11 @@ def _pct(value: Decimal) -> str:
 
 def _base(snap: Snapshot, kind: str, subject_id: str, name: str, subject_kind: str,
           period: str | None, agency: str | None) -> dict[str, Any]:
-    common = snap.kept.get(("base", agency))
-    if common is None:  # the same for every measure of the agency on the snapshot's date
-        common = snap.kept[("base", agency)] = {
-            "agency": agency or "", "agency_name": agency_words(snap, agency),
-            "agency_name_en": agency_words(snap, agency, "en"),
-            "as_of_date": day_words(snap.as_of), **as_of_fields(snap.as_of)}
+    # the same for every measure of the agency on the snapshot's date
+    common = snap.derived(("base", agency), lambda s: {
+        "agency": agency or "", "agency_name": agency_words(s, agency),
+        "agency_name_en": agency_words(s, agency, "en"),
+        "as_of_date": day_words(s.as_of), **as_of_fields(s.as_of)})
     return {"kind": kind, "subject_id": subject_id, "subject_name": name,
             "subject_kind": subject_kind, "period": period or "", **common}
 
@@ -112,13 +111,10 @@ def responsible_agency(snap: Snapshot, agency: str | None, on: date) -> str | No
     """The agency answering for a duty on ``on``: the agency itself if it existed then, else
     its successor (``succeeded_by``, followed through several mergers) existing then; None if
     it was not yet created or has no successor on that date. An agency the log does not
-    describe is taken as written (no dates to check). Kept per snapshot (``Snapshot.kept``):
+    describe is taken as written (no dates to check). Kept per snapshot (``Snapshot.derived``):
     its measures ask it for the same few agencies and days again and again."""
-    key = ("responsible", agency, on)
-    if key in snap.kept:
-        return snap.kept[key]  # type: ignore[no-any-return]
-    found = snap.kept[key] = _responsible_agency(snap, agency, on)
-    return found
+    return snap.derived(  # type: ignore[no-any-return]
+        ("responsible", agency, on), lambda s: _responsible_agency(s, agency, on))
 
 
 def _responsible_agency(snap: Snapshot, agency: str | None, on: date) -> str | None:
@@ -146,12 +142,9 @@ def agency_words(snap: Snapshot, agency: str | None, lang: str = "vi") -> str:
     """An agency as a person reads it on the snapshot's date (tên cơ quan), as the board and
     the CLI write it: its name; after a merger on or before that date, its successor's name
     "(trước đây …)" / "(formerly …)"; "chưa xác định" / "not stated" for none; an agency the
-    log does not describe, as written. Kept per snapshot (``Snapshot.kept``)."""
-    key = ("agency_words", agency, lang)
-    words = snap.kept.get(key)
-    if words is None:
-        words = snap.kept[key] = _agency_words(snap, agency, lang)
-    return words  # type: ignore[no-any-return]
+    log does not describe, as written. Kept per snapshot (``Snapshot.derived``)."""
+    return snap.derived(  # type: ignore[no-any-return]
+        ("agency_words", agency, lang), lambda s: _agency_words(s, agency, lang))
 
 
 def _agency_words(snap: Snapshot, agency: str | None, lang: str) -> str:
